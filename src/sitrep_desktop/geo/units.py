@@ -1,0 +1,53 @@
+"""Distance units and the short phrases the UI shows for them."""
+
+from __future__ import annotations
+
+from sitrep_desktop.geo.geodesy import Leg, compass_point
+
+UNITS = ("m", "km", "mi", "nmi")
+
+# Exact by definition: the international mile and the international nautical mile.
+_METRES_PER_UNIT = {"m": 1.0, "km": 1000.0, "mi": 1609.344, "nmi": 1852.0}
+
+
+def _metres_per(unit: str) -> float:
+    try:
+        return _METRES_PER_UNIT[unit]
+    except KeyError:
+        raise ValueError(f"unknown distance unit {unit!r}; expected one of {', '.join(UNITS)}") from None
+
+
+def to_unit(metres: float, unit: str) -> float:
+    """Convert metres to ``unit``."""
+    return metres / _metres_per(unit)
+
+
+def from_unit(value: float, unit: str) -> float:
+    """Convert a value in ``unit`` to metres."""
+    return value * _metres_per(unit)
+
+
+def format_distance(metres: float, unit: str = "km") -> str:
+    """A distance rounded the way people say it: "44 km", "1,250 km", "2.76 mi", "0.5 nmi".
+
+    From 10 up the figure is whole (an analyst reading a map cares about 44 km,
+    not 44.37 km); below 10 it keeps three significant digits.
+    """
+    value = to_unit(metres, unit)
+    if abs(value) >= 9.995:  # 9.995 would print as "10.0" with three digits
+        return f"{value:,.0f} {unit}"
+    return f"{value:.3g} {unit}"
+
+
+def describe_relative(subject: str, reference: str, leg: Leg) -> str:
+    """Say where ``subject`` lies from ``reference``: "Homs is 45 km (28 mi) S of Hama".
+
+    ``leg`` is the geodesic FROM the reference TO the subject (``inverse(reference,
+    subject)``), so its initial bearing is the direction to look from the reference.
+    Distances closer than a metre have no meaningful bearing and read "at".
+    """
+    if leg.distance_m < 1.0:
+        return f"{subject} is at {reference}"
+    km = format_distance(leg.distance_m, "km")
+    miles = format_distance(leg.distance_m, "mi")
+    return f"{subject} is {km} ({miles}) {compass_point(leg.initial_bearing)} of {reference}"
