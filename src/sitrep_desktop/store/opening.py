@@ -1,0 +1,109 @@
+"""Opening a database file safely: check before touching, back up before migrating.
+
+A file that is not SQLite, fails the quick check, or comes from a newer version
+is refused without being modified: the checks run on a read-only connection
+before anything sets WAL mode or writes.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime, timezone
+from pathlib import Path
+
+from .errors import CorruptDatabaseError, NewerSchemaError, NotADatabaseError
+from .schema import LATEST_VERSION, MIGRATIONS
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def inspect_file(path: Path) -> int:
+    """Check an existing file and return its schema version (0 for a new/empty file)."""
+    if not path.exists() or path.stat().st_size == 0:
+        return 0
+    if path.is_dir():
+        raise NotADatabaseError(f"{path} is a folder, not a database file")
+    with path.open("rb") as handle:
+        header = handle.read(len(SQLITE_HEADER))
+    if header != SQLITE_HEADER:
+        raise NotADatabaseError(f"{path} is not a SitRep database (not an SQLite file)")
+    uri = f"{path.resolve().as_uri()}?mode=ro"
+    try:
+        conn = sqlite3.connect(uri, uri=True, timeout=5)
+    except sqlite3.Error as exc:
+        raise NotADatabaseError(f"{path} cannot be opened: {exc}") from None
+    try:
+        result = conn.execute("PRAGMA quick_check").fetchone()[0]
+        if result != "ok":
+            raise CorruptDatabaseError(f"{path} is damaged ({result}); it was left unchanged")
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        app = _application_tables(conn)
+    except sqlite3.DatabaseError as exc:
+        raise CorruptDatabaseError(f"{path} is damaged ({exc}); it was left unchanged") from None
+    finally:
+        conn.close()
+    if version > LATEST_VERSION:
+        raise NewerSchemaError(
+            f"{path} was written by a newer SitRep Desktop (schema {version}, "
+            f"this version reads up to {LATEST_VERSION}); please upgrade"
+        )
+    if version == 0 and app:
+        raise NotADatabaseError(f"{path} is an SQLite file of another program, not a SitRep database")
+    return version
+
+
+def _application_tables(conn: sqlite3.Connection) -> list[str]:
+    rows = conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()
+    return [name for (name,) in rows if not name.startswith("sqlite_")]
+
+
+def backup_copy(conn: sqlite3.Connection, target: Path) -> Path:
+    """A consistent copy of an open database through SQLite's backup API."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    dest = sqlite3.connect(target)
+    try:
+        conn.backup(dest)
+    finally:
+        dest.close()
+    return target
+
+
+def pre_migration_backup_path(path: Path, version: int) -> Path:
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    return path.with_name(f"{path.stem}.v{version}-before-upgrade-{stamp}{path.suffix}")
+
+
+def migrate(conn: sqlite3.Connection, target: int = LATEST_VERSION) -> list[int]:
+    """Apply the migrations above the file's version, each in its own transaction."""
+    applied = []
+    current = conn.execute("PRAGMA user_version").fetchone()[0]
+    for migration in MIGRATIONS:
+        if migration.version <= current or migration.version > target:
+            continue
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            # executescript would COMMIT first; run statement by statement instead.
+            for statement in _statements(migration.sql):
+                conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {migration.version}")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+        applied.append(migration.version)
+    return applied
+
+
+def _statements(script: str) -> list[str]:
+    """Split a script into complete statements (triggers contain inner semicolons)."""
+    statements, buffer = [], ""
+    for line in script.splitlines(keepends=True):
+        if line.strip().startswith("--"):
+            continue
+        buffer += line
+        if sqlite3.complete_statement(buffer):
+            statements.append(buffer.strip())
+            buffer = ""
+    if buffer.strip():
+        statements.append(buffer.strip())
+    return statements

@@ -1,0 +1,208 @@
+"""The schema, as an ordered list of migrations.
+
+`PRAGMA user_version` holds the number of migrations applied. Each migration
+runs in the same transaction as the version bump, so a crash leaves the file
+at the old version or the new one, never between.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    description: str
+    sql: str
+
+
+_STAMPS = "created TEXT NOT NULL, updated TEXT NOT NULL, author TEXT NOT NULL DEFAULT ''"
+
+_V1 = f"""
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+
+CREATE TABLE factions (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    short_name TEXT NOT NULL,
+    colour TEXT NOT NULL,
+    notes TEXT NOT NULL DEFAULT '',
+    {_STAMPS}
+);
+
+CREATE TABLE places (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    lat REAL NOT NULL CHECK (lat BETWEEN -90 AND 90),
+    lon REAL NOT NULL CHECK (lon BETWEEN -180 AND 180),
+    alt_names TEXT NOT NULL DEFAULT '[]',
+    population INTEGER CHECK (population IS NULL OR population >= 0),
+    notes TEXT NOT NULL DEFAULT '',
+    tags TEXT NOT NULL DEFAULT '[]',
+    {_STAMPS}
+);
+CREATE INDEX places_name ON places(name);
+
+CREATE VIRTUAL TABLE places_rtree USING rtree(rid, min_lon, max_lon, min_lat, max_lat);
+CREATE TRIGGER places_rtree_insert AFTER INSERT ON places BEGIN
+    INSERT INTO places_rtree VALUES (new.rowid, new.lon, new.lon, new.lat, new.lat);
+END;
+CREATE TRIGGER places_rtree_update AFTER UPDATE OF lat, lon ON places BEGIN
+    UPDATE places_rtree SET min_lon = new.lon, max_lon = new.lon,
+        min_lat = new.lat, max_lat = new.lat WHERE rid = new.rowid;
+END;
+CREATE TRIGGER places_rtree_delete AFTER DELETE ON places BEGIN
+    DELETE FROM places_rtree WHERE rid = old.rowid;
+END;
+
+CREATE VIRTUAL TABLE places_fts USING fts5(
+    name, alt_names, notes, content='places', content_rowid='rowid',
+    tokenize='unicode61 remove_diacritics 2'
+);
+CREATE TRIGGER places_fts_insert AFTER INSERT ON places BEGIN
+    INSERT INTO places_fts(rowid, name, alt_names, notes)
+    VALUES (new.rowid, new.name, new.alt_names, new.notes);
+END;
+CREATE TRIGGER places_fts_delete AFTER DELETE ON places BEGIN
+    INSERT INTO places_fts(places_fts, rowid, name, alt_names, notes)
+    VALUES ('delete', old.rowid, old.name, old.alt_names, old.notes);
+END;
+CREATE TRIGGER places_fts_update AFTER UPDATE OF name, alt_names, notes ON places BEGIN
+    INSERT INTO places_fts(places_fts, rowid, name, alt_names, notes)
+    VALUES ('delete', old.rowid, old.name, old.alt_names, old.notes);
+    INSERT INTO places_fts(rowid, name, alt_names, notes)
+    VALUES (new.rowid, new.name, new.alt_names, new.notes);
+END;
+
+CREATE TABLE control_changes (
+    id TEXT PRIMARY KEY,
+    place_id TEXT NOT NULL REFERENCES places(id),
+    faction_id TEXT NOT NULL REFERENCES factions(id),
+    at TEXT NOT NULL,
+    at_key TEXT NOT NULL,
+    source TEXT NOT NULL,
+    confidence TEXT NOT NULL CHECK (confidence IN ('low', 'medium', 'high')),
+    notes TEXT NOT NULL DEFAULT '',
+    {_STAMPS}
+);
+CREATE INDEX control_changes_place_at ON control_changes(place_id, at_key);
+CREATE INDEX control_changes_at ON control_changes(at_key);
+
+CREATE TABLE categories (
+    name TEXT PRIMARY KEY,
+    label TEXT NOT NULL,
+    position INTEGER NOT NULL DEFAULT 0
+);
+
+CREATE TABLE events (
+    id TEXT PRIMARY KEY,
+    at TEXT NOT NULL,
+    at_key TEXT NOT NULL,
+    category TEXT NOT NULL REFERENCES categories(name) ON UPDATE CASCADE,
+    title TEXT NOT NULL,
+    description TEXT NOT NULL DEFAULT '',
+    place_id TEXT REFERENCES places(id),
+    geometry TEXT,
+    min_lon REAL, min_lat REAL, max_lon REAL, max_lat REAL,
+    actors TEXT NOT NULL DEFAULT '[]',
+    source TEXT NOT NULL DEFAULT '',
+    confidence TEXT NOT NULL CHECK (confidence IN ('low', 'medium', 'high')),
+    {_STAMPS}
+);
+CREATE INDEX events_at ON events(at_key);
+CREATE INDEX events_place ON events(place_id);
+CREATE INDEX events_category ON events(category, at_key);
+
+CREATE VIRTUAL TABLE events_rtree USING rtree(rid, min_lon, max_lon, min_lat, max_lat);
+CREATE TRIGGER events_rtree_insert AFTER INSERT ON events WHEN new.min_lon IS NOT NULL BEGIN
+    INSERT INTO events_rtree VALUES (new.rowid, new.min_lon, new.max_lon, new.min_lat, new.max_lat);
+END;
+CREATE TRIGGER events_rtree_update AFTER UPDATE OF min_lon, min_lat, max_lon, max_lat ON events BEGIN
+    DELETE FROM events_rtree WHERE rid = old.rowid;
+    INSERT INTO events_rtree SELECT new.rowid, new.min_lon, new.max_lon, new.min_lat, new.max_lat
+        WHERE new.min_lon IS NOT NULL;
+END;
+CREATE TRIGGER events_rtree_delete AFTER DELETE ON events BEGIN
+    DELETE FROM events_rtree WHERE rid = old.rowid;
+END;
+
+CREATE VIRTUAL TABLE events_fts USING fts5(
+    title, description, actors, source, content='events', content_rowid='rowid',
+    tokenize='unicode61 remove_diacritics 2'
+);
+CREATE TRIGGER events_fts_insert AFTER INSERT ON events BEGIN
+    INSERT INTO events_fts(rowid, title, description, actors, source)
+    VALUES (new.rowid, new.title, new.description, new.actors, new.source);
+END;
+CREATE TRIGGER events_fts_delete AFTER DELETE ON events BEGIN
+    INSERT INTO events_fts(events_fts, rowid, title, description, actors, source)
+    VALUES ('delete', old.rowid, old.title, old.description, old.actors, old.source);
+END;
+CREATE TRIGGER events_fts_update AFTER UPDATE OF title, description, actors, source ON events BEGIN
+    INSERT INTO events_fts(events_fts, rowid, title, description, actors, source)
+    VALUES ('delete', old.rowid, old.title, old.description, old.actors, old.source);
+    INSERT INTO events_fts(rowid, title, description, actors, source)
+    VALUES (new.rowid, new.title, new.description, new.actors, new.source);
+END;
+
+CREATE TABLE annotations (
+    id TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    label TEXT NOT NULL DEFAULT '',
+    geometry TEXT NOT NULL,
+    style TEXT NOT NULL DEFAULT '{{}}',
+    valid_from TEXT, valid_from_key TEXT,
+    valid_to TEXT, valid_to_key TEXT,
+    notes TEXT NOT NULL DEFAULT '',
+    {_STAMPS}
+);
+
+-- Append-only: what changed, before and after, who and when.
+CREATE TABLE journal (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    at TEXT NOT NULL,
+    author TEXT NOT NULL,
+    record_kind TEXT NOT NULL,
+    record_id TEXT NOT NULL,
+    action TEXT NOT NULL CHECK (action IN ('insert', 'update', 'delete')),
+    before TEXT,
+    after TEXT
+);
+CREATE INDEX journal_record ON journal(record_id, seq);
+CREATE TRIGGER journal_no_update BEFORE UPDATE ON journal BEGIN
+    SELECT RAISE(ABORT, 'the change journal is append-only');
+END;
+CREATE TRIGGER journal_no_delete BEFORE DELETE ON journal BEGIN
+    SELECT RAISE(ABORT, 'the change journal is append-only');
+END;
+"""
+
+# v2: what a user keeps beside the records: their own map layers and named filters.
+_V2 = f"""
+CREATE TABLE user_layers (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    path TEXT NOT NULL,
+    format TEXT NOT NULL,
+    layer TEXT,
+    style TEXT NOT NULL DEFAULT '{{}}',
+    visible INTEGER NOT NULL DEFAULT 1,
+    position INTEGER NOT NULL DEFAULT 0,
+    {_STAMPS}
+);
+CREATE TABLE saved_filters (
+    name TEXT PRIMARY KEY,
+    spec TEXT NOT NULL,
+    {_STAMPS}
+);
+CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+"""
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(1, "records, spatial index, full-text search, change journal", _V1),
+    Migration(2, "user layers, saved filters, settings", _V2),
+)
+
+LATEST_VERSION = MIGRATIONS[-1].version
