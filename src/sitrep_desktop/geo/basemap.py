@@ -1,0 +1,112 @@
+"""Offline basemap line layers and labels, read from resources/basemap.
+
+Pure Python and numpy: the map canvas turns these arrays into pyqtgraph
+items; nothing here knows about Qt.
+
+Layers (all lon/lat WGS84 polylines):
+  coastline  GSHHG shorelines and lake shores
+  borders    WDB-II international borders (the Golan inside Syria)
+  rivers     WDB-II rivers
+  countries  Natural Earth 10m country outlines (de facto lines, coasts included)
+  admin1     Natural Earth 10m first-level regions of Syria, Lebanon, Turkey,
+             Iraq, Jordan, Israel and Cyprus (Syria's governorates)
+
+Levels of detail, each a complete worldwide drawing so the canvas draws one:
+  world    GSHHG/WDB-II resolution l (rivers c) everywhere
+  region   resolution i inside the region box (lon 10..65, lat 15..52), l outside
+  theatre  full resolution f inside the theatre box (lon 25..50, lat 25..45),
+           i in the rest of the region box, l outside
+The Natural Earth layers use Douglas-Peucker tolerances of 0.05 deg (world),
+0.01 deg (region) and none (theatre) instead. The boxes and the vertex counts
+are in resources/basemap/manifest.json, written by packaging/build_resources.py.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+from sitrep_desktop.paths import resource_path
+
+LAYERS = ("coastline", "borders", "rivers", "countries", "admin1")
+LEVELS = ("world", "region", "theatre")
+LABEL_KINDS = ("country", "admin1")
+
+# Visible longitude span (degrees) above which the coarser level is enough.
+# Region detail starts when about a continent is in view, full detail when
+# less than half the theatre box is; pyqtgraph stays fluid at these sizes.
+WORLD_SPAN = 70.0
+REGION_SPAN = 12.0
+
+
+@dataclass(frozen=True)
+class BasemapLabel:
+    """A name to draw on the map at (lon, lat)."""
+
+    name: str
+    lon: float
+    lat: float
+    kind: str  # "country" or "admin1"
+    country: str = ""  # ISO 3166-1 alpha-2 of an admin1 region's country
+
+
+@lru_cache(maxsize=1)
+def manifest() -> dict:
+    """Boxes, level composition, resolutions and vertex counts of the build."""
+    return json.loads(resource_path("basemap", "manifest.json").read_text("utf-8"))
+
+
+@lru_cache(maxsize=None)
+def load_layer(layer: str, level: str) -> np.ndarray:
+    """Polylines of ``layer`` at ``level`` as float32 (N, 2) lon/lat rows.
+
+    Polylines are separated by NaN rows, ready for pyqtgraph's
+    ``connect="finite"``. The array is cached and shared: treat it as read-only.
+    """
+    if layer not in LAYERS:
+        raise ValueError(f"unknown basemap layer {layer!r}; expected one of {LAYERS}")
+    if level not in LEVELS:
+        raise ValueError(f"unknown level {level!r}; expected one of {LEVELS}")
+    gap = np.full((1, 2), np.nan, np.float32)
+    with np.load(resource_path("basemap", f"{layer}.npz"), allow_pickle=False) as pieces:
+        parts = [pieces[name] for name in manifest()["levels"][level]]
+    joined: list[np.ndarray] = []
+    for part in parts:
+        if len(part):
+            joined.extend((gap, part) if joined else (part,))
+    result = np.concatenate(joined) if joined else np.empty((0, 2), np.float32)
+    result.flags.writeable = False
+    return result
+
+
+def level_for_span(degrees_visible: float) -> str:
+    """The level of detail for a view showing ``degrees_visible`` of longitude."""
+    if degrees_visible > WORLD_SPAN:
+        return "world"
+    if degrees_visible > REGION_SPAN:
+        return "region"
+    return "theatre"
+
+
+@lru_cache(maxsize=None)
+def _labels(kind: str) -> tuple[BasemapLabel, ...]:
+    raw = json.loads(resource_path("basemap", "labels.json").read_text("utf-8"))
+    return tuple(BasemapLabel(**item) for item in raw[kind])
+
+
+def labels(kind: str) -> list[BasemapLabel]:
+    """Label points: ``"country"`` (every country) or ``"admin1"`` (theatre regions)."""
+    if kind not in LABEL_KINDS:
+        raise ValueError(f"unknown label kind {kind!r}; expected one of {LABEL_KINDS}")
+    return list(_labels(kind))
+
+
+def vertex_count() -> dict[str, dict[str, int]]:
+    """Vertices per layer and level, counted from the loaded arrays."""
+    return {
+        layer: {level: int(np.isfinite(load_layer(layer, level)[:, 0]).sum()) for level in LEVELS}
+        for layer in LAYERS
+    }
