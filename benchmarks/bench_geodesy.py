@@ -29,7 +29,7 @@ def main() -> None:
     geod = Geod(ellps="WGS84")
     loop_args = [
         (float(o1), float(a1), float(o2), float(a2))
-        for a1, o1, a2, o2 in zip(lat1, lon1, lat2, lon2)
+        for a1, o1, a2, o2 in zip(lat1, lon1, lat2, lon2, strict=True)
     ]
 
     def loop() -> None:
@@ -46,7 +46,11 @@ def main() -> None:
 
     vector_ns = vector_s / PAIRS * 1e9
     loop_ns = loop_s / PAIRS * 1e9
-    print(f"geodesy: {PAIRS:,} pairs, inverse_many {vector_ns:.0f} ns/pair, Geod.inv loop {loop_ns:.0f} ns/pair", flush=True)
+    print(
+        f"geodesy: {PAIRS:,} pairs, inverse_many {vector_ns:.0f} ns/pair, "
+        f"Geod.inv loop {loop_ns:.0f} ns/pair",
+        flush=True,
+    )
     # Most of the cost is Karney's series itself (~0.6 us a pair), so vectorising
     # saves only the per-call Python overhead: expect a ratio near 0.8, not 0.01.
     report("geodesy inverse_many per pair vs Geod.inv loop", vector_ns, "ns", loop_ns)

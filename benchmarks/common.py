@@ -16,10 +16,8 @@ from collections.abc import Callable
 def report(name: str, value: float, unit: str, floor: float, floor_unit: str | None = None) -> None:
     """Print ``name: value unit (floor: value unit, ratio: r)`` where ratio = value / floor."""
     ratio = value / floor if floor else float("inf")
-    print(
-        f"{name}: {_number(value)} {unit} (floor: {_number(floor)} {floor_unit or unit}, ratio: {ratio:.2f})",
-        flush=True,
-    )
+    floor_text = f"{_number(floor)} {floor_unit or unit}"
+    print(f"{name}: {_number(value)} {unit} (floor: {floor_text}, ratio: {ratio:.2f})", flush=True)
 
 
 def _number(value: float) -> str:

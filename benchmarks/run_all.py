@@ -22,9 +22,13 @@ def _select(names: list[str]) -> list[Path]:
     if not names:
         return available
     by_name = {path.stem.removeprefix("bench_"): path for path in available}
-    unknown = [name for name in names if name.removeprefix("bench_").removesuffix(".py") not in by_name]
+    unknown = [
+        name for name in names if name.removeprefix("bench_").removesuffix(".py") not in by_name
+    ]
     if unknown:
-        raise SystemExit(f"unknown benchmark(s): {', '.join(unknown)}; available: {', '.join(by_name)}")
+        raise SystemExit(
+            f"unknown benchmark(s): {', '.join(unknown)}; available: {', '.join(by_name)}"
+        )
     return [by_name[name.removeprefix("bench_").removesuffix(".py")] for name in names]
 
 
@@ -46,12 +50,16 @@ def main(argv: list[str]) -> int:
     for script in scripts:
         print(f"== {script.name}", flush=True)
         # Output is inherited, so it streams line by line as the benchmark prints.
-        result = subprocess.run([sys.executable, str(script)], env=env, cwd=BENCH_DIR.parent, check=False)
+        result = subprocess.run(
+            [sys.executable, str(script)], env=env, cwd=BENCH_DIR.parent, check=False
+        )
         if result.returncode != 0:
             print(f"!! {script.name} failed with exit code {result.returncode}", flush=True)
             failed.append(script.name)
     if failed:
-        print(f"{len(failed)} of {len(scripts)} benchmark(s) failed: {', '.join(failed)}", flush=True)
+        print(
+            f"{len(failed)} of {len(scripts)} benchmark(s) failed: {', '.join(failed)}", flush=True
+        )
         return 1
     print(f"all {len(scripts)} benchmark(s) passed", flush=True)
     return 0

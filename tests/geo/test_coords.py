@@ -65,7 +65,9 @@ def test_southern_and_western_hemispheres() -> None:
     assert parse_point("-33.8688, -70.6") == (-33.8688, -70.6)
 
 
-@pytest.mark.parametrize("text", ["37SBU 90674 45748", "37SBU9067445748", "37s bu 90674 45748", "37S BU 90674 45748"])
+@pytest.mark.parametrize(
+    "text", ["37SBU 90674 45748", "37SBU9067445748", "37s bu 90674 45748", "37S BU 90674 45748"]
+)
 def test_mgrs_forms_land_within_a_metre_of_homs(text: str) -> None:
     lat, lon = parse_point(text)
     assert geodesy.inverse(lat, lon, *HOMS).distance_m < 1.0
@@ -191,7 +193,9 @@ def test_decimal_degrees_round_trip(lat: float, lon: float) -> None:
 
 @given(latitudes, longitudes)
 def test_dms_round_trip(lat: float, lon: float) -> None:
-    assert parse_point(format_dms(lat, lon)) == pytest.approx((lat, lon), abs=ONE_TENTH_SECOND / 2 + 1e-12)
+    assert parse_point(format_dms(lat, lon)) == pytest.approx(
+        (lat, lon), abs=ONE_TENTH_SECOND / 2 + 1e-12
+    )
 
 
 @given(st.floats(min_value=-80.0, max_value=84.0), longitudes)

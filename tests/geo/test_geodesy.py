@@ -17,21 +17,31 @@ HAMA = (35.1318, 36.7578)
 # lat1 lon1 azi1 lat2 lon2 azi2 s12 (the a12, m12, S12 columns are not used here).
 GEODTEST = [
     # equatorial
-    ".003311913742 0 90.001862369144 .001762385472585824 32.846794581272844 90.003358355630087731 3656488.4472191",
+    ".003311913742 0 90.001862369144 "
+    ".001762385472585824 32.846794581272844 90.003358355630087731 3656488.4472191",
     # long general geodesics
-    "35.602540598169 0 111.870427868602 -19.406200172031696834 78.995799629955596127 126.810557548058637274 10299779.6328425",
-    "58.439477249568 0 120.188884190371 -45.257027614034848134 86.24008736666370817 139.971022015956878884 13935207.2561946",
+    "35.602540598169 0 111.870427868602 "
+    "-19.406200172031696834 78.995799629955596127 126.810557548058637274 10299779.6328425",
+    "58.439477249568 0 120.188884190371 "
+    "-45.257027614034848134 86.24008736666370817 139.971022015956878884 13935207.2561946",
     # nearly meridional, crossing the pole
-    "22.86663328257 0 .000126355728 78.46255066680075319 179.999381785966101716 179.999419476069852577 8760686.5987538",
+    "22.86663328257 0 .000126355728 "
+    "78.46255066680075319 179.999381785966101716 179.999419476069852577 8760686.5987538",
     # short: hundreds of metres
-    "18.725775553796 0 98.927919777265 18.724785210853172866 .006615636046166963 98.930043600815390181 706.2676803",
-    "47.900780879363 0 148.758779524609 47.899309788344023215 .001327005894209747 148.759764131627358008 191.3088022",
+    "18.725775553796 0 98.927919777265 "
+    "18.724785210853172866 .006615636046166963 98.930043600815390181 706.2676803",
+    "47.900780879363 0 148.758779524609 "
+    "47.899309788344023215 .001327005894209747 148.759764131627358008 191.3088022",
     # nearly antipodal, a12 = 179.2 degrees
-    "20.423135394589 0 169.895260694771 -21.179388017798691648 179.757116934570412271 10.155770628519677379 19917969.3423672",
+    "20.423135394589 0 169.895260694771 "
+    "-21.179388017798691648 179.757116934570412271 10.155770628519677379 19917969.3423672",
     # starting within a kilometre of the North Pole
-    "89.991989548145 0 90.383140967854 -61.038150741515986969 89.631261715462284382 179.983444547483440057 16771704.5214092",
-    "89.996344967961 0 118.710939348963 -89.996002848213014514 114.609255826886658305 126.679770857297993955 20003468.6532733",
-    "89.994940622706 0 96.907186071374 -89.994914740335306689 164.093193142186758948 98.99956768697606414 20003774.649007",
+    "89.991989548145 0 90.383140967854 "
+    "-61.038150741515986969 89.631261715462284382 179.983444547483440057 16771704.5214092",
+    "89.996344967961 0 118.710939348963 "
+    "-89.996002848213014514 114.609255826886658305 126.679770857297993955 20003468.6532733",
+    "89.994940622706 0 96.907186071374 "
+    "-89.994914740335306689 164.093193142186758948 98.99956768697606414 20003774.649007",
 ]
 
 # Antipodal lines (a12 = 180 degrees, reduced length m12 of 0 to 5 mm): here a whole
@@ -41,7 +51,8 @@ GEODTEST = [
 GEODTEST_ANTIPODAL = [
     "23.225828498891 0 90 -23.225828498891 179.44518683104154539 90 19975528.4919571414229",
     "17.162079946072 0 90 -17.162079946072 179.423239711929197618 90 19973237.8142662576352",
-    "72.071239718919 0 89.964343072223 -72.07123971890502904 179.813796146422114323 90.035656997118252682 20000731.2068002",
+    "72.071239718919 0 89.964343072223 "
+    "-72.07123971890502904 179.813796146422114323 90.035656997118252682 20000731.2068002",
 ]
 
 
@@ -82,8 +93,8 @@ def test_inverse_many_matches_the_test_set_in_one_call() -> None:
     lat1, lon1, azi1, lat2, lon2, azi2, s12 = cols
     dist, az1, az2 = geodesy.inverse_many(lat1, lon1, lat2, lon2)
     np.testing.assert_allclose(dist, s12, rtol=0, atol=1e-3)
-    assert max(_angle_diff(a, b) for a, b in zip(az1, azi1)) < 1e-6
-    assert max(_angle_diff(a, b) for a, b in zip(az2, azi2)) < 1e-6
+    assert max(_angle_diff(a, b) for a, b in zip(az1, azi1, strict=True)) < 1e-6
+    assert max(_angle_diff(a, b) for a, b in zip(az2, azi2, strict=True)) < 1e-6
 
 
 def test_destination_solves_the_direct_problem_of_the_test_set() -> None:
@@ -124,7 +135,7 @@ def test_distances_from_agrees_with_one_at_a_time() -> None:
     lats = [35.1318, 36.2021, 33.5138, 34.7324]
     lons = [36.7578, 37.1343, 36.2765, 36.7137]
     dist = geodesy.distances_from(*HOMS, lats, lons)
-    expected = [geodesy.inverse(*HOMS, a, o).distance_m for a, o in zip(lats, lons)]
+    expected = [geodesy.inverse(*HOMS, a, o).distance_m for a, o in zip(lats, lons, strict=True)]
     np.testing.assert_allclose(dist, expected, rtol=0, atol=1e-6)
     assert dist[-1] == 0.0
 
@@ -134,7 +145,9 @@ def test_path_legs_and_length_of_a_patrol_route() -> None:
     legs = geodesy.path_legs(route)
     assert len(legs) == 2
     assert legs[0].distance_m == pytest.approx(geodesy.inverse(*HAMA, *HOMS).distance_m, abs=1e-6)
-    assert geodesy.path_length(route) == pytest.approx(sum(leg.distance_m for leg in legs), abs=1e-6)
+    assert geodesy.path_length(route) == pytest.approx(
+        sum(leg.distance_m for leg in legs), abs=1e-6
+    )
     assert geodesy.path_legs([HAMA]) == []
     assert geodesy.path_length([HAMA]) == 0.0
 
@@ -186,13 +199,17 @@ def test_degenerate_polygons_have_no_area() -> None:
 
 @pytest.mark.parametrize("centre", [HOMS, (0.0, 0.0), (78.2, 15.6), (-60.0, 179.9)])
 @pytest.mark.parametrize("radius_m", [500.0, 25_000.0, 1_500_000.0])
-def test_range_ring_points_are_all_at_the_radius(centre: tuple[float, float], radius_m: float) -> None:
+def test_range_ring_points_are_all_at_the_radius(
+    centre: tuple[float, float], radius_m: float
+) -> None:
     ring = geodesy.geodesic_circle(*centre, radius_m, n=72)
     assert len(ring) == 73
     assert ring[0] == ring[-1]
     lats = [p[0] for p in ring]
     lons = [p[1] for p in ring]
-    np.testing.assert_allclose(geodesy.distances_from(*centre, lats, lons), radius_m, rtol=0, atol=1e-3)
+    np.testing.assert_allclose(
+        geodesy.distances_from(*centre, lats, lons), radius_m, rtol=0, atol=1e-3
+    )
     bearings = [geodesy.inverse(*centre, *p).initial_bearing for p in ring[:-1]]
     assert max(_angle_diff(b, 5.0 * i) for i, b in enumerate(bearings)) < 1e-6
 

@@ -23,7 +23,9 @@ def test_unit_definitions(unit: str, metres_per: float) -> None:
 
 @given(st.floats(min_value=0.0, max_value=4e7), st.sampled_from(units.UNITS))
 def test_units_round_trip(metres: float, unit: str) -> None:
-    assert units.from_unit(units.to_unit(metres, unit), unit) == pytest.approx(metres, rel=1e-12, abs=1e-9)
+    assert units.from_unit(units.to_unit(metres, unit), unit) == pytest.approx(
+        metres, rel=1e-12, abs=1e-9
+    )
 
 
 def test_unknown_unit_is_named_in_the_error() -> None:
@@ -68,7 +70,10 @@ def test_hama_relative_to_homs_is_the_other_way() -> None:
 
 
 def test_same_place_has_no_direction() -> None:
-    assert units.describe_relative("Checkpoint 4", "Homs", Leg(0.3, 0.0, 0.0)) == "Checkpoint 4 is at Homs"
+    assert (
+        units.describe_relative("Checkpoint 4", "Homs", Leg(0.3, 0.0, 0.0))
+        == "Checkpoint 4 is at Homs"
+    )
 
 
 def test_short_distances_keep_three_digits() -> None:

@@ -162,7 +162,9 @@ def _assign_axes(
         return a, b
     if ha in "EW" and hb in "NS":
         return b, a
-    raise CoordinateError(text, f"hemispheres {ha} and {hb} do not make one latitude and one longitude")
+    raise CoordinateError(
+        text, f"hemispheres {ha} and {hb} do not make one latitude and one longitude"
+    )
 
 
 def _parse_mgrs(text: str, match: re.Match[str]) -> tuple[float, float]:
@@ -172,7 +174,9 @@ def _parse_mgrs(text: str, match: re.Match[str]) -> tuple[float, float]:
     easting, northing = match["digits"], match["more"]
     if northing:
         if len(easting) != len(northing):
-            raise CoordinateError(text, "MGRS easting and northing must have the same number of digits")
+            raise CoordinateError(
+                text, "MGRS easting and northing must have the same number of digits"
+            )
         digits = easting + northing
     else:
         digits = easting

@@ -54,9 +54,7 @@ def inverse_many(
     lats1: ArrayLike, lons1: ArrayLike, lats2: ArrayLike, lons2: ArrayLike
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Vectorised :func:`inverse`: (distances m, initial bearings, final bearings) as arrays."""
-    lat1, lon1, lat2, lon2 = (
-        np.asarray(a, dtype=np.float64) for a in (lats1, lons1, lats2, lons2)
-    )
+    lat1, lon1, lat2, lon2 = (np.asarray(a, dtype=np.float64) for a in (lats1, lons1, lats2, lons2))
     az12, az21, dist = _GEOD.inv(lon1, lat1, lon2, lat2)
     az12 = np.mod(np.asarray(az12, dtype=np.float64), 360.0)
     az2 = np.mod(np.asarray(az21, dtype=np.float64) + 180.0, 360.0)
@@ -82,7 +80,7 @@ def path_legs(points: Sequence[tuple[float, float]]) -> list[Leg]:
     lats = np.array([p[0] for p in points], dtype=np.float64)
     lons = np.array([p[1] for p in points], dtype=np.float64)
     dist, az1, az2 = inverse_many(lats[:-1], lons[:-1], lats[1:], lons[1:])
-    return [Leg(float(d), float(a), float(b)) for d, a, b in zip(dist, az1, az2)]
+    return [Leg(float(d), float(a), float(b)) for d, a, b in zip(dist, az1, az2, strict=True)]
 
 
 def path_length(points: Sequence[tuple[float, float]]) -> float:
@@ -109,13 +107,17 @@ def polygon_area_perimeter(points: Sequence[tuple[float, float]]) -> tuple[float
     return abs(float(area)), float(perimeter)
 
 
-def destination(lat: float, lon: float, bearing_deg: float, distance_m: float) -> tuple[float, float]:
+def destination(
+    lat: float, lon: float, bearing_deg: float, distance_m: float
+) -> tuple[float, float]:
     """The ``(lat, lon)`` reached by following a geodesic from a start bearing for a distance."""
     lon2, lat2, _ = _GEOD.fwd(lon, lat, bearing_deg, distance_m)
     return float(lat2), float(lon2)
 
 
-def geodesic_circle(lat: float, lon: float, radius_m: float, n: int = 180) -> list[tuple[float, float]]:
+def geodesic_circle(
+    lat: float, lon: float, radius_m: float, n: int = 180
+) -> list[tuple[float, float]]:
     """A closed ring of ``n`` + 1 ``(lat, lon)`` points all exactly ``radius_m`` from the centre.
 
     A true geodesic circle, not a projected ellipse: each vertex is a direct
@@ -131,7 +133,7 @@ def geodesic_circle(lat: float, lon: float, radius_m: float, n: int = 180) -> li
         bearings,
         np.full(n, radius_m, dtype=np.float64),
     )
-    ring = [(float(a), float(o)) for a, o in zip(lats2, lons2)]
+    ring = [(float(a), float(o)) for a, o in zip(lats2, lons2, strict=True)]
     ring.append(ring[0])
     return ring
 

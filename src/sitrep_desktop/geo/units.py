@@ -14,7 +14,9 @@ def _metres_per(unit: str) -> float:
     try:
         return _METRES_PER_UNIT[unit]
     except KeyError:
-        raise ValueError(f"unknown distance unit {unit!r}; expected one of {', '.join(UNITS)}") from None
+        raise ValueError(
+            f"unknown distance unit {unit!r}; expected one of {', '.join(UNITS)}"
+        ) from None
 
 
 def to_unit(metres: float, unit: str) -> float:
