@@ -43,6 +43,8 @@ _ARABIC = re.compile("[\u0600-\u06ff]")
 
 # Latin transliteration variants, applied in order to each word. Arabic has
 # three vowels, so e/i and o/u are the same sound written differently.
+# Rules anchored at the word end ($) are skipped for the last word of a
+# partial query: "Ale" must stay a prefix of Aleppo, not become "ala".
 _LATIN_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(pattern), replacement)
     for pattern, replacement in (
@@ -66,9 +68,10 @@ _LATIN_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
 )
 
 
-def _fold_latin_word(word: str) -> str:
+def _fold_latin_word(word: str, open_end: bool = False) -> str:
     for pattern, replacement in _LATIN_RULES:
-        word = pattern.sub(replacement, word)
+        if not (open_end and pattern.pattern.endswith("$")):
+            word = pattern.sub(replacement, word)
     return word
 
 
@@ -79,8 +82,11 @@ def _fold_arabic_word(word: str) -> str:
     return word
 
 
-def fold(text: str) -> str:
+def fold(text: str, partial: bool = False) -> str:
     """Return the search key of ``text``: lower case, no accents, variants unified.
+
+    With ``partial`` the text is taken as typed so far: its last word may be
+    incomplete, so word-ending rules are not applied to it.
 
     >>> fold("Ḩamāh"), fold("Ţarţūs"), fold("Tartous"), fold("al-Rastan")
     ('hama', 'tartus', 'tartus', 'rastan')
@@ -95,7 +101,9 @@ def fold(text: str) -> str:
     while len(words) > 1 and words[0] in _ARTICLES:
         words.pop(0)
     words = [w for i, w in enumerate(words) if i == 0 or w not in _ARTICLES or i == len(words) - 1]
+    last = len(words) - 1
     folded = [
-        _fold_arabic_word(w) if _ARABIC.search(w) else _fold_latin_word(w) for w in words
+        _fold_arabic_word(w) if _ARABIC.search(w) else _fold_latin_word(w, partial and i == last)
+        for i, w in enumerate(words)
     ]
     return " ".join(w for w in folded if w)
