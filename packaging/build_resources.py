@@ -165,7 +165,7 @@ def split_by_box(line: np.ndarray, box: tuple[float, ...]) -> tuple[Polylines, P
             pieces[current_inside].append(np.vstack(current))
         current, current_inside = [chunk], inside
 
-    for i, (a, b) in enumerate(zip(t0, t1)):
+    for i, (a, b) in enumerate(zip(t0, t1, strict=True)):
         p0, p1 = line[i], line[i + 1]
         if a > 1.0:
             add(False, line[i : i + 2])
@@ -280,7 +280,9 @@ def build_basemap(sources: Sources, out: Path) -> dict:
         if polygons:
             lon, lat = label_point(polygons)
             name = geometry["properties"]["name"]
-            country_labels.append({"name": name, "lon": lon, "lat": lat, "kind": "country", "country": ""})
+            country_labels.append(
+                {"name": name, "lon": lon, "lat": lat, "kind": "country", "country": ""}
+            )
 
     admin1_rings: Polylines = []
     admin1_labels = []
@@ -291,17 +293,27 @@ def build_basemap(sources: Sources, out: Path) -> dict:
             lon, lat = label_point(polygons)
             props = feature["properties"]
             admin1_labels.append(
-                {"name": props["name"], "lon": lon, "lat": lat, "kind": "admin1",
-                 "country": props.get("iso_a2") or iso3.upper()}
+                {
+                    "name": props["name"],
+                    "lon": lon,
+                    "lat": lat,
+                    "kind": "admin1",
+                    "country": props.get("iso_a2") or iso3.upper(),
+                }
             )
-    layers["admin1"] = make_pieces(*(simplify(admin1_rings, NE_TOLERANCE[lv]) for lv in LEVEL_PIECES))
+    layers["admin1"] = make_pieces(
+        *(simplify(admin1_rings, NE_TOLERANCE[lv]) for lv in LEVEL_PIECES)
+    )
 
     for layer, pieces in layers.items():
         np.savez_compressed(out / f"{layer}.npz", **pieces)
     labels = {"country": country_labels, "admin1": admin1_labels}
     (out / "labels.json").write_text(json.dumps(labels, ensure_ascii=False, indent=0), "utf-8")
     counts = {
-        layer: {lv: int(sum(np.isfinite(pieces[p][:, 0]).sum() for p in ps)) for lv, ps in LEVEL_PIECES.items()}
+        layer: {
+            lv: int(sum(np.isfinite(pieces[p][:, 0]).sum() for p in ps))
+            for lv, ps in LEVEL_PIECES.items()
+        }
         for layer, pieces in layers.items()
     }
     manifest = {
@@ -450,7 +462,9 @@ def main() -> None:
         sources = Sources(folder)
         resources = ROOT / "resources"
         basemap_stats = build_basemap(sources, resources / "basemap")
-        gazetteer_stats = {} if args.skip_gazetteer else build_gazetteer(sources, resources / "gazetteer")
+        gazetteer_stats = (
+            {} if args.skip_gazetteer else build_gazetteer(sources, resources / "gazetteer")
+        )
     (resources / "ATTRIBUTION").write_text(ATTRIBUTION, encoding="utf-8")
     print(json.dumps({"basemap": basemap_stats, "gazetteer": gazetteer_stats}, indent=1))
     total = sum(p.stat().st_size for p in resources.rglob("*") if p.is_file())

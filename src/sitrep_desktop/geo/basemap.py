@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 
 import numpy as np
 
@@ -53,13 +53,13 @@ class BasemapLabel:
     country: str = ""  # ISO 3166-1 alpha-2 of an admin1 region's country
 
 
-@lru_cache(maxsize=1)
+@cache
 def manifest() -> dict:
     """Boxes, level composition, resolutions and vertex counts of the build."""
     return json.loads(resource_path("basemap", "manifest.json").read_text("utf-8"))
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_layer(layer: str, level: str) -> np.ndarray:
     """Polylines of ``layer`` at ``level`` as float32 (N, 2) lon/lat rows.
 
@@ -91,7 +91,7 @@ def level_for_span(degrees_visible: float) -> str:
     return "theatre"
 
 
-@lru_cache(maxsize=None)
+@cache
 def _labels(kind: str) -> tuple[BasemapLabel, ...]:
     raw = json.loads(resource_path("basemap", "labels.json").read_text("utf-8"))
     return tuple(BasemapLabel(**item) for item in raw[kind])

@@ -161,7 +161,9 @@ class Gazetteer:
         return self._key_entry[line], np.where(after_space, WORD, WITHIN)
 
 
-def _rank(entries: list[np.ndarray], scores: list[np.ndarray], limit: int) -> list[tuple[int, float]]:
+def _rank(
+    entries: list[np.ndarray], scores: list[np.ndarray], limit: int
+) -> list[tuple[int, float]]:
     """Best score per place, ordered by score then population.
 
     Places are stored by falling population, so the index breaks ties.
@@ -181,7 +183,11 @@ def _rank(entries: list[np.ndarray], scores: list[np.ndarray], limit: int) -> li
 
 def _index(names: list[str], alt_names: list[str]) -> tuple[list[str], np.ndarray]:
     pairs = sorted(
-        {(key, i) for i, (name, alts) in enumerate(zip(names, alt_names))
-         for key in map(fold, [name, *alts.split("|")]) if key}
+        {
+            (key, i)
+            for i, (name, alts) in enumerate(zip(names, alt_names, strict=True))
+            for key in map(fold, [name, *alts.split("|")])
+            if key
+        }
     )
     return [k for k, _ in pairs], np.array([i for _, i in pairs], np.int32)

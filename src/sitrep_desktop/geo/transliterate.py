@@ -20,22 +20,41 @@ FOLD_VERSION = 1
 
 # Definite-article tokens (with the sun-letter assimilations): "Ar Rastan",
 # "al-Rastan" and "Rastan" are the same town.
-_ARTICLES = frozenset(
-    "al el il ul ar er ad ed as es at et az ez an en ash esh ath adh".split()
-)
+_ARTICLES = frozenset("al el il ul ar er ad ed as es at et az ez an en ash esh ath adh".split())
 
 # Letters NFKD does not decompose into base + mark.
 _LATIN_EXTRA = str.maketrans(
-    {"ı": "i", "ł": "l", "ø": "o", "đ": "d", "ð": "d", "þ": "th", "ß": "ss",
-     "æ": "ae", "œ": "oe", "ə": "a"}
+    {
+        "ı": "i",
+        "ł": "l",
+        "ø": "o",
+        "đ": "d",
+        "ð": "d",
+        "þ": "th",
+        "ß": "ss",
+        "æ": "ae",
+        "œ": "oe",
+        "ə": "a",
+    }
 )
 
 # Apostrophe-like signs (hamza, ʿayn, quotes) vanish instead of splitting words.
 _APOSTROPHES = re.compile("['’‘`´ʿʾʼʻ\u02b9\u02ba]")
 
 _ARABIC_LETTERS = str.maketrans(
-    {"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ة": "ه", "ى": "ي", "ؤ": "و",
-     "ئ": "ي", "ک": "ك", "ی": "ي", "\u0640": None}
+    {
+        "أ": "ا",
+        "إ": "ا",
+        "آ": "ا",
+        "ٱ": "ا",
+        "ة": "ه",
+        "ى": "ي",
+        "ؤ": "و",
+        "ئ": "ي",
+        "ک": "ك",
+        "ی": "ي",
+        "\u0640": None,
+    }
 )
 # Tashkeel (harakat, shadda, sukun, superscript alef) and Quranic marks.
 _ARABIC_MARKS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed]")
