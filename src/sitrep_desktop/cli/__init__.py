@@ -1,0 +1,1 @@
+"""The headless command line (no Qt), used by scripts and tests."""

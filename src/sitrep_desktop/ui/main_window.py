@@ -1,0 +1,225 @@
+"""The main window: map in the middle, event list and detail pane docked beside it.
+
+Built in two steps so it shows fast: the frame (menus, status bar) needs only
+QtWidgets; `open_store` then builds the panes, which import pyqtgraph and friends.
+"""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QWidget,
+)
+
+APP_NAME = "SitRep Desktop"
+MAX_RECENT = 8
+
+# Features that add menus, docks or tools: "module:function", each called with the
+# window after a store is opened. Adding a feature is one line here.
+FEATURE_INSTALLERS: tuple[str, ...] = ()
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, settings: QSettings | None = None) -> None:
+        super().__init__()
+        self.settings = settings or QSettings()
+        self.store = None
+        self.db_path: Path | None = None
+        self.setWindowTitle(APP_NAME)
+        self.resize(1400, 900)
+        self._build_menus()
+        self.cursor_label = QLabel("")
+        self.cursor_label.setObjectName("CursorLabel")
+        self.statusBar().addPermanentWidget(self.cursor_label)
+        placeholder = QLabel("Opening the map…")
+        placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.setCentralWidget(placeholder)
+        self.docks: dict[str, QDockWidget] = {}
+        self._installed_features = False
+
+    # -- menus -----------------------------------------------------------------------
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        self.menu_file = bar.addMenu("&File")
+        self.menu_edit = bar.addMenu("&Edit")
+        self.menu_view = bar.addMenu("&View")
+        self.menu_tools = bar.addMenu("&Tools")
+        self.menu_help = bar.addMenu("&Help")
+        self._action(self.menu_file, "&New database…", self.new_database, QKeySequence.StandardKey.New)
+        self._action(self.menu_file, "&Open database…", self.open_dialog, QKeySequence.StandardKey.Open)
+        self.menu_recent = self.menu_file.addMenu("Open &recent")
+        self.menu_file.addSeparator()
+        self.action_quit = self._action(self.menu_file, "&Quit", self.close, QKeySequence.StandardKey.Quit)
+        self._action(self.menu_help, "&About SitRep Desktop", self.show_about)
+        self._refresh_recent_menu()
+
+    def _action(self, menu, text: str, slot, shortcut=None) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        return action
+
+    # -- the store -----------------------------------------------------------------------
+    def open_store(self, store, db_path: Path | None) -> None:
+        """Build the panes over `store` (replacing any that were there)."""
+        from .detail_pane import DetailPane
+        from .event_list import EventListPane
+        from .map_canvas import MapCanvas
+        from .selection import Selection
+        from .store_signals import StoreSignals
+        from .time_state import TimeState
+
+        self._close_store()
+        self.store = store
+        self.db_path = db_path
+        self.selection = Selection(self)
+        self.time_state = TimeState(self)
+        self.signals = StoreSignals(store, self)
+        self.canvas = MapCanvas(store, self.selection, self.time_state, self)
+        self.setCentralWidget(self.canvas)
+        self.event_list = EventListPane(store, self.selection, self.time_state, self)
+        self.detail = DetailPane(store, self.selection, self.time_state, self)
+        self._dock("events", "Events", self.event_list, Qt.DockWidgetArea.RightDockWidgetArea)
+        self._dock("detail", "Details", self.detail, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.resizeDocks([self.docks["events"]], [560], Qt.Orientation.Horizontal)
+        for view in (self.canvas, self.event_list.model, self.detail):
+            self.signals.sigChanged.connect(view.on_store_changed)
+        self.canvas.sigCursorMoved.connect(self.show_cursor)
+        title = db_path.name if db_path else "in memory"
+        self.setWindowTitle(f"{title} — {APP_NAME}")
+        if db_path is not None:
+            self._remember_recent(db_path)
+        if not self._installed_features:
+            for spec in FEATURE_INSTALLERS:
+                module, function = spec.split(":")
+                getattr(importlib.import_module(module), function)(self)
+            self._installed_features = True
+        self._restore_layout()
+
+    def _dock(self, name: str, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> None:
+        old = self.docks.pop(name, None)
+        if old is not None:
+            self.removeDockWidget(old)
+            old.deleteLater()
+        dock = QDockWidget(title, self)
+        dock.setObjectName(f"dock_{name}")
+        dock.setWidget(widget)
+        self.addDockWidget(area, dock)
+        self.docks[name] = dock
+        self.menu_view.addAction(dock.toggleViewAction())
+
+    def _close_store(self) -> None:
+        if self.store is None:
+            return
+        self.signals.detach()
+        self.store.close()
+        self.store = None
+
+    def reopen(self, path: Path) -> None:
+        """Close the current file and open `path` (used after restoring a backup)."""
+        from ..store import Store
+
+        self._close_store()
+        self.open_store(Store.open(path), path)
+
+    def show_cursor(self, lat: float, lon: float) -> None:
+        self.cursor_label.setText(format_cursor(lat, lon))
+
+    # -- file menu -----------------------------------------------------------------------
+    def new_database(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "New database", "", "SitRep database (*.db)")
+        if path:
+            self.open_path(Path(path), create=True)
+
+    def open_dialog(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Open database", "", "SitRep database (*.db *.sqlite);;All files (*)")
+        if path:
+            self.open_path(Path(path))
+
+    def open_path(self, path: Path, create: bool = False) -> bool:
+        """Open a file, saying clearly why not if it cannot be opened."""
+        from ..domain.errors import SitRepError
+        from ..store import Store
+
+        if not create and not path.exists():
+            QMessageBox.warning(self, APP_NAME, f"{path} does not exist.")
+            return False
+        try:
+            store = Store.open(path)
+            if create:
+                store.categories.ensure_defaults()
+        except SitRepError as exc:
+            QMessageBox.critical(self, APP_NAME, str(exc))
+            return False
+        self.open_store(store, path)
+        return True
+
+    def _remember_recent(self, path: Path) -> None:
+        recent = [p for p in self.recent_files() if p != str(path)]
+        self.settings.setValue("recent_files", [str(path), *recent][:MAX_RECENT])
+        self._refresh_recent_menu()
+
+    def recent_files(self) -> list[str]:
+        value = self.settings.value("recent_files", [])
+        if isinstance(value, str):
+            value = [value]
+        return [str(v) for v in value or []]
+
+    def _refresh_recent_menu(self) -> None:
+        self.menu_recent.clear()
+        for path in self.recent_files():
+            action = self.menu_recent.addAction(path)
+            action.triggered.connect(lambda _checked=False, p=path: self.open_path(Path(p)))
+        self.menu_recent.setEnabled(bool(self.recent_files()))
+
+    def show_about(self) -> None:
+        from .. import __version__
+        from ..paths import resource_path
+
+        attribution = resource_path("ATTRIBUTION")
+        credits = attribution.read_text(encoding="utf-8") if attribution.exists() else ""
+        box = QMessageBox(self)
+        box.setWindowTitle(f"About {APP_NAME}")
+        box.setText(f"<b>{APP_NAME} {__version__}</b><br>Offline situational awareness "
+                    "on one SQLite file.")
+        box.setDetailedText(credits)
+        box.setInformativeText("Map data: GSHHG, WDB-II, Natural Earth, GeoNames (see details).")
+        box.open()
+        self.about_box = box
+
+    # -- layout -----------------------------------------------------------------------
+    def _restore_layout(self) -> None:
+        geometry = self.settings.value("window/geometry")
+        state = self.settings.value("window/state")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        if state is not None:
+            self.restoreState(state)
+
+    def closeEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("window/state", self.saveState())
+        self._close_store()
+        super().closeEvent(event)
+
+
+def format_cursor(lat: float, lon: float) -> str:
+    """Decimal degrees, DMS and MGRS, as the status bar shows them."""
+    from ..geo.coords import format_dd, format_dms, format_mgrs
+
+    mgrs = format_mgrs(lat, lon)
+    parts = [format_dd(lat, lon), format_dms(lat, lon)]
+    if mgrs:
+        parts.append(f"MGRS {mgrs}")
+    return "   ".join(parts)
