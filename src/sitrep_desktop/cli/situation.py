@@ -50,26 +50,32 @@ def run_control(args: argparse.Namespace) -> int:
         for place in store.places.all():
             state = states.get(place.id)
             faction = factions.get(state.faction_id) if state and state.faction_id else None
-            result.append({
-                "place_id": place.id,
-                "place": place.name,
-                "kind": place.kind,
-                "lat": place.lat,
-                "lon": place.lon,
-                "faction_id": faction.id if faction else None,
-                "faction": faction.name if faction else None,
-                "faction_short": faction.short_name if faction else None,
-                "colour": faction.colour if faction else None,
-                "since": state.since.text if state else None,
-                "conflict": bool(state and state.conflicted),
-                "change_ids": list(state.change_ids) if state else [],
-            })
+            result.append(
+                {
+                    "place_id": place.id,
+                    "place": place.name,
+                    "kind": place.kind,
+                    "lat": place.lat,
+                    "lon": place.lon,
+                    "faction_id": faction.id if faction else None,
+                    "faction": faction.name if faction else None,
+                    "faction_short": faction.short_name if faction else None,
+                    "colour": faction.colour if faction else None,
+                    "since": state.since.text if state else None,
+                    "conflict": bool(state and state.conflicted),
+                    "change_ids": list(state.change_ids) if state else [],
+                }
+            )
     if args.json:
         print_json({"at": at.text if at else None, "places": result})
     else:
         rows = [
-            [r["place"], r["faction_short"] or ("CONFLICT" if r["conflict"] else "unknown"),
-             r["since"] or "", r["faction"] or ""]
+            [
+                r["place"],
+                r["faction_short"] or ("CONFLICT" if r["conflict"] else "unknown"),
+                r["since"] or "",
+                r["faction"] or "",
+            ]
             for r in result
         ]
         print(f"Control as of {at.text if at else 'the latest change'}:")

@@ -1,0 +1,12 @@
+"""Every user edit as a pure-Python command with do/undo."""
+
+from .base import AddRecords, Command, CompositeCommand, DeleteRecords, UpdateRecord, repository_for
+
+__all__ = [
+    "AddRecords",
+    "Command",
+    "CompositeCommand",
+    "DeleteRecords",
+    "UpdateRecord",
+    "repository_for",
+]

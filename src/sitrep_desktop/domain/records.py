@@ -245,7 +245,9 @@ class Annotation(Record):
     def __post_init__(self) -> None:
         self._check_identity()
         if self.kind not in ANNOTATION_KINDS:
-            raise ValidationError("kind", self.kind, f"must be one of {', '.join(ANNOTATION_KINDS)}")
+            raise ValidationError(
+                "kind", self.kind, f"must be one of {', '.join(ANNOTATION_KINDS)}"
+            )
         object.__setattr__(self, "geometry", normalise_wkt(self.geometry))
         object.__setattr__(self, "label", _text("label", self.label))
         object.__setattr__(self, "notes", _text("notes", self.notes))
@@ -271,5 +273,6 @@ class Annotation(Record):
 
 
 RECORD_TYPES: dict[str, type[Record]] = {
-    cls.KIND: cls for cls in (Place, Faction, ControlChange, Event, Annotation)  # type: ignore[attr-defined]
+    cls.KIND: cls
+    for cls in (Place, Faction, ControlChange, Event, Annotation)  # type: ignore[attr-defined]
 }

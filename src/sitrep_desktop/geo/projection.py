@@ -29,12 +29,16 @@ class MapProjection:
         self.crs = crs
         self._forward, self._inverse = _transformers(crs)
 
-    def forward(self, lon: np.ndarray | float, lat: np.ndarray | float) -> tuple[np.ndarray, np.ndarray]:
+    def forward(
+        self, lon: np.ndarray | float, lat: np.ndarray | float
+    ) -> tuple[np.ndarray, np.ndarray]:
         lat = np.clip(np.asarray(lat, dtype=float), -MAX_MERCATOR_LAT, MAX_MERCATOR_LAT)
         x, y = self._forward.transform(np.asarray(lon, dtype=float), lat)
         return np.asarray(x), np.asarray(y)
 
-    def inverse(self, x: np.ndarray | float, y: np.ndarray | float) -> tuple[np.ndarray, np.ndarray]:
+    def inverse(
+        self, x: np.ndarray | float, y: np.ndarray | float
+    ) -> tuple[np.ndarray, np.ndarray]:
         lon, lat = self._inverse.transform(np.asarray(x, dtype=float), np.asarray(y, dtype=float))
         return np.asarray(lon), np.asarray(lat)
 

@@ -48,7 +48,9 @@ def inspect_file(path: Path) -> int:
             f"this version reads up to {LATEST_VERSION}); please upgrade"
         )
     if version == 0 and app:
-        raise NotADatabaseError(f"{path} is an SQLite file of another program, not a SitRep database")
+        raise NotADatabaseError(
+            f"{path} is an SQLite file of another program, not a SitRep database"
+        )
     return version
 
 

@@ -166,8 +166,12 @@ class EventRepository(Repository[Event]):
         offset: int = 0,
     ) -> list[Event]:
         where, params = self.filter_sql(
-            since=since, until=until, search=search, categories=categories,
-            bbox=bbox, place_id=place_id,
+            since=since,
+            until=until,
+            search=search,
+            categories=categories,
+            bbox=bbox,
+            place_id=place_id,
         )
         sql = f"SELECT * FROM events WHERE {where} ORDER BY at_key, rowid"
         if limit is not None:
@@ -242,10 +246,19 @@ class JournalEntry:
     def changed_fields(self) -> list[str]:
         """Fields whose value differs between before and after (bookkeeping left out)."""
         before, after = self.before or {}, self.after or {}
-        skip = {"updated", "at_key", "min_lon", "min_lat", "max_lon", "max_lat",
-                "valid_from_key", "valid_to_key"}
-        return sorted(k for k in set(before) | set(after)
-                      if k not in skip and before.get(k) != after.get(k))
+        skip = {
+            "updated",
+            "at_key",
+            "min_lon",
+            "min_lat",
+            "max_lon",
+            "max_lat",
+            "valid_from_key",
+            "valid_to_key",
+        }
+        return sorted(
+            k for k in set(before) | set(after) if k not in skip and before.get(k) != after.get(k)
+        )
 
 
 class JournalReader:
@@ -268,7 +281,12 @@ class JournalReader:
 
 def _entry(row: Mapping[str, Any]) -> JournalEntry:
     return JournalEntry(
-        row["seq"], row["at"], row["author"], row["record_kind"], row["record_id"], row["action"],
+        row["seq"],
+        row["at"],
+        row["author"],
+        row["record_kind"],
+        row["record_id"],
+        row["action"],
         json.loads(row["before"]) if row["before"] else None,
         json.loads(row["after"]) if row["after"] else None,
     )
@@ -287,7 +305,9 @@ class CategoryRepository:
     def ensure(self, names: Sequence[str]) -> None:
         """Add categories that are missing (keeps existing ones and their order)."""
         with self.store.transaction() as conn:
-            start = conn.execute("SELECT coalesce(max(position), -1) + 1 FROM categories").fetchone()[0]
+            start = conn.execute(
+                "SELECT coalesce(max(position), -1) + 1 FROM categories"
+            ).fetchone()[0]
             added = []
             for offset, name in enumerate(names):
                 if not name or not name.strip():

@@ -63,7 +63,9 @@ class Repository(Generic[R]):
         for start in range(0, len(ids), 500):
             chunk = list(ids[start : start + 500])
             marks = ",".join("?" * len(chunk))
-            for row in self.conn.execute(f"SELECT * FROM {self.table} WHERE id IN ({marks})", chunk):
+            for row in self.conn.execute(
+                f"SELECT * FROM {self.table} WHERE id IN ({marks})", chunk
+            ):
                 found[row["id"]] = self.from_row(row)
         return [found[i] for i in ids if i in found]
 
@@ -164,7 +166,9 @@ class Repository(Generic[R]):
         return dataclasses.replace(record, author=self.store.author)
 
     def _journal_many(
-        self, action: str, entries: list[tuple[str, Mapping[str, Any] | None, Mapping[str, Any] | None]]
+        self,
+        action: str,
+        entries: list[tuple[str, Mapping[str, Any] | None, Mapping[str, Any] | None]],
     ) -> None:
         at = utc_now_text()
         self.conn.executemany(
@@ -196,5 +200,3 @@ def _later_than(previous: str) -> str:
     # Same microsecond (or a clock set back): bump the last digit so edits stay ordered.
     head, micros = previous[:-7], int(previous[-7:-1])
     return f"{head}{micros + 1:06d}Z" if micros < 999_999 else now
-
-

@@ -17,7 +17,10 @@ class DetailPane(QWidget):
     """Shows the selected record as a readable card (editing lives in the form view)."""
 
     def __init__(
-        self, store: Store, selection: Selection, time_state: TimeState,
+        self,
+        store: Store,
+        selection: Selection,
+        time_state: TimeState,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -60,8 +63,9 @@ class DetailPane(QWidget):
         elif isinstance(record, Place):
             self.body.setText(self._place_html(record))
         else:
-            self.body.setText("<p style='color:#757575'>Select an event or a place "
-                              "on the map or in the list.</p>")
+            self.body.setText(
+                "<p style='color:#757575'>Select an event or a place on the map or in the list.</p>"
+            )
 
     def _event_html(self, event: Event) -> str:
         place = self.store.places.find(event.place_id) if event.place_id else None
@@ -91,7 +95,8 @@ class DetailPane(QWidget):
             for c in self.store.control.history(place.id)
         ]
         rows = [
-            (k, html.escape(v)) for k, v in (
+            (k, html.escape(v))
+            for k, v in (
                 ("Kind", place.kind.replace("_", " ")),
                 ("Also", ", ".join(place.alt_names) or "—"),
                 ("Position", f"{place.lat:.5f}, {place.lon:.5f}"),

@@ -39,7 +39,9 @@ def open_initial(window: MainWindow, path: Path, first_run: bool) -> None:
     if not window.open_path(path, create=not path.exists()):
         return
     if created:
-        message = (f"Welcome. Your database was created at {path} with the demo situation "
-                   "(the offensive on Aleppo, Hama and Homs, December 2024).")
+        message = (
+            f"Welcome. Your database was created at {path} with the demo situation "
+            "(the offensive on Aleppo, Hama and Homs, December 2024)."
+        )
         window.statusBar().showMessage(message, 15000)
         QMessageBox.information(window, APP_NAME, message)

@@ -54,12 +54,29 @@ class MainWindow(QMainWindow):
         self.menu_view = bar.addMenu("&View")
         self.menu_tools = bar.addMenu("&Tools")
         self.menu_help = bar.addMenu("&Help")
-        self._action(self.menu_file, "&New database…", self.new_database, QKeySequence.StandardKey.New)
-        self._action(self.menu_file, "&Open database…", self.open_dialog, QKeySequence.StandardKey.Open)
+        self._action(
+            self.menu_file, "&New database…", self.new_database, QKeySequence.StandardKey.New
+        )
+        self._action(
+            self.menu_file, "&Open database…", self.open_dialog, QKeySequence.StandardKey.Open
+        )
         self.menu_recent = self.menu_file.addMenu("Open &recent")
         self.menu_file.addSeparator()
-        self.action_quit = self._action(self.menu_file, "&Quit", self.close, QKeySequence.StandardKey.Quit)
+        self.action_quit = self._action(
+            self.menu_file, "&Quit", self.close, QKeySequence.StandardKey.Quit
+        )
         self._action(self.menu_help, "&About SitRep Desktop", self.show_about)
+        from PySide6.QtGui import QUndoStack
+
+        self.undo_stack = QUndoStack(self)
+        self.action_undo = self._action(
+            self.menu_edit, "&Undo", lambda: self.undo_stack.undo(), QKeySequence.StandardKey.Undo
+        )
+        self.action_redo = self._action(
+            self.menu_edit, "&Redo", lambda: self.undo_stack.redo(), QKeySequence.StandardKey.Redo
+        )
+        self.menu_edit.addSeparator()
+        self._connect_undo_actions()
         self._refresh_recent_menu()
 
     def _action(self, menu, text: str, slot, shortcut=None) -> QAction:
@@ -79,6 +96,7 @@ class MainWindow(QMainWindow):
         from .selection import Selection
         from .store_signals import StoreSignals
         from .time_state import TimeState
+        from .undo import UndoStack
 
         self._close_store()
         self.store = store
@@ -86,6 +104,9 @@ class MainWindow(QMainWindow):
         self.selection = Selection(self)
         self.time_state = TimeState(self)
         self.signals = StoreSignals(store, self)
+        self.undo_stack.deleteLater()
+        self.undo_stack = UndoStack(store, self)
+        self._connect_undo_actions()
         self.canvas = MapCanvas(store, self.selection, self.time_state, self)
         self.setCentralWidget(self.canvas)
         self.event_list = EventListPane(store, self.selection, self.time_state, self)
@@ -106,6 +127,15 @@ class MainWindow(QMainWindow):
                 getattr(importlib.import_module(module), function)(self)
             self._installed_features = True
         self._restore_layout()
+
+    def _connect_undo_actions(self) -> None:
+        stack = self.undo_stack
+        self.action_undo.setEnabled(stack.canUndo())
+        self.action_redo.setEnabled(stack.canRedo())
+        stack.canUndoChanged.connect(self.action_undo.setEnabled)
+        stack.canRedoChanged.connect(self.action_redo.setEnabled)
+        stack.undoTextChanged.connect(lambda t: self.action_undo.setText(f"&Undo {t}".strip()))
+        stack.redoTextChanged.connect(lambda t: self.action_redo.setText(f"&Redo {t}".strip()))
 
     def _dock(self, name: str, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> None:
         old = self.docks.pop(name, None)
@@ -143,7 +173,9 @@ class MainWindow(QMainWindow):
             self.open_path(Path(path), create=True)
 
     def open_dialog(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open database", "", "SitRep database (*.db *.sqlite);;All files (*)")
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Open database", "", "SitRep database (*.db *.sqlite);;All files (*)"
+        )
         if path:
             self.open_path(Path(path))
 
@@ -191,8 +223,9 @@ class MainWindow(QMainWindow):
         credits = attribution.read_text(encoding="utf-8") if attribution.exists() else ""
         box = QMessageBox(self)
         box.setWindowTitle(f"About {APP_NAME}")
-        box.setText(f"<b>{APP_NAME} {__version__}</b><br>Offline situational awareness "
-                    "on one SQLite file.")
+        box.setText(
+            f"<b>{APP_NAME} {__version__}</b><br>Offline situational awareness on one SQLite file."
+        )
         box.setDetailedText(credits)
         box.setInformativeText("Map data: GSHHG, WDB-II, Natural Earth, GeoNames (see details).")
         box.open()

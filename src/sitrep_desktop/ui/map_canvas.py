@@ -11,12 +11,13 @@ import numpy as np
 import pyqtgraph as pg
 import shapely
 from PySide6.QtCore import QPointF, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QKeyEvent, QMouseEvent, QPainterPath, QPen
-from PySide6.QtWidgets import QGraphicsPathItem, QWidget
+from PySide6.QtGui import QKeyEvent, QMouseEvent
+from PySide6.QtWidgets import QGraphicsItem, QWidget
 
 from ..domain import Annotation, Moment
 from ..geo.projection import default_projection
 from ..store import Store, StoreChange
+from .annotation_items import make_annotation_item
 from .map_tool import MapTool
 from .selection import Selection
 from .time_state import TimeState
@@ -24,12 +25,25 @@ from .time_state import TimeState
 UNKNOWN_COLOUR = "#9e9e9e"
 BACKGROUND = "#e8eef2"
 PLACE_SYMBOLS = {
-    "city": "o", "town": "o", "village": "o", "air_base": "t1", "naval_base": "s",
-    "military_base": "s", "checkpoint": "d", "border_crossing": "d", "other": "h",
+    "city": "o",
+    "town": "o",
+    "village": "o",
+    "air_base": "t1",
+    "naval_base": "s",
+    "military_base": "s",
+    "checkpoint": "d",
+    "border_crossing": "d",
+    "other": "h",
 }
 EVENT_COLOURS = {
-    "clash": "#e65100", "airstrike": "#b71c1c", "shelling": "#bf360c", "capture": "#1b5e20",
-    "withdrawal": "#4e342e", "statement": "#1565c0", "movement": "#00838f", "other": "#424242",
+    "clash": "#e65100",
+    "airstrike": "#b71c1c",
+    "shelling": "#bf360c",
+    "capture": "#1b5e20",
+    "withdrawal": "#4e342e",
+    "statement": "#1565c0",
+    "movement": "#00838f",
+    "other": "#424242",
 }
 
 
@@ -45,7 +59,10 @@ class MapCanvas(pg.PlotWidget):
     sigToolChanged = Signal(object)  # the active MapTool or None
 
     def __init__(
-        self, store: Store, selection: Selection, time_state: TimeState,
+        self,
+        store: Store,
+        selection: Selection,
+        time_state: TimeState,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent=parent, background=BACKGROUND)
@@ -63,7 +80,7 @@ class MapCanvas(pg.PlotWidget):
         self.view.setAspectLocked(True)
         self.view.setBackgroundColor(None)
 
-        self.annotation_items: dict[str, QGraphicsPathItem] = {}
+        self.annotation_items: dict[str, QGraphicsItem] = {}
         self.event_scatter = pg.ScatterPlotItem(pxMode=True, hoverable=True, tip=self._event_tip)
         self.event_scatter.setZValue(20)
         self.place_scatter = pg.ScatterPlotItem(pxMode=True, hoverable=True, tip=self._place_tip)
@@ -119,11 +136,16 @@ class MapCanvas(pg.PlotWidget):
             faction = self._factions.get(state.faction_id) if state and state.faction_id else None
             colour = faction.colour if faction else UNKNOWN_COLOUR
             self.place_colours[place.id] = colour
-            spots.append({
-                "pos": (px, py), "data": ("place", place.id), "size": place_size(place.population),
-                "symbol": PLACE_SYMBOLS.get(place.kind, "o"), "brush": pg.mkBrush(colour),
-                "pen": pg.mkPen("#212121", width=1),
-            })
+            spots.append(
+                {
+                    "pos": (px, py),
+                    "data": ("place", place.id),
+                    "size": place_size(place.population),
+                    "symbol": PLACE_SYMBOLS.get(place.kind, "o"),
+                    "brush": pg.mkBrush(colour),
+                    "pen": pg.mkPen("#212121", width=1),
+                }
+            )
         self.place_scatter.setData(spots)
         self._draw_labels(places, np.atleast_1d(x), np.atleast_1d(y))
 
@@ -147,12 +169,16 @@ class MapCanvas(pg.PlotWidget):
             if point is None:
                 continue
             x, y = self.projection.forward(point[0], point[1])
-            spots.append({
-                "pos": (float(x), float(y)), "data": ("event", event.id), "size": 10,
-                "symbol": "star" if event.category == "capture" else "d",
-                "brush": pg.mkBrush(EVENT_COLOURS.get(event.category, "#424242")),
-                "pen": pg.mkPen("#ffffff", width=1),
-            })
+            spots.append(
+                {
+                    "pos": (float(x), float(y)),
+                    "data": ("event", event.id),
+                    "size": 10,
+                    "symbol": "star" if event.category == "capture" else "d",
+                    "brush": pg.mkBrush(EVENT_COLOURS.get(event.category, "#424242")),
+                    "pen": pg.mkPen("#ffffff", width=1),
+                }
+            )
         self.event_scatter.setData(spots)
         self._events = {e.id: e for e in events}
 
@@ -172,33 +198,9 @@ class MapCanvas(pg.PlotWidget):
         self.annotation_items = {}
         self._annotations = {a.id: a for a in annotations}
         for annotation in annotations:
-            item = QGraphicsPathItem(self._path_for(annotation.geometry))
-            style = annotation.style
-            colour = QColor(style.get("colour", "#37474f"))
-            pen = QPen(colour, float(style.get("width", 2)))
-            pen.setCosmetic(True)
-            if style.get("dash") == "dash":
-                pen.setStyle(Qt.PenStyle.DashLine)
-            item.setPen(pen)
-            if annotation.kind in ("polygon", "circle"):
-                fill = QColor(colour)
-                fill.setAlphaF(float(style.get("fill_opacity", 0.15)))
-                item.setBrush(QBrush(fill))
-            item.setZValue(10)
-            item.setToolTip(annotation.label)
+            item = make_annotation_item(annotation, self.projection)
             self.addItem(item)
             self.annotation_items[annotation.id] = item
-
-    def _path_for(self, wkt: str) -> QPainterPath:
-        shape = shapely.from_wkt(wkt)
-        path = QPainterPath()
-        for ring in _rings(shape):
-            coords = np.asarray(ring)
-            x, y = self.projection.forward(coords[:, 0], coords[:, 1])
-            path.moveTo(QPointF(float(x[0]), float(y[0])))
-            for px, py in zip(x[1:], y[1:]):
-                path.lineTo(QPointF(float(px), float(py)))
-        return path
 
     def _update_annotation_visibility(self, at: Moment | None) -> None:
         for annotation_id, item in self.annotation_items.items():
@@ -228,7 +230,8 @@ class MapCanvas(pg.PlotWidget):
         rect = self.view.viewRect()
         self.view.setRange(
             xRange=(float(x) - rect.width() / 2, float(x) + rect.width() / 2),
-            yRange=(float(y) - rect.height() / 2, float(y) + rect.height() / 2), padding=0,
+            yRange=(float(y) - rect.height() / 2, float(y) + rect.height() / 2),
+            padding=0,
         )
 
     def visible_lonlat(self) -> tuple[float, float, float, float]:
@@ -352,17 +355,3 @@ class MapCanvas(pg.PlotWidget):
     def _event_tip(self, x: float, y: float, data: tuple[str, str]) -> str:
         event = getattr(self, "_events", {}).get(data[1])
         return f"{event.at.text} {event.title}" if event else ""
-
-
-def _rings(shape) -> list:
-    """Every line or ring of a geometry as coordinate sequences."""
-    kind = shape.geom_type
-    if kind == "Point":
-        return []
-    if kind == "LineString":
-        return [shape.coords]
-    if kind == "Polygon":
-        return [shape.exterior.coords, *(r.coords for r in shape.interiors)]
-    if kind.startswith("Multi") or kind == "GeometryCollection":
-        return [ring for part in shape.geoms for ring in _rings(part)]
-    return []
