@@ -1,0 +1,56 @@
+"""Parsing XML from other people's files safely (KML, CoT, TAK manifests).
+
+defusedxml refuses entity declarations, external entities and DTDs, so a
+"billion laughs" or an XXE file is an import error, not a hang or a leak.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ElementTree
+from xml.etree.ElementTree import Element
+
+import defusedxml.ElementTree as SafeElementTree
+from defusedxml import DefusedXmlException
+
+from .records import ImportFileError, Problem
+
+
+def parse_xml(data: bytes | str, file: str) -> Element:
+    """The root element of `data`; ImportFileError if it is not safe, well-formed XML."""
+    try:
+        return SafeElementTree.fromstring(data, forbid_dtd=True)
+    except DefusedXmlException as exc:
+        reason = f"refused unsafe XML ({type(exc).__name__}: DTDs and entities are not allowed)"
+        raise ImportFileError(file, [Problem("document", "xml", reason)]) from None
+    except ElementTree.ParseError as exc:
+        line, column = getattr(exc, "position", (0, 0))
+        problem = Problem(f"line {line}, column {column}", "xml", f"not well-formed XML ({exc})")
+        raise ImportFileError(file, [problem]) from None
+    except (ValueError, UnicodeError) as exc:
+        raise ImportFileError(file, [Problem("document", "xml", str(exc))]) from None
+
+
+def local_name(element: Element) -> str:
+    """Tag without its namespace: '{http://www.opengis.net/kml/2.2}Placemark' -> 'Placemark'."""
+    tag = element.tag if isinstance(element.tag, str) else ""
+    return tag.rsplit("}", 1)[-1]
+
+
+def children(element: Element, name: str) -> list[Element]:
+    return [child for child in element if local_name(child) == name]
+
+
+def child(element: Element, name: str) -> Element | None:
+    for item in element:
+        if local_name(item) == name:
+            return item
+    return None
+
+
+def descendants(element: Element, name: str) -> list[Element]:
+    return [item for item in element.iter() if local_name(item) == name]
+
+
+def child_text(element: Element, name: str) -> str:
+    found = child(element, name)
+    return (found.text or "").strip() if found is not None else ""
