@@ -98,7 +98,7 @@ def insert_records(
             for start in range(0, len(batch), CHUNK):
                 if cancel is not None and cancel():
                     raise ImportCancelled("import cancelled; nothing was imported")
-                chunk = [_stamped(r, store.author) for r in batch[start : start + CHUNK]]
+                chunk = list(batch[start : start + CHUNK])
                 _insert(store, kind, chunk, points)
                 done += len(chunk)
                 if progress is not None:
@@ -116,6 +116,9 @@ def _insert(store: Store, kind: str, chunk: list[Record], points: dict[str, Any]
     else:
         table, to_row = _TABLES[kind]
         row_list = [to_row(r) for r in chunk]  # type: ignore[operator]
+    for row in row_list:  # stamped on the row: re-building each record would re-validate it
+        if not row["author"]:
+            row["author"] = store.author
     columns = list(row_list[0])
     sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
     try:
@@ -129,14 +132,6 @@ def _insert(store: Store, kind: str, chunk: list[Record], points: dict[str, Any]
         [(at, store.author, kind, row["id"], rows.journal_json(row)) for row in row_list],
     )
     store.notify(kind, "insert", [r.id for r in chunk])
-
-
-def _stamped(record: Record, author: str) -> Record:
-    if record.author:
-        return record
-    import dataclasses
-
-    return dataclasses.replace(record, author=author)
 
 
 def _place_points(conn: sqlite3.Connection, places: Sequence[Record]) -> dict[str, Any]:

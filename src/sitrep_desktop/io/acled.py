@@ -1,0 +1,157 @@
+"""ACLED-format CSV import (Armed Conflict Location & Event Data).
+
+Rows of the territory sub-events ("Government regains territory", "Non-state
+actor overtakes territory") become control changes: `actor1` takes `location`.
+Places and factions are made up from their names and matched by name against
+the database on import. Every other row becomes an event at its point, its
+category mapped from event_type / sub_event_type. Ids derive from ACLED's
+`event_id_cnty` (or a hash of the row), so importing a file twice adds nothing.
+"""
+
+from __future__ import annotations
+
+import colorsys
+import hashlib
+import re
+from datetime import datetime
+from pathlib import Path
+
+from ..domain import ControlChange, Event, Faction, Place, ValidationError
+from .csv import dict_rows
+from .records import ImportFileError, Problem, ProblemError, RecordBatch, content_key, derived_id
+
+REQUIRED = ("event_date", "event_type", "sub_event_type", "actor1", "location", "latitude",
+            "longitude")
+TERRITORY_SUB_EVENTS = frozenset({"government regains territory",
+                                  "non-state actor overtakes territory"})
+# (event_type, sub_event_type) -> category; sub_event_type "" means any.
+CATEGORIES = {
+    ("battles", ""): "clash",
+    ("explosions/remote violence", "air/drone strike"): "airstrike",
+    ("explosions/remote violence", "shelling/artillery/missile attack"): "shelling",
+    ("strategic developments", "non-violent transfer of territory"): "capture",
+    ("strategic developments", "headquarters or base established"): "movement",
+    ("strategic developments", "agreement"): "statement",
+}
+_SHORT = re.compile(r"[A-Za-z0-9]")
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")  # checked as a real date by the Moment
+
+
+def looks_like_acled(path: Path) -> bool:
+    """True when the first line of the CSV names ACLED's own columns."""
+    try:
+        with path.open("rb") as handle:
+            header = handle.readline(65_536).decode("utf-8-sig", "replace").lower()
+    except OSError:
+        return False
+    return all(column in header for column in ("event_date", "event_type", "actor1", "latitude"))
+
+
+def category_for(event_type: str, sub_event_type: str) -> str:
+    key = event_type.strip().lower(), sub_event_type.strip().lower()
+    return CATEGORIES.get(key) or CATEGORIES.get((key[0], "")) or "other"
+
+
+def read(path: str | Path) -> RecordBatch:
+    return parse(Path(path).read_bytes(), str(path))
+
+
+def parse(data: bytes, file: str) -> RecordBatch:
+    batch, problems = RecordBatch(), []
+    first = True
+    for line, row in dict_rows(data, file):
+        if first:
+            first = False
+            missing = [c for c in REQUIRED if c not in row]
+            if missing:
+                raise ImportFileError(file, [Problem("line 1", missing[0],
+                                                     "required ACLED column is missing")])
+        try:
+            _add_row(batch, row, f"line {line}")
+        except ProblemError as exc:
+            problems.append(exc.problem)
+        except ValidationError as exc:
+            problems.append(Problem(f"line {line}", exc.field, f"{exc.reason} (got {exc.value!r})"))
+        if len(problems) >= 100:
+            break
+    if problems:
+        raise ImportFileError(file, problems)
+    return batch
+
+
+def _add_row(batch: RecordBatch, row: dict[str, str], where: str) -> None:
+    at = _date(row["event_date"], where)
+    lat = _number(row["latitude"], "latitude", where)
+    lon = _number(row["longitude"], "longitude", where)
+    key = row.get("event_id_cnty", "").strip() or content_key(row)
+    source = row.get("source", "").strip() or "ACLED"
+    notes = row.get("notes", "").strip()
+    actor1, actor2 = row["actor1"].strip(), row.get("actor2", "").strip()
+    if row["sub_event_type"].strip().lower() in TERRITORY_SUB_EVENTS:
+        if not actor1:
+            raise ProblemError(Problem(where, "actor1", "a territory change needs the actor taking it"))
+        location = row["location"].strip()
+        if not location:
+            raise ProblemError(Problem(where, "location", "a territory change needs a location"))
+        place = Place(id=derived_id("acled-place", location.casefold()), name=location,
+                      lat=_lat(lat, where), lon=_lon(lon, where), kind="town")
+        batch.add(place, where)
+        batch.match_places_by_name.add(place.id)
+        faction = faction_for(actor1)
+        batch.add(faction, where)
+        batch.add(ControlChange(id=derived_id("acled", key), place_id=place.id,
+                                faction_id=faction.id, at=at, source=source, notes=notes), where)
+        return
+    description = notes
+    fatalities = row.get("fatalities", "").strip()
+    if fatalities and fatalities != "0":
+        description = f"{notes}\nFatalities: {fatalities}".strip()
+    title = f"{row['sub_event_type'].strip() or row['event_type'].strip()}: {row['location'].strip()}"
+    batch.add(Event(
+        id=derived_id("acled", key), at=at, title=title.strip(": "),
+        category=category_for(row["event_type"], row["sub_event_type"]),
+        description=description, geometry=f"POINT ({_lon(lon, where)} {_lat(lat, where)})",
+        actors=tuple(a for a in (actor1, actor2) if a), source=source,
+    ), where)
+
+
+def faction_for(name: str) -> Faction:
+    """A faction made up from an ACLED actor name: initials and a colour from the name."""
+    words = [w for w in re.split(r"[\s:()\-]+", name) if w and _SHORT.match(w[0])]
+    short = "".join(w[0].upper() for w in words)[:6] or name[:6]
+    digest = hashlib.sha256(name.casefold().encode()).digest()
+    red, green, blue = colorsys.hsv_to_rgb(digest[0] / 255, 0.65, 0.75)
+    colour = f"#{int(red * 255):02x}{int(green * 255):02x}{int(blue * 255):02x}"
+    return Faction(id=derived_id("acled-faction", name.casefold()), name=name, short_name=short,
+                   colour=colour, notes="Created from ACLED actor name.")
+
+
+def _date(text: str, where: str) -> str:
+    value = text.strip()
+    if _ISO_DATE.match(value):
+        return value
+    for pattern in ("%Y-%m-%d", "%d %B %Y", "%d-%B-%Y", "%d/%m/%Y"):
+        try:
+            return datetime.strptime(value, pattern).date().isoformat()
+        except ValueError:
+            continue
+    raise ProblemError(Problem(where, "event_date", f"{text!r} is not a date like 2024-12-05"))
+
+
+def _number(text: str, field: str, where: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        raise ProblemError(Problem(where, field, f"{text!r} is not a number")) from None
+
+
+def _lat(value: float, where: str) -> float:
+    if not -90 <= value <= 90:
+        raise ProblemError(Problem(where, "latitude", f"{value} is outside [-90, 90]"))
+    return value
+
+
+def _lon(value: float, where: str) -> float:
+    if not -180 <= value <= 180:
+        raise ProblemError(Problem(where, "longitude", f"{value} is outside [-180, 180]"))
+    return value

@@ -1,0 +1,132 @@
+"""CSV of events: one row per event, ISO 8601 times, WKT geometry.
+
+Each row also names the event's place (id, name, position) so the file stands
+on its own: importing it elsewhere adds the place, or uses an existing place of
+that name. Actors are joined with "; ". On import a column mapping
+({our field: their column}) reads files with other headers.
+"""
+
+from __future__ import annotations
+
+import csv as stdlib_csv
+import io
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+from ..domain import Event, Place
+from .records import (
+    ImportFileError,
+    Problem,
+    ProblemError,
+    RecordBatch,
+    content_key,
+    derived_id,
+    record_from_fields,
+)
+
+COLUMNS = (
+    "id", "at", "category", "title", "description", "place_id", "place", "place_lat",
+    "place_lon", "geometry", "actors", "source", "confidence", "created", "updated", "author",
+)
+# Fields a mapping may name besides COLUMNS: a point from two columns.
+EXTRA_FIELDS = ("lat", "lon")
+ACTOR_SEPARATOR = "; "
+
+
+def write(batch: RecordBatch, path: str | Path) -> None:
+    places = {p.id: p for p in batch.places}
+    with Path(path).open("w", encoding="utf-8", newline="") as handle:
+        writer = stdlib_csv.writer(handle)
+        writer.writerow(COLUMNS)
+        for event in batch.events:
+            writer.writerow(_row(event, places.get(event.place_id or "")))
+
+
+def _row(event: Event, place: Place | None) -> list[str]:
+    return [
+        event.id, event.at.text, event.category, event.title, event.description,
+        event.place_id or "", place.name if place else "",
+        repr(place.lat) if place else "", repr(place.lon) if place else "",
+        event.geometry or "", ACTOR_SEPARATOR.join(event.actors), event.source,
+        event.confidence, event.created, event.updated, event.author,
+    ]
+
+
+def read(path: str | Path, *, mapping: Mapping[str, str] | None = None) -> RecordBatch:
+    return parse(Path(path).read_bytes(), str(path), mapping=mapping)
+
+
+def dict_rows(data: bytes, file: str) -> Iterator[tuple[int, dict[str, str]]]:
+    """(line number, row) for each data row of a CSV file with a header."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ImportFileError(file, [Problem(f"byte {exc.start}", "encoding", "not UTF-8 text")]) from None
+    reader = stdlib_csv.DictReader(io.StringIO(text, newline=""))
+    try:
+        if not reader.fieldnames:
+            raise ImportFileError(file, [Problem("line 1", "header", "the file has no header row")])
+        for row in reader:
+            if None in row:
+                raise ImportFileError(file, [Problem(
+                    f"line {reader.line_num}", "-", "more values than header columns")])
+            yield reader.line_num, row
+    except stdlib_csv.Error as exc:
+        raise ImportFileError(file, [Problem(f"line {reader.line_num}", "csv", str(exc))]) from None
+
+
+def parse(data: bytes, file: str, *, mapping: Mapping[str, str] | None = None) -> RecordBatch:
+    mapping = dict(mapping or {})
+    unknown = set(mapping) - set(COLUMNS) - set(EXTRA_FIELDS)
+    if unknown:
+        raise ImportFileError(file, [Problem("column mapping", sorted(unknown)[0],
+                                             f"not a field; fields are {', '.join(COLUMNS)}")])
+    batch, problems = RecordBatch(), []
+    header_checked = False
+    for line, row in dict_rows(data, file):
+        if not header_checked:
+            header_checked = True
+            missing = [f for f in ("at", "title") if mapping.get(f, f) not in row]
+            if missing:
+                column = mapping.get(missing[0], missing[0])
+                raise ImportFileError(file, [Problem("line 1", column,
+                                                     "required column is missing from the header")])
+        where = f"line {line}"
+        try:
+            _add_row(batch, {f: row.get(mapping.get(f, f), "") or "" for f in (*COLUMNS, *EXTRA_FIELDS)},
+                     where)
+        except ProblemError as exc:
+            problems.append(exc.problem)
+        if len(problems) >= 100:
+            break
+    if problems:
+        raise ImportFileError(file, problems)
+    return batch
+
+
+def _add_row(batch: RecordBatch, row: dict[str, str], where: str) -> None:
+    values: dict[str, Any] = {k: row[k] for k in COLUMNS if row[k] != ""}
+    values["id"] = row["id"] or derived_id("csv", content_key(row))
+    values.setdefault("title", "")
+    values.setdefault("at", "")
+    actors = [a.strip() for a in row["actors"].split(";") if a.strip()]
+    values["actors"] = actors
+    values.pop("place", None)
+    values.pop("place_lat", None)
+    values.pop("place_lon", None)
+    if not row["geometry"] and row["lat"] and row["lon"]:
+        values["geometry"] = f"POINT ({row['lon']} {row['lat']})"
+    if row["place"] or row["place_id"]:
+        if row["place_lat"] and row["place_lon"] and row["place"]:
+            place_id = row["place_id"] or derived_id("place", row["place"].strip().casefold())
+            place = record_from_fields("place", {
+                "id": place_id, "name": row["place"], "lat": row["place_lat"],
+                "lon": row["place_lon"], "kind": "town"}, where)
+            batch.add(place, where)
+            if not row["place_id"]:
+                batch.match_places_by_name.add(place_id)
+            values["place_id"] = place.id
+        elif not row["place_id"]:
+            raise ProblemError(Problem(where, "place_lat", "a place name needs place_lat and place_lon"))
+    batch.add(record_from_fields("event", values, where), where)
