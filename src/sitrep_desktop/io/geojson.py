@@ -107,10 +107,10 @@ def _record(feature: Any, where: str) -> tuple[Record, bool]:
     kind = properties.get(RECORD_KEY)
     if isinstance(kind, str) and kind in KINDS:
         return record_from_fields(kind, properties, where), False
-    return _foreign_record(feature.get("geometry"), properties, where)
+    return foreign_record(feature.get("geometry"), properties, where)
 
 
-def _foreign_record(geometry: Any, properties: dict[str, Any], where: str) -> tuple[Record, bool]:
+def foreign_record(geometry: Any, properties: dict[str, Any], where: str) -> tuple[Record, bool]:
     """A feature written by another program: guess the record from its shape and time."""
     if not isinstance(geometry, dict):
         raise ProblemError(Problem(where, "geometry", "a feature without `record` needs a geometry"))

@@ -1,0 +1,285 @@
+"""KML 2.2 for Google Earth: placemarks styled by faction, timed for the time slider.
+
+Places are coloured by who holds them (at `at`, or the latest change); each
+control change is a placemark at its place with a TimeSpan from its time to the
+next change of that place, so the time slider replays control. Events carry a
+TimeStamp, annotations a TimeSpan when they have one. Every field travels in
+ExtendedData, so our own KML reads back as the same records; placemarks from
+other programs become events, places or annotations. KMZ is read too.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from collections import defaultdict
+from pathlib import Path
+from xml.etree.ElementTree import Element, ElementTree, SubElement
+
+import shapely
+from shapely.geometry import mapping
+from shapely.geometry.base import BaseGeometry
+
+from ..domain import ControlChange, Moment, Record, resolve_control
+from .geojson import foreign_record
+from .records import (
+    KINDS,
+    RECORD_KEY,
+    ImportFileError,
+    Problem,
+    ProblemError,
+    RecordBatch,
+    record_from_fields,
+    text_fields,
+)
+from .safe_xml import child, child_text, children, descendants, local_name, parse_xml
+
+NS = "http://www.opengis.net/kml/2.2"
+MAX_KMZ_BYTES = 256 * 1024 * 1024
+_UNHELD = "unheld"
+
+
+def _tag(name: str) -> str:
+    # Plain names under a root that declares xmlns: ElementTree's default_namespace
+    # option refuses unqualified attributes such as id and name.
+    return name
+
+
+def kml_colour(colour: str, alpha: str = "ff") -> str:
+    """'#rrggbb' -> KML's 'aabbggrr'."""
+    red, green, blue = colour[1:3], colour[3:5], colour[5:7]
+    return f"{alpha}{blue}{green}{red}".lower()
+
+
+def build(batch: RecordBatch, *, at: Moment | None = None) -> Element:
+    root = Element(_tag("kml"), xmlns=NS)
+    document = SubElement(root, _tag("Document"))
+    SubElement(document, _tag("name")).text = "SitRep Desktop export"
+    _style(document, _UNHELD, "#9e9e9e")
+    for faction in batch.factions:
+        _style(document, f"faction-{faction.id}", faction.colour)
+    places = {p.id: p for p in batch.places}
+    held = resolve_control(batch.control, at)
+
+    folder = _folder(document, "Factions")
+    for faction in batch.factions:
+        _placemark(folder, faction, faction.name, None, f"faction-{faction.id}")
+    folder = _folder(document, "Places")
+    for place in batch.places:
+        state = held.get(place.id)
+        style = f"faction-{state.faction_id}" if state and state.faction_id else _UNHELD
+        _placemark(folder, place, place.name, shapely.Point(place.lon, place.lat), style)
+    folder = _folder(document, "Control changes")
+    for change, end in _with_ends(batch.control):
+        place = places.get(change.place_id)
+        point = shapely.Point(place.lon, place.lat) if place else None
+        name = f"{place.name if place else change.place_id} from {change.at.text}"
+        mark = _placemark(folder, change, name, point, f"faction-{change.faction_id}")
+        span = SubElement(mark, _tag("TimeSpan"))
+        SubElement(span, _tag("begin")).text = change.at.text
+        if end is not None:
+            SubElement(span, _tag("end")).text = end.text
+    folder = _folder(document, "Events")
+    for event in batch.events:
+        place = places.get(event.place_id or "")
+        shape = (shapely.from_wkt(event.geometry) if event.geometry
+                 else shapely.Point(place.lon, place.lat) if place else None)
+        mark = _placemark(folder, event, event.title, shape, None)
+        stamp = SubElement(mark, _tag("TimeStamp"))
+        SubElement(stamp, _tag("when")).text = event.at.text
+    folder = _folder(document, "Annotations")
+    for note in batch.annotations:
+        mark = _placemark(folder, note, note.label or note.kind, shapely.from_wkt(note.geometry), None)
+        if note.valid_from or note.valid_to:
+            span = SubElement(mark, _tag("TimeSpan"))
+            if note.valid_from:
+                SubElement(span, _tag("begin")).text = note.valid_from.text
+            if note.valid_to:
+                SubElement(span, _tag("end")).text = note.valid_to.text
+    return root
+
+
+def write(batch: RecordBatch, path: str | Path, *, at: Moment | None = None) -> None:
+    tree = ElementTree(build(batch, at=at))
+    tree.write(path, encoding="utf-8", xml_declaration=True)
+
+
+def _with_ends(changes: list[ControlChange]) -> list[tuple[ControlChange, Moment | None]]:
+    """Each change with the time of the next change of the same place (None: still holds)."""
+    by_place: dict[str, list[ControlChange]] = defaultdict(list)
+    for change in changes:
+        by_place[change.place_id].append(change)
+    ends: dict[str, Moment | None] = {}
+    for group in by_place.values():
+        group.sort(key=lambda c: c.at.key)
+        for index, change in enumerate(group):
+            later = [c.at for c in group[index + 1:] if c.at.key > change.at.key]
+            ends[change.id] = later[0] if later else None
+    return [(change, ends[change.id]) for change in changes]
+
+
+def _style(document: Element, style_id: str, colour: str) -> None:
+    style = SubElement(document, _tag("Style"), id=style_id)
+    icon = SubElement(style, _tag("IconStyle"))
+    SubElement(icon, _tag("color")).text = kml_colour(colour)
+    line = SubElement(style, _tag("LineStyle"))
+    SubElement(line, _tag("color")).text = kml_colour(colour)
+    SubElement(line, _tag("width")).text = "2"
+    poly = SubElement(style, _tag("PolyStyle"))
+    SubElement(poly, _tag("color")).text = kml_colour(colour, "40")
+
+
+def _folder(document: Element, name: str) -> Element:
+    folder = SubElement(document, _tag("Folder"))
+    SubElement(folder, _tag("name")).text = name
+    return folder
+
+
+def _placemark(parent: Element, record: Record, name: str, shape: BaseGeometry | None,
+               style: str | None) -> Element:
+    mark = SubElement(parent, _tag("Placemark"), id=f"r-{record.id}")
+    SubElement(mark, _tag("name")).text = name
+    if style:
+        SubElement(mark, _tag("styleUrl")).text = f"#{style}"
+    data = SubElement(mark, _tag("ExtendedData"))
+    for key, value in text_fields(record).items():
+        item = SubElement(data, _tag("Data"), name=key)
+        SubElement(item, _tag("value")).text = value
+    if shape is not None:
+        mark.append(_geometry(shape))
+    return mark
+
+
+def _geometry(shape: BaseGeometry) -> Element:
+    kind = shape.geom_type
+    if kind.startswith("Multi"):
+        multi = Element(_tag("MultiGeometry"))
+        for part in shape.geoms:  # type: ignore[attr-defined]
+            multi.append(_geometry(part))
+        return multi
+    if kind == "Polygon":
+        polygon = Element(_tag("Polygon"))
+        outer = SubElement(SubElement(polygon, _tag("outerBoundaryIs")), _tag("LinearRing"))
+        SubElement(outer, _tag("coordinates")).text = _coordinates(shape.exterior.coords)  # type: ignore[attr-defined]
+        for ring in shape.interiors:  # type: ignore[attr-defined]
+            inner = SubElement(SubElement(polygon, _tag("innerBoundaryIs")), _tag("LinearRing"))
+            SubElement(inner, _tag("coordinates")).text = _coordinates(ring.coords)
+        return polygon
+    element = Element(_tag(kind))  # Point, LineString
+    SubElement(element, _tag("coordinates")).text = _coordinates(shape.coords)
+    return element
+
+
+def _coordinates(coords: object) -> str:
+    return " ".join(f"{x!r},{y!r}" for x, y, *_ in coords)  # type: ignore[attr-defined]
+
+
+# -- reading -------------------------------------------------------------------
+def read(path: str | Path) -> RecordBatch:
+    path = Path(path)
+    data = path.read_bytes()
+    if data[:2] == b"PK":
+        data = _kml_from_kmz(data, str(path))
+    return parse(data, str(path))
+
+
+def _kml_from_kmz(data: bytes, file: str) -> bytes:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = [i for i in archive.infolist() if i.filename.lower().endswith(".kml")]
+            if not names:
+                raise ImportFileError(file, [Problem("archive", "doc.kml", "the KMZ holds no KML file")])
+            entry = next((i for i in names if i.filename.lower() == "doc.kml"), names[0])
+            if entry.file_size > MAX_KMZ_BYTES:
+                raise ImportFileError(file, [Problem("archive", entry.filename, "too large")])
+            return archive.read(entry)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError,
+            NotImplementedError) as exc:
+        raise ImportFileError(file, [Problem("archive", "zip", f"not a readable KMZ ({exc})")]) from None
+
+
+def parse(data: bytes, file: str) -> RecordBatch:
+    root = parse_xml(data, file)
+    if local_name(root) != "kml":
+        raise ImportFileError(file, [Problem("document", "kml", "the root element is not <kml>")])
+    batch, problems = RecordBatch(), []
+    for number, mark in enumerate(descendants(root, "Placemark"), start=1):
+        where = f"placemark {number}"
+        try:
+            record, soft = _record(mark, where)
+        except ProblemError as exc:
+            problems.append(exc.problem)
+            continue
+        batch.add(record, where)
+        if soft:
+            batch.match_places_by_name.add(record.id)
+    if problems:
+        raise ImportFileError(file, problems)
+    return batch
+
+
+def _record(mark: Element, where: str) -> tuple[Record, bool]:
+    values = {}
+    extended = child(mark, "ExtendedData")
+    if extended is not None:
+        for item in children(extended, "Data"):
+            values[item.get("name", "")] = child_text(item, "value")
+    kind = values.get(RECORD_KEY)
+    if kind in KINDS:
+        return record_from_fields(kind, values, where), False
+    shape = _first_geometry(mark, where)
+    if shape is None:
+        raise ProblemError(Problem(where, "geometry", "a placemark without our data needs a geometry"))
+    properties = {"name": child_text(mark, "name"), "description": child_text(mark, "description")}
+    stamp = child(mark, "TimeStamp")
+    span = child(mark, "TimeSpan")
+    when = child_text(stamp, "when") if stamp is not None else ""
+    when = when or (child_text(span, "begin") if span is not None else "")
+    if when:
+        properties["at"] = when
+    return foreign_record(mapping(shape), properties, where)
+
+
+def _first_geometry(mark: Element, where: str) -> BaseGeometry | None:
+    for item in mark:
+        if local_name(item) in ("Point", "LineString", "LinearRing", "Polygon", "MultiGeometry"):
+            return _shape(item, where)
+    return None
+
+
+def _shape(element: Element, where: str) -> BaseGeometry:
+    kind = local_name(element)
+    try:
+        if kind == "MultiGeometry":
+            parts = [_shape(item, where) for item in element
+                     if local_name(item) in ("Point", "LineString", "Polygon", "MultiGeometry")]
+            return shapely.GeometryCollection(parts) if parts else shapely.GeometryCollection()
+        if kind == "Polygon":
+            boundary = child(element, "outerBoundaryIs")
+            outer = descendants(element if boundary is None else boundary, "coordinates")
+            inner = [_points(c, where) for b in children(element, "innerBoundaryIs")
+                     for c in descendants(b, "coordinates")]
+            if not outer:
+                raise ProblemError(Problem(where, "coordinates", "a polygon needs an outer ring"))
+            return shapely.Polygon(_points(outer[0], where), inner)
+        coords = child(element, "coordinates")
+        if coords is None:
+            raise ProblemError(Problem(where, "coordinates", f"{kind} has no coordinates"))
+        points = _points(coords, where)
+        if kind == "Point":
+            return shapely.Point(points[0])
+        return shapely.LineString(points) if kind == "LineString" else shapely.LinearRing(points)
+    except (ValueError, IndexError, shapely.errors.GEOSException):
+        raise ProblemError(Problem(where, "coordinates", f"not a valid {kind}")) from None
+
+
+def _points(element: Element, where: str) -> list[tuple[float, float]]:
+    points = []
+    for token in (element.text or "").split():
+        parts = token.split(",")
+        try:
+            points.append((float(parts[0]), float(parts[1])))
+        except (ValueError, IndexError):
+            raise ProblemError(Problem(where, "coordinates", f"{token!r} is not lon,lat")) from None
+    return points
+
