@@ -1,0 +1,103 @@
+"""ACLED CSV: territory sub-events become control changes, the rest events."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from sitrep_desktop.demo_situation import build_demo
+from sitrep_desktop.io import acled, pipeline
+from sitrep_desktop.io.records import ImportFileError
+from sitrep_desktop.store import Store
+from sitrep_desktop.store.bulk import StoreLookup, insert_records
+
+HEADER = ("event_id_cnty", "event_date", "year", "event_type", "sub_event_type", "actor1",
+          "actor2", "country", "location", "latitude", "longitude", "source", "notes",
+          "fatalities")
+ROWS = [
+    ("SYR1", "2024-12-05", "2024", "Battles", "Non-state actor overtakes territory",
+     "Hayat Tahrir al-Sham", "Syrian government forces", "Syria", "Hama", "35.1318", "36.7578",
+     "Reuters", "HTS takes Hama.", "12"),
+    ("SYR2", "06 December 2024", "2024", "Explosions/Remote violence", "Air/drone strike",
+     "Russian forces", "", "Syria", "Talbiseh", "34.8407", "36.7309", "SANA", "Strike.", "3"),
+    ("SYR3", "2024-12-07", "2024", "Battles", "Government regains territory",
+     "Military Forces of Syria", "Hayat Tahrir al-Sham", "Syria", "Qamhana", "35.2", "36.75",
+     "Local media", "", "0"),
+    ("SYR4", "2024-12-07", "2024", "Protests", "Peaceful protest", "Protesters (Syria)", "",
+     "Syria", "Idlib", "35.93", "36.63", "Local media", "", "0"),
+]
+
+
+def write(path: Path, rows: list[tuple[str, ...]], header: tuple[str, ...] = HEADER) -> Path:
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        writer.writerows(rows)
+    return path
+
+
+def import_file(store: Store, path: Path) -> dict[str, int]:
+    plan = pipeline.plan_import(pipeline.read_file(path), StoreLookup(store), str(path))
+    return insert_records(store, plan.new.lists(), categories=plan.categories)
+
+
+def test_an_acled_header_is_recognised_from_a_csv_file(tmp_path: Path) -> None:
+    assert pipeline.guess_format(write(tmp_path / "acled.csv", ROWS)) == "acled"
+
+
+def test_hts_overtaking_hama_becomes_a_control_change_at_the_existing_place(tmp_path: Path) -> None:
+    store = Store.memory()
+    build_demo(store)
+    hama = store.places.by_name("Hama")
+    places_before = store.places.count()
+    added = import_file(store, write(tmp_path / "acled.csv", ROWS))
+    assert added["control_change"] == 2 and added["event"] == 2
+    # Hama and HTS matched by name; Qamhana and the Syrian army's ACLED name are new.
+    assert store.places.count() == places_before + 1
+    state = store.control.control_at(hama.id, "2024-12-05")
+    assert state is not None
+    assert store.factions.get(state.faction_id).name == "Hayat Tahrir al-Sham"
+    assert store.factions.by_name("Military Forces of Syria") is not None
+
+
+def test_other_rows_become_events_with_mapped_categories(tmp_path: Path) -> None:
+    store = Store.memory()
+    import_file(store, write(tmp_path / "acled.csv", ROWS))
+    events = {e.title: e for e in store.events.all()}
+    strike = events["Air/drone strike: Talbiseh"]
+    assert strike.category == "airstrike"
+    assert strike.at.text == "2024-12-06"
+    assert strike.geometry == "POINT (36.7309 34.8407)"
+    assert "Fatalities: 3" in strike.description
+    assert events["Peaceful protest: Idlib"].category == "other"
+
+
+def test_importing_acled_twice_adds_nothing(tmp_path: Path) -> None:
+    store = Store.memory()
+    path = write(tmp_path / "acled.csv", ROWS)
+    import_file(store, path)
+    assert sum(import_file(store, path).values()) == 0
+
+
+@pytest.mark.parametrize(("column", "value", "field"), [
+    (1, "yesterday", "event_date"),
+    (9, "north", "latitude"),
+    (10, "200", "longitude"),
+])
+def test_a_bad_value_names_the_line_and_field(tmp_path: Path, column: int, value: str,
+                                              field: str) -> None:
+    rows = [list(r) for r in ROWS]
+    rows[2][column] = value
+    with pytest.raises(ImportFileError) as caught:
+        acled.read(write(tmp_path / "acled.csv", [tuple(r) for r in rows]))
+    assert caught.value.problems[0].where == "line 4"
+    assert caught.value.problems[0].field == field
+
+
+def test_a_missing_column_is_refused(tmp_path: Path) -> None:
+    header = tuple(c for c in HEADER if c != "latitude")
+    rows = [tuple(v for c, v in zip(HEADER, r, strict=True) if c != "latitude") for r in ROWS]
+    with pytest.raises(ImportFileError, match="latitude"):
+        acled.read(write(tmp_path / "acled.csv", rows, header))
