@@ -16,6 +16,8 @@ ALLOWED_TYPES = frozenset(
 
 def parse_wkt(text: str, field: str = "geometry") -> BaseGeometry:
     """Parse WKT and check it is a valid lon/lat shape; raise ValidationError if not."""
+    if not isinstance(text, str):  # shapely would map a list to an array of shapes
+        raise ValidationError(field, text, "geometry must be WKT text")
     try:
         shape = shapely.from_wkt(text)
     except (shapely.errors.GEOSException, TypeError, ValueError):

@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 import re
 import uuid
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -66,7 +66,9 @@ def _names(name: str, value: object) -> tuple[str, ...]:
         return ()
     if isinstance(value, str):
         raise ValidationError(name, value, "must be a list of names, not one string")
-    items = tuple(value)  # type: ignore[arg-type]
+    if not isinstance(value, Iterable) or isinstance(value, (bytes, Mapping)):
+        raise ValidationError(name, value, "must be a list of names")
+    items = tuple(value)
     for item in items:
         if not isinstance(item, str) or not item.strip():
             raise ValidationError(name, value, "every entry must be non-empty text")
