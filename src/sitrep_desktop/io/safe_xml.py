@@ -24,7 +24,8 @@ def parse_xml(data: bytes | str, file: str) -> Element:
         raise ImportFileError(file, [Problem("document", "xml", reason)]) from None
     except ElementTree.ParseError as exc:
         line, column = getattr(exc, "position", (0, 0))
-        problem = Problem(f"line {line}, column {column}", "xml", f"not well-formed XML ({exc})")
+        # expat counts columns from 0; editors from 1.
+        problem = Problem(f"line {line}, column {column + 1}", "xml", f"not well-formed XML ({exc})")
         raise ImportFileError(file, [problem]) from None
     except (ValueError, UnicodeError) as exc:
         raise ImportFileError(file, [Problem("document", "xml", str(exc))]) from None
