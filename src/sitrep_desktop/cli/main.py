@@ -15,7 +15,12 @@ from ..domain.errors import SitRepError
 from .common import EXIT_BAD_INPUT
 
 # Each module has register(subparsers); adding a command is one line here.
-COMMAND_MODULES = ("sitrep_desktop.cli.situation",)
+COMMAND_MODULES = (
+    "sitrep_desktop.cli.situation",
+    "sitrep_desktop.cli.exchange",
+    "sitrep_desktop.cli.measure",
+    "sitrep_desktop.cli.snapshot",
+)
 
 
 # The contract's command names, known without importing their modules.
