@@ -21,9 +21,22 @@ from sitrep_desktop.store import Store
 from sitrep_desktop.store.bulk import StoreLookup, insert_records
 from sitrep_desktop.store.rows import event_to_row
 
-COLUMNS = ("event_id_cnty", "event_date", "year", "event_type", "sub_event_type", "actor1",
-           "actor2", "country", "location", "latitude", "longitude", "source", "notes",
-           "fatalities")
+COLUMNS = (
+    "event_id_cnty",
+    "event_date",
+    "year",
+    "event_type",
+    "sub_event_type",
+    "actor1",
+    "actor2",
+    "country",
+    "location",
+    "latitude",
+    "longitude",
+    "source",
+    "notes",
+    "fatalities",
+)
 TYPES = (
     ("Battles", "Armed clash"),
     ("Explosions/Remote violence", "Air/drone strike"),
@@ -37,8 +50,9 @@ TYPES = (
 def write_acled(path: Path, rows: int, seed: int = 7) -> None:
     """A synthetic ACLED file: 300 locations, 20 actors, 2% territory changes."""
     rng = random.Random(seed)
-    locations = [(f"Village {i}", rng.uniform(32.5, 37.0), rng.uniform(35.7, 42.0))
-                 for i in range(300)]
+    locations = [
+        (f"Village {i}", rng.uniform(32.5, 37.0), rng.uniform(35.7, 42.0)) for i in range(300)
+    ]
     actors = [f"Armed group {i}" for i in range(20)]
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
@@ -47,9 +61,23 @@ def write_acled(path: Path, rows: int, seed: int = 7) -> None:
             kind = TYPES[rng.randrange(4)] if rng.random() > 0.02 else TYPES[4 + rng.randrange(2)]
             name, lat, lon = rng.choice(locations)
             day = f"2024-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
-            writer.writerow((f"SYR{n}", day, day[:4], *kind, rng.choice(actors),
-                             rng.choice(actors), "Syria", name, f"{lat:.4f}", f"{lon:.4f}",
-                             "Local media", f"Generated row {n}.", rng.randint(0, 5)))
+            writer.writerow(
+                (
+                    f"SYR{n}",
+                    day,
+                    day[:4],
+                    *kind,
+                    rng.choice(actors),
+                    rng.choice(actors),
+                    "Syria",
+                    name,
+                    f"{lat:.4f}",
+                    f"{lon:.4f}",
+                    "Local media",
+                    f"Generated row {n}.",
+                    rng.randint(0, 5),
+                )
+            )
 
 
 def import_rows(db: Path, path: Path) -> int:
@@ -87,10 +115,14 @@ def main() -> None:
         start = time.perf_counter()
         again = import_rows(Path(folder) / "import.db", source)
         second = time.perf_counter() - start
-    report(f"import {count:,} ACLED rows", count / seconds, "rows/s", floor_count / floor_seconds,
-           "rows/s (raw executemany)")
-    print(f"records added: {added}; second import of the same file added {again} "
-          f"in {second:.1f} s")
+    report(
+        f"import {count:,} ACLED rows",
+        count / seconds,
+        "rows/s",
+        floor_count / floor_seconds,
+        "rows/s (raw executemany)",
+    )
+    print(f"records added: {added}; second import of the same file added {again} in {second:.1f} s")
     print_peak_memory("import")
 
 

@@ -29,12 +29,20 @@ def demo_db(tmp_path: Path) -> Path:
     return write_demo(tmp_path / "demo.db")
 
 
-@pytest.mark.parametrize(("fmt", "name"), [
-    ("geojson", "out.geojson"), ("kml", "out.kml"), ("csv", "out.csv"), ("gpkg", "out.gpkg"),
-    ("cot", "out.cot"), ("datapackage", "out.zip"),
-])
-def test_export_then_import_into_a_fresh_database(demo_db: Path, tmp_path: Path, fmt: str,
-                                                  name: str, capsys) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize(
+    ("fmt", "name"),
+    [
+        ("geojson", "out.geojson"),
+        ("kml", "out.kml"),
+        ("csv", "out.csv"),
+        ("gpkg", "out.gpkg"),
+        ("cot", "out.cot"),
+        ("datapackage", "out.zip"),
+    ],
+)
+def test_export_then_import_into_a_fresh_database(
+    demo_db: Path, tmp_path: Path, fmt: str, name: str, capsys
+) -> None:  # type: ignore[no-untyped-def]
     out = tmp_path / name
     assert run_cli(["export", str(demo_db), str(out), "--format", fmt, "--json"]) == 0
     exported = json.loads(capsys.readouterr().out)
@@ -72,23 +80,42 @@ def test_dry_run_counts_and_writes_nothing(demo_db: Path, tmp_path: Path, capsys
         assert store.events.count() == 11
 
 
-@pytest.mark.parametrize(("name", "content", "expected"), [
-    ("bad.csv", "at,title\n2024-12-07,Fine\n2024-12-99,Bad day\n", "line 3, field 'at'"),
-    ("bad.geojson", '{"type": "FeatureCollection", "features": [{"type": "Feature", '
-     '"geometry": null, "properties": {"record": "faction", "id": "not-a-uuid", "name": "X", '
-     '"short_name": "X", "colour": "#000000"}}]}', "feature 1, field 'id'"),
-    ("bad.kml", "<kml><Document><Placemark>", "line 1, column 27, field 'xml'"),
-    ("evil.kml", '<?xml version="1.0"?><!DOCTYPE k [<!ENTITY e SYSTEM "file:///etc/passwd">]>'
-     "<kml>&e;</kml>", "unsafe XML"),
-    ("bad.cot", '<event uid="u" time="2024-12-06T00:00:00Z"><point lat="91" lon="1"/></event>',
-     "event 1, field 'geometry'"),
-    ("acled.csv", "event_date,event_type,sub_event_type,actor1,location,latitude,longitude\n"
-     "2024-12-06,Battles,Armed clash,HTS,Hama,35.1,north\n", "line 2, field 'longitude'"),
-    ("bad.gpkg", "not a geopackage", "field 'gpkg'"),
-    ("bad.zip", "PK not a zip", "field 'zip'"),
-])
+@pytest.mark.parametrize(
+    ("name", "content", "expected"),
+    [
+        ("bad.csv", "at,title\n2024-12-07,Fine\n2024-12-99,Bad day\n", "line 3, field 'at'"),
+        (
+            "bad.geojson",
+            '{"type": "FeatureCollection", "features": [{"type": "Feature", '
+            '"geometry": null, "properties": {"record": "faction", "id": "not-a-uuid", '
+            '"name": "X", "short_name": "X", "colour": "#000000"}}]}',
+            "feature 1, field 'id'",
+        ),
+        ("bad.kml", "<kml><Document><Placemark>", "line 1, column 27, field 'xml'"),
+        (
+            "evil.kml",
+            '<?xml version="1.0"?><!DOCTYPE k [<!ENTITY e SYSTEM "file:///etc/passwd">]>'
+            "<kml>&e;</kml>",
+            "unsafe XML",
+        ),
+        (
+            "bad.cot",
+            '<event uid="u" time="2024-12-06T00:00:00Z"><point lat="91" lon="1"/></event>',
+            "event 1, field 'geometry'",
+        ),
+        (
+            "acled.csv",
+            "event_date,event_type,sub_event_type,actor1,location,latitude,longitude\n"
+            "2024-12-06,Battles,Armed clash,HTS,Hama,35.1,north\n",
+            "line 2, field 'longitude'",
+        ),
+        ("bad.gpkg", "not a geopackage", "field 'gpkg'"),
+        ("bad.zip", "PK not a zip", "field 'zip'"),
+    ],
+)
 def test_bad_input_exits_2_with_one_line_and_leaves_the_database_unchanged(
-        demo_db: Path, tmp_path: Path, name: str, content: str, expected: str, capsys) -> None:  # type: ignore[no-untyped-def]
+    demo_db: Path, tmp_path: Path, name: str, content: str, expected: str, capsys
+) -> None:  # type: ignore[no-untyped-def]
     source = tmp_path / name
     source.write_text(content, encoding="utf-8")
     before = file_digest(demo_db)
@@ -100,10 +127,13 @@ def test_bad_input_exits_2_with_one_line_and_leaves_the_database_unchanged(
 
 
 def test_a_reference_problem_found_against_the_database_also_changes_nothing(
-        demo_db: Path, tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    demo_db: Path, tmp_path: Path, capsys
+) -> None:  # type: ignore[no-untyped-def]
     source = tmp_path / "refs.csv"
-    source.write_text("at,title,place_id\n2024-12-07,Somewhere,"
-                      "0d6c2f55-7a0e-4b8a-9d1e-3f1b5c7e9a21\n", encoding="utf-8")
+    source.write_text(
+        "at,title,place_id\n2024-12-07,Somewhere,0d6c2f55-7a0e-4b8a-9d1e-3f1b5c7e9a21\n",
+        encoding="utf-8",
+    )
     before = file_digest(demo_db)
     assert run_cli(["import", str(demo_db), str(source), "--json"]) == 2
     out, err = capsys.readouterr()
@@ -121,7 +151,8 @@ def test_import_into_a_missing_database_is_refused(tmp_path: Path, capsys) -> No
 
 
 def test_export_leaves_no_partial_file_and_database_hash_is_printed(
-        demo_db: Path, tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    demo_db: Path, tmp_path: Path, capsys
+) -> None:  # type: ignore[no-untyped-def]
     out = tmp_path / "out.kml"
     assert run_cli(["export", str(demo_db), str(out), "--json"]) == 0
     result = json.loads(capsys.readouterr().out)
@@ -130,6 +161,8 @@ def test_export_leaves_no_partial_file_and_database_hash_is_printed(
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
 
 
-def test_an_unknown_export_extension_asks_for_a_format(demo_db: Path, tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_an_unknown_export_extension_asks_for_a_format(
+    demo_db: Path, tmp_path: Path, capsys
+) -> None:  # type: ignore[no-untyped-def]
     assert run_cli(["export", str(demo_db), str(tmp_path / "out.txt")]) == 2
     assert "--format" in capsys.readouterr().err

@@ -13,20 +13,87 @@ from sitrep_desktop.io.records import ImportFileError
 from sitrep_desktop.store import Store
 from sitrep_desktop.store.bulk import StoreLookup, insert_records
 
-HEADER = ("event_id_cnty", "event_date", "year", "event_type", "sub_event_type", "actor1",
-          "actor2", "country", "location", "latitude", "longitude", "source", "notes",
-          "fatalities")
+HEADER = (
+    "event_id_cnty",
+    "event_date",
+    "year",
+    "event_type",
+    "sub_event_type",
+    "actor1",
+    "actor2",
+    "country",
+    "location",
+    "latitude",
+    "longitude",
+    "source",
+    "notes",
+    "fatalities",
+)
 ROWS = [
-    ("SYR1", "2024-12-05", "2024", "Battles", "Non-state actor overtakes territory",
-     "Hayat Tahrir al-Sham", "Syrian government forces", "Syria", "Hama", "35.1318", "36.7578",
-     "Reuters", "HTS takes Hama.", "12"),
-    ("SYR2", "06 December 2024", "2024", "Explosions/Remote violence", "Air/drone strike",
-     "Russian forces", "", "Syria", "Talbiseh", "34.8407", "36.7309", "SANA", "Strike.", "3"),
-    ("SYR3", "2024-12-07", "2024", "Battles", "Government regains territory",
-     "Military Forces of Syria", "Hayat Tahrir al-Sham", "Syria", "Qamhana", "35.2", "36.75",
-     "Local media", "", "0"),
-    ("SYR4", "2024-12-07", "2024", "Protests", "Peaceful protest", "Protesters (Syria)", "",
-     "Syria", "Idlib", "35.93", "36.63", "Local media", "", "0"),
+    (
+        "SYR1",
+        "2024-12-05",
+        "2024",
+        "Battles",
+        "Non-state actor overtakes territory",
+        "Hayat Tahrir al-Sham",
+        "Syrian government forces",
+        "Syria",
+        "Hama",
+        "35.1318",
+        "36.7578",
+        "Reuters",
+        "HTS takes Hama.",
+        "12",
+    ),
+    (
+        "SYR2",
+        "06 December 2024",
+        "2024",
+        "Explosions/Remote violence",
+        "Air/drone strike",
+        "Russian forces",
+        "",
+        "Syria",
+        "Talbiseh",
+        "34.8407",
+        "36.7309",
+        "SANA",
+        "Strike.",
+        "3",
+    ),
+    (
+        "SYR3",
+        "2024-12-07",
+        "2024",
+        "Battles",
+        "Government regains territory",
+        "Military Forces of Syria",
+        "Hayat Tahrir al-Sham",
+        "Syria",
+        "Qamhana",
+        "35.2",
+        "36.75",
+        "Local media",
+        "",
+        "0",
+    ),
+    (
+        "SYR4",
+        "2024-12-07",
+        "2024",
+        "Protests",
+        "Peaceful protest",
+        "Protesters (Syria)",
+        "",
+        "Syria",
+        "Idlib",
+        "35.93",
+        "36.63",
+        "Local media",
+        "",
+        "0",
+    ),
 ]
 
 
@@ -81,13 +148,17 @@ def test_importing_acled_twice_adds_nothing(tmp_path: Path) -> None:
     assert sum(import_file(store, path).values()) == 0
 
 
-@pytest.mark.parametrize(("column", "value", "field"), [
-    (1, "yesterday", "event_date"),
-    (9, "north", "latitude"),
-    (10, "200", "longitude"),
-])
-def test_a_bad_value_names_the_line_and_field(tmp_path: Path, column: int, value: str,
-                                              field: str) -> None:
+@pytest.mark.parametrize(
+    ("column", "value", "field"),
+    [
+        (1, "yesterday", "event_date"),
+        (9, "north", "latitude"),
+        (10, "200", "longitude"),
+    ],
+)
+def test_a_bad_value_names_the_line_and_field(
+    tmp_path: Path, column: int, value: str, field: str
+) -> None:
     rows = [list(r) for r in ROWS]
     rows[2][column] = value
     with pytest.raises(ImportFileError) as caught:

@@ -29,35 +29,66 @@ EXTERNAL_ENTITY = b"""<?xml version="1.0"?>
 <point lat="1" lon="2"/><detail><remarks>&secret;</remarks></detail></event>"""
 
 
-@pytest.mark.parametrize(("parse", "data"), [
-    (kml.parse, BILLION_LAUGHS), (cot.parse, EXTERNAL_ENTITY),
-    (kml.parse, EXTERNAL_ENTITY), (cot.parse, BILLION_LAUGHS),
-])
+@pytest.mark.parametrize(
+    ("parse", "data"),
+    [
+        (kml.parse, BILLION_LAUGHS),
+        (cot.parse, EXTERNAL_ENTITY),
+        (kml.parse, EXTERNAL_ENTITY),
+        (cot.parse, BILLION_LAUGHS),
+    ],
+)
 def test_entity_tricks_are_refused(parse, data: bytes) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(ImportFileError, match="unsafe XML"):
         parse(data, "evil.xml")
 
 
-@pytest.mark.parametrize(("parse", "data", "where", "field"), [
-    (geojson.parse, b'{"type": "FeatureCollection", "features": [', "line 1, column 44", "json"),
-    (geojson.parse, b'{"type": "FeatureCollection", "features": [{"type": "Feature", '
-                    b'"geometry": null, "properties": {"record": "place", "id": '
-                    b'"6f1b7a52-3c7e-4f0e-9a57-0d5c9f1e2b10", "name": "Hama", "lat": 95, '
-                    b'"lon": 36}}]}', "feature 1", "lat"),
-    (geojson.parse, b'{"type": "Topology"}', "document", "type"),
-    (kml.parse, b"<kml><Placemark><Point><coordinates>36.7,north</coordinates></Point>"
-                b"</Placemark></kml>", "placemark 1", "coordinates"),
-    (kml.parse, b"<kml><Placemark>", "line 1, column 17", "xml"),
-    (csv.parse, b"at,title\n2024-13-45,Bad date\n", "line 2", "at"),
-    (csv.parse, b"when,title\n2024-12-06,No time column\n", "line 1", "at"),
-    (csv.parse, b"at,title,geometry\n2024-12-06,Bad shape,POINT (1)\n", "line 2", "geometry"),
-    (acled.parse, b"event_date,event_type\n2024-12-06,Battles\n", "line 1", "sub_event_type"),
-    (cot.parse, b'<event uid="a" time="2024-12-06T00:00:00Z"><point lat="x" lon="1"/></event>',
-     "event 1", "lat"),
-    (cot.parse, b"<html/>", "document", "event"),
-])
-def test_bad_input_names_where_and_which_field(parse, data: bytes, where: str,  # type: ignore[no-untyped-def]
-                                               field: str) -> None:
+@pytest.mark.parametrize(
+    ("parse", "data", "where", "field"),
+    [
+        (
+            geojson.parse,
+            b'{"type": "FeatureCollection", "features": [',
+            "line 1, column 44",
+            "json",
+        ),
+        (
+            geojson.parse,
+            b'{"type": "FeatureCollection", "features": [{"type": "Feature", '
+            b'"geometry": null, "properties": {"record": "place", "id": '
+            b'"6f1b7a52-3c7e-4f0e-9a57-0d5c9f1e2b10", "name": "Hama", "lat": 95, '
+            b'"lon": 36}}]}',
+            "feature 1",
+            "lat",
+        ),
+        (geojson.parse, b'{"type": "Topology"}', "document", "type"),
+        (
+            kml.parse,
+            b"<kml><Placemark><Point><coordinates>36.7,north</coordinates></Point>"
+            b"</Placemark></kml>",
+            "placemark 1",
+            "coordinates",
+        ),
+        (kml.parse, b"<kml><Placemark>", "line 1, column 17", "xml"),
+        (csv.parse, b"at,title\n2024-13-45,Bad date\n", "line 2", "at"),
+        (csv.parse, b"when,title\n2024-12-06,No time column\n", "line 1", "at"),
+        (csv.parse, b"at,title,geometry\n2024-12-06,Bad shape,POINT (1)\n", "line 2", "geometry"),
+        (acled.parse, b"event_date,event_type\n2024-12-06,Battles\n", "line 1", "sub_event_type"),
+        (
+            cot.parse,
+            b'<event uid="a" time="2024-12-06T00:00:00Z"><point lat="x" lon="1"/></event>',
+            "event 1",
+            "lat",
+        ),
+        (cot.parse, b"<html/>", "document", "event"),
+    ],
+)
+def test_bad_input_names_where_and_which_field(
+    parse,
+    data: bytes,
+    where: str,  # type: ignore[no-untyped-def]
+    field: str,
+) -> None:
     with pytest.raises(ImportFileError) as caught:
         parse(data, "input")
     problem = caught.value.problems[0]
@@ -70,7 +101,9 @@ def test_every_problem_is_reported_not_only_the_first() -> None:
     with pytest.raises(ImportFileError) as caught:
         csv.parse(data, "log.csv")
     assert [(p.where, p.field) for p in caught.value.problems] == [
-        ("line 2", "at"), ("line 3", "title")]
+        ("line 2", "at"),
+        ("line 3", "title"),
+    ]
     assert "and 1 more problem" in str(caught.value)
 
 
@@ -94,8 +127,16 @@ def test_a_broken_zip_is_refused(tmp_path: Path) -> None:
 
 
 TEXT_PARSERS = [geojson.parse, kml.parse, csv.parse, acled.parse, cot.parse]
-FILE_FORMATS = [("gpkg", ".gpkg"), ("datapackage", ".zip"), ("kml", ".kmz"), ("geojson", ".json"),
-                ("acled", ".csv"), ("csv", ".csv"), ("cot", ".cot"), ("kml", ".kml")]
+FILE_FORMATS = [
+    ("gpkg", ".gpkg"),
+    ("datapackage", ".zip"),
+    ("kml", ".kmz"),
+    ("geojson", ".json"),
+    ("acled", ".csv"),
+    ("csv", ".csv"),
+    ("cot", ".cot"),
+    ("kml", ".kml"),
+]
 
 
 @pytest.mark.parametrize("parse", TEXT_PARSERS)

@@ -16,8 +16,14 @@ from sitrep_desktop.store import Store
 from sitrep_desktop.store.bulk import StoreLookup, insert_records
 from sitrep_desktop.store.content_hash import content_hash
 
-EXTENSIONS = {"geojson": "geojson", "kml": "kml", "csv": "csv", "gpkg": "gpkg", "cot": "cot",
-              "datapackage": "zip"}
+EXTENSIONS = {
+    "geojson": "geojson",
+    "kml": "kml",
+    "csv": "csv",
+    "gpkg": "gpkg",
+    "cot": "cot",
+    "datapackage": "zip",
+}
 
 
 @pytest.fixture()
@@ -78,7 +84,9 @@ def test_exporting_into_its_own_database_adds_nothing(demo: Store, tmp_path: Pat
     assert content_hash(demo) == before
 
 
-def test_geopackage_opens_in_gdal_with_one_layer_per_record_type(demo: Store, tmp_path: Path) -> None:
+def test_geopackage_opens_in_gdal_with_one_layer_per_record_type(
+    demo: Store, tmp_path: Path
+) -> None:
     path = export(demo, tmp_path, "gpkg")
     layers = {str(name) for name, _ in pyogrio.list_layers(path)}
     assert {"places", "events", "control_changes", "annotations", "factions"} <= layers

@@ -23,7 +23,9 @@ EXPORT_FORMATS = ("geojson", "kml", "csv", "gpkg", "cot", "datapackage")
 
 
 def register(commands: argparse._SubParsersAction) -> None:
-    export = commands.add_parser("export", help="write records to GeoJSON, KML, CSV, GeoPackage, CoT")
+    export = commands.add_parser(
+        "export", help="write records to GeoJSON, KML, CSV, GeoPackage, CoT"
+    )
     export.add_argument("db", help="database file")
     export.add_argument("out", help="file to write (replaced if it exists)")
     export.add_argument("--format", choices=EXPORT_FORMATS, help="default: from OUT's extension")
@@ -33,12 +35,19 @@ def register(commands: argparse._SubParsersAction) -> None:
     export.add_argument("--json", action="store_true", help="print the result as JSON")
     export.set_defaults(func=run_export)
 
-    imp = commands.add_parser("import", help="add records from GeoJSON, KML, CSV, ACLED, GeoPackage, CoT")
+    imp = commands.add_parser(
+        "import", help="add records from GeoJSON, KML, CSV, ACLED, GeoPackage, CoT"
+    )
     imp.add_argument("db", help="database file")
     imp.add_argument("file", help="file to import")
     imp.add_argument("--format", choices=pipeline.FORMATS, help="default: from the extension")
-    imp.add_argument("--map", action="append", default=[], metavar="FIELD=COLUMN",
-                     help="CSV: read FIELD (at, title, lat, lon, ...) from COLUMN")
+    imp.add_argument(
+        "--map",
+        action="append",
+        default=[],
+        metavar="FIELD=COLUMN",
+        help="CSV: read FIELD (at, title, lat, lon, ...) from COLUMN",
+    )
     imp.add_argument("--dry-run", action="store_true", help="check and count, write nothing")
     imp.add_argument("--json", action="store_true", help="print the result as JSON")
     imp.set_defaults(func=run_import)
@@ -66,16 +75,25 @@ def run_export(args: argparse.Namespace) -> int:
 
 
 def _export_format(out: Path) -> str:
-    formats = {".geojson": "geojson", ".json": "geojson", ".kml": "kml", ".csv": "csv",
-               ".gpkg": "gpkg", ".cot": "cot", ".xml": "cot", ".zip": "datapackage"}
+    formats = {
+        ".geojson": "geojson",
+        ".json": "geojson",
+        ".kml": "kml",
+        ".csv": "csv",
+        ".gpkg": "gpkg",
+        ".cot": "cot",
+        ".xml": "cot",
+        ".zip": "datapackage",
+    }
     fmt = formats.get(out.suffix.lower())
     if fmt is None:
         raise UsageError(f"cannot tell the format from {out.name!r}; give --format")
     return fmt
 
 
-def gather(store: Store, *, at: str | None = None, since: str | None = None,
-           until: str | None = None) -> RecordBatch:
+def gather(
+    store: Store, *, at: str | None = None, since: str | None = None, until: str | None = None
+) -> RecordBatch:
     """The records to export: all, the situation at `at`, or a time window."""
     moment = parse_moment(at, "--at") if at else None
     start = parse_moment(since, "--since") if since else None
@@ -89,7 +107,8 @@ def gather(store: Store, *, at: str | None = None, since: str | None = None,
         batch.add(record)
     for change in store.control.all():
         if (start is None or change.at.key >= start.key) and (
-                end is None or change.at.key <= end.upper_key):
+            end is None or change.at.key <= end.upper_key
+        ):
             batch.add(change)
     for event in store.events.query(since=start, until=end):
         batch.add(event)
@@ -122,7 +141,9 @@ def write_export(batch: RecordBatch, path: Path, fmt: str, *, at: str | None = N
 def run_import(args: argparse.Namespace) -> int:
     source = Path(args.file)
     if not Path(args.db).exists():
-        raise UsageError(f"database {args.db!r} does not exist (create one with: sitrep demo {args.db})")
+        raise UsageError(
+            f"database {args.db!r} does not exist (create one with: sitrep demo {args.db})"
+        )
     try:
         if not source.is_file():
             raise ImportFileError(str(source), [Problem("file", "-", "does not exist")])
@@ -135,19 +156,32 @@ def run_import(args: argparse.Namespace) -> int:
                 added = insert_records(store, plan.new.lists(), categories=plan.categories)
     except ImportFileError as exc:
         if args.json:
-            print_json({"ok": False, "file": exc.file,
-                        "problems": [p.as_json() for p in exc.problems]})
+            print_json(
+                {"ok": False, "file": exc.file, "problems": [p.as_json() for p in exc.problems]}
+            )
         raise
     preview = plan.preview()
     if args.json:
-        print_json({"ok": True, "file": str(source), "format": fmt, "dry_run": args.dry_run,
-                    **preview, "added": added})
+        print_json(
+            {
+                "ok": True,
+                "file": str(source),
+                "format": fmt,
+                "dry_run": args.dry_run,
+                **preview,
+                "added": added,
+            }
+        )
     elif args.dry_run:
-        print(f"Would add {_counts_text(preview['new'])} from {source} ({fmt}); "
-              f"already present: {_counts_text(preview['already_present'])}")
+        print(
+            f"Would add {_counts_text(preview['new'])} from {source} ({fmt}); "
+            f"already present: {_counts_text(preview['already_present'])}"
+        )
     else:
-        print(f"Added {_counts_text(added)} from {source} ({fmt}); "
-              f"already present: {_counts_text(preview['already_present'])}")
+        print(
+            f"Added {_counts_text(added)} from {source} ({fmt}); "
+            f"already present: {_counts_text(preview['already_present'])}"
+        )
     return 0
 
 
@@ -164,5 +198,7 @@ def _mapping(pairs: list[str]) -> dict[str, str] | None:
 
 
 def _counts_text(counts: dict[str, int]) -> str:
-    parts = [f"{n} {kind.replace('_', ' ')}{'s' if n != 1 else ''}" for kind, n in counts.items() if n]
+    parts = [
+        f"{n} {kind.replace('_', ' ')}{'s' if n != 1 else ''}" for kind, n in counts.items() if n
+    ]
     return ", ".join(parts) or "nothing"

@@ -20,10 +20,18 @@ from ..domain import ControlChange, Event, Faction, Place, ValidationError
 from .csv import dict_rows
 from .records import ImportFileError, Problem, ProblemError, RecordBatch, content_key, derived_id
 
-REQUIRED = ("event_date", "event_type", "sub_event_type", "actor1", "location", "latitude",
-            "longitude")
-TERRITORY_SUB_EVENTS = frozenset({"government regains territory",
-                                  "non-state actor overtakes territory"})
+REQUIRED = (
+    "event_date",
+    "event_type",
+    "sub_event_type",
+    "actor1",
+    "location",
+    "latitude",
+    "longitude",
+)
+TERRITORY_SUB_EVENTS = frozenset(
+    {"government regains territory", "non-state actor overtakes territory"}
+)
 # (event_type, sub_event_type) -> category; sub_event_type "" means any.
 CATEGORIES = {
     ("battles", ""): "clash",
@@ -64,8 +72,9 @@ def parse(data: bytes, file: str) -> RecordBatch:
             first = False
             missing = [c for c in REQUIRED if c not in row]
             if missing:
-                raise ImportFileError(file, [Problem("line 1", missing[0],
-                                                     "required ACLED column is missing")])
+                raise ImportFileError(
+                    file, [Problem("line 1", missing[0], "required ACLED column is missing")]
+                )
         try:
             _add_row(batch, row, f"line {line}")
         except ProblemError as exc:
@@ -89,30 +98,55 @@ def _add_row(batch: RecordBatch, row: dict[str, str], where: str) -> None:
     actor1, actor2 = row["actor1"].strip(), row.get("actor2", "").strip()
     if row["sub_event_type"].strip().lower() in TERRITORY_SUB_EVENTS:
         if not actor1:
-            raise ProblemError(Problem(where, "actor1", "a territory change needs the actor taking it"))
+            raise ProblemError(
+                Problem(where, "actor1", "a territory change needs the actor taking it")
+            )
         location = row["location"].strip()
         if not location:
             raise ProblemError(Problem(where, "location", "a territory change needs a location"))
-        place = Place(id=derived_id("acled-place", location.casefold()), name=location,
-                      lat=_lat(lat, where), lon=_lon(lon, where), kind="town")
+        place = Place(
+            id=derived_id("acled-place", location.casefold()),
+            name=location,
+            lat=_lat(lat, where),
+            lon=_lon(lon, where),
+            kind="town",
+        )
         batch.add(place, where)
         batch.match_places_by_name.add(place.id)
         faction = faction_for(actor1)
         batch.add(faction, where)
-        batch.add(ControlChange(id=derived_id("acled", key), place_id=place.id,
-                                faction_id=faction.id, at=at, source=source, notes=notes), where)
+        batch.add(
+            ControlChange(
+                id=derived_id("acled", key),
+                place_id=place.id,
+                faction_id=faction.id,
+                at=at,
+                source=source,
+                notes=notes,
+            ),
+            where,
+        )
         return
     description = notes
     fatalities = row.get("fatalities", "").strip()
     if fatalities and fatalities != "0":
         description = f"{notes}\nFatalities: {fatalities}".strip()
-    title = f"{row['sub_event_type'].strip() or row['event_type'].strip()}: {row['location'].strip()}"
-    batch.add(Event(
-        id=derived_id("acled", key), at=at, title=title.strip(": "),
-        category=category_for(row["event_type"], row["sub_event_type"]),
-        description=description, geometry=f"POINT ({_lon(lon, where)} {_lat(lat, where)})",
-        actors=tuple(a for a in (actor1, actor2) if a), source=source,
-    ), where)
+    title = (
+        f"{row['sub_event_type'].strip() or row['event_type'].strip()}: {row['location'].strip()}"
+    )
+    batch.add(
+        Event(
+            id=derived_id("acled", key),
+            at=at,
+            title=title.strip(": "),
+            category=category_for(row["event_type"], row["sub_event_type"]),
+            description=description,
+            geometry=f"POINT ({_lon(lon, where)} {_lat(lat, where)})",
+            actors=tuple(a for a in (actor1, actor2) if a),
+            source=source,
+        ),
+        where,
+    )
 
 
 def faction_for(name: str) -> Faction:
@@ -122,8 +156,13 @@ def faction_for(name: str) -> Faction:
     digest = hashlib.sha256(name.casefold().encode()).digest()
     red, green, blue = colorsys.hsv_to_rgb(digest[0] / 255, 0.65, 0.75)
     colour = f"#{int(red * 255):02x}{int(green * 255):02x}{int(blue * 255):02x}"
-    return Faction(id=derived_id("acled-faction", name.casefold()), name=name, short_name=short,
-                   colour=colour, notes="Created from ACLED actor name.")
+    return Faction(
+        id=derived_id("acled-faction", name.casefold()),
+        name=name,
+        short_name=short,
+        colour=colour,
+        notes="Created from ACLED actor name.",
+    )
 
 
 def _date(text: str, where: str) -> str:

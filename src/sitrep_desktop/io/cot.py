@@ -11,7 +11,7 @@ other sources become events named by their callsign.
 from __future__ import annotations
 
 import zipfile
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from xml.etree.ElementTree import Element, SubElement, tostring
 
@@ -45,8 +45,16 @@ def event_element(record: Place | Event, places: dict[str, Place]) -> Element:
     else:
         start, kind, name = _created(record), PLACE_TYPE, record.name
     stamp = start.strftime(_STAMP)
-    event = Element("event", version="2.0", uid=record.id, type=kind, how="h-e",
-                    time=stamp, start=stamp, stale=(start + timedelta(days=365)).strftime(_STAMP))
+    event = Element(
+        "event",
+        version="2.0",
+        uid=record.id,
+        type=kind,
+        how="h-e",
+        time=stamp,
+        start=stamp,
+        stale=(start + timedelta(days=365)).strftime(_STAMP),
+    )
     SubElement(event, "point", lat=repr(lat), lon=repr(lon), hae=UNKNOWN, ce=UNKNOWN, le=UNKNOWN)
     detail = SubElement(event, "detail")
     SubElement(detail, "contact", callsign=name)
@@ -68,9 +76,9 @@ def _point(record: Place | Event, places: dict[str, Place]) -> tuple[float, floa
 
 def _created(record: Record) -> datetime:
     try:
-        return datetime.strptime(record.created, _STAMP).replace(tzinfo=timezone.utc)
+        return datetime.strptime(record.created, _STAMP).replace(tzinfo=UTC)
     except ValueError:
-        return datetime.now(timezone.utc)
+        return datetime.now(UTC)
 
 
 def _elements(batch: RecordBatch) -> list[Element]:
@@ -100,8 +108,9 @@ def write_datapackage(batch: RecordBatch, path: str | Path) -> None:
             archive.writestr(entry, tostring(event, encoding="utf-8", xml_declaration=True))
             content = SubElement(contents, "Content", ignore="false", zipEntry=entry)
             SubElement(content, "Parameter", name="uid", value=uid)
-        archive.writestr("MANIFEST/manifest.xml",
-                         tostring(manifest, encoding="utf-8", xml_declaration=True))
+        archive.writestr(
+            "MANIFEST/manifest.xml", tostring(manifest, encoding="utf-8", xml_declaration=True)
+        )
 
 
 # -- reading -------------------------------------------------------------------
@@ -120,16 +129,29 @@ def read_datapackage(path: str | Path) -> RecordBatch:
     batch = RecordBatch()
     try:
         with zipfile.ZipFile(path) as archive:
-            entries = [i for i in archive.infolist() if i.filename.lower().endswith((".cot", ".xml"))
-                       and not i.filename.upper().startswith("MANIFEST/")]
+            entries = [
+                i
+                for i in archive.infolist()
+                if i.filename.lower().endswith((".cot", ".xml"))
+                and not i.filename.upper().startswith("MANIFEST/")
+            ]
             for info in entries:
                 if info.file_size > MAX_ENTRY_BYTES:
-                    raise ImportFileError(file, [Problem(f"entry {info.filename}", "size", "too large")])
+                    raise ImportFileError(
+                        file, [Problem(f"entry {info.filename}", "size", "too large")]
+                    )
                 root = parse_xml(archive.read(info), f"{file}:{info.filename}")
                 _add_events(batch, root, file, f"entry {info.filename} event")
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError,
-            NotImplementedError) as exc:
-        raise ImportFileError(file, [Problem("archive", "zip", f"not a readable data package ({exc})")]) from None
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        EOFError,
+        ValueError,
+        NotImplementedError,
+    ) as exc:
+        raise ImportFileError(
+            file, [Problem("archive", "zip", f"not a readable data package ({exc})")]
+        ) from None
     return batch
 
 
@@ -180,4 +202,3 @@ def _number(point: Element, name: str, where: str) -> float:
         return float(point.get(name, ""))
     except ValueError:
         raise ProblemError(Problem(where, name, f"{point.get(name)!r} is not a number")) from None
-

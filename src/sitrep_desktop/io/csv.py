@@ -26,8 +26,22 @@ from .records import (
 )
 
 COLUMNS = (
-    "id", "at", "category", "title", "description", "place_id", "place", "place_lat",
-    "place_lon", "geometry", "actors", "source", "confidence", "created", "updated", "author",
+    "id",
+    "at",
+    "category",
+    "title",
+    "description",
+    "place_id",
+    "place",
+    "place_lat",
+    "place_lon",
+    "geometry",
+    "actors",
+    "source",
+    "confidence",
+    "created",
+    "updated",
+    "author",
 )
 # Fields a mapping may name besides COLUMNS: a point from two columns.
 EXTRA_FIELDS = ("lat", "lon")
@@ -45,11 +59,22 @@ def write(batch: RecordBatch, path: str | Path) -> None:
 
 def _row(event: Event, place: Place | None) -> list[str]:
     return [
-        event.id, event.at.text, event.category, event.title, event.description,
-        event.place_id or "", place.name if place else "",
-        repr(place.lat) if place else "", repr(place.lon) if place else "",
-        event.geometry or "", ACTOR_SEPARATOR.join(event.actors), event.source,
-        event.confidence, event.created, event.updated, event.author,
+        event.id,
+        event.at.text,
+        event.category,
+        event.title,
+        event.description,
+        event.place_id or "",
+        place.name if place else "",
+        repr(place.lat) if place else "",
+        repr(place.lon) if place else "",
+        event.geometry or "",
+        ACTOR_SEPARATOR.join(event.actors),
+        event.source,
+        event.confidence,
+        event.created,
+        event.updated,
+        event.author,
     ]
 
 
@@ -62,15 +87,19 @@ def dict_rows(data: bytes, file: str) -> Iterator[tuple[int, dict[str, str]]]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise ImportFileError(file, [Problem(f"byte {exc.start}", "encoding", "not UTF-8 text")]) from None
+        raise ImportFileError(
+            file, [Problem(f"byte {exc.start}", "encoding", "not UTF-8 text")]
+        ) from None
     reader = stdlib_csv.DictReader(io.StringIO(text, newline=""))
     try:
         if not reader.fieldnames:
             raise ImportFileError(file, [Problem("line 1", "header", "the file has no header row")])
         for row in reader:
             if None in row:
-                raise ImportFileError(file, [Problem(
-                    f"line {reader.line_num}", "-", "more values than header columns")])
+                raise ImportFileError(
+                    file,
+                    [Problem(f"line {reader.line_num}", "-", "more values than header columns")],
+                )
             yield reader.line_num, row
     except stdlib_csv.Error as exc:
         raise ImportFileError(file, [Problem(f"line {reader.line_num}", "csv", str(exc))]) from None
@@ -80,8 +109,16 @@ def parse(data: bytes, file: str, *, mapping: Mapping[str, str] | None = None) -
     mapping = dict(mapping or {})
     unknown = set(mapping) - set(COLUMNS) - set(EXTRA_FIELDS)
     if unknown:
-        raise ImportFileError(file, [Problem("column mapping", sorted(unknown)[0],
-                                             f"not a field; fields are {', '.join(COLUMNS)}")])
+        raise ImportFileError(
+            file,
+            [
+                Problem(
+                    "column mapping",
+                    sorted(unknown)[0],
+                    f"not a field; fields are {', '.join(COLUMNS)}",
+                )
+            ],
+        )
     batch, problems = RecordBatch(), []
     header_checked = False
     for line, row in dict_rows(data, file):
@@ -90,12 +127,16 @@ def parse(data: bytes, file: str, *, mapping: Mapping[str, str] | None = None) -
             missing = [f for f in ("at", "title") if mapping.get(f, f) not in row]
             if missing:
                 column = mapping.get(missing[0], missing[0])
-                raise ImportFileError(file, [Problem("line 1", column,
-                                                     "required column is missing from the header")])
+                raise ImportFileError(
+                    file, [Problem("line 1", column, "required column is missing from the header")]
+                )
         where = f"line {line}"
         try:
-            _add_row(batch, {f: row.get(mapping.get(f, f), "") or "" for f in (*COLUMNS, *EXTRA_FIELDS)},
-                     where)
+            _add_row(
+                batch,
+                {f: row.get(mapping.get(f, f), "") or "" for f in (*COLUMNS, *EXTRA_FIELDS)},
+                where,
+            )
         except ProblemError as exc:
             problems.append(exc.problem)
         if len(problems) >= 100:
@@ -120,13 +161,23 @@ def _add_row(batch: RecordBatch, row: dict[str, str], where: str) -> None:
     if row["place"] or row["place_id"]:
         if row["place_lat"] and row["place_lon"] and row["place"]:
             place_id = row["place_id"] or derived_id("place", row["place"].strip().casefold())
-            place = record_from_fields("place", {
-                "id": place_id, "name": row["place"], "lat": row["place_lat"],
-                "lon": row["place_lon"], "kind": "town"}, where)
+            place = record_from_fields(
+                "place",
+                {
+                    "id": place_id,
+                    "name": row["place"],
+                    "lat": row["place_lat"],
+                    "lon": row["place_lon"],
+                    "kind": "town",
+                },
+                where,
+            )
             batch.add(place, where)
             if not row["place_id"]:
                 batch.match_places_by_name.add(place_id)
             values["place_id"] = place.id
         elif not row["place_id"]:
-            raise ProblemError(Problem(where, "place_lat", "a place name needs place_lat and place_lon"))
+            raise ProblemError(
+                Problem(where, "place_lat", "a place name needs place_lat and place_lon")
+            )
     batch.add(record_from_fields("event", values, where), where)

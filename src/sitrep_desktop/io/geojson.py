@@ -55,8 +55,12 @@ def _feature(record: Record, places: dict[str, Place]) -> dict[str, Any]:
     place = places.get(getattr(record, "place_id", None) or "")
     if geometry is None and place is not None:
         geometry = {"type": "Point", "coordinates": [place.lon, place.lat]}
-    return {"type": "Feature", "id": record.id, "geometry": geometry,
-            "properties": record_fields(record)}
+    return {
+        "type": "Feature",
+        "id": record.id,
+        "geometry": geometry,
+        "properties": record_fields(record),
+    }
 
 
 def read(path: str | Path) -> RecordBatch:
@@ -67,10 +71,18 @@ def parse(data: bytes, file: str) -> RecordBatch:
     try:
         document = json.loads(data.decode("utf-8-sig"))
     except UnicodeDecodeError as exc:
-        raise ImportFileError(file, [Problem(f"byte {exc.start}", "encoding", "not UTF-8 text")]) from None
+        raise ImportFileError(
+            file, [Problem(f"byte {exc.start}", "encoding", "not UTF-8 text")]
+        ) from None
     except json.JSONDecodeError as exc:
-        raise ImportFileError(file, [Problem(f"line {exc.lineno}, column {exc.colno}", "json",
-                                             f"not valid JSON ({exc.msg})")]) from None
+        raise ImportFileError(
+            file,
+            [
+                Problem(
+                    f"line {exc.lineno}, column {exc.colno}", "json", f"not valid JSON ({exc.msg})"
+                )
+            ],
+        ) from None
     except RecursionError:
         raise ImportFileError(file, [Problem("document", "json", "nested too deeply")]) from None
     if isinstance(document, dict) and document.get("type") == "Feature":
@@ -78,8 +90,9 @@ def parse(data: bytes, file: str) -> RecordBatch:
     elif isinstance(document, dict) and document.get("type") == "FeatureCollection":
         features = document.get("features")
     else:
-        raise ImportFileError(file, [Problem("document", "type",
-                                             "expected a GeoJSON FeatureCollection or Feature")])
+        raise ImportFileError(
+            file, [Problem("document", "type", "expected a GeoJSON FeatureCollection or Feature")]
+        )
     if not isinstance(features, list):
         raise ImportFileError(file, [Problem("document", "features", "must be a list")])
     batch, problems = RecordBatch(), []
@@ -113,7 +126,9 @@ def _record(feature: Any, where: str) -> tuple[Record, bool]:
 def foreign_record(geometry: Any, properties: dict[str, Any], where: str) -> tuple[Record, bool]:
     """A feature written by another program: guess the record from its shape and time."""
     if not isinstance(geometry, dict):
-        raise ProblemError(Problem(where, "geometry", "a feature without `record` needs a geometry"))
+        raise ProblemError(
+            Problem(where, "geometry", "a feature without `record` needs a geometry")
+        )
     try:
         shape = shapely.from_geojson(json.dumps(geometry))
     except (GEOSException, ValueError, TypeError):
@@ -125,12 +140,24 @@ def foreign_record(geometry: Any, properties: dict[str, Any], where: str) -> tup
         raise ProblemError(Problem(where, "geometry", "geometry is empty"))
     values: dict[str, Any]
     if time is not None:
-        kind, values = "event", {"id": key, "at": str(time), "title": name or "Imported event",
-                                 "geometry": shape.wkt, "description": str(properties.get("description", ""))}
+        kind, values = (
+            "event",
+            {
+                "id": key,
+                "at": str(time),
+                "title": name or "Imported event",
+                "geometry": shape.wkt,
+                "description": str(properties.get("description", "")),
+            },
+        )
     elif shape.geom_type == "Point":
         kind, values = "place", {"id": key, "name": name, "lat": shape.y, "lon": shape.x}
     else:
         kind = "annotation"
-        values = {"id": key, "geometry": shape.wkt, "label": name,
-                  "kind": "polygon" if "Polygon" in shape.geom_type else "line"}
+        values = {
+            "id": key,
+            "geometry": shape.wkt,
+            "label": name,
+            "kind": "polygon" if "Polygon" in shape.geom_type else "line",
+        }
     return record_from_fields(kind, values, where), kind == "place"

@@ -41,9 +41,17 @@ LAYERS = {  # layer name -> record kind
     "events": "event",
     "annotations": "annotation",
 }
-_READ_ERRORS = (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError,
-                pyogrio.errors.FieldError, pyogrio.errors.GeometryError, pyogrio.errors.CRSError,
-                ValueError, OSError, RuntimeError, TypeError)
+_READ_ERRORS = (
+    pyogrio.errors.DataSourceError,
+    pyogrio.errors.DataLayerError,
+    pyogrio.errors.FieldError,
+    pyogrio.errors.GeometryError,
+    pyogrio.errors.CRSError,
+    ValueError,
+    OSError,
+    RuntimeError,
+    TypeError,
+)
 
 
 def write(batch: RecordBatch, path: str | Path) -> None:
@@ -54,13 +62,23 @@ def write(batch: RecordBatch, path: str | Path) -> None:
     for layer, kind in LAYERS.items():
         items: list[Any] = records[kind]
         fields = [RECORD_KEY, *(f for f in text_fields(_example(kind)) if f != RECORD_KEY)]
-        columns = [np.array([text_fields(r)[f] for r in items] if items else [], dtype=object)
-                   for f in fields]
+        columns = [
+            np.array([text_fields(r)[f] for r in items] if items else [], dtype=object)
+            for f in fields
+        ]
         spatial = kind != "faction"
-        geometry = (np.array([_wkb(r, places) for r in items], dtype=object) if spatial else None)
-        raw.write(path, geometry, columns, fields, layer=layer, driver="GPKG",
-                  geometry_type="Unknown" if spatial else None,
-                  crs="EPSG:4326" if spatial else None, append=path.exists())
+        geometry = np.array([_wkb(r, places) for r in items], dtype=object) if spatial else None
+        raw.write(
+            path,
+            geometry,
+            columns,
+            fields,
+            layer=layer,
+            driver="GPKG",
+            geometry_type="Unknown" if spatial else None,
+            crs="EPSG:4326" if spatial else None,
+            append=path.exists(),
+        )
 
 
 def _example(kind: str) -> Record:
@@ -93,7 +111,9 @@ def read(path: str | Path) -> RecordBatch:
             layers = [str(name) for name, _ in pyogrio.list_layers(path)]
             tables = {name: raw.read(path, layer=name) for name in layers}
     except _READ_ERRORS as exc:
-        raise ImportFileError(file, [Problem("file", "gpkg", f"not a readable GeoPackage ({exc})")]) from None
+        raise ImportFileError(
+            file, [Problem("file", "gpkg", f"not a readable GeoPackage ({exc})")]
+        ) from None
     batch, problems = RecordBatch(), []
     # Factions and places first: later layers refer to them.
     ordered = sorted(tables, key=lambda n: list(LAYERS).index(n) if n in LAYERS else len(LAYERS))
@@ -116,14 +136,17 @@ def read(path: str | Path) -> RecordBatch:
     return batch
 
 
-def _record(layer: str, values: dict[str, Any], geometry: Any, index: int,
-            where: str) -> tuple[Record, bool]:
+def _record(
+    layer: str, values: dict[str, Any], geometry: Any, index: int, where: str
+) -> tuple[Record, bool]:
     kind = values.get(RECORD_KEY) or LAYERS.get(layer)
     if kind in KINDS and "id" in values:
         return record_from_fields(str(kind), values, where), False
     wkb = geometry[index] if geometry is not None else None
     if wkb is None:
-        raise ProblemError(Problem(where, "geometry", "a feature of another program needs a geometry"))
+        raise ProblemError(
+            Problem(where, "geometry", "a feature of another program needs a geometry")
+        )
     try:
         shape = shapely.from_wkb(wkb)
     except (shapely.errors.GEOSException, ValueError, TypeError):

@@ -82,14 +82,21 @@ def build(batch: RecordBatch, *, at: Moment | None = None) -> Element:
     folder = _folder(document, "Events")
     for event in batch.events:
         place = places.get(event.place_id or "")
-        shape = (shapely.from_wkt(event.geometry) if event.geometry
-                 else shapely.Point(place.lon, place.lat) if place else None)
+        shape = (
+            shapely.from_wkt(event.geometry)
+            if event.geometry
+            else shapely.Point(place.lon, place.lat)
+            if place
+            else None
+        )
         mark = _placemark(folder, event, event.title, shape, None)
         stamp = SubElement(mark, _tag("TimeStamp"))
         SubElement(stamp, _tag("when")).text = event.at.text
     folder = _folder(document, "Annotations")
     for note in batch.annotations:
-        mark = _placemark(folder, note, note.label or note.kind, shapely.from_wkt(note.geometry), None)
+        mark = _placemark(
+            folder, note, note.label or note.kind, shapely.from_wkt(note.geometry), None
+        )
         if note.valid_from or note.valid_to:
             span = SubElement(mark, _tag("TimeSpan"))
             if note.valid_from:
@@ -113,7 +120,7 @@ def _with_ends(changes: list[ControlChange]) -> list[tuple[ControlChange, Moment
     for group in by_place.values():
         group.sort(key=lambda c: c.at.key)
         for index, change in enumerate(group):
-            later = [c.at for c in group[index + 1:] if c.at.key > change.at.key]
+            later = [c.at for c in group[index + 1 :] if c.at.key > change.at.key]
             ends[change.id] = later[0] if later else None
     return [(change, ends[change.id]) for change in changes]
 
@@ -135,8 +142,9 @@ def _folder(document: Element, name: str) -> Element:
     return folder
 
 
-def _placemark(parent: Element, record: Record, name: str, shape: BaseGeometry | None,
-               style: str | None) -> Element:
+def _placemark(
+    parent: Element, record: Record, name: str, shape: BaseGeometry | None, style: str | None
+) -> Element:
     mark = SubElement(parent, _tag("Placemark"), id=f"r-{record.id}")
     SubElement(mark, _tag("name")).text = name
     if style:
@@ -188,14 +196,24 @@ def _kml_from_kmz(data: bytes, file: str) -> bytes:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = [i for i in archive.infolist() if i.filename.lower().endswith(".kml")]
             if not names:
-                raise ImportFileError(file, [Problem("archive", "doc.kml", "the KMZ holds no KML file")])
+                raise ImportFileError(
+                    file, [Problem("archive", "doc.kml", "the KMZ holds no KML file")]
+                )
             entry = next((i for i in names if i.filename.lower() == "doc.kml"), names[0])
             if entry.file_size > MAX_KMZ_BYTES:
                 raise ImportFileError(file, [Problem("archive", entry.filename, "too large")])
             return archive.read(entry)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError,
-            NotImplementedError) as exc:
-        raise ImportFileError(file, [Problem("archive", "zip", f"not a readable KMZ ({exc})")]) from None
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        EOFError,
+        OSError,
+        ValueError,
+        NotImplementedError,
+    ) as exc:
+        raise ImportFileError(
+            file, [Problem("archive", "zip", f"not a readable KMZ ({exc})")]
+        ) from None
 
 
 def parse(data: bytes, file: str) -> RecordBatch:
@@ -229,7 +247,9 @@ def _record(mark: Element, where: str) -> tuple[Record, bool]:
         return record_from_fields(kind, values, where), False
     shape = _first_geometry(mark, where)
     if shape is None:
-        raise ProblemError(Problem(where, "geometry", "a placemark without our data needs a geometry"))
+        raise ProblemError(
+            Problem(where, "geometry", "a placemark without our data needs a geometry")
+        )
     properties = {"name": child_text(mark, "name"), "description": child_text(mark, "description")}
     stamp = child(mark, "TimeStamp")
     span = child(mark, "TimeSpan")
@@ -251,14 +271,20 @@ def _shape(element: Element, where: str) -> BaseGeometry:
     kind = local_name(element)
     try:
         if kind == "MultiGeometry":
-            parts = [_shape(item, where) for item in element
-                     if local_name(item) in ("Point", "LineString", "Polygon", "MultiGeometry")]
+            parts = [
+                _shape(item, where)
+                for item in element
+                if local_name(item) in ("Point", "LineString", "Polygon", "MultiGeometry")
+            ]
             return shapely.GeometryCollection(parts) if parts else shapely.GeometryCollection()
         if kind == "Polygon":
             boundary = child(element, "outerBoundaryIs")
             outer = descendants(element if boundary is None else boundary, "coordinates")
-            inner = [_points(c, where) for b in children(element, "innerBoundaryIs")
-                     for c in descendants(b, "coordinates")]
+            inner = [
+                _points(c, where)
+                for b in children(element, "innerBoundaryIs")
+                for c in descendants(b, "coordinates")
+            ]
             if not outer:
                 raise ProblemError(Problem(where, "coordinates", "a polygon needs an outer ring"))
             return shapely.Polygon(_points(outer[0], where), inner)
@@ -282,4 +308,3 @@ def _points(element: Element, where: str) -> list[tuple[float, float]]:
         except (ValueError, IndexError):
             raise ProblemError(Problem(where, "coordinates", f"{token!r} is not lon,lat")) from None
     return points
-

@@ -25,8 +25,15 @@ from .records import ImportFileError, Problem, RecordBatch
 
 FORMATS = ("geojson", "kml", "csv", "acled", "gpkg", "cot", "datapackage")
 _EXTENSIONS = {
-    ".geojson": "geojson", ".json": "geojson", ".kml": "kml", ".kmz": "kml", ".csv": "csv",
-    ".gpkg": "gpkg", ".cot": "cot", ".xml": "cot", ".zip": "datapackage",
+    ".geojson": "geojson",
+    ".json": "geojson",
+    ".kml": "kml",
+    ".kmz": "kml",
+    ".csv": "csv",
+    ".gpkg": "gpkg",
+    ".cot": "cot",
+    ".xml": "cot",
+    ".zip": "datapackage",
 }
 
 
@@ -45,9 +52,19 @@ def guess_format(path: str | Path) -> str:
     suffix = Path(path).suffix.lower()
     fmt = _EXTENSIONS.get(suffix)
     if fmt is None:
-        raise ImportFileError(str(path), [Problem("file name", "format", (
-            f"cannot tell the format from {suffix or 'no extension'!r}; "
-            f"give --format ({', '.join(FORMATS)})"))])
+        raise ImportFileError(
+            str(path),
+            [
+                Problem(
+                    "file name",
+                    "format",
+                    (
+                        f"cannot tell the format from {suffix or 'no extension'!r}; "
+                        f"give --format ({', '.join(FORMATS)})"
+                    ),
+                )
+            ],
+        )
     if fmt == "csv":
         from . import acled
 
@@ -63,8 +80,12 @@ def read_file(
     path = Path(path)
     fmt = fmt or guess_format(path)
     readers = {
-        "geojson": ("geojson", "read"), "kml": ("kml", "read"), "csv": ("csv", "read"),
-        "acled": ("acled", "read"), "gpkg": ("gpkg", "read"), "cot": ("cot", "read"),
+        "geojson": ("geojson", "read"),
+        "kml": ("kml", "read"),
+        "csv": ("csv", "read"),
+        "acled": ("acled", "read"),
+        "gpkg": ("gpkg", "read"),
+        "cot": ("cot", "read"),
         "datapackage": ("cot", "read_datapackage"),
     }
     if fmt not in readers:
@@ -76,7 +97,9 @@ def read_file(
     try:
         return reader(path)
     except OSError as exc:
-        raise ImportFileError(str(path), [Problem("file", "-", f"cannot read: {exc.strerror or exc}")]) from None
+        raise ImportFileError(
+            str(path), [Problem("file", "-", f"cannot read: {exc.strerror or exc}")]
+        ) from None
 
 
 @dataclass
@@ -127,8 +150,11 @@ def plan_import(batch: RecordBatch, lookup: Lookup, file: str) -> ImportPlan:
 
     problems: list[Problem] = []
     new_ids = {r.id for r in new.places} | {r.id for r in new.factions}
-    for kind, records in (("control_change", batch.control), ("event", batch.events),
-                          ("annotation", batch.annotations)):
+    for kind, records in (
+        ("control_change", batch.control),
+        ("event", batch.events),
+        ("annotation", batch.annotations),
+    ):
         already = lookup.existing_ids(kind, [r.id for r in records])
         target = new.lists()[kind]
         for record in records:
@@ -145,8 +171,13 @@ def plan_import(batch: RecordBatch, lookup: Lookup, file: str) -> ImportPlan:
         found = lookup.existing_ids(kind, wanted) if wanted else set()
         for k, ref, owner in sorted(refs):
             if k == kind and ref in wanted and ref not in found:
-                problems.append(Problem(batch.where.get(owner, owner), f"{kind}_id",
-                                        f"no {kind} with id {ref} in the file or the database"))
+                problems.append(
+                    Problem(
+                        batch.where.get(owner, owner),
+                        f"{kind}_id",
+                        f"no {kind} with id {ref} in the file or the database",
+                    )
+                )
     if problems:
         raise ImportFileError(file, problems)
     categories = sorted({e.category for e in new.events})

@@ -185,7 +185,9 @@ def _plain_value(name: str, value: Any, where: str) -> Any:
             try:
                 return int(text)
             except ValueError:
-                raise ProblemError(Problem(where, name, f"{text!r} is not a whole number")) from None
+                raise ProblemError(
+                    Problem(where, name, f"{text!r} is not a whole number")
+                ) from None
     if name in _LIST_FIELDS:
         if not isinstance(value, list):
             raise ProblemError(Problem(where, name, "must be a list of names"))

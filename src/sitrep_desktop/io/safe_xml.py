@@ -25,7 +25,9 @@ def parse_xml(data: bytes | str, file: str) -> Element:
     except ElementTree.ParseError as exc:
         line, column = getattr(exc, "position", (0, 0))
         # expat counts columns from 0; editors from 1.
-        problem = Problem(f"line {line}, column {column + 1}", "xml", f"not well-formed XML ({exc})")
+        problem = Problem(
+            f"line {line}, column {column + 1}", "xml", f"not well-formed XML ({exc})"
+        )
         raise ImportFileError(file, [problem]) from None
     except (ValueError, UnicodeError) as exc:
         raise ImportFileError(file, [Problem("document", "xml", str(exc))]) from None

@@ -64,8 +64,8 @@ class StoreLookup:
 
     def faction_id_named(self, name: str) -> str | None:
         row = self.conn.execute(
-            "SELECT id FROM factions WHERE name = ? COLLATE NOCASE OR short_name = ? COLLATE NOCASE "
-            "ORDER BY rowid LIMIT 1",
+            "SELECT id FROM factions WHERE name = ? COLLATE NOCASE "
+            "OR short_name = ? COLLATE NOCASE ORDER BY rowid LIMIT 1",
             (name.strip(), name.strip()),
         ).fetchone()
         return None if row is None else row[0]
