@@ -202,3 +202,10 @@ def test_dms_round_trip(lat: float, lon: float) -> None:
 def test_mgrs_round_trip_within_a_metre(lat: float, lon: float) -> None:
     back = parse_point(format_mgrs(lat, lon))
     assert geodesy.inverse(lat, lon, *back).distance_m < 1.0
+
+
+def test_mgrs_just_south_of_the_equator_reads_back():
+    # Found by hypothesis: the mgrs library rounded this into a square that does not exist.
+    text = format_mgrs(-2.025472264292663e-10, 0.0)
+    lat, lon = parse_point(text)
+    assert abs(lat) < 1e-4 and abs(lon) < 1e-4

@@ -222,6 +222,13 @@ def format_mgrs(lat: float, lon: float, precision: int = 5) -> str:
     if not (MGRS_MIN_LAT <= lat <= MGRS_MAX_LAT) or not -180.0 <= lon <= 180.0:
         return ""
     compact = _MGRS.toMGRS(lat, lon, MGRSPrecision=precision)
+    try:
+        _MGRS.toLatLon(compact)
+    except Exception:
+        # mgrs rounds a northing a hair below a 100 km square's edge up into a
+        # square that does not exist (e.g. lat -2e-10 gives "31MAA...00000").
+        # MGRS truncates by convention; a point 1 cm further south reads right.
+        compact = _MGRS.toMGRS(lat - 1e-7, lon, MGRSPrecision=precision)
     head = compact[: len(compact) - 2 * precision]  # e.g. "37SBU"
     numbers = compact[len(head) :]
     # The library zero-pads the zone ("04QFJ"); maps and radios say "4Q".
