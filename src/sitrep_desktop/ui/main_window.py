@@ -25,7 +25,10 @@ MAX_RECENT = 8
 
 # Features that add menus, docks or tools: "module:function", each called with the
 # window after a store is opened. Adding a feature is one line here.
-FEATURE_INSTALLERS: tuple[str, ...] = ()
+FEATURE_INSTALLERS: tuple[str, ...] = (
+    "sitrep_desktop.ui.snapshot_feature:install_snapshot",
+    "sitrep_desktop.ui.measure_feature:install_measure",
+)
 
 
 class MainWindow(QMainWindow):
