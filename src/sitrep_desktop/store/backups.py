@@ -104,7 +104,7 @@ def make_backup(store: Store, reason: str = "periodic", *, keep: int = DEFAULT_K
 def prune_backups(db_path: str | Path, keep: int = DEFAULT_KEEP) -> list[Path]:
     """Delete all but the newest `keep` backups; return what was deleted."""
     removed = []
-    for old in list_backups(db_path)[max(keep, 1):]:
+    for old in list_backups(db_path)[max(keep, 1) :]:
         old.path.unlink(missing_ok=True)
         removed.append(old.path)
     return removed
@@ -129,7 +129,7 @@ def restore_backup(
     temporary = db_path.with_name(f".{db_path.name}.restoring")
     try:
         shutil.copyfile(backup_path, temporary)
-        _check_readable(temporary)
+        _check_readable(temporary, backup_path.name)
         _fsync(temporary)
         safety = _backup_current_file(db_path, keep) if db_path.exists() else None
         _remove_stale_journal(db_path)
@@ -218,16 +218,16 @@ def _make_self_contained(path: Path) -> None:
         conn.close()
 
 
-def _check_readable(path: Path) -> None:
+def _check_readable(path: Path, name: str) -> None:
     conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
     try:
         result = conn.execute("PRAGMA quick_check").fetchone()[0]
     except sqlite3.DatabaseError as exc:
-        raise BackupError(f"the backup is not a readable database ({exc})") from None
+        raise BackupError(f"the backup {name} is not a readable database ({exc})") from None
     finally:
         conn.close()
     if result != "ok":
-        raise BackupError(f"the backup is damaged ({result})")
+        raise BackupError(f"the backup {name} is damaged ({result}); nothing was changed")
 
 
 def _backup_current_file(db_path: Path, keep: int) -> Path:
