@@ -28,6 +28,8 @@ MAX_RECENT = 8
 FEATURE_INSTALLERS: tuple[str, ...] = (
     "sitrep_desktop.ui.snapshot_feature:install_snapshot",
     "sitrep_desktop.ui.measure_feature:install_measure",
+    "sitrep_desktop.ui.logging_feature:install_logging",
+    "sitrep_desktop.ui.drawing_feature:install_drawing",
 )
 
 
