@@ -63,8 +63,10 @@ class MeasureFeature:
     def show_range_rings(self) -> RangeRingsDialog:
         if self.dialog is None or self.dialog.window is not self.window:
             self.dialog = RangeRingsDialog(self.window)
-        self.dialog.show()
-        self.dialog.raise_()
+        if self.dialog.isVisible():
+            self.dialog.raise_()
+        else:
+            self.dialog.show()
         return self.dialog
 
 

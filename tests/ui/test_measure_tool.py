@@ -1,0 +1,147 @@
+"""Measure mode on the map: click places, read legs and total, save, copy, undo a point."""
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication
+
+from sitrep_desktop.demo_situation import write_demo
+from sitrep_desktop.store import Store
+from sitrep_desktop.ui.main_window import MainWindow
+from sitrep_desktop.ui.measure_tool import MeasurePoint, MeasureTool, geodesic_track
+
+
+@pytest.fixture
+def window(qtbot, tmp_path):
+    path = write_demo(tmp_path / "demo.db")
+    win = MainWindow(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(win)
+    win.open_store(Store.open(path), path)
+    win.resize(1200, 800)
+    win.show()
+    qtbot.waitExposed(win)
+    return win
+
+
+def click_place(qtbot, window, name):
+    place = window.store.places.by_name(name)
+    pos = window.canvas.latlon_to_widget(place.lat, place.lon).toPoint()
+    qtbot.mouseClick(window.canvas.viewport(), Qt.MouseButton.LeftButton, pos=pos)
+
+
+def start_measuring(window) -> MeasureTool:
+    window.measure_feature.measure_action.trigger()
+    tool = window.canvas.tool
+    assert isinstance(tool, MeasureTool)
+    return tool
+
+
+def test_tools_menu_has_measure_on_the_m_key(window):
+    action = window.measure_feature.measure_action
+    assert action in window.menu_tools.actions()
+    assert action.shortcut().toString() == "M"
+
+
+def test_pressing_m_starts_measuring(window, qtbot):
+    window.activateWindow()
+    window.canvas.setFocus()
+    qtbot.keyClick(window.canvas, Qt.Key.Key_M)
+    assert isinstance(window.canvas.tool, MeasureTool)
+
+
+def test_clicking_hama_then_homs_snaps_and_labels_the_leg(window, qtbot):
+    tool = start_measuring(window)
+    click_place(qtbot, window, "Hama")
+    click_place(qtbot, window, "Homs")
+    assert [p.name for p in tool.points] == ["Hama", "Homs"]
+    assert "45.3 km, 184° S" in tool.labels
+    assert "Total 45.3 km" in tool.labels
+    assert "Homs is 45 km (28 mi) S of Hama" in tool.panel.figures.text()
+
+
+def test_a_click_away_from_places_measures_from_the_map_point(window, qtbot):
+    tool = start_measuring(window)
+    click_place(qtbot, window, "Homs")
+    canvas = window.canvas
+    pos = canvas.latlon_to_widget(34.3, 37.4).toPoint()
+    qtbot.mouseClick(canvas.viewport(), Qt.MouseButton.LeftButton, pos=pos)
+    assert tool.points[1].place_id is None
+    assert tool.points[1].lat == pytest.approx(34.3, abs=0.02)
+    assert tool.points[1].lon == pytest.approx(37.4, abs=0.02)
+
+
+def test_backspace_removes_the_last_point_and_escape_ends(window, qtbot):
+    tool = start_measuring(window)
+    for name in ("Hama", "al-Rastan", "Homs"):
+        click_place(qtbot, window, name)
+    assert len(tool.route().legs) == 2
+    qtbot.keyClick(window.canvas, Qt.Key.Key_Backspace)
+    assert [p.name for p in tool.points] == ["Hama", "al-Rastan"]
+    qtbot.keyClick(window.canvas, Qt.Key.Key_Escape)
+    assert window.canvas.tool is None
+    assert not window.measure_feature.measure_action.isChecked()
+    assert tool.panel is None  # its items and panel are gone with it
+
+
+def test_copy_as_sentence_puts_the_report_line_on_the_clipboard(window, qtbot):
+    tool = start_measuring(window)
+    click_place(qtbot, window, "Hama")
+    click_place(qtbot, window, "Homs")
+    tool.panel.copy_button.click()
+    assert QGuiApplication.clipboard().text() == "Homs is 45 km (28 mi) S of Hama"
+
+
+def test_save_as_annotation_stores_the_line_with_its_figures_and_undoes(window, qtbot):
+    tool = start_measuring(window)
+    for name in ("Hama", "al-Rastan", "Homs"):
+        click_place(qtbot, window, name)
+    tool.panel.units.setCurrentText("mi")
+    before = window.store.annotations.count()
+    tool.panel.save_button.click()
+    saved = [a for a in window.store.annotations.all() if a.label.startswith("Hama → Homs")]
+    assert len(saved) == 1 and window.store.annotations.count() == before + 1
+    annotation = saved[0]
+    assert annotation.kind == "line"
+    assert annotation.label == "Hama → Homs: 28.2 mi"
+    assert "Hama → al-Rastan: 14.2 mi, 186° S" in annotation.notes
+    assert "Total: 28.2 mi" in annotation.notes
+    assert annotation.geometry.startswith("LINESTRING (36.75783 35.13179")
+    window.undo_stack.undo()
+    assert window.store.annotations.count() == before
+
+
+def test_buttons_wait_for_a_second_point(window, qtbot):
+    tool = start_measuring(window)
+    assert not tool.panel.save_button.isEnabled()
+    click_place(qtbot, window, "Hama")
+    assert not tool.panel.save_button.isEnabled()
+    assert tool.annotation() is None
+
+
+def test_a_long_leg_follows_the_geodesic_not_the_straight_map_line():
+    # Damascus to London: the great circle bows north of the straight Mercator line.
+    points = [MeasurePoint("Damascus", 33.51, 36.29), MeasurePoint("London", 51.5, -0.13)]
+    lats, lons = geodesic_track(points)
+    assert len(lats) > 100
+    middle = len(lats) // 2
+    straight_lat = 33.51 + (51.5 - 33.51) * (lons[middle] - 36.29) / (-0.13 - 36.29)
+    assert lats[middle] > straight_lat + 1.0
+
+
+def test_a_leg_across_the_antimeridian_does_not_jump_across_the_map():
+    lats, lons = geodesic_track([MeasurePoint("a", -17.0, 178.0), MeasurePoint("b", -18.0, -178.0)])
+    assert np.all(np.abs(np.diff(lons)) < 1.0)
+    assert lons[-1] == pytest.approx(182.0)
+
+
+def test_dragging_pans_instead_of_adding_a_point(window, qtbot):
+    tool = start_measuring(window)
+    viewport = window.canvas.viewport()
+    qtbot.mousePress(viewport, Qt.MouseButton.LeftButton, pos=viewport.rect().center())
+    qtbot.mouseMove(viewport, viewport.rect().center() + viewport.rect().topLeft() / 2)
+    end = viewport.rect().center()
+    end.setX(end.x() + 60)
+    qtbot.mouseRelease(viewport, Qt.MouseButton.LeftButton, pos=end)
+    assert tool.points == []
+    QApplication.processEvents()

@@ -1,0 +1,119 @@
+"""Range rings around a place: true geodesic circles and the places inside each."""
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QSettings
+
+from sitrep_desktop.demo_situation import write_demo
+from sitrep_desktop.geo.geodesy import distances_from
+from sitrep_desktop.store import Store
+from sitrep_desktop.ui.main_window import MainWindow
+from sitrep_desktop.ui.range_rings import RadiiError, parse_radii, ring_track
+
+# The offscreen platform cannot pass a dialog's size hints on; a real one can.
+pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
+
+
+@pytest.fixture
+def window(qtbot, tmp_path):
+    path = write_demo(tmp_path / "demo.db")
+    win = MainWindow(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(win)
+    win.open_store(Store.open(path), path)
+    win.show()
+    qtbot.waitExposed(win)
+    return win
+
+
+@pytest.fixture
+def dialog(window, qtbot):
+    window.measure_feature.rings_action.trigger()
+    dialog = window.measure_feature.dialog
+    assert dialog is not None and dialog.isVisible()
+    return dialog
+
+
+def ring_rows(dialog):
+    rows = []
+    for i in range(dialog.tree.topLevelItemCount()):
+        top = dialog.tree.topLevelItem(i)
+        rows.append((top.text(0), [top.child(j).text(0) for j in range(top.childCount())]))
+    return rows
+
+
+def test_rings_around_homs_list_the_places_inside_each_nearest_first(dialog):
+    dialog.centre_edit.setText("Homs")
+    dialog.radii_edit.setText("10, 25")
+    dialog.units.setCurrentText("mi")
+    assert dialog.draw()
+    assert ring_rows(dialog) == [
+        ("Within 10 mi of Homs: 2 place(s)", ["Dar al-Kabira", "Talbiseh"]),
+        ("Within 25 mi of Homs: 3 place(s)", ["Dar al-Kabira", "Talbiseh", "al-Rastan"]),
+    ]
+    talbiseh = dialog.tree.topLevelItem(0).child(1)
+    assert (talbiseh.text(1), talbiseh.text(2)) == ("8.0 mi", "2° N")
+
+
+def test_the_rings_are_drawn_on_the_map_and_cleared_on_close(dialog, window):
+    dialog.centre_edit.setText("Hama")
+    dialog.radii_edit.setText("50")
+    items_before = len(window.canvas.getPlotItem().items)
+    assert dialog.draw()
+    assert len(window.canvas.getPlotItem().items) == items_before + 2  # ring and its label
+    dialog.close()
+    assert len(window.canvas.getPlotItem().items) == items_before
+
+
+def test_a_selected_place_is_the_default_centre(window):
+    hama = window.store.places.by_name("Hama")
+    window.selection.select("place", hama.id)
+    window.measure_feature.rings_action.trigger()
+    assert window.measure_feature.dialog.centre_edit.text() == "Hama"
+
+
+def test_a_typed_coordinate_can_be_the_centre(dialog):
+    dialog.centre_edit.setText("34.72405, 36.72559")
+    dialog.radii_edit.setText("12")
+    assert dialog.draw()
+    # The centre is a point, not the Homs record, so Homs itself is listed first.
+    assert ring_rows(dialog)[0][1][0] == "Homs"
+
+
+def test_bad_input_is_explained_and_draws_nothing(dialog):
+    dialog.centre_edit.setText("Homz")
+    assert not dialog.draw()
+    assert "closest names: Homs" in dialog.error_label.text()
+    dialog.centre_edit.setText("Homs")
+    dialog.radii_edit.setText("10, -5")
+    assert not dialog.draw()
+    assert "positive" in dialog.error_label.text()
+    assert dialog.tree.topLevelItemCount() == 0
+
+
+def test_saving_rings_makes_circle_annotations_with_their_places(dialog, window):
+    dialog.centre_edit.setText("Homs")
+    dialog.radii_edit.setText("10 25")
+    dialog.units.setCurrentText("mi")
+    assert dialog.draw()
+    before = window.store.annotations.count()
+    dialog.save_button.click()
+    assert window.store.annotations.count() == before + 2
+    rings = {a.label: a for a in window.store.annotations.all() if a.kind == "circle"}
+    ring = rings["25 mi around Homs"]
+    assert ring.geometry.startswith("POLYGON")
+    assert "al-Rastan: 14.0 mi, 2° N" in ring.notes
+    window.undo_stack.undo()
+    assert window.store.annotations.count() == before
+
+
+def test_every_ring_vertex_is_exactly_the_radius_from_the_centre():
+    lats, lons = ring_track(34.72405, 36.72559, 40_233.6)
+    distances = distances_from(34.72405, 36.72559, lats, lons)
+    assert np.allclose(distances, 40_233.6, atol=1e-6)
+
+
+def test_radii_are_read_sorted_and_checked():
+    assert parse_radii("25, 10 50;10") == [10.0, 25.0, 50.0]
+    for text in ("", "ten", "0", "nan"):
+        with pytest.raises(RadiiError):
+            parse_radii(text)
