@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pyqtgraph as pg
 import shapely
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QKeyEvent, QMouseEvent
 from PySide6.QtWidgets import QInputDialog, QMessageBox, QWidget
 from shapely import affinity
@@ -38,6 +38,8 @@ SNAP_PIXELS = 12.0
 HANDLE_PIXELS = 8.0
 HIT_PIXELS = 6.0
 PREVIEW_Z = 60
+DRAWING_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Escape, Qt.Key.Key_Backspace)
+EDITING_KEYS = (Qt.Key.Key_Delete, Qt.Key.Key_Backspace, Qt.Key.Key_Escape)
 MIN_VERTICES = {"point": 1, "text": 1, "line": 2, "arrow": 2, "polygon": 3, "circle": 2}
 
 
@@ -62,6 +64,41 @@ class Prompts:
 
     def refuse(self, message: str) -> None:
         QMessageBox.warning(self.parent, "Not saved", message)
+
+
+class KeyClaim(QObject):
+    """Lets the active tool keep keys (Delete, Enter...) that window shortcuts also use.
+
+    Qt offers a key to shortcuts before the focused widget; accepting the
+    ShortcutOverride tells it the canvas wants this one, while the tool needs it.
+    """
+
+    def __init__(self, tool) -> None:
+        super().__init__()
+        self.tool = tool
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt override)
+        if event.type() == QEvent.Type.ShortcutOverride and self.tool.claims_key(event.key()):
+            event.accept()
+            return True
+        return False
+
+
+class ToolBase(MapTool):
+    """A map tool that can keep its keys from window shortcuts while active."""
+
+    def activate(self, canvas: MapCanvas) -> None:
+        super().activate(canvas)
+        self._key_claim = KeyClaim(self)
+        canvas.installEventFilter(self._key_claim)
+
+    def deactivate(self) -> None:
+        if self.canvas is not None:
+            self.canvas.removeEventFilter(self._key_claim)
+        super().deactivate()
+
+    def claims_key(self, key: int) -> bool:
+        return False
 
 
 class DrawingHost:
@@ -98,7 +135,7 @@ def checked_polygon(shape, prompts: Prompts):
     return parts[0] if len(parts) == 1 else shapely.MultiPolygon(parts)
 
 
-class DrawTool(MapTool):
+class DrawTool(ToolBase):
     """Draws one kind of annotation: point, line, arrow, polygon, circle or text."""
 
     def __init__(self, kind: str, host: DrawingHost) -> None:
@@ -171,6 +208,9 @@ class DrawTool(MapTool):
             self._update_preview()
             return True
         return False
+
+    def claims_key(self, key: int) -> bool:
+        return bool(self.vertices) and key in DRAWING_KEYS
 
     # -- drawing -------------------------------------------------------------------------
     def cancel(self) -> None:
@@ -290,7 +330,7 @@ class _Drag:
     moved: bool = False
 
 
-class EditTool(MapTool):
+class EditTool(ToolBase):
     """Pick a drawing and change its shape; see the module docstring for the gestures."""
 
     name = "edit drawings"
@@ -422,6 +462,9 @@ class EditTool(MapTool):
             self.refresh()
             return True
         return False
+
+    def claims_key(self, key: int) -> bool:
+        return self.target_id is not None and key in EDITING_KEYS
 
     # -- edits -----------------------------------------------------------------------------
     def _save(self, annotation: Annotation, shape, text: str | None = None) -> bool:
