@@ -1,0 +1,75 @@
+"""The estimated control-area layer follows the time, can be hidden, and converts to drawings."""
+
+import pytest
+import shapely
+from draw_helpers import open_demo_window
+
+from sitrep_desktop.demo_situation import demo_id
+from sitrep_desktop.domain import ControlChange, parse_moment
+
+NEAR_HAMA = (35.10, 36.76)
+
+
+@pytest.fixture
+def window(qtbot, tmp_path):
+    window = open_demo_window(qtbot, tmp_path)
+    yield window
+    window.close()
+
+
+def test_control_area_around_hama_changes_hands_on_5_december(window):
+    layer = window.drawing.control_layer
+    window.time_state.set_at(parse_moment("2024-12-04"))
+    assert layer.faction_at(*NEAR_HAMA) == demo_id("faction", "GOV")
+    window.time_state.set_at(parse_moment("2024-12-06"))
+    assert layer.faction_at(*NEAR_HAMA) == demo_id("faction", "HTS")
+    assert layer.items[demo_id("faction", "HTS")].isVisible()
+
+
+def test_control_areas_are_labelled_as_an_estimate(window):
+    window.time_state.set_at(parse_moment("2024-12-06"))
+    item = window.drawing.control_layer.items[demo_id("faction", "HTS")]
+    labels = [child.text() for child in item.childItems() if hasattr(child, "text")]
+    assert labels == ["HTS — ESTIMATE"]
+    assert "estimated" in item.toolTip()
+
+
+def test_a_new_control_change_moves_the_estimate(window):
+    layer = window.drawing.control_layer
+    homs = window.store.places.by_name("Homs")
+    assert layer.faction_at(homs.lat, homs.lon) == demo_id("faction", "GOV")
+    change = ControlChange(
+        place_id=homs.id, faction_id=demo_id("faction", "HTS"), at="2024-12-08", source="test"
+    )
+    from sitrep_desktop.commands import AddRecords
+
+    window.undo_stack.run(AddRecords([change]), window)
+    assert layer.faction_at(homs.lat, homs.lon) == demo_id("faction", "HTS")
+    window.undo_stack.undo()
+    assert layer.faction_at(homs.lat, homs.lon) == demo_id("faction", "GOV")
+
+
+def test_control_areas_can_be_turned_off(window):
+    action = window.drawing.action_control_areas
+    assert action.isChecked() and window.drawing.control_layer.items
+    action.trigger()
+    assert not action.isChecked()
+    assert window.drawing.control_layer.items == {}
+    action.trigger()
+    assert window.drawing.control_layer.items
+
+
+def test_convert_estimate_into_editable_polygons(window):
+    window.time_state.set_at(parse_moment("2024-12-06"))
+    before = {a.id for a in window.store.annotations.all()}
+    window.drawing.action_convert.trigger()
+    added = [a for a in window.store.annotations.all() if a.id not in before]
+    assert {a.style["faction_id"] for a in added} == {
+        demo_id("faction", short) for short in ("GOV", "HTS", "RUS")
+    }
+    hts = next(a for a in added if a.style["faction_id"] == demo_id("faction", "HTS"))
+    assert hts.kind == "polygon" and "estimate" in hts.label
+    assert hts.valid_from.text == "2024-12-06"
+    assert shapely.from_wkt(hts.geometry).covers(shapely.Point(NEAR_HAMA[1], NEAR_HAMA[0]))
+    window.undo_stack.undo()
+    assert {a.id for a in window.store.annotations.all()} == before
