@@ -1,0 +1,107 @@
+"""The event list pane: quick filter, each filter in the bar, saved filters, sorting."""
+
+import pytest
+from PySide6.QtCore import QSettings, Qt
+
+from sitrep_desktop.demo_situation import demo_id, write_demo
+from sitrep_desktop.store import Store
+from sitrep_desktop.ui.main_window import MainWindow
+
+pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
+
+
+@pytest.fixture
+def window(qtbot, tmp_path):
+    path = write_demo(tmp_path / "demo.db")
+    win = MainWindow(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+    win.open_store(Store.open(path), path)
+    qtbot.addWidget(win)
+    return win
+
+
+def titles(pane):
+    model = pane.model
+    return [model.event_at(row).title for row in range(model.rowCount())]
+
+
+def test_quick_filter_is_full_text(window):
+    pane = window.event_list
+    pane.filter_box.setText("rastan")
+    assert titles(pane) == ["Air strikes on al-Rastan"]
+    pane.filter_box.clear()
+    assert len(titles(pane)) == 10
+
+
+def test_category_faction_actor_and_confidence(window):
+    bar = window.event_list.filters
+    bar.category.setCurrentText("airstrike")
+    assert len(titles(window.event_list)) == 2
+    bar.category.setCurrentText("Any")
+    bar.faction.setCurrentIndex(bar.faction.findData("RUS"))
+    assert len(titles(window.event_list)) == 2
+    bar.faction.setCurrentIndex(0)
+    bar.actor.setText("Syrian government forces")
+    bar.actor.editingFinished.emit()
+    assert len(titles(window.event_list)) == 4
+    bar.actor.clear()
+    bar.confidence.setCurrentText("high")
+    assert len(titles(window.event_list)) == 5
+
+
+def test_time_range_and_a_bad_date_marked_not_applied(window):
+    bar = window.event_list.filters
+    bar.since.setText("2024-12-05")
+    bar.until.setText("2024-12-05")
+    bar.until.editingFinished.emit()
+    assert titles(window.event_list) == ["HTS captures Hama"]
+    bar.until.setText("5th Dec")
+    bar.until.editingFinished.emit()
+    assert "border" in bar.until.styleSheet()
+    assert len(titles(window.event_list)) == 7  # the bad "to" is ignored: 5 and 6 Dec
+
+
+def test_within_n_km_of_a_place(window):
+    bar = window.event_list.filters
+    bar.near_km.setValue(15)
+    bar.near_place.setCurrentIndex(bar.near_place.findData(demo_id("place", "Homs")))
+    near = titles(window.event_list)
+    assert "Syrian and Russian air strikes on Talbiseh" in near
+    assert "Air strikes on al-Rastan" not in near
+    bar.near_km.setValue(25)
+    assert "Air strikes on al-Rastan" in titles(window.event_list)
+
+
+def test_only_what_the_map_shows(window):
+    window.canvas.set_lonlat_range(36.9, 36.0, 37.4, 36.4)
+    window.event_list.filters.map_only.setChecked(True)
+    assert titles(window.event_list) == ["HTS captures Aleppo"]
+
+
+def test_saved_filter_is_recalled_by_name(window):
+    bar = window.event_list.filters
+    bar.category.setCurrentText("airstrike")
+    bar.save_as("Air strikes")
+    bar.clear()
+    assert len(titles(window.event_list)) == 10
+    assert bar.recall("Air strikes")
+    assert len(titles(window.event_list)) == 2
+    assert "Air strikes" in bar.saved.names()
+
+
+def test_sorting_by_a_column(window):
+    pane = window.event_list
+    pane.table.sortByColumn(2, Qt.SortOrder.AscendingOrder)
+    shown = titles(pane)
+    assert shown == sorted(shown, key=str.casefold)
+
+
+def test_selecting_an_event_elsewhere_selects_its_row(window):
+    event = next(e for e in window.store.events.all() if e.title == "HTS captures Hama")
+    window.selection.select("event", event.id)
+    assert window.event_list.table.currentIndex().row() == 3
+
+
+def test_the_model_reads_pages_not_everything(window):
+    model = window.event_list.model
+    model.event_at(0)
+    assert model.loaded_rows <= 200

@@ -1,0 +1,190 @@
+"""Logging through the GUI: create, edit, delete and undo; validation; control changes."""
+
+import pytest
+from PySide6.QtCore import QSettings
+
+from sitrep_desktop.demo_situation import demo_id, write_demo
+from sitrep_desktop.store import Store
+from sitrep_desktop.ui.main_window import MainWindow
+from sitrep_desktop.ui.templates import template_named
+
+pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
+
+HAMA = demo_id("place", "Hama")
+HOMS = demo_id("place", "Homs")
+
+
+@pytest.fixture
+def window(qtbot, tmp_path):
+    path = write_demo(tmp_path / "demo.db")
+    win = MainWindow(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+    win.open_store(Store.open(path), path)
+    qtbot.addWidget(win)
+    return win
+
+
+def test_ctrl_e_on_a_selected_place_logs_an_event_there_and_undo_removes_it(window):
+    window.selection.select("place", HAMA)
+    window.logging.action_new_event.trigger()
+    dialog = window.logging.last_dialog
+    assert dialog.form.data("place") == HAMA
+    dialog.form.set_text("title", "Shelling of Hama outskirts")
+    dialog.form.set_text("at", "2024-12-05T14:30+02:00")
+    dialog.accept()
+    assert not dialog.isVisible()
+    saved = [e for e in window.store.events.all() if e.title == "Shelling of Hama outskirts"]
+    assert len(saved) == 1 and saved[0].at.key == "2024-12-05T12:30:00.000000Z"
+    assert saved[0].at.text == "2024-12-05T14:30:00+02:00"
+    assert window.event_list.model.rowCount() == 11
+    window.action_undo.trigger()
+    assert window.store.events.find(saved[0].id) is None
+    assert window.event_list.model.rowCount() == 10
+    window.action_redo.trigger()
+    assert window.store.events.find(saved[0].id) is not None
+
+
+def test_a_validation_error_keeps_the_form_open_and_the_store_unchanged(window, qtbot):
+    journal = window.store.journal.count()
+    dialog = window.logging.new_place()
+    dialog.form.set_text("name", "Kafr Nabudah")
+    dialog.form.set_text("lat", "95")
+    dialog.form.set_text("lon", "36.5")
+    dialog.accept()
+    assert dialog.isVisible()
+    assert "latitude" in dialog.form.error_text("lat")
+    assert window.store.journal.count() == journal
+    assert window.store.places.count() == 11
+    assert window.undo_stack.count() == 0
+    dialog.form.set_text("lat", "35.4")
+    dialog.accept()
+    assert not dialog.isVisible()
+    assert dialog.form.error_text("lat") == ""
+    assert window.store.places.count() == 12
+
+
+def test_a_bad_time_is_shown_inline_not_saved(window):
+    dialog = window.logging.open_dialog("event")
+    dialog.form.set_text("title", "Something")
+    dialog.form.set_text("at", "5 December")
+    dialog.accept()
+    assert dialog.isVisible() and "ISO 8601" in dialog.form.error_text("at")
+    assert window.store.events.count() == 10
+
+
+def test_edit_from_the_detail_pane_shows_history_and_undoes(window):
+    event = next(e for e in window.store.events.all() if e.title == "HTS captures Hama")
+    window.selection.select("event", event.id)
+    window.detail.edit_button.click()
+    dialog = window.logging.last_dialog
+    dialog.form.set_text("title", "HTS takes Hama")
+    dialog.form.set_text("confidence", "medium")
+    dialog.accept()
+    assert window.store.events.get(event.id).title == "HTS takes Hama"
+    text = window.detail.text
+    assert "History" in text and "HTS captures Hama → HTS takes Hama" in text
+    assert "high → medium" in text
+    window.undo_stack.undo()
+    assert window.store.events.get(event.id).title == "HTS captures Hama"
+
+
+def test_ctrl_k_logs_a_control_change_and_the_map_recolours_at_once(window):
+    window.selection.select("place", HOMS)
+    assert window.canvas.place_colours[HOMS] == "#c62828"
+    window.logging.action_log_control.trigger()
+    dialog = window.logging.last_dialog
+    dialog.form.set_data("faction", demo_id("faction", "HTS"))
+    dialog.form.set_text("at", "2024-12-08")
+    dialog.form.set_text("source", "field report")
+    dialog.accept()
+    assert window.canvas.place_colours[HOMS] == "#2e7d32"
+    window.undo_stack.undo()
+    assert window.canvas.place_colours[HOMS] == "#c62828"
+
+
+def test_a_control_change_without_source_is_refused_inline(window):
+    dialog = window.logging.log_control_change(HOMS)
+    dialog.form.set_text("source", "")
+    dialog.accept()
+    assert dialog.isVisible() and dialog.form.error_text("source") == "is required"
+    assert window.canvas.place_colours[HOMS] == "#c62828"
+
+
+def test_deleting_many_asks_first_and_undo_restores_all(window):
+    table = window.event_list.table
+    table.selectAll()
+    asked = []
+    assert not window.logging.delete_selected(confirm=lambda n: asked.append(n) or False)
+    assert asked == [10] and window.store.events.count() == 10
+    assert window.logging.delete_selected(confirm=lambda n: True)
+    assert window.store.events.count() == 0
+    assert window.event_list.model.rowCount() == 0
+    window.action_undo.trigger()
+    assert window.store.events.count() == 10
+    assert window.event_list.model.rowCount() == 10
+
+
+def test_deleting_a_place_still_in_use_is_refused_and_nothing_changes(window, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    warned = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: warned.append(a[2]))
+    window.selection.select("place", HAMA)
+    assert not window.logging.delete_selected()
+    assert "still has" in warned[0]
+    assert window.store.places.find(HAMA) is not None
+    assert window.undo_stack.count() == 0
+
+
+def test_template_x_captured_y_fills_actor_place_and_category(window):
+    window.selection.select("place", HOMS)
+    dialog = window.logging.from_template(template_named("X captured Y"), actor="HTS")
+    form = dialog.form
+    assert form.text("title") == "HTS captured Homs"
+    assert form.text("category") == "capture"
+    assert form.text("actors") == "HTS"
+    assert form.data("place") == HOMS
+    dialog.accept()
+    assert any(e.title == "HTS captured Homs" for e in window.store.events.all())
+
+
+def test_airstrike_template_needs_no_actor(window):
+    window.selection.select("place", demo_id("place", "Talbiseh"))
+    dialog = window.logging.from_template(template_named("airstrike on Y"))
+    assert dialog.form.text("title") == "Airstrike on Talbiseh"
+    assert dialog.form.text("category") == "airstrike"
+
+
+def test_new_event_at_a_map_click(window):
+    window.selection.clear()
+    window.canvas.resize(800, 600)
+    window.canvas.center_on(35.5, 37.0, span_deg=0.5)  # no place within snapping distance
+    window.logging.action_new_event.trigger()
+    tool = window.canvas.tool
+    assert tool is not None and tool.name == "pick point"
+
+    class Click:
+        def button(self):
+            from PySide6.QtCore import Qt
+
+            return Qt.MouseButton.LeftButton
+
+    tool.mouse_press(35.5, 37.0, Click())
+    assert window.canvas.tool is None
+    dialog = window.logging.last_dialog
+    assert dialog.form.text("geometry") == "POINT (37.000000 35.500000)"
+    dialog.form.set_text("title", "Convoy seen")
+    dialog.accept()
+    event = next(e for e in window.store.events.all() if e.title == "Convoy seen")
+    assert event.geometry.startswith("POINT (37")
+
+
+def test_what_changed_between_27_november_and_6_december(window):
+    dialog = window.logging.what_changed("2024-11-27", "2024-12-06")
+    handed = {
+        h.place.name: (h.before.short_name, h.after.short_name) for h in dialog.changes.handovers
+    }
+    assert handed["Aleppo"] == ("GOV", "HTS")
+    assert handed["Hama"] == ("GOV", "HTS")
+    assert "Homs" not in handed and "Damascus" not in handed
+    assert "    Aleppo: GOV → HTS" in dialog.lines and "    Hama: GOV → HTS" in dialog.lines
+    assert len(dialog.changes.events) == 9  # the 27 November event is the start, not in it

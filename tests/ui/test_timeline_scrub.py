@@ -1,0 +1,65 @@
+"""The timeline: scrubbing sets the map's time, play replays the days."""
+
+import pytest
+from PySide6.QtCore import QSettings
+
+from sitrep_desktop.demo_situation import demo_id, write_demo
+from sitrep_desktop.store import Store
+from sitrep_desktop.ui.main_window import MainWindow
+from sitrep_desktop.ui.timeline import moment_at, seconds_of
+
+pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
+HAMA = demo_id("place", "Hama")
+GOV, HTS = "#c62828", "#2e7d32"
+
+
+@pytest.fixture
+def window(qtbot, tmp_path):
+    path = write_demo(tmp_path / "demo.db")
+    win = MainWindow(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+    win.open_store(Store.open(path), path)
+    qtbot.addWidget(win)
+    return win
+
+
+def test_scrubbing_across_5_december_recolours_hama(window):
+    timeline = window.logging.timeline
+    cursor = timeline.strip.cursor
+    start = seconds_of(
+        moment_at(0).__class__("2024-12-04T18:00:00Z", "2024-12-04T18:00:00.000000Z")
+    )
+    seen = []
+    for hour in range(0, 24, 3):  # a drag moves the line in small steps
+        cursor.setValue(start + hour * 3600)
+        seen.append(window.canvas.place_colours[HAMA])
+    assert window.time_state.at.key.startswith("2024-12-05T15:00")
+    assert seen[0] == GOV and seen[-1] == HTS
+    assert seen.index(HTS) == 2  # 2024-12-05T00:00: a date alone counts from the start of the day
+    cursor.setValue(start)
+    assert window.canvas.place_colours[HAMA] == GOV
+
+
+def test_later_events_leave_the_list_as_the_time_moves_back(window):
+    window.logging.timeline.scrub_to("2024-11-30T12:00Z")
+    assert window.event_list.model.rowCount() == 2
+    window.logging.timeline.latest_button.click()
+    assert window.time_state.at is None
+    assert window.event_list.model.rowCount() == 10
+
+
+def test_play_steps_a_day_at_a_time_and_pause_stops(window):
+    timeline = window.logging.timeline
+    timeline.scrub_to("2024-11-29T12:00Z")
+    timeline.play_button.setChecked(True)
+    assert timeline.timer.isActive()
+    timeline.step()
+    assert window.time_state.at.key.startswith("2024-11-30T12:00")
+    assert window.canvas.place_colours[demo_id("place", "Aleppo")] == HTS
+    timeline.play_button.setChecked(False)
+    assert not timeline.timer.isActive()
+
+
+def test_timeline_shows_every_event_and_control_change(window):
+    strip = window.logging.timeline.strip
+    assert len(strip.events.data) == 10
+    assert len(strip.controls.data) == 16
