@@ -47,4 +47,17 @@ PY
 else
     echo "snapshot: this build has no 'sitrep snapshot' command; skipped"
 fi
+# The window: it must start and keep running (killed after a few seconds).
+if command -v timeout > /dev/null 2>&1; then
+    set +e
+    timeout 8 "$EXE" "$WORK/x.db" > "$WORK/window.log" 2>&1
+    code=$?
+    set -e
+    if [ "$code" -ne 124 ]; then
+        echo "smoke test: the window exited with $code:" >&2
+        tail -n 20 "$WORK/window.log" >&2
+        exit 1
+    fi
+    echo "window: started and kept running: ok"
+fi
 echo "smoke test passed"
