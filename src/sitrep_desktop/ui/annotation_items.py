@@ -156,11 +156,10 @@ def _add_label(parent, annotation: Annotation, shape, projection, colour, style:
     font = QFont()
     size = _clamp(float(style["text_size"]), 6.0, 48.0)
     font.setPointSizeF(size if annotation.kind == "text" else max(6.0, size - 1))
-    font.setBold(annotation.kind == "text")
+    font.setBold(True)
     text.setFont(font)
     text.setBrush(QBrush(colour))
-    halo = QPen(QColor(255, 255, 255, 200), 0.6)
-    text.setPen(halo)
+    text.setPen(QPen(Qt.PenStyle.NoPen))  # a glyph outline only thins small text
     bounds = text.boundingRect()
     if annotation.kind == "text":
         offset = QPointF(-bounds.width() / 2, -bounds.height() / 2)  # centred on the click
