@@ -82,6 +82,9 @@ class EventQueries:
 
     def __init__(self, store: Store) -> None:
         self.store = store
+        # A count and a page ask for the same "near" set; any committed change forgets it.
+        self._near: dict[tuple[str, float], list[int]] = {}
+        store.subscribe(lambda _change: self._near.clear())
 
     # -- building the WHERE clause -------------------------------------------------------
     def where(self, spec: EventFilter) -> tuple[str, list[Any]]:
@@ -141,6 +144,12 @@ class EventQueries:
 
     def rowids_near(self, place_id: str, km: float) -> list[int]:
         """Rowids of events within `km` of the place: R*Tree box first, then geodesic."""
+        cached = self._near.get((place_id, km))
+        if cached is None:
+            cached = self._near[(place_id, km)] = self._rowids_near(place_id, km)
+        return cached
+
+    def _rowids_near(self, place_id: str, km: float) -> list[int]:
         place = self.store.places.get(place_id)
         dlat = km / KM_PER_DEGREE_LAT
         cos = max(np.cos(np.radians(min(abs(place.lat) + dlat, 89.9))), 1e-6)

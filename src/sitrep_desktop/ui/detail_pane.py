@@ -191,7 +191,8 @@ def _entry_html(entry: JournalEntry) -> str:
     who = html.escape(entry.author or "?")
     if entry.action == "update":
         changes = [
-            f"<b>{html.escape(name)}</b>: {_value(entry.before, name)} → {_value(entry.after, name)}"
+            f"<b>{html.escape(name)}</b>: "
+            f"{_value(entry.before, name)} → {_value(entry.after, name)}"
             for name in entry.changed_fields()
         ]
         what = "<br>".join(changes) or "saved without changes"
