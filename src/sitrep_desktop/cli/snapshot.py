@@ -106,13 +106,17 @@ def _extent(store, around: str | None, radius_text: str) -> tuple[float, float, 
 
 
 def _ensure_gui_application() -> None:
-    """Text and painting need a QGuiApplication; headless unless told otherwise."""
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from PySide6.QtGui import QGuiApplication
+    """Text and painting need a Qt application; headless unless told otherwise.
 
-    if QGuiApplication.instance() is None:
+    A QApplication rather than a QGuiApplication: a process that later opens a
+    widget (a test run, a script) cannot swap one for the other.
+    """
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtWidgets import QApplication
+
+    if QApplication.instance() is None:
         global _APP
-        _APP = QGuiApplication(["sitrep"])
+        _APP = QApplication(["sitrep"])
 
 
 _APP = None
