@@ -135,13 +135,21 @@ class MainWindow(QMainWindow):
         self._restore_layout()
 
     def _connect_undo_actions(self) -> None:
+        # Bound methods, not lambdas: PySide drops them when the window goes, so a
+        # stack cleared during teardown never touches deleted actions.
         stack = self.undo_stack
         self.action_undo.setEnabled(stack.canUndo())
         self.action_redo.setEnabled(stack.canRedo())
         stack.canUndoChanged.connect(self.action_undo.setEnabled)
         stack.canRedoChanged.connect(self.action_redo.setEnabled)
-        stack.undoTextChanged.connect(lambda t: self.action_undo.setText(f"&Undo {t}".strip()))
-        stack.redoTextChanged.connect(lambda t: self.action_redo.setText(f"&Redo {t}".strip()))
+        stack.undoTextChanged.connect(self._show_undo_text)
+        stack.redoTextChanged.connect(self._show_redo_text)
+
+    def _show_undo_text(self, text: str) -> None:
+        self.action_undo.setText(f"&Undo {text}".strip())
+
+    def _show_redo_text(self, text: str) -> None:
+        self.action_redo.setText(f"&Redo {text}".strip())
 
     def _dock(self, name: str, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> None:
         old = self.docks.pop(name, None)
@@ -158,6 +166,8 @@ class MainWindow(QMainWindow):
     def _close_store(self) -> None:
         if self.store is None:
             return
+        # Undo history belongs to the file being closed.
+        self.undo_stack.clear()
         self.signals.detach()
         self.store.close()
         self.store = None
