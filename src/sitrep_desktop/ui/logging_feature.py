@@ -15,7 +15,7 @@ from ..commands import DeleteRecords
 from ..domain import Record
 from .changes_between import ChangesBetweenDialog
 from .map_tool import MapTool
-from .record_forms import RecordDialog, run_command
+from .record_forms import RecordDialog
 from .templates import TEMPLATES, EventTemplate
 from .timeline import TimelinePane
 
@@ -217,7 +217,7 @@ class LoggingFeature:
             if not ask(len(records)):
                 return False
         command = DeleteRecords(records, text=_delete_text(records))
-        refusal = run_command(self.window.undo_stack, command)
+        refusal = self.window.undo_stack.attempt(command)
         if refusal is not None:
             QMessageBox.warning(self.window, "Not deleted", refusal)
             return False

@@ -26,10 +26,10 @@ from PySide6.QtWidgets import (
 
 from ..commands import AddRecords, Command, UpdateRecord
 from ..domain import CONFIDENCE_LEVELS, PLACE_KINDS, ControlChange, Event, Place, Record
-from ..domain.errors import SitRepError, ValidationError
+from ..domain.errors import ValidationError
 from ..store import Store
 from .time_text import local_and_utc, local_now_text
-from .undo import StoreUndoCommand, UndoStack
+from .undo import UndoStack
 
 ERROR_STYLE = "color:#c62828; font-size:11px"
 
@@ -341,18 +341,6 @@ FORMS: dict[str, type[RecordForm]] = {
 TITLES = {"event": "event", "place": "place", "control_change": "control change"}
 
 
-def run_command(stack: UndoStack, command: Command) -> str | None:
-    """Do `command` and push it; on refusal return why (the stack stays unchanged)."""
-    try:
-        command.do(stack.store)
-    except SitRepError as exc:
-        return str(exc)
-    wrapped = StoreUndoCommand(stack.store, command)
-    wrapped.already_done = True  # push() calls redo(); the work is already done
-    stack.push(wrapped)
-    return None
-
-
 class RecordDialog(QDialog):
     """A form in a dialog: OK validates, saves through the undo stack, then closes."""
 
@@ -399,7 +387,7 @@ class RecordDialog(QDialog):
             command: Command = AddRecords([record], text=f"new {TITLES[record.KIND]}")  # type: ignore[attr-defined]
         else:
             command = UpdateRecord(self.original, record)
-        refusal = run_command(self.undo_stack, command)
+        refusal = self.undo_stack.attempt(command)
         if refusal is not None:
             self.message.setText(refusal)
             self.message.show()

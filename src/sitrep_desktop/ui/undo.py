@@ -37,16 +37,21 @@ class UndoStack(QUndoStack):
         self.store = store
         self.setUndoLimit(UNDO_LIMIT)
 
-    def run(self, command: Command, parent: QWidget | None = None) -> bool:
-        """Do `command` and put it on the stack; on refusal say why and change nothing."""
-        wrapped = StoreUndoCommand(self.store, command)
+    def attempt(self, command: Command) -> str | None:
+        """Do `command` and push it; on refusal return why (the stack stays unchanged)."""
         try:
             command.do(self.store)
         except SitRepError as exc:
-            if parent is not None:
-                QMessageBox.warning(parent, "Not saved", str(exc))
-            return False
+            return str(exc)
+        wrapped = StoreUndoCommand(self.store, command)
         # Done first so a refusal never reaches the stack; push's redo() then skips.
         wrapped.already_done = True
         self.push(wrapped)
-        return True
+        return None
+
+    def run(self, command: Command, parent: QWidget | None = None) -> bool:
+        """Like `attempt`, saying why in a message box when the store refuses."""
+        refusal = self.attempt(command)
+        if refusal is not None and parent is not None:
+            QMessageBox.warning(parent, "Not saved", refusal)
+        return refusal is None
