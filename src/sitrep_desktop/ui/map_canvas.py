@@ -1,8 +1,10 @@
-"""The map canvas: places coloured by who holds them, events, annotations.
+"""The map canvas: basemap, places coloured by who holds them, events, annotations.
 
 A pyqtgraph PlotWidget in projected metres (Web Mercator from geo.projection).
 Items hold their own display data; the canvas listens to the store, the shared
-selection and the "as of" time, and redraws what they change.
+selection and the "as of" time, and redraws what they change. The offline
+basemap (basemap_layer), the decluttered names (place_labels) and the scale
+bar, north arrow and credits (map_overlays) follow the visible range.
 """
 
 from __future__ import annotations
@@ -10,20 +12,34 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 import shapely
-from PySide6.QtCore import QPointF, Qt, Signal
+from PySide6.QtCore import QPointF, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QMouseEvent
 from PySide6.QtWidgets import QGraphicsItem, QWidget
 
 from ..domain import Annotation, Moment
+from ..geo import basemap as basemap_data
 from ..geo.projection import default_projection
 from ..store import Store, StoreChange
 from .annotation_items import make_annotation_item
+from .basemap_layer import Basemap
+from .map_overlays import MapOverlays
+from .place_labels import PlaceLabels, place_priority
 from .map_tool import MapTool
 from .selection import Selection
 from .time_state import TimeState
 
 UNKNOWN_COLOUR = "#9e9e9e"
-BACKGROUND = "#e8eef2"
+BACKGROUND = "#f4f1ea"
+# Syria and its neighbours' edges: what a theatre view shows at least.
+THEATRE_VIEW = (35.2, 32.2, 42.5, 37.4)
+THEATRE_BOX = (25.0, 25.0, 50.0, 45.0)
+MERCATOR_EDGE = 2.0037e7
+# Label importance of basemap names, against gazetteer populations.
+COUNTRY_PRIORITY = 5e7
+ADMIN1_PRIORITY = 1.5e5
+# Smallest label importance shown per level of detail: few towns at world zoom.
+MIN_PRIORITY = {"world": 1.5e6, "region": 1.5e5, "theatre": 0.0}
+KEY_ZOOM = 1.5
 PLACE_SYMBOLS = {
     "city": "o",
     "town": "o",
@@ -79,7 +95,18 @@ class MapCanvas(pg.PlotWidget):
         self.view = plot.getViewBox()
         self.view.setAspectLocked(True)
         self.view.setBackgroundColor(None)
+        self.view.setLimits(
+            xMin=-MERCATOR_EDGE * 1.5,
+            xMax=MERCATOR_EDGE * 1.5,
+            yMin=-MERCATOR_EDGE,
+            yMax=MERCATOR_EDGE,
+            minXRange=500.0,
+            minYRange=500.0,
+        )
 
+        self.basemap = Basemap(self)
+        self.place_labels = PlaceLabels()
+        self.addItem(self.place_labels)
         self.annotation_items: dict[str, QGraphicsItem] = {}
         self.event_scatter = pg.ScatterPlotItem(pxMode=True, hoverable=True, tip=self._event_tip)
         self.event_scatter.setZValue(20)
@@ -91,18 +118,24 @@ class MapCanvas(pg.PlotWidget):
         self.highlight.setZValue(40)
         for item in (self.event_scatter, self.place_scatter, self.highlight):
             self.addItem(item)
-        self.labels: dict[str, pg.TextItem] = {}
         self.place_colours: dict[str, str] = {}
         self.tool: MapTool | None = None
+        self._events: dict = {}
+        self._basemap_labels = _basemap_label_arrays(self.projection)
+        self._town_labels: tuple | None = None  # gazetteer towns, loaded after the first paint
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.overlays = MapOverlays(self)
 
         self.place_scatter.sigClicked.connect(self._on_points_clicked)
         self.event_scatter.sigClicked.connect(self._on_points_clicked)
         self.scene().sigMouseMoved.connect(self._on_mouse_moved)
+        self.view.sigRangeChanged.connect(self._on_range_changed)
         selection.sigChanged.connect(self._on_selection)
         time_state.sigChanged.connect(lambda _at: self.refresh())
         self.reload()
-        self.zoom_to_places()
+        self.zoom_to_all()
+        # The gazetteer (39,000 names) is not needed for the first picture.
+        QTimer.singleShot(0, self.load_town_labels)
 
     # -- data --------------------------------------------------------------------
     def reload(self) -> None:
@@ -147,18 +180,48 @@ class MapCanvas(pg.PlotWidget):
                 }
             )
         self.place_scatter.setData(spots)
-        self._draw_labels(places, np.atleast_1d(x), np.atleast_1d(y))
+        self._update_labels()
 
-    def _draw_labels(self, places: list, xs: np.ndarray, ys: np.ndarray) -> None:
-        for item in self.labels.values():
-            self.removeItem(item)
-        self.labels = {}
-        for place, px, py in zip(places, xs, ys):
-            label = pg.TextItem(place.name, color="#212121", anchor=(-0.08, 0.5))
-            label.setPos(float(px), float(py))
-            label.setZValue(35)
-            self.addItem(label)
-            self.labels[place.id] = label
+    def load_town_labels(self) -> None:
+        """Add the gazetteer's towns to the label candidates (deferred: it takes a moment)."""
+        from ..geo.gazetteer import Gazetteer
+
+        gazetteer = Gazetteer.load()
+        lon, lat = gazetteer._lon, gazetteer._lat
+        x, y = self.projection.forward(lon, lat)
+        population = gazetteer._population.astype(float)
+        self._town_labels = (list(gazetteer._names), x, y, population)
+        self._update_labels()
+
+    def _update_labels(self) -> None:
+        places = list(self._places.values())
+        texts = [p.name for p in places]
+        px, py = self.projection.forward(
+            np.array([p.lon for p in places], float), np.array([p.lat for p in places], float)
+        )
+        px, py = np.atleast_1d(px), np.atleast_1d(py)
+        selected = self.selection.id if self.selection.kind == "place" else ""
+        priority = [place_priority(p.kind, p.population, p.id == selected) for p in places]
+        kinds = ["place"] * len(places)
+        parts = [(texts, px, py, np.array(priority, float), kinds), self._basemap_labels]
+        if self._town_labels is not None:
+            names, tx, ty, population = self._town_labels
+            # A town the database already holds is labelled once, as the database's.
+            keep = np.ones(len(tx), bool)
+            for x0, y0 in zip(px, py):
+                keep &= (np.abs(tx - x0) > 3000.0) | (np.abs(ty - y0) > 3000.0)
+            index = np.flatnonzero(keep)
+            parts.append(
+                ([names[i] for i in index], tx[index], ty[index], population[index],
+                 ["town"] * len(index))
+            )
+        self.place_labels.set_candidates(
+            [t for part in parts for t in part[0]],
+            np.concatenate([part[1] for part in parts]),
+            np.concatenate([part[2] for part in parts]),
+            np.concatenate([part[3] for part in parts]),
+            [k for part in parts for k in part[4]],
+        )
 
     def _draw_events(self, at: Moment | None) -> None:
         bound = at.upper_key if at is not None else None
@@ -207,15 +270,45 @@ class MapCanvas(pg.PlotWidget):
             item.setVisible(self._annotations[annotation_id].valid_at(at))
 
     # -- view ----------------------------------------------------------------------
-    def zoom_to_places(self, margin: float = 0.25) -> None:
+    def zoom_to_all(self, margin: float = 0.25) -> None:
+        """Show every place; in the theatre, at least Syria and its borders."""
         if not self._places:
-            self.set_lonlat_range(25.0, 25.0, 50.0, 45.0)
+            self.set_lonlat_range(*THEATRE_VIEW)
             return
         lons = [p.lon for p in self._places.values()]
         lats = [p.lat for p in self._places.values()]
         dx = max(max(lons) - min(lons), 0.1) * margin
         dy = max(max(lats) - min(lats), 0.1) * margin
-        self.set_lonlat_range(min(lons) - dx, min(lats) - dy, max(lons) + dx, max(lats) + dy)
+        west, south, east, north = min(lons) - dx, min(lats) - dy, max(lons) + dx, max(lats) + dy
+        w, s, e, n = THEATRE_BOX
+        if w <= west and east <= e and s <= south and north <= n:
+            tw, ts, te, tn = THEATRE_VIEW
+            west, south, east, north = min(west, tw), min(south, ts), max(east, te), max(north, tn)
+        self.set_lonlat_range(west, south, east, north)
+
+    zoom_to_places = zoom_to_all
+
+    def zoom_to_selection(self, span_deg: float = 0.6) -> bool:
+        """Centre on the selected place or event; False if nothing is selected."""
+        kind, record_id = self.selection.kind, self.selection.id
+        point = None
+        if kind == "place" and record_id in self._places:
+            place = self._places[record_id]
+            point = (place.lon, place.lat)
+        elif kind == "event" and record_id in self._events:
+            point = self._event_point(self._events[record_id])
+        elif kind == "annotation" and record_id in self.annotation_items:
+            rect = self.annotation_items[record_id].boundingRect()
+            self.view.setRange(rect=rect.adjusted(-2e3, -2e3, 2e3, 2e3), padding=0.2)
+            return True
+        if point is None:
+            return False
+        self.center_on(point[1], point[0], span_deg)
+        return True
+
+    def zoom_by(self, factor: float) -> None:
+        """Zoom about the view's centre; factor > 1 zooms in."""
+        self.view.scaleBy((1 / factor, 1 / factor))
 
     def set_lonlat_range(self, west: float, south: float, east: float, north: float) -> None:
         x, y = self.projection.forward(np.array([west, east]), np.array([south, north]))
@@ -240,6 +333,17 @@ class MapCanvas(pg.PlotWidget):
             np.array([rect.left(), rect.right()]), np.array([rect.top(), rect.bottom()])
         )
         return float(min(lon)), float(min(lat)), float(max(lon)), float(max(lat))
+
+    def _on_range_changed(self, *_args) -> None:
+        west, _south, east, _north = self.visible_lonlat()
+        self.basemap.set_span(east - west)
+        self.place_labels.min_priority = MIN_PRIORITY[self.basemap.level]
+        self.overlays.scale_bar.recompute()
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        super().resizeEvent(event)
+        if hasattr(self, "overlays"):
+            self.overlays.relayout()
 
     # -- coordinates -------------------------------------------------------------------
     def lonlat_to_view(self, lon, lat) -> tuple:
@@ -312,7 +416,26 @@ class MapCanvas(pg.PlotWidget):
         if event.key() == Qt.Key.Key_Escape and self.tool is not None:
             self.set_tool(None)
             return
+        if self._navigation_key(event.key()):
+            event.accept()
+            return
         super().keyPressEvent(event)
+
+    def _navigation_key(self, key: int) -> bool:
+        """+/- zoom, arrows pan by a quarter of the view."""
+        if key in (Qt.Key.Key_Plus, Qt.Key.Key_Equal):
+            self.zoom_by(KEY_ZOOM)
+        elif key in (Qt.Key.Key_Minus, Qt.Key.Key_Underscore):
+            self.zoom_by(1 / KEY_ZOOM)
+        elif key in (Qt.Key.Key_Left, Qt.Key.Key_Right, Qt.Key.Key_Up, Qt.Key.Key_Down):
+            rect = self.view.viewRect()
+            step_x, step_y = rect.width() / 4, rect.height() / 4
+            dx = {Qt.Key.Key_Left: -step_x, Qt.Key.Key_Right: step_x}.get(key, 0.0)
+            dy = {Qt.Key.Key_Down: -step_y, Qt.Key.Key_Up: step_y}.get(key, 0.0)
+            self.view.translateBy(x=dx, y=dy)
+        else:
+            return False
+        return True
 
     # -- interaction ---------------------------------------------------------------
     def _on_points_clicked(self, _item, points, _event=None) -> None:
@@ -328,11 +451,12 @@ class MapCanvas(pg.PlotWidget):
         self.sigCursorMoved.emit(float(lat), float(lon))
 
     def _on_selection(self, kind: str, record_id: str) -> None:
+        self._update_labels()
         position = None
         if kind == "place" and record_id in self._places:
             place = self._places[record_id]
             position = (place.lon, place.lat)
-        elif kind == "event" and record_id in getattr(self, "_events", {}):
+        elif kind == "event" and record_id in self._events:
             position = self._event_point(self._events[record_id])
         if position is None:
             self.highlight.setData([])
@@ -350,8 +474,34 @@ class MapCanvas(pg.PlotWidget):
 
     def _place_tip(self, x: float, y: float, data: tuple[str, str]) -> str:
         place = self._places.get(data[1])
-        return place.name if place else ""
+        if place is None:
+            return ""
+        lines = [f"{place.name} ({place.kind.replace('_', ' ')})"]
+        if place.alt_names:
+            lines.append(", ".join(place.alt_names))
+        if place.population:
+            lines.append(f"population {place.population:,}")
+        state = self.store.control.control_map(self.time_state.at).get(place.id)
+        faction = self._factions.get(state.faction_id) if state and state.faction_id else None
+        lines.append(f"held by {faction.name}" if faction else "control unknown")
+        return "\n".join(lines)
 
     def _event_tip(self, x: float, y: float, data: tuple[str, str]) -> str:
-        event = getattr(self, "_events", {}).get(data[1])
+        event = self._events.get(data[1])
         return f"{event.at.text} {event.title}" if event else ""
+
+
+def _basemap_label_arrays(projection) -> tuple:
+    """Country and governorate names as label candidates (texts, x, y, priority, kinds)."""
+    items = [(label, "country", COUNTRY_PRIORITY) for label in basemap_data.labels("country")]
+    items += [(label, "admin1", ADMIN1_PRIORITY) for label in basemap_data.labels("admin1")]
+    lon = np.array([label.lon for label, _k, _p in items], float)
+    lat = np.array([label.lat for label, _k, _p in items], float)
+    x, y = projection.forward(lon, lat)
+    return (
+        [label.name for label, _k, _p in items],
+        np.atleast_1d(x),
+        np.atleast_1d(y),
+        np.array([p for _l, _k, p in items], float),
+        [k for _l, k, _p in items],
+    )

@@ -1,0 +1,210 @@
+"""The offline basemap on the canvas: one line item per layer, with levels of detail.
+
+Each layer's polylines (geo.basemap, NaN-separated lon/lat) are projected once
+per level, cut into pieces and grouped by a coarse grid into QPainterPaths
+built with pyqtgraph's ``arrayToQPath(connect="finite")``. Painting draws only
+the groups that intersect the view, with a 1 px cosmetic pen (a wider pen is
+about ten times slower), so panning at city zoom costs the few groups in view,
+not the whole theatre. The level follows the visible span
+(``geo.basemap.level_for_span``) and is swapped only when it changes.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QRectF
+from PySide6.QtGui import QColor, QPainterPath, QPen
+
+from ..geo import basemap
+from ..geo.projection import MapProjection, default_projection
+
+# layer: (title, colour, visible by default, z value)
+LAYER_STYLES: dict[str, tuple[str, str, bool, float]] = {
+    "admin1": ("Governorates", "#b0a7b8", True, 1.0),
+    "rivers": ("Rivers", "#7fb3d5", True, 2.0),
+    "countries": ("Country outlines (Natural Earth)", "#8d8d8d", False, 3.0),
+    "borders": ("International borders", "#6d5d73", True, 4.0),
+    "coastline": ("Coastline", "#3f6c8c", True, 5.0),
+}
+# Layers too dense to read at world zoom wait for a closer look.
+LAYER_LEVELS = {"rivers": ("region", "theatre"), "admin1": ("region", "theatre")}
+PIECE_VERTICES = 512  # long coastlines are cut so that each piece can be culled
+CELL_METRES = 500_000.0  # grid of the groups
+
+
+class LineGroups:
+    """A layer's vertices sorted into grid groups; paths are built when first seen."""
+
+    def __init__(self, x: np.ndarray, y: np.ndarray, connect: np.ndarray, starts: np.ndarray):
+        self.x, self.y, self.connect = x, y, connect
+        self.starts = starts
+        self.ends = np.append(starts[1:], len(x))
+        if len(x):
+            # (left, bottom, right, top) of every group, for culling.
+            self.bounds = np.column_stack(
+                [
+                    np.minimum.reduceat(x, starts),
+                    np.minimum.reduceat(y, starts),
+                    np.maximum.reduceat(x, starts),
+                    np.maximum.reduceat(y, starts),
+                ]
+            )
+        else:
+            self.bounds = np.empty((0, 4))
+        self._paths: list[QPainterPath | None] = [None] * len(starts)
+
+    def __len__(self) -> int:
+        return len(self.starts)
+
+    def visible(self, left: float, bottom: float, right: float, top: float) -> np.ndarray:
+        b = self.bounds
+        return np.flatnonzero(
+            (b[:, 0] <= right) & (b[:, 2] >= left) & (b[:, 1] <= top) & (b[:, 3] >= bottom)
+        )
+
+    def path(self, index: int) -> QPainterPath:
+        path = self._paths[index]
+        if path is None:
+            s, e = self.starts[index], self.ends[index]
+            connect = self.connect[s:e].copy()
+            connect[-1] = False
+            path = pg.functions.arrayToQPath(self.x[s:e], self.y[s:e], connect=connect)
+            self._paths[index] = path
+        return path
+
+    def rect(self) -> QRectF:
+        if not len(self.x):
+            return QRectF()
+        left, bottom = self.bounds[:, :2].min(axis=0)
+        right, top = self.bounds[:, 2:].max(axis=0)
+        return QRectF(left, bottom, right - left, top - bottom)
+
+
+@cache
+def layer_groups(layer: str, level: str) -> LineGroups:
+    """A basemap layer at a level, grouped for culling, in projected metres."""
+    return group_lines(basemap.load_layer(layer, level), default_projection())
+
+
+def group_lines(lonlat: np.ndarray, projection: MapProjection) -> LineGroups:
+    """Cut NaN-separated lon/lat polylines into pieces and group them by grid cell."""
+    if not len(lonlat):
+        empty = np.empty(0)
+        return LineGroups(empty, empty, np.empty(0, bool), np.empty(0, np.int64))
+    xy = projection.forward_lines(lonlat.astype(np.float64))
+    finite = np.isfinite(xy[:, 0])
+    line = np.cumsum(~finite)  # polyline number of every row
+    keep = np.flatnonzero(finite)
+    line = line[keep]
+    first = np.ones(len(keep), bool)
+    first[1:] = line[1:] != line[:-1]
+    starts = np.flatnonzero(first)
+    position = np.arange(len(keep)) - np.repeat(starts, np.diff(np.append(starts, len(keep))))
+    # A vertex that starts a piece (not its line) also ends the previous piece,
+    # so it is used twice and the line stays unbroken across pieces.
+    seam = (position % PIECE_VERTICES == 0) & (position > 0)
+    rows = np.concatenate((keep, keep[seam]))
+    piece_of = line * 1_000_000 + position // PIECE_VERTICES
+    piece = np.concatenate((piece_of, piece_of[seam] - 1))
+    order = np.lexsort((rows, piece))
+    rows, piece = rows[order], piece[order]
+    # The grid cell of each piece's first vertex decides its group.
+    piece_start = np.ones(len(piece), bool)
+    piece_start[1:] = piece[1:] != piece[:-1]
+    cell_xy = np.floor(xy[rows[piece_start]] / CELL_METRES).astype(np.int64)
+    piece_cell = cell_xy[:, 0] * 1_000_003 + cell_xy[:, 1]
+    cell = np.repeat(piece_cell, np.diff(np.append(np.flatnonzero(piece_start), len(piece))))
+    order = np.lexsort((piece, cell))  # stable: rows stay in order within a piece
+    rows, piece, cell = rows[order], piece[order], cell[order]
+    connect = np.zeros(len(rows), bool)
+    connect[:-1] = piece[1:] == piece[:-1]
+    group_start = np.flatnonzero(np.concatenate(([True], cell[1:] != cell[:-1])))
+    return LineGroups(xy[rows, 0].copy(), xy[rows, 1].copy(), connect, group_start)
+
+
+class BasemapLineItem(pg.GraphicsObject):
+    """One basemap layer drawn as thin lines, culled to the view."""
+
+    def __init__(self, layer: str, colour: str | None = None) -> None:
+        super().__init__()
+        self.layer = layer
+        title, default_colour, visible, z = LAYER_STYLES[layer]
+        self.title = title
+        self.level = ""
+        self._groups: LineGroups | None = None
+        self._bounds = QRectF()
+        self.setZValue(z)
+        self.wanted = visible  # the user's choice; the level of detail may still hide it
+        self.setVisible(False)
+        self.set_colour(colour or default_colour)
+        self.drawn_vertices = 0  # what the last paint drew (tests, benchmark)
+
+    def set_colour(self, colour: str) -> None:
+        self.colour = colour
+        pen = QPen(QColor(colour))
+        pen.setWidth(0)  # cosmetic 1 px: the fast path in QPainter
+        pen.setCosmetic(True)
+        self._pen = pen
+        self.update()
+
+    def set_level(self, level: str) -> None:
+        if level == self.level:
+            return
+        self.prepareGeometryChange()
+        self.level = level
+        self._groups = layer_groups(self.layer, level)
+        self._bounds = self._groups.rect()
+        self.update()
+
+    def boundingRect(self) -> QRectF:  # noqa: N802 (Qt override)
+        return self._bounds
+
+    def paint(self, painter, option, widget=None) -> None:
+        groups = self._groups
+        if groups is None:
+            return
+        view = self.viewRect()
+        if view is None:
+            indices = np.arange(len(groups))
+        else:
+            indices = groups.visible(view.left(), view.top(), view.right(), view.bottom())
+        painter.setPen(self._pen)
+        for index in indices:
+            painter.drawPath(groups.path(int(index)))
+        self.drawn_vertices = int((groups.ends[indices] - groups.starts[indices]).sum())
+
+
+class Basemap:
+    """All basemap layers of one canvas, switching level with the visible span."""
+
+    def __init__(self, plot_widget: pg.PlotWidget) -> None:
+        self.items: dict[str, BasemapLineItem] = {}
+        for layer in LAYER_STYLES:
+            item = BasemapLineItem(layer)
+            plot_widget.addItem(item)
+            self.items[layer] = item
+        self.level = ""
+
+    def set_span(self, degrees_visible: float) -> None:
+        """Pick the level of detail for a view showing this many degrees of longitude."""
+        level = basemap.level_for_span(degrees_visible)
+        if level != self.level:
+            self.level = level
+            for layer in self.items:
+                self._apply(layer)
+
+    def set_visible(self, layer: str, visible: bool) -> None:
+        self.items[layer].wanted = visible
+        self._apply(layer)
+
+    def _apply(self, layer: str) -> None:
+        item = self.items[layer]
+        shown = item.wanted and bool(self.level)
+        shown = shown and self.level in LAYER_LEVELS.get(layer, basemap.LEVELS)
+        # Hidden layers load their level when shown, so they cost nothing until then.
+        if shown:
+            item.set_level(self.level)
+        item.setVisible(shown)
