@@ -90,8 +90,13 @@ def layout_labels(
             placed.append(box)
             break
     return [
-        PlacedLabel(p.index, p.left + padding, p.top + padding, p.width - 2 * padding,
-                    p.height - 2 * padding)
+        PlacedLabel(
+            p.index,
+            p.left + padding,
+            p.top + padding,
+            p.width - 2 * padding,
+            p.height - 2 * padding,
+        )
         for p in placed
     ]
 

@@ -31,6 +31,7 @@ FEATURE_INSTALLERS: tuple[str, ...] = (
     "sitrep_desktop.ui.measure_feature:install_measure",
     "sitrep_desktop.ui.logging_feature:install_logging",
     "sitrep_desktop.ui.drawing_feature:install_drawing",
+    "sitrep_desktop.ui.map_feature:install_map",
 )
 
 

@@ -23,8 +23,8 @@ from ..store import Store, StoreChange
 from .annotation_items import make_annotation_item
 from .basemap_layer import Basemap
 from .map_overlays import MapOverlays
-from .place_labels import PlaceLabels, place_priority
 from .map_tool import MapTool
+from .place_labels import PlaceLabels, place_priority
 from .selection import Selection
 from .time_state import TimeState
 
@@ -212,8 +212,13 @@ class MapCanvas(pg.PlotWidget):
                 keep &= (np.abs(tx - x0) > 3000.0) | (np.abs(ty - y0) > 3000.0)
             index = np.flatnonzero(keep)
             parts.append(
-                ([names[i] for i in index], tx[index], ty[index], population[index],
-                 ["town"] * len(index))
+                (
+                    [names[i] for i in index],
+                    tx[index],
+                    ty[index],
+                    population[index],
+                    ["town"] * len(index),
+                )
             )
         self.place_labels.set_candidates(
             [t for part in parts for t in part[0]],

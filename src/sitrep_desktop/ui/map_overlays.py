@@ -85,8 +85,9 @@ class ScaleBar(_Overlay):
         for x in (left, left + self.pixels):
             painter.drawLine(QPointF(x, base - 6), QPointF(x, base))
         painter.setFont(_small_font())
-        painter.drawText(QRectF(left, 2, self.pixels, 18), Qt.AlignmentFlag.AlignCenter,
-                         length_text(self.metres))
+        painter.drawText(
+            QRectF(left, 2, self.pixels, 18), Qt.AlignmentFlag.AlignCenter, length_text(self.metres)
+        )
         painter.end()
 
 
