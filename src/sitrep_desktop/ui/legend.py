@@ -33,7 +33,7 @@ class LegendPanel(QWidget):
         self._entry(_swatch("o", UNKNOWN_COLOUR), "Control unknown")
         self._heading("Place kinds")
         seen = set()
-        for kind, symbol in PLACE_SYMBOLS.items():
+        for _kind, symbol in PLACE_SYMBOLS.items():
             if symbol not in seen:
                 kinds = [k.replace("_", " ") for k, s in PLACE_SYMBOLS.items() if s == symbol]
                 self._entry(_swatch(symbol, "#ffffff"), ", ".join(kinds))

@@ -1,0 +1,42 @@
+import numpy as np
+
+from sitrep_desktop.geo.label_layout import any_overlap, layout_labels
+
+
+def test_no_two_labels_overlap_in_a_dense_random_field():
+    rng = np.random.default_rng(3)
+    n = 500
+    placed = layout_labels(
+        rng.uniform(0, 800, n),
+        rng.uniform(0, 600, n),
+        rng.uniform(20, 90, n),
+        np.full(n, 12.0),
+        rng.uniform(0, 1, n),
+    )
+    assert 10 < len(placed) < n
+    assert not any_overlap(placed)
+
+
+def test_the_more_important_of_two_clashing_labels_wins():
+    placed = layout_labels(
+        np.array([100.0, 101.0]),
+        np.array([100.0, 100.0]),
+        np.array([300.0, 300.0]),
+        np.array([12.0, 12.0]),
+        np.array([1.0, 5.0]),
+        bounds=(0, 0, 420, 200),
+    )
+    assert [p.index for p in placed] == [1]
+
+
+def test_a_label_moves_to_the_left_when_the_right_is_taken():
+    placed = layout_labels(
+        np.array([100.0, 130.0]),
+        np.array([100.0, 100.0]),
+        np.array([50.0, 50.0]),
+        np.array([12.0, 12.0]),
+        np.array([1.0, 2.0]),
+    )
+    assert len(placed) == 2 and not any_overlap(placed)
+    first = next(p for p in placed if p.index == 0)
+    assert first.left + first.width <= 100.0

@@ -1,0 +1,196 @@
+"""The map: basemap levels, decluttered labels, control colours over time, search, layers."""
+
+from pathlib import Path
+
+import numpy as np
+import pyogrio
+import pytest
+import shapely
+from PySide6.QtCore import QSettings
+
+from sitrep_desktop.demo_situation import build_demo, demo_id
+from sitrep_desktop.domain.times import parse_moment
+from sitrep_desktop.geo.basemap import level_for_span
+from sitrep_desktop.geo.label_layout import PlacedLabel, any_overlap
+from sitrep_desktop.geo.projection import default_projection
+from sitrep_desktop.store import Store
+from sitrep_desktop.ui.main_window import MainWindow
+from sitrep_desktop.ui.search_box import search_places
+
+OUTPUT = Path(__file__).resolve().parents[1] / "output"
+GOV, HTS = "#c62828", "#2e7d32"
+
+
+@pytest.fixture
+def window(qtbot, tmp_path):
+    store = Store.memory()
+    build_demo(store)
+    w = MainWindow(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(w)
+    w.resize(1400, 900)
+    w.show()
+    w.open_store(store, None)
+    qtbot.waitExposed(w)
+    w.canvas.load_town_labels()
+    return w
+
+
+def _paint(w):
+    w.canvas.grab()
+
+
+def test_projection_round_trips():
+    p = default_projection()
+    lon, lat = np.array([36.72, -120.5, 0.0]), np.array([34.72, 60.1, -33.0])
+    back = p.inverse(*p.forward(lon, lat))
+    assert np.allclose(back[0], lon) and np.allclose(back[1], lat)
+
+
+def test_level_of_detail_follows_the_zoom(window):
+    canvas = window.canvas
+    assert level_for_span(300) == "world" and level_for_span(30) == "region"
+    canvas.set_lonlat_range(-170, -60, 170, 75)
+    assert canvas.basemap.level == "world"
+    canvas.center_on(34.72, 36.72, 0.3)
+    assert canvas.basemap.level == "theatre"
+    _paint(window)
+    # Culling: at city zoom only a sliver of the full-resolution coastline is drawn.
+    assert canvas.basemap.items["borders"].drawn_vertices < 20_000
+
+
+@pytest.mark.parametrize("span", [300.0, 40.0, 8.0, 1.0, 0.2])
+def test_no_two_drawn_labels_overlap_at_any_zoom(window, span):
+    window.canvas.center_on(34.8, 36.72, span)
+    _paint(window)
+    drawn = window.canvas.place_labels.drawn
+    assert drawn
+    boxes = [
+        PlacedLabel(i, r.left(), r.top(), r.width(), r.height()) for i, (_t, r) in enumerate(drawn)
+    ]
+    assert not any_overlap(boxes)
+
+
+def test_the_theatre_view_shows_syria_and_the_demo_places(window):
+    west, south, east, north = window.canvas.visible_lonlat()
+    assert west <= 35.8 and east >= 42.0 and south <= 32.5 and north >= 37.2
+    _paint(window)
+    names = {text for text, _rect in window.canvas.place_labels.drawn}
+    assert {"Aleppo", "Hama", "Homs", "Damascus"} <= names
+
+
+def test_hama_changes_hands_on_5_december(window):
+    hama = demo_id("place", "Hama")
+    window.time_state.set_at(parse_moment("2024-12-04T23:00:00Z"))
+    assert window.canvas.place_colours[hama] == GOV
+    window.map_feature.time_control.set_moment(parse_moment("2024-12-05T12:00:00Z"))
+    assert window.canvas.place_colours[hama] == HTS
+
+
+def test_events_after_the_as_of_time_are_hidden(window):
+    window.time_state.set_at(parse_moment("2024-11-30"))
+    shown = len(window.canvas.event_scatter.data)
+    window.time_state.set_at(None)
+    assert 0 < shown < len(window.canvas.event_scatter.data)
+
+
+def test_the_time_control_sets_the_shared_time(window):
+    control = window.map_feature.time_control
+    control.latest.setChecked(False)
+    assert window.time_state.at is not None
+    control.latest.setChecked(True)
+    assert window.time_state.at is None
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("Halab", "Aleppo"),
+        ("Hims", "Homs"),
+        ("Tartous", "Tartus"),
+        ("Talbiseh", "Talbiseh"),
+        ("حلب", "Aleppo"),
+        ("Hama", "Hama"),
+        ("Tallbīsah", "Talbiseh"),
+    ],
+)
+def test_search_finds_every_spelling(window, query, expected):
+    results = search_places(query, list(window.canvas._places.values()))
+    assert results[0].name == expected
+
+
+def test_gazetteer_search_ranks_hama_before_yokohama():
+    names = [r.name for r in search_places("Hama", [])]
+    assert names[0] == "Ḩamāh"
+    assert "Yokohama" not in names[:3]
+
+
+def test_picking_a_result_centres_and_selects(window):
+    panel = window.map_feature.search
+    window.map_feature.find()
+    panel.query.setText("Hims")
+    panel.query.returnPressed.emit()
+    assert window.selection.id == demo_id("place", "Homs")
+    west, south, east, north = window.canvas.visible_lonlat()
+    assert west < 36.72 < east and south < 34.72 < north
+
+
+def test_add_as_place_makes_a_gazetteer_town_a_place(window):
+    panel = window.map_feature.search
+    panel.query.setText("Palmyra")
+    row = next(i for i, r in enumerate(panel.found) if not r.in_database)
+    panel.results.setCurrentRow(row)
+    panel.add_button.click()
+    names = [p.name for p in window.store.places.all()]
+    assert panel.found[0].in_database or any("Palmyra" in n or "Tadmur" in n for n in names)
+    window.undo_stack.undo()
+    assert len(window.store.places.all()) == len(names) - 1
+
+
+def test_clicking_selection_highlights_and_zoom_to_selection(window):
+    window.selection.select("place", demo_id("place", "Aleppo"))
+    assert window.canvas.highlighted is not None
+    assert window.canvas.zoom_to_selection()
+    west, _s, east, _n = window.canvas.visible_lonlat()
+    assert east - west < 2
+
+
+def test_a_user_layer_loads_is_remembered_and_toggles(window, tmp_path):
+    path = tmp_path / "m5.geojson"
+    geometry = np.array(
+        [shapely.to_wkb(shapely.LineString([(36.7, 34.7), (36.76, 35.1)]))], dtype=object
+    )
+    pyogrio.raw.write(
+        str(path),
+        geometry,
+        [np.array(["M5"], dtype=object)],
+        ["name"],
+        driver="GeoJSON",
+        geometry_type="LineString",
+        crs="EPSG:4326",
+    )
+    panel = window.map_feature.layers
+    assert panel.add_file(str(path))
+    (layer,) = window.map_feature.user_layers.repository.all()
+    assert layer.format == "GeoJSON"
+    item = window.map_feature.user_layers.items[layer.id]
+    assert item.isVisible()
+    panel.set_shown("user", layer.id, False)
+    assert not item.isVisible()
+
+
+def test_basemap_layers_toggle_from_the_panel(window):
+    window.map_feature.layers.set_shown("basemap", "rivers", False)
+    assert not window.canvas.basemap.items["rivers"].isVisible()
+
+
+def test_scale_bar_is_a_round_true_length(window):
+    bar = window.canvas.overlays.scale_bar
+    bar.recompute()
+    assert bar.metres > 0 and str(int(bar.metres)).strip("0") in ("1", "2", "5")
+    assert 40 <= bar.pixels <= 160
+
+
+def test_screenshot_of_the_window_at_syria_zoom(window):
+    window.canvas.zoom_to_all()
+    OUTPUT.mkdir(exist_ok=True)
+    assert window.grab().save(str(OUTPUT / "map_syria.png"))
