@@ -73,10 +73,10 @@ def _open_and_watch(app, window: MainWindow, path: Path, first_run: bool) -> Non
 
 
 def open_initial(window: MainWindow, path: Path, first_run: bool) -> None:
-    from ..demo_situation import write_demo
-
     created = False
     if first_run and not path.exists():
+        from ..demo_situation import write_demo  # only on a first run: it is a big module
+
         write_demo(path)
         created = True
     if not window.open_path(path, create=not path.exists()):

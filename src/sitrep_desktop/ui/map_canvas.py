@@ -129,11 +129,13 @@ class MapCanvas(pg.PlotWidget):
         self.place_scatter.sigClicked.connect(self._on_points_clicked)
         self.event_scatter.sigClicked.connect(self._on_points_clicked)
         self.scene().sigMouseMoved.connect(self._on_mouse_moved)
-        self.view.sigRangeChanged.connect(self._on_range_changed)
         selection.sigChanged.connect(self._on_selection)
         time_state.sigChanged.connect(lambda _at: self.refresh())
         self.reload()
         self.zoom_to_all()
+        # Connected only now, so the basemap loads the one level the first view needs.
+        self.view.sigRangeChanged.connect(self._on_range_changed)
+        self._on_range_changed()
         # The gazetteer (39,000 names) is not needed for the first picture.
         QTimer.singleShot(0, self.load_town_labels)
 
