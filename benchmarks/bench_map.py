@@ -90,13 +90,17 @@ def main() -> None:
         level = level_for_span(box[2] - box[0])
         path, vertices = _floor_path(canvas, level)
         redraw = timeit_median(lambda: _render(canvas, image), repeat=7)
-        floor = timeit_median(lambda: _floor(path, canvas, image), repeat=7)
-        report(f"full redraw at {name} zoom ({vertices:,} basemap vertices loaded)",
-               redraw * 1000, "ms", floor * 1000)
+        floor = timeit_median(lambda path=path: _floor(path, canvas, image), repeat=7)
+        report(
+            f"full redraw at {name} zoom ({vertices:,} basemap vertices loaded)",
+            redraw * 1000,
+            "ms",
+            floor * 1000,
+        )
         rect = canvas.view.viewRect()
         step = [0]
 
-        def pan_frame() -> None:
+        def pan_frame(rect=rect, step=step) -> None:
             step[0] += 1
             dx = rect.width() * 0.02 * (1 if step[0] % 2 else -1)
             canvas.view.translateBy(x=dx)

@@ -76,8 +76,12 @@ def main() -> None:
     env = _environment()
     with tempfile.TemporaryDirectory() as folder:
         db = Path(folder) / "DEMO.db"
-        subprocess.run([sys.executable, "-m", "sitrep_desktop", "demo", str(db)], env=env,
-                       check=True, capture_output=True)
+        subprocess.run(
+            [sys.executable, "-m", "sitrep_desktop", "demo", str(db)],
+            env=env,
+            check=True,
+            capture_output=True,
+        )
         shown, bare = _pair("SITREP_EXIT_AFTER_SHOWN", BARE_WINDOW, db, env)
         report("cold start: window on screen", shown * 1000, "ms", bare * 1000)
         painted, plot = _pair("SITREP_EXIT_AFTER_MAP", BARE_PLOT, db, env)

@@ -22,12 +22,18 @@ def test_the_core_imports_without_qt():
         "import importlib, sys\n"
         f"for name in {list(core_modules())!r}:\n"
         "    importlib.import_module(name)\n"
-        "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('PySide6', 'pyqtgraph', 'shiboken6'))\n"
+        "qt = ('PySide6', 'pyqtgraph', 'shiboken6')\n"
+        "bad = sorted(m for m in sys.modules if m.split('.')[0] in qt)\n"
         "print(','.join(bad))\n"
     )
-    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                            cwd=PACKAGE.parents[1], env={"PYTHONPATH": str(PACKAGE.parent),
-                                                         "PATH": ""}, check=False)
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        cwd=PACKAGE.parents[1],
+        env={"PYTHONPATH": str(PACKAGE.parent), "PATH": ""},
+        check=False,
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == ""
 

@@ -7,9 +7,8 @@ a headless command. Qt is imported only for the window.
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 from collections.abc import Sequence
-
+from pathlib import Path
 
 DATABASE_SUFFIXES = (".db", ".sqlite", ".sqlite3", ".sitrep")
 

@@ -57,8 +57,9 @@ def test_control_text_output_is_a_table(demo_db, capsys):
 
 
 def test_events_filter_by_time_and_text(demo_db, capsys):
-    code, out, _ = run(capsys, "events", demo_db, "--since", "2024-12-06", "--search", "strikes",
-                       "--json")
+    code, out, _ = run(
+        capsys, "events", demo_db, "--since", "2024-12-06", "--search", "strikes", "--json"
+    )
     data = json.loads(out)
     assert code == 0
     # Dar al-Kabira's clash mentions "air strikes" in its description.

@@ -107,18 +107,50 @@ def test_any_text_is_a_point_or_a_clear_coordinate_error(text: str) -> None:
 # A valid record of each type; the fuzzer replaces some of its fields, so that a
 # bad value in a late field is reached instead of an early field failing first.
 VALID: dict[type, dict[str, Any]] = {
-    Place: {"name": "Hama", "lat": 35.13179, "lon": 36.75783, "kind": "city",
-            "alt_names": ("Hamah",), "population": 460_602, "notes": "", "tags": ("M5",)},
-    Faction: {"name": "Hayat Tahrir al-Sham", "short_name": "HTS", "colour": "#2e7d32",
-              "notes": ""},
-    ControlChange: {"place_id": new_id(), "faction_id": new_id(), "at": "2024-12-05",
-                    "source": "article", "confidence": "high", "notes": ""},
-    Event: {"at": "2024-12-05T14:30+02:00", "title": "HTS enters Hama", "category": "capture",
-            "description": "", "place_id": new_id(), "geometry": "POINT (36.75 35.13)",
-            "actors": ("HTS",), "source": "article", "confidence": "medium"},
-    Annotation: {"geometry": "LINESTRING (36.7 35.1, 36.7 34.7)", "kind": "arrow",
-                 "label": "Axis of advance", "style": {"width": 3},
-                 "valid_from": "2024-12-01", "valid_to": "2024-12-08", "notes": ""},
+    Place: {
+        "name": "Hama",
+        "lat": 35.13179,
+        "lon": 36.75783,
+        "kind": "city",
+        "alt_names": ("Hamah",),
+        "population": 460_602,
+        "notes": "",
+        "tags": ("M5",),
+    },
+    Faction: {
+        "name": "Hayat Tahrir al-Sham",
+        "short_name": "HTS",
+        "colour": "#2e7d32",
+        "notes": "",
+    },
+    ControlChange: {
+        "place_id": new_id(),
+        "faction_id": new_id(),
+        "at": "2024-12-05",
+        "source": "article",
+        "confidence": "high",
+        "notes": "",
+    },
+    Event: {
+        "at": "2024-12-05T14:30+02:00",
+        "title": "HTS enters Hama",
+        "category": "capture",
+        "description": "",
+        "place_id": new_id(),
+        "geometry": "POINT (36.75 35.13)",
+        "actors": ("HTS",),
+        "source": "article",
+        "confidence": "medium",
+    },
+    Annotation: {
+        "geometry": "LINESTRING (36.7 35.1, 36.7 34.7)",
+        "kind": "arrow",
+        "label": "Axis of advance",
+        "style": {"width": 3},
+        "valid_from": "2024-12-01",
+        "valid_to": "2024-12-08",
+        "notes": "",
+    },
 }
 COMMON_FIELDS = ("id", "created", "updated", "author")
 

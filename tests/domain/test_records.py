@@ -84,8 +84,10 @@ def test_a_self_crossing_polygon_is_refused():
 
 def test_annotation_validity_window():
     note = Annotation(
-        kind="line", geometry="LINESTRING (36 34, 37 35)",
-        valid_from="2024-12-01", valid_to="2024-12-04",
+        kind="line",
+        geometry="LINESTRING (36 34, 37 35)",
+        valid_from="2024-12-01",
+        valid_to="2024-12-04",
     )
     assert note.valid_at(parse_moment("2024-12-01"))
     assert note.valid_at(parse_moment("2024-12-04T23:00Z"))
@@ -93,5 +95,9 @@ def test_annotation_validity_window():
     assert not note.valid_at(parse_moment("2024-11-30"))
     assert note.valid_at(None)
     with pytest.raises(ValidationError, match="valid_to"):
-        Annotation(kind="line", geometry="LINESTRING (0 0, 1 1)", valid_from="2024-12-05",
-                   valid_to="2024-12-01")
+        Annotation(
+            kind="line",
+            geometry="LINESTRING (0 0, 1 1)",
+            valid_from="2024-12-05",
+            valid_to="2024-12-01",
+        )

@@ -1,6 +1,6 @@
 """Times: UTC for ordering, the original offset kept, a date alone kept as a date."""
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -18,16 +18,26 @@ def test_the_original_offset_is_kept_and_the_key_is_utc():
     moment = parse_moment("2024-12-05T14:30+02:00")
     assert moment.text == "2024-12-05T14:30:00+02:00"
     assert moment.key == "2024-12-05T12:30:00.000000Z"
-    assert moment.as_utc() == datetime(2024, 12, 5, 12, 30, tzinfo=timezone.utc)
+    assert moment.as_utc() == datetime(2024, 12, 5, 12, 30, tzinfo=UTC)
     assert moment.as_datetime().utcoffset() == timedelta(hours=2)
 
 
 def test_keys_sort_in_time_order():
-    texts = ["2024-12-05T23:30-05:00", "2024-12-05", "2024-12-05T10:00:00.5Z",
-             "2024-12-05T10:00Z", "2024-12-04T23:59:59Z"]
+    texts = [
+        "2024-12-05T23:30-05:00",
+        "2024-12-05",
+        "2024-12-05T10:00:00.5Z",
+        "2024-12-05T10:00Z",
+        "2024-12-04T23:59:59Z",
+    ]
     ordered = sorted(texts, key=lambda t: parse_moment(t).key)
-    assert ordered == ["2024-12-04T23:59:59Z", "2024-12-05", "2024-12-05T10:00Z",
-                       "2024-12-05T10:00:00.5Z", "2024-12-05T23:30-05:00"]
+    assert ordered == [
+        "2024-12-04T23:59:59Z",
+        "2024-12-05",
+        "2024-12-05T10:00Z",
+        "2024-12-05T10:00:00.5Z",
+        "2024-12-05T23:30-05:00",
+    ]
 
 
 def test_a_date_as_upper_bound_covers_the_whole_day():

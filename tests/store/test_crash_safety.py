@@ -77,7 +77,10 @@ def run_and_kill(script: str, db: Path, round_: int, min_reports: int) -> list[l
     env = {**os.environ, "PYTHONPATH": SRC}
     child = subprocess.Popen(
         [sys.executable, "-c", script, str(db), str(round_)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+        text=True,
     )
     reports: list[list[str]] = []
     deadline = time.monotonic() + 60

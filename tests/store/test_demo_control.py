@@ -5,8 +5,19 @@ import pytest
 from sitrep_desktop.demo_situation import SOURCE, write_demo
 from sitrep_desktop.store import Store
 
-SEED_PLACES = {"Aleppo", "Hama", "Homs", "Damascus", "Tartus", "Latakia", "Hmeimim air base",
-               "Tartus naval base", "Dar al-Kabira", "Talbiseh", "al-Rastan"}
+SEED_PLACES = {
+    "Aleppo",
+    "Hama",
+    "Homs",
+    "Damascus",
+    "Tartus",
+    "Latakia",
+    "Hmeimim air base",
+    "Tartus naval base",
+    "Dar al-Kabira",
+    "Talbiseh",
+    "al-Rastan",
+}
 
 
 @pytest.fixture(scope="module")
@@ -49,7 +60,9 @@ def test_control_map_covers_every_place(demo):
 
 
 def test_what_changed_between_27_november_and_6_december(demo):
-    changed = {demo.places.get(c.place_id).name for c in demo.control.between("2024-11-27", "2024-12-06")}
+    changed = {
+        demo.places.get(c.place_id).name for c in demo.control.between("2024-11-27", "2024-12-06")
+    }
     assert {"Aleppo", "Hama"} <= changed
     assert "Homs" not in changed
 

@@ -21,8 +21,14 @@ def test_migration_1_from_an_empty_file(tmp_path):
     conn = sqlite3.connect(tmp_path / "v0.db", isolation_level=None)
     assert migrate(conn, target=1) == [1]
     assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
-    assert {"places", "events", "control_changes", "journal", "places_rtree",
-            "events_fts"} <= tables(conn)
+    assert {
+        "places",
+        "events",
+        "control_changes",
+        "journal",
+        "places_rtree",
+        "events_fts",
+    } <= tables(conn)
     assert "user_layers" not in tables(conn)
 
 

@@ -34,13 +34,27 @@ def test_a_place_round_trips_exactly(store, hama):
 
 
 def test_every_record_kind_round_trips(store, hama):
-    hts = store.factions.add(Faction(name="Hayat Tahrir al-Sham", short_name="HTS", colour="#2e7d32"))
-    change = store.control.add(
-        ControlChange(place_id=hama.id, faction_id=hts.id, at="2024-12-05T10:00+02:00",
-                      source="article", confidence="high")
+    hts = store.factions.add(
+        Faction(name="Hayat Tahrir al-Sham", short_name="HTS", colour="#2e7d32")
     )
-    event = store.events.add(Event(at="2024-12-05", title="HTS captures Hama", category="capture",
-                                   place_id=hama.id, actors=("HTS",)))
+    change = store.control.add(
+        ControlChange(
+            place_id=hama.id,
+            faction_id=hts.id,
+            at="2024-12-05T10:00+02:00",
+            source="article",
+            confidence="high",
+        )
+    )
+    event = store.events.add(
+        Event(
+            at="2024-12-05",
+            title="HTS captures Hama",
+            category="capture",
+            place_id=hama.id,
+            actors=("HTS",),
+        )
+    )
     assert store.factions.get(hts.id) == hts
     assert store.control.get(change.id) == change
     assert store.control.get(change.id).at.text == "2024-12-05T10:00:00+02:00"
@@ -150,8 +164,9 @@ def test_events_follow_their_place_when_it_moves(store, hama):
 
 
 def test_full_text_search_over_events_and_places(store, hama):
-    event = store.events.add(Event(at="2024-12-05", title="HTS captures Hama",
-                                   description="The city fell on Thursday"))
+    event = store.events.add(
+        Event(at="2024-12-05", title="HTS captures Hama", description="The city fell on Thursday")
+    )
     assert store.events.query(search="thursday") == [event]
     assert store.events.query(search="captur") == [event]  # prefix
     assert store.events.query(search='"AND OR NEAR(') == []  # FTS syntax is inert

@@ -95,8 +95,11 @@ def test_two_processes_writing_at_the_same_time_keep_every_entry(db: Path) -> No
     children = [
         subprocess.Popen(
             [sys.executable, "-c", WRITER, str(db), name, str(count)],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-            env=env, text=True,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=env,
+            text=True,
         )
         for name in ("laptop-a", "laptop-b")
     ]

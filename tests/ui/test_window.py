@@ -47,7 +47,11 @@ def test_clicking_a_place_on_the_map_selects_it_everywhere(window, qtbot):
     hama = window.store.places.by_name("Hama")
     point = window.canvas.latlon_to_widget(hama.lat, hama.lon).toPoint()
     with qtbot.waitSignal(window.selection.sigChanged):
-        qtbot.mouseClick(window.canvas.viewport(), __import__("PySide6.QtCore").QtCore.Qt.MouseButton.LeftButton, pos=point)
+        qtbot.mouseClick(
+            window.canvas.viewport(),
+            __import__("PySide6.QtCore").QtCore.Qt.MouseButton.LeftButton,
+            pos=point,
+        )
     assert (window.selection.kind, window.selection.id) == ("place", hama.id)
     assert "Hayat Tahrir al-Sham" in window.detail.text
     x, y = window.canvas.lonlat_to_view(hama.lon, hama.lat)
@@ -68,7 +72,9 @@ def test_a_new_event_in_the_store_appears_in_the_list(window, qtbot):
 
     before = window.event_list.model.rowCount()
     with qtbot.waitSignal(window.event_list.model.modelReset):
-        window.store.events.add(Event(at="2024-12-07", title="Rebels enter Homs", category="capture"))
+        window.store.events.add(
+            Event(at="2024-12-07", title="Rebels enter Homs", category="capture")
+        )
     assert window.event_list.model.rowCount() == before + 1
 
 

@@ -76,9 +76,8 @@ def run_snapshot(args: argparse.Namespace) -> int:
         print_json(info)
     else:
         width, height = info["page_pixels"]
-        print(
-            f"Snapshot written to {output} ({width}x{height}, data hash {info['content_hash'][:12]})"
-        )
+        digest = info["content_hash"][:12]
+        print(f"Snapshot written to {output} ({width}x{height}, data hash {digest})")
     return 0
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 from .errors import ValidationError
 
@@ -40,8 +40,8 @@ class Moment:
     def as_utc(self) -> datetime:
         """The UTC datetime (midnight UTC for a date alone)."""
         if self.date_only:
-            return datetime.fromisoformat(self.key).replace(tzinfo=timezone.utc)
-        return datetime.strptime(self.key, _KEY_FORMAT).replace(tzinfo=timezone.utc)
+            return datetime.fromisoformat(self.key).replace(tzinfo=UTC)
+        return datetime.strptime(self.key, _KEY_FORMAT).replace(tzinfo=UTC)
 
     def as_datetime(self) -> datetime | date:
         """The value as entered: an aware datetime with its own offset, or a date."""
@@ -86,8 +86,8 @@ def parse_moment(value: object, field: str = "time") -> Moment:
 
 def _from_datetime(moment: datetime) -> Moment:
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    utc = moment.astimezone(timezone.utc)
+        moment = moment.replace(tzinfo=UTC)
+    utc = moment.astimezone(UTC)
     text = moment.isoformat()
     if moment.utcoffset() == timedelta(0):
         text = text.replace("+00:00", "Z")
@@ -95,9 +95,9 @@ def _from_datetime(moment: datetime) -> Moment:
 
 
 def now_moment() -> Moment:
-    return _from_datetime(datetime.now(timezone.utc).replace(microsecond=0))
+    return _from_datetime(datetime.now(UTC).replace(microsecond=0))
 
 
 def utc_now_text() -> str:
     """Creation/update stamp: UTC, fixed width, sortable."""
-    return datetime.now(timezone.utc).strftime(_KEY_FORMAT)
+    return datetime.now(UTC).strftime(_KEY_FORMAT)

@@ -8,7 +8,7 @@ before anything sets WAL mode or writes.
 from __future__ import annotations
 
 import sqlite3
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from .errors import CorruptDatabaseError, NewerSchemaError, NotADatabaseError
@@ -71,7 +71,7 @@ def backup_copy(conn: sqlite3.Connection, target: Path) -> Path:
 
 
 def pre_migration_backup_path(path: Path, version: int) -> Path:
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     return path.with_name(f"{path.stem}.v{version}-before-upgrade-{stamp}{path.suffix}")
 
 

@@ -117,11 +117,14 @@ CREATE INDEX events_category ON events(category, at_key);
 
 CREATE VIRTUAL TABLE events_rtree USING rtree(rid, min_lon, max_lon, min_lat, max_lat);
 CREATE TRIGGER events_rtree_insert AFTER INSERT ON events WHEN new.min_lon IS NOT NULL BEGIN
-    INSERT INTO events_rtree VALUES (new.rowid, new.min_lon, new.max_lon, new.min_lat, new.max_lat);
+    INSERT INTO events_rtree
+        VALUES (new.rowid, new.min_lon, new.max_lon, new.min_lat, new.max_lat);
 END;
-CREATE TRIGGER events_rtree_update AFTER UPDATE OF min_lon, min_lat, max_lon, max_lat ON events BEGIN
+CREATE TRIGGER events_rtree_update
+    AFTER UPDATE OF min_lon, min_lat, max_lon, max_lat ON events BEGIN
     DELETE FROM events_rtree WHERE rid = old.rowid;
-    INSERT INTO events_rtree SELECT new.rowid, new.min_lon, new.max_lon, new.min_lat, new.max_lat
+    INSERT INTO events_rtree
+        SELECT new.rowid, new.min_lon, new.max_lon, new.min_lat, new.max_lat
         WHERE new.min_lon IS NOT NULL;
 END;
 CREATE TRIGGER events_rtree_delete AFTER DELETE ON events BEGIN

@@ -72,9 +72,7 @@ class RestoreBackupDialog(QDialog):
         self.table.itemDoubleClicked.connect(self.accept)
         layout.addWidget(self.table)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, self)
-        self.restore_button = buttons.addButton(
-            "Restore", QDialogButtonBox.ButtonRole.AcceptRole
-        )
+        self.restore_button = buttons.addButton("Restore", QDialogButtonBox.ButtonRole.AcceptRole)
         self.restore_button.setEnabled(False)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)

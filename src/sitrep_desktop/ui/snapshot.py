@@ -10,7 +10,7 @@ records what was drawn. SVG and PDF stay vector (paths, not an embedded image).
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
@@ -147,7 +147,7 @@ class Snapshot:
         request = self.request
         self.info = {
             "app": f"SitRep Desktop {__version__}",
-            "generated_utc": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "generated_utc": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
             "format": request.fmt,
             "page_pixels": [round(page.width()), round(page.height())],
             "paper": request.paper,
@@ -467,7 +467,7 @@ class Snapshot:
         painter.setPen(QColor("#616161"))
         painter.setFont(self._font(10))
         painter.drawText(QPointF(page.left() + 20 * u, page.bottom() - 22 * u), ATTRIBUTION_LINE)
-        stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+        stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
         painter.drawText(
             QPointF(page.left() + 20 * u, page.bottom() - 8 * u),
             f"Data hash {digest[:12]} · made {stamp} · Web Mercator, WGS84",
