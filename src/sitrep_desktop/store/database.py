@@ -73,18 +73,28 @@ class Store:
     def open(cls, path: str | Path, *, author: str | None = None) -> Store:
         """Open (or create) a database file: check it, back it up if old, migrate it."""
         path = Path(path)
-        version = inspect_file(path)
-        if not path.parent.exists():
-            path.parent.mkdir(parents=True, exist_ok=True)
-        conn = _connect(str(path))
-        backup = None
-        if 0 < version < LATEST_VERSION:
-            backup = backup_copy(conn, pre_migration_backup_path(path, version))
-        conn.execute("PRAGMA journal_mode = WAL")
-        migrate(conn)
+        conn, backup = _open_checked(path)
         store = cls(conn, path, author or _default_author())
         store.backup_before_upgrade = backup
         return store
+
+    def reconnect(self) -> None:
+        """Close and open the same file again (e.g. after a backup was put in place).
+
+        Every holder of this Store keeps a valid object; subscribers hear "*" and reload.
+        """
+        if self.path is None:
+            raise ValueError("an in-memory store cannot be reopened")
+        try:
+            self.conn.close()
+        except sqlite3.Error:
+            pass
+        self.conn, self.backup_before_upgrade = _open_checked(self.path)
+        self.db = sqlite_utils.Database(self.conn)
+        self._depth = 0
+        self._pending = []
+        self._data_version = self._read_data_version()
+        self._announce(StoreChange("*", "external"))
 
     @classmethod
     def memory(cls, *, author: str = "test") -> Store:
@@ -190,6 +200,20 @@ class Store:
 
     def backup_to(self, target: str | Path) -> Path:
         return backup_copy(self.conn, Path(target))
+
+
+def _open_checked(path: Path) -> tuple[sqlite3.Connection, Path | None]:
+    """Check the file, connect, back it up if its schema is older, migrate it."""
+    version = inspect_file(path)
+    if not path.parent.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+    conn = _connect(str(path))
+    backup = None
+    if 0 < version < LATEST_VERSION:
+        backup = backup_copy(conn, pre_migration_backup_path(path, version))
+    conn.execute("PRAGMA journal_mode = WAL")
+    migrate(conn)
+    return conn, backup
 
 
 def _connect(target: str) -> sqlite3.Connection:

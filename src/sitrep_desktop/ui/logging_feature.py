@@ -103,11 +103,6 @@ class LoggingFeature:
         w.event_list.filters.bbox_source = w.canvas.visible_lonlat
         w.canvas.view.sigRangeChangedManually.connect(self._map_moved)
 
-    def after_open(self) -> None:
-        """The window opened another file: rebuild what holds the old store."""
-        self._build_timeline()
-        self._connect_panes()
-
     def _map_moved(self, *_args) -> None:
         filters = self.window.event_list.filters
         if filters.map_only.isChecked():
@@ -293,12 +288,4 @@ def _add_gazetteer_search(dialog: RecordDialog) -> None:
 def install_logging(window) -> LoggingFeature:
     feature = LoggingFeature(window)
     window.logging = feature
-    original_open = window.open_store
-
-    def open_store(store, db_path) -> None:
-        original_open(store, db_path)
-        feature.after_open()
-
-    # Features are installed once; the panes are rebuilt on every open, so follow them.
-    window.open_store = open_store
     return feature

@@ -9,7 +9,7 @@ from __future__ import annotations
 import importlib
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QDockWidget,
@@ -35,7 +35,17 @@ FEATURE_INSTALLERS: tuple[str, ...] = (
 )
 
 
+_OPEN_WINDOWS: list[MainWindow] = []  # windows that took over from another: kept alive here
+
+
+def _forget(window: MainWindow) -> None:
+    if window in _OPEN_WINDOWS:
+        _OPEN_WINDOWS.remove(window)
+
+
 class MainWindow(QMainWindow):
+    sigHandedOver = Signal(object)  # the window that took over (another file was opened)
+
     def __init__(self, settings: QSettings | None = None) -> None:
         super().__init__()
         self.settings = settings or QSettings()
@@ -51,7 +61,6 @@ class MainWindow(QMainWindow):
         placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.setCentralWidget(placeholder)
         self.docks: dict[str, QDockWidget] = {}
-        self._installed_features = False
 
     # -- menus -----------------------------------------------------------------------
     def _build_menus(self) -> None:
@@ -96,7 +105,9 @@ class MainWindow(QMainWindow):
 
     # -- the store -----------------------------------------------------------------------
     def open_store(self, store, db_path: Path | None) -> None:
-        """Build the panes over `store` (replacing any that were there)."""
+        """Build the panes and features over `store`. A window holds one file for
+        its life: opening another goes through `open_path`, which hands over to a
+        new window."""
         from .detail_pane import DetailPane
         from .event_list import EventListPane
         from .map_canvas import MapCanvas
@@ -105,7 +116,8 @@ class MainWindow(QMainWindow):
         from .time_state import TimeState
         from .undo import UndoStack
 
-        self._close_store()
+        if hasattr(self, "canvas"):
+            raise RuntimeError("this window already shows a file; use open_path or hand_over")
         self.store = store
         self.db_path = db_path
         self.selection = Selection(self)
@@ -128,11 +140,9 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{title} — {APP_NAME}")
         if db_path is not None:
             self._remember_recent(db_path)
-        if not self._installed_features:
-            for spec in FEATURE_INSTALLERS:
-                module, function = spec.split(":")
-                getattr(importlib.import_module(module), function)(self)
-            self._installed_features = True
+        for spec in FEATURE_INSTALLERS:
+            module, function = spec.split(":")
+            getattr(importlib.import_module(module), function)(self)
         self._restore_layout()
 
     def _connect_undo_actions(self) -> None:
@@ -153,10 +163,6 @@ class MainWindow(QMainWindow):
         self.action_redo.setText(f"&Redo {text}".strip())
 
     def _dock(self, name: str, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> None:
-        old = self.docks.pop(name, None)
-        if old is not None:
-            self.removeDockWidget(old)
-            old.deleteLater()
         dock = QDockWidget(title, self)
         dock.setObjectName(f"dock_{name}")
         dock.setWidget(widget)
@@ -174,11 +180,41 @@ class MainWindow(QMainWindow):
         self.store = None
 
     def reopen(self, path: Path) -> None:
-        """Close the current file and open `path` (used after restoring a backup)."""
+        """Open `path` again after the file was replaced underneath (restore from backup).
+
+        The same Store object reconnects, so every pane and feature keeps it; they
+        all hear a full-reload notice. The undo history no longer applies.
+        """
         from ..store import Store
 
-        self._close_store()
-        self.open_store(Store.open(path), path)
+        if self.store is not None and self.store.path == Path(path):
+            self.undo_stack.clear()
+            self.store.reconnect()
+            self.selection.clear()
+            return
+        if self.store is None and self.db_path is None:
+            self.open_store(Store.open(path), Path(path))
+            return
+        self.hand_over(Store.open(path), Path(path))
+
+    def hand_over(self, store, path: Path) -> MainWindow:
+        """Open another file in a fresh window that takes this one's place.
+
+        Panes and features bind to one store when they are built; a new window
+        binds them all to the new file from the start, so none is left behind
+        on the old one.
+        """
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("window/state", self.saveState())
+        successor = MainWindow(self.settings)
+        successor.open_store(store, path)
+        successor.show()
+        _OPEN_WINDOWS.append(successor)
+        successor.destroyed.connect(lambda: _forget(successor))
+        self.successor = successor
+        self.sigHandedOver.emit(successor)
+        self.close()
+        return successor
 
     def show_cursor(self, lat: float, lon: float) -> None:
         self.cursor_label.setText(format_cursor(lat, lon))
@@ -211,7 +247,10 @@ class MainWindow(QMainWindow):
         except SitRepError as exc:
             QMessageBox.critical(self, APP_NAME, str(exc))
             return False
-        self.open_store(store, path)
+        if self.store is None and not hasattr(self, "canvas"):
+            self.open_store(store, path)
+        else:
+            self.hand_over(store, path)
         return True
 
     def _remember_recent(self, path: Path) -> None:
