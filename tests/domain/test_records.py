@@ -77,6 +77,12 @@ def test_event_geometry_is_checked():
     assert event.geometry == "LINESTRING (36 34, 37 35)"
 
 
+def test_not_a_number_in_wkt_is_refused_by_name():
+    # Found by hypothesis: GEOS reads NAN as a coordinate.
+    with pytest.raises(ValidationError, match="finite"):
+        Annotation(kind="arrow", geometry="LINESTRING(0 0,0 NAN)")
+
+
 def test_a_self_crossing_polygon_is_refused():
     with pytest.raises(ValidationError, match="invalid shape"):
         Annotation(kind="polygon", geometry="POLYGON ((0 0, 1 1, 1 0, 0 1, 0 0))")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import warnings
 
 import shapely
 from shapely.geometry.base import BaseGeometry
@@ -19,7 +20,11 @@ def parse_wkt(text: str, field: str = "geometry") -> BaseGeometry:
     if not isinstance(text, str):  # shapely would map a list to an array of shapes
         raise ValidationError(field, text, "geometry must be WKT text")
     try:
-        shape = shapely.from_wkt(text)
+        # GEOS reads "NAN" as a number and numpy warns about it; we refuse
+        # non-finite coordinates ourselves just below, with a clearer message.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            shape = shapely.from_wkt(text)
     except (shapely.errors.GEOSException, TypeError, ValueError):
         raise ValidationError(field, text, "not valid WKT geometry") from None
     if shape is None or shape.is_empty:

@@ -83,6 +83,10 @@ class LineGroups:
         return QRectF(left, bottom, right - left, top - bottom)
 
 
+_WORLD_HALF = 20_037_508.342789244  # Web Mercator's half-width in metres
+WORLD_RECT = QRectF(-_WORLD_HALF, -_WORLD_HALF, 2 * _WORLD_HALF, 2 * _WORLD_HALF)
+
+
 @cache
 def layer_groups(layer: str, level: str) -> LineGroups:
     """A basemap layer at a level, grouped for culling, in projected metres."""
@@ -133,9 +137,9 @@ class BasemapLineItem(pg.GraphicsObject):
         self.layer = layer
         title, default_colour, visible, z = LAYER_STYLES[layer]
         self.title = title
-        self.level = ""
+        self.level = ""  # the level wanted; its lines are built on the first paint
+        self._built_level = ""
         self._groups: LineGroups | None = None
-        self._bounds = QRectF()
         self.setZValue(z)
         self.wanted = visible  # the user's choice; the level of detail may still hide it
         self.setVisible(False)
@@ -151,19 +155,28 @@ class BasemapLineItem(pg.GraphicsObject):
         self.update()
 
     def set_level(self, level: str) -> None:
+        """Ask for a level. Building its lines waits for a paint: while a window
+        settles, its view passes through several spans, and only the last is drawn."""
         if level == self.level:
             return
-        self.prepareGeometryChange()
         self.level = level
-        self._groups = layer_groups(self.layer, level)
-        self._bounds = self._groups.rect()
         self.update()
 
+    @property
+    def groups(self) -> LineGroups | None:
+        """The lines of the wanted level, built (once per level, cached) on demand."""
+        if self.level and self._built_level != self.level:
+            self._groups = layer_groups(self.layer, self.level)
+            self._built_level = self.level
+        return self._groups
+
     def boundingRect(self) -> QRectF:  # noqa: N802 (Qt override)
-        return self._bounds
+        # The whole projected world: constant, so a level change needs no geometry
+        # change; paint() culls to the view itself.
+        return WORLD_RECT
 
     def paint(self, painter, option, widget=None) -> None:
-        groups = self._groups
+        groups = self.groups
         if groups is None:
             return
         view = self.viewRect()

@@ -16,28 +16,13 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, QStandardPaths, QTimer
+from PySide6.QtCore import QCoreApplication, QStandardPaths
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from .first_paint import on_first_paint
 from .main_window import APP_NAME, MainWindow
 
 _STARTED = time.perf_counter()
-
-
-class _OnFirstPaint(QObject):
-    """Calls back once, after the watched widget's first paint has been handled."""
-
-    def __init__(self, widget, callback) -> None:
-        super().__init__(widget)
-        self._callback = callback
-        widget.installEventFilter(self)
-
-    def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt override)
-        if event.type() == QEvent.Type.Paint and self._callback is not None:
-            callback, self._callback = self._callback, None
-            watched.removeEventFilter(self)
-            QTimer.singleShot(0, callback)
-        return False
 
 
 def _exit_with(app, what: str) -> None:
@@ -57,10 +42,10 @@ def run_gui(argv: Sequence[str]) -> int:
     window = MainWindow()
     path = Path(argv[0]) if argv else default_database_path()
     if os.environ.get("SITREP_EXIT_AFTER_SHOWN"):
-        _OnFirstPaint(window, lambda: _exit_with(app, "shown"))
+        on_first_paint(window, lambda: _exit_with(app, "shown"))
     else:
         # Open after the first paint, so the window is on screen before heavy imports.
-        _OnFirstPaint(window, lambda: _open_and_watch(app, window, path, first_run=not argv))
+        on_first_paint(window, lambda: _open_and_watch(app, window, path, first_run=not argv))
     window.show()
     return app.exec()
 
@@ -69,7 +54,7 @@ def _open_and_watch(app, window: MainWindow, path: Path, first_run: bool) -> Non
     open_initial(window, path, first_run)
     canvas = getattr(window, "canvas", None)
     if os.environ.get("SITREP_EXIT_AFTER_MAP") and canvas is not None:
-        _OnFirstPaint(canvas.viewport(), lambda: _exit_with(app, "map painted"))
+        on_first_paint(canvas.viewport(), lambda: _exit_with(app, "map painted"))
 
 
 def open_initial(window: MainWindow, path: Path, first_run: bool) -> None:
@@ -79,7 +64,7 @@ def open_initial(window: MainWindow, path: Path, first_run: bool) -> None:
 
         write_demo(path)
         created = True
-    if not window.open_path(path, create=not path.exists()):
+    if not window.open_path(path, create=not path.exists(), defer_features=True):
         return
     if created:
         message = (

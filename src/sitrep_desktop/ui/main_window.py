@@ -45,6 +45,7 @@ def _forget(window: MainWindow) -> None:
 
 class MainWindow(QMainWindow):
     sigHandedOver = Signal(object)  # the window that took over (another file was opened)
+    sigFeaturesInstalled = Signal()
 
     def __init__(self, settings: QSettings | None = None) -> None:
         super().__init__()
@@ -104,10 +105,11 @@ class MainWindow(QMainWindow):
         return action
 
     # -- the store -----------------------------------------------------------------------
-    def open_store(self, store, db_path: Path | None) -> None:
+    def open_store(self, store, db_path: Path | None, *, defer_features: bool = False) -> None:
         """Build the panes and features over `store`. A window holds one file for
         its life: opening another goes through `open_path`, which hands over to a
-        new window."""
+        new window. With `defer_features`, menus, tools and docks of the features
+        are added just after the map's first paint, so the map shows sooner."""
         from .detail_pane import DetailPane
         from .event_list import EventListPane
         from .map_canvas import MapCanvas
@@ -140,10 +142,20 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{title} — {APP_NAME}")
         if db_path is not None:
             self._remember_recent(db_path)
+        if defer_features:
+            from .first_paint import on_first_paint
+
+            on_first_paint(self.canvas.viewport(), self._install_features)
+        else:
+            self._install_features()
+
+    def _install_features(self) -> None:
         for spec in FEATURE_INSTALLERS:
             module, function = spec.split(":")
             getattr(importlib.import_module(module), function)(self)
+        # Features add docks: only now does the saved layout have all its parts.
         self._restore_layout()
+        self.sigFeaturesInstalled.emit()
 
     def _connect_undo_actions(self) -> None:
         # Bound methods, not lambdas: PySide drops them when the window goes, so a
@@ -232,7 +244,7 @@ class MainWindow(QMainWindow):
         if path:
             self.open_path(Path(path))
 
-    def open_path(self, path: Path, create: bool = False) -> bool:
+    def open_path(self, path: Path, create: bool = False, *, defer_features: bool = False) -> bool:
         """Open a file, saying clearly why not if it cannot be opened."""
         from ..domain.errors import SitRepError
         from ..store import Store
@@ -248,7 +260,7 @@ class MainWindow(QMainWindow):
             QMessageBox.critical(self, APP_NAME, str(exc))
             return False
         if self.store is None and not hasattr(self, "canvas"):
-            self.open_store(store, path)
+            self.open_store(store, path, defer_features=defer_features)
         else:
             self.hand_over(store, path)
         return True
