@@ -6,6 +6,7 @@ import shapely
 from sitrep_desktop.demo_situation import demo_id, write_demo
 from sitrep_desktop.domain import parse_moment
 from sitrep_desktop.geo.control_areas import (
+    DEFAULT_REACH_KM,
     area_holding,
     country_outline,
     estimate_control_areas,
@@ -24,11 +25,11 @@ def demo_store(tmp_path_factory):
         yield store
 
 
-def areas_at(store, when):
+def areas_at(store, when, reach_km=None):
     places = [(p.id, p.lat, p.lon) for p in store.places.all()]
     states = store.control.control_map(parse_moment(when))
     controllers = {pid: state.faction_id for pid, state in states.items()}
-    return estimate_control_areas(places, controllers, country_outline())
+    return estimate_control_areas(places, controllers, country_outline(), reach_km=reach_km)
 
 
 def test_syria_outline_is_one_polygon_of_about_185000_km2():
@@ -88,9 +89,21 @@ def test_cells_use_distance_on_the_ground_not_raw_degrees():
 
 def test_one_place_holds_the_whole_country():
     border = shapely.box(0, 0, 1, 1)
-    areas = estimate_control_areas([("a", 0.5, 0.5)], {"a": "red"}, border)
+    areas = estimate_control_areas([("a", 0.5, 0.5)], {"a": "red"}, border, reach_km=None)
     assert areas[0].geometry.equals(border)
 
 
 def test_no_places_no_areas():
     assert estimate_control_areas([], {}, shapely.box(0, 0, 1, 1)) == []
+
+
+def test_the_estimate_reaches_only_so_far_from_known_places(demo_store):
+    # Without a bound the demo's 11 places would claim the whole country; with
+    # the default 60 km, Raqqa and Deir ez-Zor (far from every demo place) stay blank.
+    areas = areas_at(demo_store, "2024-12-06", reach_km=DEFAULT_REACH_KM)
+    assert area_holding(areas, 35.95, 39.01) is None  # Raqqa
+    assert area_holding(areas, 35.33, 40.14) is None  # Deir ez-Zor
+    hts = next(a.faction_id for a in areas if a.contains(35.13, 36.76))  # Hama
+    assert area_holding(areas, 35.25, 36.80) == hts  # 15 km north of Hama
+    total = sum(area.geometry.area for area in areas)
+    assert total < 0.5 * country_outline().area

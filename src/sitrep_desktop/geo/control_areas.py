@@ -28,6 +28,11 @@ from .basemap import labels, load_layer
 
 # The country whose outline clips the areas, as the basemap's country label names it.
 DEFAULT_COUNTRY = "Syria"
+# How far from a known place the estimate reaches. Without a bound, a handful of
+# places would claim whole deserts between them; ground further than this from
+# every known place stays blank ("unknown"), which is the honest answer.
+DEFAULT_REACH_KM = 60.0
+_KM_PER_DEGREE = 111.32  # the plane below is in degrees of latitude
 
 
 @dataclass(frozen=True)
@@ -46,8 +51,11 @@ def estimate_control_areas(
     places: Iterable[tuple[str, float, float]],
     controllers: Mapping[str, str | None],
     border: BaseGeometry,
+    reach_km: float | None = DEFAULT_REACH_KM,
 ) -> list[ControlArea]:
     """Areas per faction from `places` as (place_id, lat, lon) and their controllers.
+
+    Each cell is also cut to `reach_km` around its place (None: no limit).
 
     `controllers` maps place ids to faction ids; places with no (or a disputed,
     None) controller still take their cell, which then belongs to nobody, so an
@@ -84,11 +92,13 @@ def estimate_control_areas(
         cells = _cells_in_site_order(list(diagram.geoms), sites)
     by_faction: dict[str, list[BaseGeometry]] = {}
     held_places: dict[str, list[str]] = {}
-    for place_id, cell in zip(place_of_site, cells, strict=True):
+    for place_id, site, cell in zip(place_of_site, sites, cells, strict=True):
         faction_id = controllers.get(place_id)
         if not faction_id:
             continue
         clipped = shapely.intersection(cell, plane_border)
+        if reach_km is not None:
+            clipped = shapely.intersection(clipped, site.buffer(reach_km / _KM_PER_DEGREE, 64))
         if clipped.is_empty:
             continue
         by_faction.setdefault(faction_id, []).append(clipped)
