@@ -25,6 +25,7 @@ from .records import (
     Problem,
     ProblemError,
     RecordBatch,
+    collect_records,
     content_key,
     derived_id,
     record_fields,
@@ -95,20 +96,8 @@ def parse(data: bytes, file: str) -> RecordBatch:
         )
     if not isinstance(features, list):
         raise ImportFileError(file, [Problem("document", "features", "must be a list")])
-    batch, problems = RecordBatch(), []
-    for number, feature in enumerate(features, start=1):
-        where = f"feature {number}"
-        try:
-            record, soft = _record(feature, where)
-        except ProblemError as exc:
-            problems.append(exc.problem)
-            continue
-        batch.add(record, where)
-        if soft:
-            batch.match_places_by_name.add(record.id)
-    if problems:
-        raise ImportFileError(file, problems)
-    return batch
+    entries = ((f"feature {n}", feature) for n, feature in enumerate(features, start=1))
+    return collect_records(file, entries, _record)
 
 
 def _record(feature: Any, where: str) -> tuple[Record, bool]:

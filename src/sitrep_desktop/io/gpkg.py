@@ -30,6 +30,7 @@ from .records import (
     Problem,
     ProblemError,
     RecordBatch,
+    collect_records,
     record_from_fields,
     text_fields,
 )
@@ -114,26 +115,18 @@ def read(path: str | Path) -> RecordBatch:
         raise ImportFileError(
             file, [Problem("file", "gpkg", f"not a readable GeoPackage ({exc})")]
         ) from None
-    batch, problems = RecordBatch(), []
     # Factions and places first: later layers refer to them.
     ordered = sorted(tables, key=lambda n: list(LAYERS).index(n) if n in LAYERS else len(LAYERS))
-    for layer in ordered:
-        meta, _fids, geometry, columns = tables[layer]
-        names = [str(n) for n in meta["fields"]]
-        for index in range(len(columns[0]) if columns else 0):
-            where = f"layer {layer!r} feature {index + 1}"
-            values = {n: _plain(columns[i][index]) for i, n in enumerate(names)}
-            try:
-                record, soft = _record(layer, values, geometry, index, where)
-            except ProblemError as exc:
-                problems.append(exc.problem)
-                continue
-            batch.add(record, where)
-            if soft:
-                batch.match_places_by_name.add(record.id)
-    if problems:
-        raise ImportFileError(file, problems)
-    return batch
+
+    def entries():
+        for layer in ordered:
+            meta, _fids, geometry, columns = tables[layer]
+            names = [str(n) for n in meta["fields"]]
+            for index in range(len(columns[0]) if columns else 0):
+                values = {n: _plain(columns[i][index]) for i, n in enumerate(names)}
+                yield f"layer {layer!r} feature {index + 1}", (layer, values, geometry, index)
+
+    return collect_records(file, entries(), lambda entry, where: _record(*entry, where))
 
 
 def _record(

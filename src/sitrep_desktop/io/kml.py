@@ -29,6 +29,7 @@ from .records import (
     Problem,
     ProblemError,
     RecordBatch,
+    collect_records,
     record_from_fields,
     text_fields,
 )
@@ -220,20 +221,9 @@ def parse(data: bytes, file: str) -> RecordBatch:
     root = parse_xml(data, file)
     if local_name(root) != "kml":
         raise ImportFileError(file, [Problem("document", "kml", "the root element is not <kml>")])
-    batch, problems = RecordBatch(), []
-    for number, mark in enumerate(descendants(root, "Placemark"), start=1):
-        where = f"placemark {number}"
-        try:
-            record, soft = _record(mark, where)
-        except ProblemError as exc:
-            problems.append(exc.problem)
-            continue
-        batch.add(record, where)
-        if soft:
-            batch.match_places_by_name.add(record.id)
-    if problems:
-        raise ImportFileError(file, problems)
-    return batch
+    marks = descendants(root, "Placemark")
+    entries = ((f"placemark {n}", mark) for n, mark in enumerate(marks, start=1))
+    return collect_records(file, entries, _record)
 
 
 def _record(mark: Element, where: str) -> tuple[Record, bool]:

@@ -12,9 +12,9 @@ import dataclasses
 import hashlib
 import json
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from ..domain import Annotation, ControlChange, Event, Faction, Moment, Place, Record
 from ..domain.errors import SitRepError, ValidationError
@@ -102,6 +102,39 @@ class RecordBatch:
 
     def counts(self) -> dict[str, int]:
         return {kind: len(records) for kind, records in self.lists().items()}
+
+
+# A file with more problems than this is reported by its first ones only.
+MAX_PROBLEMS = 100
+
+Entry = TypeVar("Entry")
+
+
+def collect_records(
+    file: str,
+    entries: Iterable[tuple[str, Entry]],
+    read_one: Callable[[Entry, str], tuple[Record, bool]],
+) -> RecordBatch:
+    """Read every (where, entry) into one batch, gathering every entry's problem.
+
+    `read_one` returns the record and whether its place is to be matched by name.
+    All problems are raised together (ImportFileError), so a user sees them all.
+    """
+    batch, problems = RecordBatch(), []
+    for where, entry in entries:
+        try:
+            record, by_name = read_one(entry, where)
+        except ProblemError as exc:
+            problems.append(exc.problem)
+            if len(problems) >= MAX_PROBLEMS:
+                break
+            continue
+        batch.add(record, where)
+        if by_name:
+            batch.match_places_by_name.add(record.id)
+    if problems:
+        raise ImportFileError(file, problems)
+    return batch
 
 
 def record_fields(record: Record) -> dict[str, Any]:

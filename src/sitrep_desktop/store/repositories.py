@@ -22,7 +22,7 @@ from ..domain import (
 from ..domain.errors import ValidationError
 from . import rows
 from .errors import ReferencedError
-from .repository import Repository
+from .repository import R, Repository
 from .search import fts_query
 
 if TYPE_CHECKING:
@@ -109,7 +109,16 @@ class FactionRepository(Repository[Faction]):
             raise ReferencedError(f"{row['name']} is named in {used} control change(s)")
 
 
-class ControlRepository(Repository[ControlChange]):
+class _TimedRepository(Repository[R]):
+    """Records with an `at_key` column: control changes and events."""
+
+    def between(self, start: Moment | str, end: Moment | str) -> list[R]:
+        """Records after `start` and at or before `end`: "what changed since Monday"."""
+        lo, hi = parse_moment(start, "since"), parse_moment(end, "until")
+        return self.select("at_key > ? AND at_key <= ?", (lo.upper_key, hi.upper_key))
+
+
+class ControlRepository(_TimedRepository[ControlChange]):
     table, kind, label, order_by = "control_changes", "control_change", "control change", "at_key"
     to_row = staticmethod(rows.control_to_row)  # type: ignore[assignment]
     from_row = staticmethod(rows.control_from_row)  # type: ignore[assignment]
@@ -134,13 +143,8 @@ class ControlRepository(Repository[ControlChange]):
             return resolve_control(self.all())
         return resolve_control(self.select("at_key <= ?", (moment.upper_key,)), moment)
 
-    def between(self, start: Moment | str, end: Moment | str) -> list[ControlChange]:
-        """Changes after `start` and at or before `end`: "what changed since Monday"."""
-        lo, hi = parse_moment(start, "since"), parse_moment(end, "until")
-        return self.select("at_key > ? AND at_key <= ?", (lo.upper_key, hi.upper_key))
 
-
-class EventRepository(Repository[Event]):
+class EventRepository(_TimedRepository[Event]):
     table, kind, label, order_by = "events", "event", "event", "at_key, rowid"
     from_row = staticmethod(rows.event_from_row)  # type: ignore[assignment]
 
@@ -216,10 +220,6 @@ class EventRepository(Repository[Event]):
             clauses.append("place_id = ?")
             params.append(place_id)
         return " AND ".join(clauses), params
-
-    def between(self, start: Moment | str, end: Moment | str) -> list[Event]:
-        lo, hi = parse_moment(start, "since"), parse_moment(end, "until")
-        return self.select("at_key > ? AND at_key <= ?", (lo.upper_key, hi.upper_key))
 
 
 class AnnotationRepository(Repository[Annotation]):

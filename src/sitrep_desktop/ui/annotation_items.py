@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from ..domain import Annotation
 from ..domain.annotation_styles import full_style
 from ..geo.projection import MapProjection
+from ..geo.shapes import rings
 
 DEFAULT_COLOUR = "#37474f"
 DASHES = {
@@ -64,7 +65,7 @@ def make_annotation_item(annotation: Annotation, projection: MapProjection) -> Q
 def geometry_path(wkt: str, projection: MapProjection) -> QPainterPath:
     """The outline of a WKT geometry as a painter path in projected coordinates."""
     path = QPainterPath()
-    for ring in _rings(shapely.from_wkt(wkt)):
+    for ring in rings(shapely.from_wkt(wkt)):
         coords = np.asarray(ring)
         x, y = projection.forward(coords[:, 0], coords[:, 1])
         path.moveTo(QPointF(float(x[0]), float(y[0])))
@@ -182,18 +183,6 @@ def _points(shape) -> list:
         return [shape]
     if shape.geom_type == "MultiPoint":
         return list(shape.geoms)
-    return []
-
-
-def _rings(shape) -> list:
-    """Every line or ring of a geometry as coordinate sequences."""
-    kind = shape.geom_type
-    if kind == "LineString":
-        return [shape.coords]
-    if kind == "Polygon":
-        return [shape.exterior.coords, *(r.coords for r in shape.interiors)]
-    if kind.startswith("Multi") or kind == "GeometryCollection":
-        return [ring for part in shape.geoms for ring in _rings(part)]
     return []
 
 

@@ -37,6 +37,7 @@ from .. import __version__
 from ..geo import basemap
 from ..geo.geodesy import inverse
 from ..geo.projection import default_projection
+from ..geo.shapes import rings
 from ..store import Store
 from ..store.content_hash import content_hash
 from .map_canvas import EVENT_COLOURS, UNKNOWN_COLOUR, place_size
@@ -270,7 +271,7 @@ class Snapshot:
             fill.setAlphaF(float(style.get("fill_opacity", 0.15)))
             polygonal = shape.geom_type in ("Polygon", "MultiPolygon")
             painter.setBrush(QBrush(fill) if polygonal else Qt.BrushStyle.NoBrush)
-            for ring in _rings(shape):
+            for ring in rings(shape):
                 coords = np.asarray(ring)
                 px, py = self.to_page(coords[:, 0], coords[:, 1])
                 polygon = QPolygonF([QPointF(float(a), float(b)) for a, b in zip(px, py)])
@@ -523,14 +524,3 @@ def _halo_text(painter: QPainter, at: QPointF, text: str, u: float) -> None:
     painter.setBrush(QColor("#212121"))
     painter.drawPath(path)
     painter.restore()
-
-
-def _rings(shape) -> list:
-    kind = shape.geom_type
-    if kind == "LineString":
-        return [shape.coords]
-    if kind == "Polygon":
-        return [shape.exterior.coords, *(r.coords for r in shape.interiors)]
-    if kind.startswith("Multi") or kind == "GeometryCollection":
-        return [ring for part in shape.geoms for ring in _rings(part)]
-    return []
