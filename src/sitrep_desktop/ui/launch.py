@@ -72,4 +72,8 @@ def open_initial(window: MainWindow, path: Path, first_run: bool) -> None:
             "(the offensive on Aleppo, Hama and Homs, December 2024)."
         )
         window.statusBar().showMessage(message, 15000)
-        QMessageBox.information(window, APP_NAME, message)
+        # Shown without blocking: the map appears behind it at once.
+        box = QMessageBox(QMessageBox.Icon.Information, APP_NAME, message, parent=window)
+        box.setModal(False)
+        box.show()
+        window.welcome_box = box

@@ -150,6 +150,8 @@ class MainWindow(QMainWindow):
             self._install_features()
 
     def _install_features(self) -> None:
+        if self.store is None:  # closed before the deferred install came round
+            return
         for spec in FEATURE_INSTALLERS:
             module, function = spec.split(":")
             getattr(importlib.import_module(module), function)(self)
