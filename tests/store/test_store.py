@@ -179,3 +179,23 @@ def test_time_filters_treat_a_date_as_the_whole_day(store):
     late = store.events.add(Event(at="2024-12-06T01:00Z", title="late"))
     assert store.events.query(until="2024-12-05") == [early]
     assert store.events.query(since="2024-12-06") == [late]
+
+
+def test_records_read_back_without_revalidation_have_every_field(tmp_path):
+    # Reads skip validation (rows were validated on the way in): each must still be whole.
+    from sitrep_desktop.demo_situation import build_demo
+
+    with Store.open(tmp_path / "d.db") as store:
+        build_demo(store)
+        for repository in (
+            store.places,
+            store.factions,
+            store.control,
+            store.events,
+            store.annotations,
+        ):
+            for record in repository.all():
+                names = {f.name for f in dataclasses.fields(record)}
+                assert set(vars(record)) == names
+                rebuilt = type(record)(**{n: getattr(record, n) for n in names})
+                assert rebuilt == record  # what we read is what validation would give

@@ -8,6 +8,7 @@ from typing import Any
 
 from ..domain import Annotation, ControlChange, Event, Faction, Moment, Place
 from ..domain.geometry import wkt_bounds
+from ..domain.records import trusted_record
 
 _STAMP_FIELDS = ("id", "created", "updated", "author")
 
@@ -39,7 +40,8 @@ def place_to_row(place: Place) -> dict[str, Any]:
 
 
 def place_from_row(row: Mapping[str, Any]) -> Place:
-    return Place(
+    return trusted_record(
+        Place,
         id=row["id"],
         created=row["created"],
         updated=row["updated"],
@@ -66,7 +68,8 @@ def faction_to_row(faction: Faction) -> dict[str, Any]:
 
 
 def faction_from_row(row: Mapping[str, Any]) -> Faction:
-    return Faction(**{k: row[k] for k in (*_STAMP_FIELDS, "name", "short_name", "colour", "notes")})
+    fields = (*_STAMP_FIELDS, "name", "short_name", "colour", "notes")
+    return trusted_record(Faction, **{k: row[k] for k in fields})
 
 
 def control_to_row(change: ControlChange) -> dict[str, Any]:
@@ -83,7 +86,8 @@ def control_to_row(change: ControlChange) -> dict[str, Any]:
 
 
 def control_from_row(row: Mapping[str, Any]) -> ControlChange:
-    return ControlChange(
+    return trusted_record(
+        ControlChange,
         **{k: row[k] for k in _STAMP_FIELDS},
         place_id=row["place_id"],
         faction_id=row["faction_id"],
@@ -123,7 +127,8 @@ def event_to_row(event: Event, place_point: tuple[float, float] | None) -> dict[
 
 
 def event_from_row(row: Mapping[str, Any]) -> Event:
-    return Event(
+    return trusted_record(
+        Event,
         **{k: row[k] for k in _STAMP_FIELDS},
         at=Moment(row["at"], row["at_key"]),
         category=row["category"],
@@ -154,7 +159,8 @@ def annotation_to_row(annotation: Annotation) -> dict[str, Any]:
 
 
 def annotation_from_row(row: Mapping[str, Any]) -> Annotation:
-    return Annotation(
+    return trusted_record(
+        Annotation,
         **{k: row[k] for k in _STAMP_FIELDS},
         kind=row["kind"],
         label=row["label"],
