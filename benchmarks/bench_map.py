@@ -14,7 +14,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import numpy as np  # noqa: E402
 import pyqtgraph as pg  # noqa: E402
-from common import report, timeit_median  # noqa: E402
+from common import print_peak_memory, report, timeit_median  # noqa: E402
 from PySide6.QtCore import Qt  # noqa: E402
 from PySide6.QtGui import QColor, QImage, QPainter, QPen, QTransform  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
@@ -114,3 +114,4 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+    print_peak_memory("bench_map")
