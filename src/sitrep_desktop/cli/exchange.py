@@ -8,18 +8,14 @@ matched against the database and added in one transaction.
 from __future__ import annotations
 
 import argparse
-import os
 from pathlib import Path
 
-from ..domain import parse_moment
+from ..exchange import EXPORT_FORMATS, export_format_for, gather, write_export
 from ..io import pipeline
-from ..io.records import ImportFileError, Problem, RecordBatch
-from ..store import Store
+from ..io.records import ImportFileError, Problem
 from ..store.bulk import StoreLookup, insert_records
 from ..store.content_hash import content_hash
 from .common import UsageError, open_existing, print_json
-
-EXPORT_FORMATS = ("geojson", "kml", "csv", "gpkg", "cot", "datapackage")
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -60,12 +56,7 @@ def run_export(args: argparse.Namespace) -> int:
     with open_existing(args.db) as store:
         batch = gather(store, at=args.at, since=args.since, until=args.until)
         digest = content_hash(store)
-    partial = out.with_name(f".{out.name}.partial{out.suffix}")
-    try:
-        write_export(batch, partial, fmt, at=args.at)
-        os.replace(partial, out)
-    finally:
-        partial.unlink(missing_ok=True)
+    write_export(batch, out, fmt, at=args.at)
     counts = batch.counts()
     if args.json:
         print_json({"path": str(out), "format": fmt, "counts": counts, "content_hash": digest})
@@ -75,66 +66,10 @@ def run_export(args: argparse.Namespace) -> int:
 
 
 def _export_format(out: Path) -> str:
-    formats = {
-        ".geojson": "geojson",
-        ".json": "geojson",
-        ".kml": "kml",
-        ".csv": "csv",
-        ".gpkg": "gpkg",
-        ".cot": "cot",
-        ".xml": "cot",
-        ".zip": "datapackage",
-    }
-    fmt = formats.get(out.suffix.lower())
+    fmt = export_format_for(out)
     if fmt is None:
         raise UsageError(f"cannot tell the format from {out.name!r}; give --format")
     return fmt
-
-
-def gather(
-    store: Store, *, at: str | None = None, since: str | None = None, until: str | None = None
-) -> RecordBatch:
-    """The records to export: all, the situation at `at`, or a time window."""
-    moment = parse_moment(at, "--at") if at else None
-    start = parse_moment(since, "--since") if since else None
-    end = parse_moment(until, "--until") if until else None
-    if moment is not None and (end is None or moment.upper_key < end.upper_key):
-        end = moment
-    batch = RecordBatch()
-    for record in store.factions.all():
-        batch.add(record)
-    for record in store.places.all():
-        batch.add(record)
-    for change in store.control.all():
-        if (start is None or change.at.key >= start.key) and (
-            end is None or change.at.key <= end.upper_key
-        ):
-            batch.add(change)
-    for event in store.events.query(since=start, until=end):
-        batch.add(event)
-    for annotation in store.annotations.all():
-        if annotation.valid_at(moment):
-            batch.add(annotation)
-    return batch
-
-
-def write_export(batch: RecordBatch, path: Path, fmt: str, *, at: str | None = None) -> None:
-    from ..io import cot, csv, geojson, gpkg, kml
-
-    if fmt == "geojson":
-        geojson.write(batch, path)
-    elif fmt == "kml":
-        kml.write(batch, path, at=parse_moment(at, "--at") if at else None)
-    elif fmt == "csv":
-        csv.write(batch, path)
-    elif fmt == "gpkg":
-        gpkg.write(batch, path)
-    elif fmt == "cot":
-        cot.write(batch, path)
-    elif fmt == "datapackage":
-        cot.write_datapackage(batch, path)
-    else:
-        raise UsageError(f"unknown export format {fmt!r}")
 
 
 # -- import --------------------------------------------------------------------
@@ -148,6 +83,7 @@ def run_import(args: argparse.Namespace) -> int:
         if not source.is_file():
             raise ImportFileError(str(source), [Problem("file", "-", "does not exist")])
         fmt = args.format or pipeline.guess_format(source)
+        # The whole file is read and checked before the database is opened.
         batch = pipeline.read_file(source, fmt, mapping=_mapping(args.map))
         with open_existing(args.db) as store:
             plan = pipeline.plan_import(batch, StoreLookup(store), str(source))

@@ -21,6 +21,11 @@ def _stamps(record: Any) -> dict[str, Any]:
     return {name: getattr(record, name) for name in _STAMP_FIELDS}
 
 
+def _names(text: str) -> tuple[str, ...]:
+    # Most lists are empty: skip the JSON parser for them (lists of a million rows).
+    return () if text == "[]" else tuple(json.loads(text))
+
+
 def _moment(text: str | None, key: str | None) -> Moment | None:
     return Moment(text, key) if text is not None and key is not None else None
 
@@ -50,10 +55,10 @@ def place_from_row(row: Mapping[str, Any]) -> Place:
         kind=row["kind"],
         lat=row["lat"],
         lon=row["lon"],
-        alt_names=tuple(json.loads(row["alt_names"])),
+        alt_names=_names(row["alt_names"]),
         population=row["population"],
         notes=row["notes"],
-        tags=tuple(json.loads(row["tags"])),
+        tags=_names(row["tags"]),
     )
 
 
@@ -136,7 +141,7 @@ def event_from_row(row: Mapping[str, Any]) -> Event:
         description=row["description"],
         place_id=row["place_id"],
         geometry=row["geometry"],
-        actors=tuple(json.loads(row["actors"])),
+        actors=_names(row["actors"]),
         source=row["source"],
         confidence=row["confidence"],
     )

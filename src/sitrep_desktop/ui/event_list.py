@@ -51,7 +51,7 @@ class EventListModel(QAbstractTableModel):
         self.descending = False
         self._count = 0
         self._pages: OrderedDict[int, list[tuple[int, Event]]] = OrderedDict()
-        self._place_names: dict[str, str] = {}
+        self._place_names: dict[str, str] | None = None  # read when first shown
         self.reload()
 
     # -- what to show ----------------------------------------------------------------------
@@ -71,7 +71,6 @@ class EventListModel(QAbstractTableModel):
 
     def reload(self) -> None:
         self.beginResetModel()
-        self._place_names = {p.id: p.name for p in self.store.places.all()}
         self._pages.clear()
         self._count = self.queries.count(self.effective_filter())
         self.endResetModel()
@@ -169,10 +168,14 @@ class EventListModel(QAbstractTableModel):
         if column == 2:
             return event.description if tip else event.title
         if column == 3:
+            if self._place_names is None:
+                self._place_names = {p.id: p.name for p in self.store.places.all()}
             return self._place_names.get(event.place_id or "", "")
         return event.confidence
 
     def on_store_changed(self, change: StoreChange) -> None:
+        if change.kind in ("place", "*"):
+            self._place_names = None  # names changed: read them again when shown
         if change.kind in ("event", "place", "category", "*"):
             self.reload()
 

@@ -27,6 +27,7 @@ MAX_RECENT = 8
 # window after a store is opened. Adding a feature is one line here.
 FEATURE_INSTALLERS: tuple[str, ...] = (
     "sitrep_desktop.ui.snapshot_feature:install_snapshot",
+    "sitrep_desktop.ui.exchange_dialogs:install_exchange",
     "sitrep_desktop.ui.backup_dialog:install_backups",
     "sitrep_desktop.ui.measure_feature:install_measure",
     "sitrep_desktop.ui.logging_feature:install_logging",

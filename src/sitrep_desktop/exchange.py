@@ -1,0 +1,134 @@
+"""Import and export as both the app and the command line do them.
+
+Above `store` and `io` (which may not know each other): gather records from the
+store into a batch for a format writer; read a file, check it and plan it
+against the store; apply a plan as one undoable command.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from .commands import Command
+from .domain import Moment, parse_moment
+from .io import pipeline
+from .io.records import RecordBatch
+from .store import Store
+from .store.bulk import Cancel, Progress, StoreLookup, insert_records
+
+EXPORT_FORMATS = ("geojson", "kml", "csv", "gpkg", "cot", "datapackage")
+_EXPORT_SUFFIXES = {
+    ".geojson": "geojson",
+    ".json": "geojson",
+    ".kml": "kml",
+    ".csv": "csv",
+    ".gpkg": "gpkg",
+    ".cot": "cot",
+    ".xml": "cot",
+    ".zip": "datapackage",
+}
+# Deleting in this order keeps every reference valid while undoing an import.
+_UNDO_ORDER = ("annotation", "event", "control_change", "place", "faction")
+
+
+def export_format_for(path: Path) -> str | None:
+    """The export format a file name asks for, or None if its suffix says nothing."""
+    return _EXPORT_SUFFIXES.get(path.suffix.lower())
+
+
+def gather(
+    store: Store,
+    *,
+    at: Moment | str | None = None,
+    since: Moment | str | None = None,
+    until: Moment | str | None = None,
+) -> RecordBatch:
+    """The records to export: all, the situation at `at`, or a time window."""
+    moment = parse_moment(at, "--at") if at else None
+    start = parse_moment(since, "--since") if since else None
+    end = parse_moment(until, "--until") if until else None
+    if moment is not None and (end is None or moment.upper_key < end.upper_key):
+        end = moment
+    batch = RecordBatch()
+    for record in store.factions.all():
+        batch.add(record)
+    for record in store.places.all():
+        batch.add(record)
+    for change in store.control.all():
+        if (start is None or change.at.key >= start.key) and (
+            end is None or change.at.key <= end.upper_key
+        ):
+            batch.add(change)
+    for event in store.events.query(since=start, until=end):
+        batch.add(event)
+    for annotation in store.annotations.all():
+        if annotation.valid_at(moment):
+            batch.add(annotation)
+    return batch
+
+
+def write_export(
+    batch: RecordBatch, path: Path, fmt: str, *, at: Moment | str | None = None
+) -> None:
+    """Write `batch` as `fmt` to `path`, atomically: a reader never sees half a file."""
+    from .io import cot, csv, geojson, gpkg, kml
+
+    writers = {
+        "geojson": geojson.write,
+        "kml": lambda b, p: kml.write(b, p, at=parse_moment(at, "--at") if at else None),
+        "csv": csv.write,
+        "gpkg": gpkg.write,
+        "cot": cot.write,
+        "datapackage": cot.write_datapackage,
+    }
+    if fmt not in writers:
+        raise ValueError(f"unknown export format {fmt!r} ({', '.join(EXPORT_FORMATS)})")
+    partial = path.with_name(f".{path.name}.partial{path.suffix}")
+    try:
+        writers[fmt](batch, partial)
+        os.replace(partial, path)
+    finally:
+        partial.unlink(missing_ok=True)
+
+
+def plan_file(
+    store: Store, source: Path, fmt: str | None = None, mapping: dict[str, str] | None = None
+) -> tuple[str, pipeline.ImportPlan]:
+    """Read and check the whole file, then match it against the store (read-only).
+
+    Raises ImportFileError listing every problem (row or feature, field, why).
+    """
+    fmt = fmt or pipeline.guess_format(source)
+    batch = pipeline.read_file(source, fmt, mapping=mapping)
+    return fmt, pipeline.plan_import(batch, StoreLookup(store), str(source))
+
+
+class ImportRecords(Command):
+    """Apply an import plan in one transaction; undo removes exactly what it added."""
+
+    def __init__(self, plan: pipeline.ImportPlan, source: str) -> None:
+        self.plan = plan
+        self.text = f"import {Path(source).name}"
+        self.progress: Progress | None = None
+        self.cancel: Cancel | None = None
+        self.added: dict[str, int] = {}
+
+    def do(self, store: Store) -> None:
+        self.added = insert_records(
+            store,
+            self.plan.new.lists(),
+            categories=self.plan.categories,
+            progress=self.progress,
+            cancel=self.cancel,
+        )
+
+    def undo(self, store: Store) -> None:
+        from .commands import repository_for
+
+        lists = self.plan.new.lists()
+        with store.transaction():
+            for kind in _UNDO_ORDER:
+                ids = [record.id for record in lists[kind]]
+                if ids:
+                    repository_for(store, kind).delete_many(ids)

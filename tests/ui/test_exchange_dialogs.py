@@ -1,0 +1,114 @@
+"""Import and export from the window: preview, problems, undo, cancel, time."""
+
+import json
+
+import pytest
+from PySide6.QtCore import QSettings
+
+from sitrep_desktop.demo_situation import write_demo
+from sitrep_desktop.domain import Event, parse_moment
+from sitrep_desktop.exchange import gather, write_export
+from sitrep_desktop.store import Store
+from sitrep_desktop.ui.exchange_dialogs import apply_import, export_data, preview_import
+from sitrep_desktop.ui.main_window import MainWindow
+
+
+@pytest.fixture
+def window(qtbot, tmp_path):
+    win = MainWindow(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(win)
+    assert win.open_path(write_demo(tmp_path / "demo.db"))
+    win.show()
+    return win
+
+
+@pytest.fixture
+def new_events_file(tmp_path):
+    """A GeoJSON export of a database holding two events the demo does not have."""
+    path = tmp_path / "colleague.geojson"
+    with Store.open(tmp_path / "colleague.db") as other:
+        other.categories.ensure_defaults()
+        for title in ("Convoy seen on the M5 near Rastan", "Bridge at Rastan damaged"):
+            other.events.add(
+                Event(
+                    at="2024-12-07",
+                    title=title,
+                    category="movement",
+                    geometry="POINT (36.73 34.93)",
+                )
+            )
+        write_export(gather(other), path, "geojson")
+    return path
+
+
+def test_the_file_menu_offers_import_and_export(window):
+    assert window.action_import.shortcut().toString() == "Ctrl+I"
+    assert window.action_export.shortcut().toString() == "Ctrl+Shift+E"
+    assert window.action_import in window.menu_file.actions()
+
+
+def test_import_previews_then_adds_in_one_undoable_step(window, new_events_file):
+    before = window.store.events.count()
+    dialog = preview_import(window, new_events_file)
+    assert dialog.import_button.isEnabled()
+    rows = {r[0]: r[1:] for r in dialog.problem_rows()}
+    assert rows["events"] == ("2", "0")
+    assert window.store.events.count() == before  # a preview writes nothing
+    assert apply_import(window, dialog.plan, new_events_file)
+    assert window.store.events.count() == before + 2
+    assert window.event_list.model.rowCount() == before + 2
+    window.undo_stack.undo()
+    assert window.store.events.count() == before
+    window.undo_stack.redo()
+    assert window.store.events.count() == before + 2
+
+
+def test_importing_the_same_file_again_adds_nothing(window, new_events_file):
+    apply_import(window, preview_import(window, new_events_file).plan, new_events_file)
+    again = preview_import(window, new_events_file)
+    assert not again.import_button.isEnabled()
+    assert "already in the database" in again.summary.text()
+
+
+def test_a_malformed_file_lists_its_problems_and_imports_nothing(window, tmp_path):
+    bad = tmp_path / "bad.geojson"
+    bad.write_text(
+        json.dumps(
+            {
+                "type": "FeatureCollection",
+                "features": [
+                    {
+                        "type": "Feature",
+                        "geometry": {"type": "Point", "coordinates": [36.7, 95.0]},
+                        "properties": {"kind": "event", "title": "x", "at": "2024-12-07"},
+                    },
+                    {"type": "Nonsense"},
+                ],
+            }
+        )
+    )
+    journal = window.store.journal.count()
+    dialog = preview_import(window, bad)
+    assert not dialog.import_button.isEnabled()
+    assert "Nothing was imported" in dialog.summary.text()
+    problems = dialog.problem_rows()
+    assert [p[0] for p in problems] == ["feature 1", "feature 2"]
+    assert window.store.journal.count() == journal
+
+
+def test_cancelling_an_import_adds_nothing(window, new_events_file):
+    before = window.store.events.count()
+    plan = preview_import(window, new_events_file).plan
+    assert not apply_import(window, plan, new_events_file, cancel=lambda: True)
+    assert window.store.events.count() == before
+    assert window.undo_stack.count() == 0
+    assert "cancelled" in window.statusBar().currentMessage()
+
+
+def test_export_writes_the_situation_as_of_the_map_time(window, tmp_path):
+    window.time_state.set_at(parse_moment("2024-12-04"))
+    out = export_data(window, tmp_path / "as_of.geojson")
+    features = json.loads(out.read_text())["features"]
+    titles = {f["properties"].get("title") for f in features}
+    assert "HTS captures Aleppo" in titles
+    assert "HTS captures Hama" not in titles  # 5 December: after the map's time
