@@ -8,8 +8,8 @@ import pyogrio
 import pytest
 from pyogrio import raw
 
-from sitrep_desktop.exchange import gather, write_export
 from sitrep_desktop.demo_situation import build_demo
+from sitrep_desktop.exchange import gather, write_export
 from sitrep_desktop.io import pipeline
 from sitrep_desktop.io.safe_xml import descendants, parse_xml
 from sitrep_desktop.store import Store

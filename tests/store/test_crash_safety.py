@@ -95,7 +95,8 @@ def run_and_kill(script: str, db: Path, round_: int, min_reports: int) -> list[l
         time.sleep(random.uniform(0.0, 0.05))  # land somewhere inside the next writes
         child.send_signal(signal.SIGKILL)
         child.wait(timeout=10)
-        reports.extend(line.split() for line in child.stdout)  # reported before the kill
+        # Reported before the kill; a line the kill cut short was never fully reported.
+        reports.extend(line.split() for line in child.stdout if line.endswith("\n"))
     finally:
         if child.poll() is None:
             child.kill()
