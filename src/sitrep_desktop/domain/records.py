@@ -286,8 +286,8 @@ def trusted_record(cls: type[RecordT], **fields: Any) -> RecordT:
     Every field must be given.
     """
     record = object.__new__(cls)
-    for name, value in fields.items():
-        object.__setattr__(record, name, value)
+    # Frozen dataclasses keep fields in the instance dict; one update sets them all.
+    record.__dict__.update(fields)
     return record
 
 

@@ -15,8 +15,9 @@ what the person logging the event said.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field, replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, overload
 
 import numpy as np
 
@@ -75,6 +76,35 @@ class EventFilter:
 
     def with_(self, **changes: Any) -> EventFilter:
         return replace(self, **changes)
+
+
+class RowPage(Sequence[tuple[int, Event]]):
+    """A page of (rowid, event) whose events are built only when read.
+
+    A list shows ~30 of a page's 200 rows; building the rest would be wasted.
+    """
+
+    def __init__(self, rows: list[Any]) -> None:
+        self._rows = rows
+        self._events: list[Event | None] = [None] * len(rows)
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    @overload
+    def __getitem__(self, index: int) -> tuple[int, Event]: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[tuple[int, Event]]: ...
+
+    def __getitem__(self, index: int | slice) -> Any:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        index = range(len(self._rows))[index]  # negative indexes, IndexError
+        event = self._events[index]
+        if event is None:
+            event = self._events[index] = event_from_row(self._rows[index])
+        return self._rows[index]["_rowid"], event
 
 
 class EventQueries:
@@ -181,7 +211,7 @@ class EventQueries:
         descending: bool = False,
         offset: int = 0,
         limit: int = 200,
-    ) -> list[tuple[int, Event]]:
+    ) -> RowPage:
         """(rowid, event) for rows offset..offset+limit in the chosen order."""
         where, params = self.where(spec)
         direction = "DESC" if descending else "ASC"
@@ -190,8 +220,7 @@ class EventQueries:
             f"SELECT events.rowid AS _rowid, events.* FROM events WHERE {where} "
             f"ORDER BY {order} LIMIT ? OFFSET ?"
         )
-        rows = self.store.conn.execute(sql, [*params, limit, offset])
-        return [(row["_rowid"], event_from_row(row)) for row in rows]
+        return RowPage(self.store.conn.execute(sql, [*params, limit, offset]).fetchall())
 
     def page_after(
         self,
@@ -200,7 +229,7 @@ class EventQueries:
         *,
         descending: bool = False,
         limit: int = 200,
-    ) -> list[tuple[int, Event]]:
+    ) -> RowPage:
         """Next page in time order after (at_key, rowid): a keyset read, cost O(limit)."""
         where, params = self.where(spec)
         op, direction = ("<", "DESC") if descending else (">", "ASC")
@@ -209,8 +238,7 @@ class EventQueries:
             f"AND (events.at_key, events.rowid) {op} (?, ?) "
             f"ORDER BY events.at_key {direction}, events.rowid {direction} LIMIT ?"
         )
-        rows = self.store.conn.execute(sql, [*params, last[0], last[1], limit])
-        return [(row["_rowid"], event_from_row(row)) for row in rows]
+        return RowPage(self.store.conn.execute(sql, [*params, last[0], last[1], limit]).fetchall())
 
     def position_of(
         self, spec: EventFilter, event_id: str, *, sort: str = "time", descending: bool = False

@@ -8,6 +8,7 @@ when a row is first drawn, and the oldest pages are dropped as the user scrolls.
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
@@ -104,7 +105,7 @@ class EventListModel(QAbstractTableModel):
             self._pages.move_to_end(number)
         return page[within]
 
-    def _load_page(self, number: int) -> list[tuple[int, Event]]:
+    def _load_page(self, number: int) -> Sequence[tuple[int, Event]]:
         spec = self.effective_filter()
         previous = self._pages.get(number - 1)
         if self.sort_key == "time" and previous:
