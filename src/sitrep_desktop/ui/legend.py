@@ -10,10 +10,20 @@ from .basemap_layer import LAYER_STYLES
 from .map_canvas import EVENT_COLOURS, PLACE_SYMBOLS, UNKNOWN_COLOUR
 
 SWATCH = 16
+MAX_DRAWINGS = 30  # a legend, not a list of every drawing
+
+
+def _drawing_text(drawing) -> str:
+    """The label, with the dates it holds for when it does not hold always."""
+    start = drawing.valid_from.text if drawing.valid_from else ""
+    end = drawing.valid_to.text if drawing.valid_to else ""
+    if not (start or end):
+        return drawing.label
+    return f"{drawing.label} ({start or '…'} to {end or '…'})"
 
 
 class LegendPanel(QWidget):
-    """Factions (from the database), place symbols, event colours, basemap lines."""
+    """Factions (from the database), place symbols, event colours, drawings, basemap lines."""
 
     def __init__(self, store, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -41,12 +51,19 @@ class LegendPanel(QWidget):
         self._heading("Events")
         for category, colour in EVENT_COLOURS.items():
             self._entry(_swatch("star" if category == "capture" else "d", colour), category)
+        drawings = [a for a in self.store.annotations.all() if a.label][:MAX_DRAWINGS]
+        if drawings:
+            self._heading("Drawings")
+        for drawing in drawings:
+            colour = str(drawing.style.get("colour", "#37474f"))
+            area = drawing.kind in ("polygon", "circle")
+            self._entry(_swatch("s" if area else "line", colour), _drawing_text(drawing))
         self._heading("Basemap")
         for title, colour, _shown, _z in LAYER_STYLES.values():
             self._entry(_swatch("line", colour), title)
 
     def on_store_changed(self, change) -> None:
-        if change.kind in ("faction", "*"):
+        if change.kind in ("faction", "annotation", "*"):
             self.rebuild()
 
     def _heading(self, text: str) -> None:

@@ -1,0 +1,34 @@
+"""The legend lists the drawings with their colours and the dates they hold."""
+
+from sitrep_desktop.demo_situation import build_demo
+from sitrep_desktop.domain import Annotation
+from sitrep_desktop.store import Store, StoreChange
+from sitrep_desktop.ui.legend import LegendPanel
+
+
+def texts(panel):
+    return [panel.list.item(i).text() for i in range(panel.list.count())]
+
+
+def test_drawings_appear_in_the_legend_and_follow_changes(qtbot):
+    store = Store.memory()
+    build_demo(store)
+    panel = LegendPanel(store)
+    qtbot.addWidget(panel)
+    assert "Drawings" in texts(panel)
+    assert "M5 highway" in texts(panel)
+    front = store.annotations.add(
+        Annotation(
+            kind="line",
+            label="Front line",
+            geometry="LINESTRING (36.5 34.9, 37.0 34.9)",
+            style={"colour": "#d32f2f", "dash": "dash"},
+            valid_from="2024-12-01",
+            valid_to="2024-12-05",
+        )
+    )
+    panel.on_store_changed(StoreChange("annotation", "insert", (front.id,)))
+    assert "Front line (2024-12-01 to 2024-12-05)" in texts(panel)
+    store.annotations.delete(front.id)
+    panel.on_store_changed(StoreChange("annotation", "delete", (front.id,)))
+    assert not any(t.startswith("Front line") for t in texts(panel))
