@@ -4,8 +4,10 @@
    SITREP_EXIT_AFTER_SHOWN=1 (quits after the window's first paint), beside a
    bare PySide6 window (QApplication + QMainWindow.show + first paint).
 2. The demo's map painted: SITREP_EXIT_AFTER_MAP=1 (quits after the map's first
-   paint), beside a bare window that imports PySide6, pyqtgraph, shapely and
-   sqlite-utils and paints an empty PlotWidget.
+   paint), beside a bare window that imports the same libraries (PySide6,
+   pyqtgraph, shapely, sqlite-utils, pyproj) and paints an empty PlotWidget.
+   The grouped basemap is cached in the user's cache folder after the first
+   start; the warm-up run fills it, so this is the everyday start.
 Each is the median time from starting the process to the moment it reports
 that first paint (its teardown is not start-up), processes started alternately.
 """

@@ -11,7 +11,9 @@ not the whole theatre. The level follows the visible span
 
 from __future__ import annotations
 
+import os
 from functools import cache
+from pathlib import Path
 
 import numpy as np
 import pyqtgraph as pg
@@ -20,6 +22,7 @@ from PySide6.QtGui import QColor, QPainterPath, QPen
 
 from ..geo import basemap
 from ..geo.projection import MapProjection, default_projection
+from ..paths import resource_path
 
 # layer: (title, colour, visible by default, z value)
 LAYER_STYLES: dict[str, tuple[str, str, bool, float]] = {
@@ -89,8 +92,48 @@ WORLD_RECT = QRectF(-_WORLD_HALF, -_WORLD_HALF, 2 * _WORLD_HALF, 2 * _WORLD_HALF
 
 @cache
 def layer_groups(layer: str, level: str) -> LineGroups:
-    """A basemap layer at a level, grouped for culling, in projected metres."""
-    return group_lines(basemap.load_layer(layer, level), default_projection())
+    """A basemap layer at a level, grouped for culling, in projected metres.
+
+    Grouping costs ~25 ms a layer; the result is kept in the user's cache folder
+    (keyed by the resource file and this code's parameters), so it is paid once.
+    """
+    cache_file = _cache_file(layer, level)
+    if cache_file is not None:
+        try:
+            with np.load(cache_file) as saved:
+                return LineGroups(saved["x"], saved["y"], saved["connect"], saved["starts"])
+        except (OSError, KeyError, ValueError):
+            pass  # absent or damaged: rebuild it
+    groups = group_lines(basemap.load_layer(layer, level), default_projection())
+    if cache_file is not None:
+        _save(cache_file, groups)
+    return groups
+
+
+CACHE_VERSION = 1  # raise when group_lines changes what it produces
+
+
+def _cache_file(layer: str, level: str) -> Path | None:
+    from PySide6.QtCore import QStandardPaths
+
+    folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.CacheLocation)
+    source = resource_path("basemap", f"{layer}.npz")
+    if not folder or not source.exists():
+        return None
+    stat = source.stat()
+    key = f"{CACHE_VERSION}-{PIECE_VERTICES}-{CELL_METRES:.0f}-{stat.st_size}-{stat.st_mtime_ns}"
+    return Path(folder) / "basemap" / f"{layer}-{level}-{key}.npz"
+
+
+def _save(path: Path, groups: LineGroups) -> None:
+    """Write the cache atomically; a cache that cannot be written is no error."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(path.name + ".partial.npz")
+        np.savez(partial, x=groups.x, y=groups.y, connect=groups.connect, starts=groups.starts)
+        os.replace(partial, path)
+    except OSError:
+        pass
 
 
 def group_lines(lonlat: np.ndarray, projection: MapProjection) -> LineGroups:

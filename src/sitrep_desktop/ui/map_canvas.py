@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 import shapely
-from PySide6.QtCore import QPointF, Qt, QTimer, Signal
+from PySide6.QtCore import QPointF, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QMouseEvent
 from PySide6.QtWidgets import QGraphicsItem, QWidget
 
@@ -22,6 +22,7 @@ from ..geo.projection import default_projection
 from ..store import Store, StoreChange
 from .annotation_items import make_annotation_item
 from .basemap_layer import Basemap
+from .first_paint import on_first_paint
 from .map_overlays import MapOverlays
 from .map_tool import MapTool
 from .place_labels import PlaceLabels, place_priority
@@ -136,8 +137,9 @@ class MapCanvas(pg.PlotWidget):
         # Connected only now, so the basemap loads the one level the first view needs.
         self.view.sigRangeChanged.connect(self._on_range_changed)
         self._on_range_changed()
-        # The gazetteer (39,000 names) is not needed for the first picture.
-        QTimer.singleShot(0, self.load_town_labels)
+        # The gazetteer (39,000 names) is not needed for the first picture: a zero
+        # timer would still run before the first paint, so wait for the paint itself.
+        on_first_paint(self.viewport(), self.load_town_labels)
 
     # -- data --------------------------------------------------------------------
     def reload(self) -> None:
