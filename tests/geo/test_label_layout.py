@@ -1,6 +1,6 @@
 import numpy as np
 
-from sitrep_desktop.geo.label_layout import any_overlap, layout_labels
+from sitrep_desktop.geo.label_layout import PlacedLabel, any_overlap, layout_labels
 
 
 def test_no_two_labels_overlap_in_a_dense_random_field():
@@ -40,3 +40,23 @@ def test_a_label_moves_to_the_left_when_the_right_is_taken():
     assert len(placed) == 2 and not any_overlap(placed)
     first = next(p for p in placed if p.index == 0)
     assert first.left + first.width <= 100.0
+
+
+def test_no_label_is_placed_over_an_obstacle():
+    # A drawing's label already sits right of the point: the name goes elsewhere.
+    x, y = np.array([100.0]), np.array([100.0])
+    free = layout_labels(x, y, np.array([40.0]), np.array([12.0]), np.array([1.0]))
+    blocked = layout_labels(
+        x,
+        y,
+        np.array([40.0]),
+        np.array([12.0]),
+        np.array([1.0]),
+        obstacles=[(free[0].left - 2, free[0].top - 2, free[0].width + 4, free[0].height + 4)],
+    )
+    assert len(blocked) == 1
+    assert blocked[0].left != free[0].left or blocked[0].top != free[0].top
+    taken = PlacedLabel(
+        -1, free[0].left - 2, free[0].top - 2, free[0].width + 4, free[0].height + 4
+    )
+    assert not blocked[0].overlaps(taken)

@@ -38,7 +38,7 @@ def test_style_dialog_round_trips_a_style(qtbot):
     assert dialog.style() == given and dialog.label() == "Hazard"
 
 
-def test_an_arrow_has_a_head_and_a_label():
+def test_an_arrow_has_a_head_and_a_label(qapp):
     arrow = Annotation(
         kind="arrow",
         label="Advance on Homs",
@@ -54,7 +54,7 @@ def test_an_arrow_has_a_head_and_a_label():
     assert item.pen().widthF() == 4 and item.brush().style().name == "NoBrush"
 
 
-def test_polygon_fill_follows_its_opacity():
+def test_polygon_fill_follows_its_opacity(qapp):
     area = Annotation(
         kind="polygon",
         geometry="POLYGON ((36 35, 36.5 35, 36.5 35.5, 36 35))",

@@ -10,6 +10,7 @@ the collision check close to linear in the number of labels.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -55,6 +56,7 @@ def layout_labels(
     padding: float = 2.0,
     centred: np.ndarray | None = None,
     bounds: tuple[float, float, float, float] | None = None,
+    obstacles: Sequence[tuple[float, float, float, float]] = (),
 ) -> list[PlacedLabel]:
     """Labels to draw, highest priority first, no two boxes overlapping.
 
@@ -62,12 +64,17 @@ def layout_labels(
     the text sizes. ``centred[i]`` puts label i on its point instead of beside
     it (area names such as countries). ``padding`` keeps that much space
     between boxes. ``bounds`` (left, top, right, bottom) drops labels that
-    would stick out of the view.
+    would stick out of the view. ``obstacles`` (left, top, width, height) are
+    boxes already taken by text drawn elsewhere (drawing labels): no label goes there.
     """
     n = len(x)
     centred = np.zeros(n, bool) if centred is None else np.asarray(centred, bool)
     order = np.argsort(-np.asarray(priority, float), kind="stable")
     buckets: dict[tuple[int, int], list[PlacedLabel]] = {}
+    for left, top, width, height in obstacles:
+        taken = PlacedLabel(-1, left, top, width, height)
+        for c in _cells(taken):
+            buckets.setdefault(c, []).append(taken)
     placed: list[PlacedLabel] = []
     for i in order:
         w, h = float(widths[i]), float(heights[i])

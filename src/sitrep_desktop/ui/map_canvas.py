@@ -14,7 +14,12 @@ import pyqtgraph as pg
 import shapely
 from PySide6.QtCore import QPointF, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QMouseEvent
-from PySide6.QtWidgets import QGraphicsItem, QWidget
+from PySide6.QtWidgets import (
+    QGraphicsItem,
+    QGraphicsSimpleTextItem,
+    QGraphicsTextItem,
+    QWidget,
+)
 
 from ..domain import Annotation, Moment
 from ..geo import basemap as basemap_data
@@ -107,6 +112,7 @@ class MapCanvas(pg.PlotWidget):
 
         self.basemap = Basemap(self)
         self.place_labels = PlaceLabels()
+        self.place_labels.obstacles = self._drawing_label_boxes
         self.addItem(self.place_labels)
         self.annotation_items: dict[str, QGraphicsItem] = {}
         self.event_scatter = pg.ScatterPlotItem(pxMode=True, hoverable=True, tip=self._event_tip)
@@ -353,6 +359,18 @@ class MapCanvas(pg.PlotWidget):
         super().resizeEvent(event)
         if hasattr(self, "overlays"):
             self.overlays.relayout()
+
+    def _drawing_label_boxes(self) -> list[tuple[float, float, float, float]]:
+        """Pixel boxes of text other items draw on the map (drawing and estimate
+        labels, measurements), kept free of place names."""
+        transform = self.viewportTransform()
+        boxes = []
+        for item in self.scene().items():
+            if isinstance(item, QGraphicsSimpleTextItem | QGraphicsTextItem) and item.isVisible():
+                rect = item.deviceTransform(transform).mapRect(item.boundingRect())
+                if rect.intersects(self.viewport().rect()):
+                    boxes.append((rect.left(), rect.top(), rect.width(), rect.height()))
+        return boxes
 
     # -- coordinates -------------------------------------------------------------------
     def lonlat_to_view(self, lon, lat) -> tuple:

@@ -9,6 +9,7 @@ country names, then gazetteer towns by population, then governorates.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -54,6 +55,8 @@ class PlaceLabels(pg.GraphicsObject):
         self.set_candidates([], np.empty(0), np.empty(0), np.empty(0), [])
         self.drawn: list[tuple[str, QRectF]] = []
         self.min_priority = 0.0  # raised at wide zooms so small towns wait for a closer look
+        # Pixel boxes of text drawn by other items (drawing labels), asked at each paint.
+        self.obstacles: Callable[[], list[tuple[float, float, float, float]]] = list
 
     def set_candidates(
         self,
@@ -108,7 +111,14 @@ class PlaceLabels(pg.GraphicsObject):
         device = painter.device()
         bounds = (0.0, 0.0, float(device.width()), float(device.height())) if device else None
         placed = layout_labels(
-            px, py, widths, heights, self.priority[inside], centred=centred, bounds=bounds
+            px,
+            py,
+            widths,
+            heights,
+            self.priority[inside],
+            centred=centred,
+            bounds=bounds,
+            obstacles=self.obstacles(),
         )
         painter.save()
         painter.resetTransform()
