@@ -165,61 +165,27 @@ class EventRepository(_TimedRepository[Event]):
         search: str | None = None,
         categories: Sequence[str] | None = None,
         bbox: BBox | None = None,
-        place_id: str | None = None,
         limit: int | None = None,
         offset: int = 0,
     ) -> list[Event]:
-        where, params = self.filter_sql(
-            since=since,
-            until=until,
-            search=search,
-            categories=categories,
-            bbox=bbox,
-            place_id=place_id,
-        )
-        sql = f"SELECT * FROM events WHERE {where} ORDER BY at_key, rowid"
-        if limit is not None:
-            sql += " LIMIT ? OFFSET ?"
-            params += [limit, offset]
-        return [self.from_row(r) for r in self.conn.execute(sql, params)]
+        """Events matching every given filter, oldest first.
 
-    def filter_sql(
-        self,
-        *,
-        since: Moment | str | None = None,
-        until: Moment | str | None = None,
-        search: str | None = None,
-        categories: Sequence[str] | None = None,
-        bbox: BBox | None = None,
-        place_id: str | None = None,
-    ) -> tuple[str, list[Any]]:
-        """A WHERE clause over `events` and its parameters (for lists that page)."""
-        clauses, params = ["1"], []  # type: list[str], list[Any]
-        if since is not None:
-            clauses.append("at_key >= ?")
-            params.append(parse_moment(since, "since").key)
-        if until is not None:
-            clauses.append("at_key <= ?")
-            params.append(parse_moment(until, "until").upper_key)
-        if search:
-            query = fts_query(search)
-            if query is not None:
-                clauses.append("rowid IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ?)")
-                params.append(query)
-        if categories is not None:
-            clauses.append(f"category IN ({','.join('?' * len(categories))})")
-            params.extend(categories)
-        if bbox is not None:
-            west, south, east, north = bbox
-            clauses.append(
-                "rowid IN (SELECT rid FROM events_rtree WHERE max_lon >= ? AND min_lon <= ? "
-                "AND max_lat >= ? AND min_lat <= ?)"
-            )
-            params += [west, east, south, north]
-        if place_id is not None:
-            clauses.append("place_id = ?")
-            params.append(place_id)
-        return " AND ".join(clauses), params
+        The same rules as the event list's (store.event_queries): one place says
+        what "since", "until", a text search and a box mean.
+        """
+        from .event_queries import EventFilter, EventQueries
+
+        spec = EventFilter(
+            search=search or "",
+            categories=tuple(categories or ()),
+            since=_moment_text(since),
+            until=_moment_text(until),
+            bbox=bbox,
+        )
+        page = EventQueries(self.store).page(
+            spec, offset=offset, limit=-1 if limit is None else limit
+        )
+        return [event for _rowid, event in page]
 
 
 class AnnotationRepository(Repository[Annotation]):
@@ -323,6 +289,10 @@ class CategoryRepository:
 
     def ensure_defaults(self) -> None:
         self.ensure(DEFAULT_CATEGORIES)
+
+
+def _moment_text(value: Moment | str | None) -> str:
+    return value.text if isinstance(value, Moment) else (value or "")
 
 
 def _optional_moment(at: Moment | str | None) -> Moment | None:
