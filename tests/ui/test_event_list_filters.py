@@ -1,22 +1,11 @@
 """The event list pane: quick filter, each filter in the bar, saved filters, sorting."""
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 
-from sitrep_desktop.demo_situation import demo_id, write_demo
-from sitrep_desktop.store import Store
-from sitrep_desktop.ui.main_window import MainWindow
+from sitrep_desktop.demo_situation import demo_id
 
 pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
-
-
-@pytest.fixture
-def window(qtbot, tmp_path):
-    path = write_demo(tmp_path / "demo.db")
-    win = MainWindow(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
-    win.open_store(Store.open(path), path)
-    qtbot.addWidget(win)
-    return win
 
 
 def titles(pane):

@@ -3,23 +3,11 @@
 import json
 
 import pytest
-from PySide6.QtCore import QSettings
 
-from sitrep_desktop.demo_situation import write_demo
 from sitrep_desktop.domain import Event, parse_moment
 from sitrep_desktop.exchange import gather, write_export
 from sitrep_desktop.store import Store
 from sitrep_desktop.ui.exchange_dialogs import apply_import, export_data, preview_import
-from sitrep_desktop.ui.main_window import MainWindow
-
-
-@pytest.fixture
-def window(qtbot, tmp_path):
-    win = MainWindow(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
-    qtbot.addWidget(win)
-    assert win.open_path(write_demo(tmp_path / "demo.db"))
-    win.show()
-    return win
 
 
 @pytest.fixture

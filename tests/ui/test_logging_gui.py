@@ -1,26 +1,14 @@
 """Logging through the GUI: create, edit, delete and undo; validation; control changes."""
 
 import pytest
-from PySide6.QtCore import QSettings
 
-from sitrep_desktop.demo_situation import demo_id, write_demo
-from sitrep_desktop.store import Store
-from sitrep_desktop.ui.main_window import MainWindow
+from sitrep_desktop.demo_situation import demo_id
 from sitrep_desktop.ui.templates import template_named
 
 pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
 
 HAMA = demo_id("place", "Hama")
 HOMS = demo_id("place", "Homs")
-
-
-@pytest.fixture
-def window(qtbot, tmp_path):
-    path = write_demo(tmp_path / "demo.db")
-    win = MainWindow(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
-    win.open_store(Store.open(path), path)
-    qtbot.addWidget(win)
-    return win
 
 
 def test_ctrl_e_on_a_selected_place_logs_an_event_there_and_undo_removes_it(window):

@@ -2,26 +2,11 @@
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
-from sitrep_desktop.demo_situation import write_demo
-from sitrep_desktop.store import Store
-from sitrep_desktop.ui.main_window import MainWindow
 from sitrep_desktop.ui.measure_tool import MeasurePoint, MeasureTool, geodesic_track
-
-
-@pytest.fixture
-def window(qtbot, tmp_path):
-    path = write_demo(tmp_path / "demo.db")
-    win = MainWindow(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
-    qtbot.addWidget(win)
-    win.open_store(Store.open(path), path)
-    win.resize(1200, 800)
-    win.show()
-    qtbot.waitExposed(win)
-    return win
 
 
 def click_place(qtbot, window, name):

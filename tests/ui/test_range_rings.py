@@ -2,27 +2,12 @@
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QSettings
 
-from sitrep_desktop.demo_situation import write_demo
 from sitrep_desktop.geo.geodesy import distances_from
-from sitrep_desktop.store import Store
-from sitrep_desktop.ui.main_window import MainWindow
 from sitrep_desktop.ui.range_rings import RadiiError, parse_radii, ring_track
 
 # The offscreen platform cannot pass a dialog's size hints on; a real one can.
 pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
-
-
-@pytest.fixture
-def window(qtbot, tmp_path):
-    path = write_demo(tmp_path / "demo.db")
-    win = MainWindow(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
-    qtbot.addWidget(win)
-    win.open_store(Store.open(path), path)
-    win.show()
-    qtbot.waitExposed(win)
-    return win
 
 
 @pytest.fixture

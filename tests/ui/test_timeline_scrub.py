@@ -1,25 +1,13 @@
 """The timeline: scrubbing sets the map's time, play replays the days."""
 
 import pytest
-from PySide6.QtCore import QSettings
 
-from sitrep_desktop.demo_situation import demo_id, write_demo
-from sitrep_desktop.store import Store
-from sitrep_desktop.ui.main_window import MainWindow
+from sitrep_desktop.demo_situation import demo_id
 from sitrep_desktop.ui.timeline import moment_at, seconds_of
 
 pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
 HAMA = demo_id("place", "Hama")
 GOV, HTS = "#c62828", "#2e7d32"
-
-
-@pytest.fixture
-def window(qtbot, tmp_path):
-    path = write_demo(tmp_path / "demo.db")
-    win = MainWindow(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
-    win.open_store(Store.open(path), path)
-    qtbot.addWidget(win)
-    return win
 
 
 def test_scrubbing_across_5_december_recolours_hama(window):

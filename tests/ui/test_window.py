@@ -3,25 +3,10 @@
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings
 
-from sitrep_desktop.demo_situation import write_demo
-from sitrep_desktop.store import Store
-from sitrep_desktop.ui.main_window import MainWindow, format_cursor
+from sitrep_desktop.ui.main_window import format_cursor
 
 OUTPUT = Path(__file__).resolve().parents[1] / "output"
-
-
-@pytest.fixture
-def window(qtbot, tmp_path):
-    path = write_demo(tmp_path / "demo.db")
-    win = MainWindow(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
-    qtbot.addWidget(win)
-    win.open_store(Store.open(path), path)
-    win.resize(1400, 900)
-    win.show()
-    qtbot.waitExposed(win)
-    return win
 
 
 def test_the_window_lists_the_demo_events(window):
