@@ -14,7 +14,8 @@ from ..domain import SitRepError
 from ..domain.annotation_styles import full_style, preset_style
 from .annotation_style import AnnotationStyleDialog
 from .control_area_layer import ControlAreaLayer
-from .draw_tool import DrawingHost, DrawTool, EditTool, Prompts
+from .draw_tool import DrawingHost, DrawTool, Prompts
+from .edit_tool import EditTool
 
 # kind, menu text, shortcut. Ctrl+Alt keeps clear of the single keys other tools use.
 TOOLS = (
