@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from .commands import Command
+from .commands import Command, repository_for
 from .domain import Moment, parse_moment
 from .io import pipeline
 from .io.records import RecordBatch
@@ -124,8 +124,6 @@ class ImportRecords(Command):
         )
 
     def undo(self, store: Store) -> None:
-        from .commands import repository_for
-
         lists = self.plan.new.lists()
         with store.transaction():
             for kind in _UNDO_ORDER:

@@ -21,6 +21,7 @@ from ..domain import Event, Place, Record
 from .records import (
     KINDS,
     RECORD_KEY,
+    ZIP_READ_ERRORS,
     ImportFileError,
     Problem,
     ProblemError,
@@ -142,13 +143,7 @@ def read_datapackage(path: str | Path) -> RecordBatch:
                     )
                 root = parse_xml(archive.read(info), f"{file}:{info.filename}")
                 _add_events(batch, root, file, f"entry {info.filename} event")
-    except (
-        zipfile.BadZipFile,
-        zipfile.LargeZipFile,
-        EOFError,
-        ValueError,
-        NotImplementedError,
-    ) as exc:
+    except ZIP_READ_ERRORS as exc:
         raise ImportFileError(
             file, [Problem("archive", "zip", f"not a readable data package ({exc})")]
         ) from None

@@ -25,6 +25,7 @@ from .geojson import foreign_record
 from .records import (
     KINDS,
     RECORD_KEY,
+    ZIP_READ_ERRORS,
     ImportFileError,
     Problem,
     ProblemError,
@@ -204,14 +205,7 @@ def _kml_from_kmz(data: bytes, file: str) -> bytes:
             if entry.file_size > MAX_KMZ_BYTES:
                 raise ImportFileError(file, [Problem("archive", entry.filename, "too large")])
             return archive.read(entry)
-    except (
-        zipfile.BadZipFile,
-        zipfile.LargeZipFile,
-        EOFError,
-        OSError,
-        ValueError,
-        NotImplementedError,
-    ) as exc:
+    except ZIP_READ_ERRORS as exc:
         raise ImportFileError(
             file, [Problem("archive", "zip", f"not a readable KMZ ({exc})")]
         ) from None

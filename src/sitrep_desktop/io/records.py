@@ -12,6 +12,7 @@ import dataclasses
 import hashlib
 import json
 import uuid
+import zipfile
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -106,6 +107,16 @@ class RecordBatch:
 
 # A file with more problems than this is reported by its first ones only.
 MAX_PROBLEMS = 100
+# What reading a damaged zip (KMZ, TAK data package) can raise: each means
+# "not a readable archive", never a crash.
+ZIP_READ_ERRORS = (
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    EOFError,
+    OSError,
+    ValueError,
+    NotImplementedError,
+)
 
 Entry = TypeVar("Entry")
 

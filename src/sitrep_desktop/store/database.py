@@ -51,15 +51,11 @@ class Store:
     """A SitRep database. Open with `Store.open(path)` or `Store.memory()`."""
 
     def __init__(self, conn: sqlite3.Connection, path: Path | None, author: str) -> None:
-        self.conn = conn
         self.path = path
         self.author = author
-        self.db = sqlite_utils.Database(conn)
-        self._depth = 0
-        self._pending: list[StoreChange] = []
         self._listeners: list[Listener] = []
-        self._data_version = self._read_data_version()
         self.backup_before_upgrade: Path | None = None
+        self._attach(conn)
         self.places = PlaceRepository(self)
         self.factions = FactionRepository(self)
         self.control = ControlRepository(self)
@@ -89,12 +85,17 @@ class Store:
             self.conn.close()
         except sqlite3.Error:
             pass
-        self.conn, self.backup_before_upgrade = _open_checked(self.path)
-        self.db = sqlite_utils.Database(self.conn)
-        self._depth = 0
-        self._pending = []
-        self._data_version = self._read_data_version()
+        conn, self.backup_before_upgrade = _open_checked(self.path)
+        self._attach(conn)
         self._announce(StoreChange("*", "external"))
+
+    def _attach(self, conn: sqlite3.Connection) -> None:
+        """Everything that belongs to one connection, set in one place."""
+        self.conn = conn
+        self.db = sqlite_utils.Database(conn)
+        self._depth = 0
+        self._pending: list[StoreChange] = []
+        self._data_version = self._read_data_version()
 
     @classmethod
     def memory(cls, *, author: str = "test") -> Store:
