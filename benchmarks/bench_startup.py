@@ -58,7 +58,7 @@ BARE_PLOT = (
     _ON_PAINT
     + """
 from PySide6.QtWidgets import QApplication, QMainWindow
-import pyqtgraph as pg, shapely, sqlite_utils
+import pyqtgraph as pg, shapely, sqlite_utils, pyproj
 app = QApplication([])
 w = QMainWindow(); w.resize(1400, 900)
 plot = pg.PlotWidget(); w.setCentralWidget(plot)

@@ -92,7 +92,9 @@ class Store:
     def _attach(self, conn: sqlite3.Connection) -> None:
         """Everything that belongs to one connection, set in one place."""
         self.conn = conn
-        self.db = sqlite_utils.Database(conn)
+        # No sqlite-utils plugins: a package installed beside us must not change
+        # how our file is opened (and scanning for them costs ~15 ms at start).
+        self.db = sqlite_utils.Database(conn, execute_plugins=False)
         self._depth = 0
         self._pending: list[StoreChange] = []
         self._data_version = self._read_data_version()
