@@ -1,6 +1,11 @@
 import numpy as np
 
-from sitrep_desktop.geo.label_layout import PlacedLabel, any_overlap, layout_labels
+from sitrep_desktop.geo.label_layout import (
+    PlacedLabel,
+    any_overlap,
+    choose_positions,
+    layout_labels,
+)
 
 
 def test_no_two_labels_overlap_in_a_dense_random_field():
@@ -60,3 +65,29 @@ def test_no_label_is_placed_over_an_obstacle():
         -1, free[0].left - 2, free[0].top - 2, free[0].width + 4, free[0].height + 4
     )
     assert not blocked[0].overlaps(taken)
+
+
+def test_a_drawn_label_takes_its_first_free_candidate():
+    # The first candidate sits on an obstacle, the second is free.
+    candidates = [[(0, 0, 50, 10), (0, 40, 50, 10), (0, 80, 50, 10)]]
+    assert choose_positions(candidates, obstacles=[(10, 0, 10, 10)]) == [1]
+
+
+def test_drawn_labels_avoid_each_other_in_order_of_importance():
+    # Both want the same spot; the first (more important) keeps it.
+    same = [(0, 0, 50, 10), (0, 30, 50, 10)]
+    assert choose_positions([same, same]) == [0, 1]
+
+
+def test_a_drawn_label_is_never_dropped_and_covers_least_when_crowded():
+    obstacles = [(0, 0, 100, 10), (0, 30, 10, 10)]  # the first candidate is fully covered
+    candidates = [[(0, 0, 50, 10), (0, 30, 50, 10)]]
+    assert choose_positions(candidates, obstacles=obstacles) == [1]
+    assert choose_positions([[]]) == [-1]
+
+
+def test_a_drawn_label_stays_inside_the_view_when_it_can():
+    candidates = [[(-20, 0, 50, 10), (10, 0, 50, 10)]]
+    assert choose_positions(candidates, bounds=(0, 0, 200, 100)) == [1]
+    # Inside the view even if that means covering something.
+    assert choose_positions(candidates, obstacles=[(10, 0, 50, 10)], bounds=(0, 0, 200, 100)) == [1]

@@ -1,12 +1,16 @@
-"""Place names keep clear of the drawings' own labels (the M5, the coastal region)."""
+"""Map texts keep clear of each other: place names, drawing labels (the M5, the
+coastal region), estimate warnings, markers and the selection ring."""
 
 from pathlib import Path
 
-from PySide6.QtCore import QRectF, QSettings
+import pytest
+from PySide6.QtCore import QPointF, QRectF, QSettings
 
 from sitrep_desktop.demo_situation import write_demo
 from sitrep_desktop.store import Store
 from sitrep_desktop.ui.main_window import MainWindow
+from sitrep_desktop.ui.map_canvas import SELECTION_RADIUS
+from sitrep_desktop.ui.map_text import MapText
 
 
 def test_place_labels_do_not_overlap_drawing_labels(qtbot, tmp_path: Path):
@@ -24,3 +28,75 @@ def test_place_labels_do_not_overlap_drawing_labels(qtbot, tmp_path: Path):
         assert drawings, "the demo's drawings have labels on screen"
         for _text, rect in canvas.place_labels.drawn:
             assert not any(rect.intersects(d) for d in drawings), _text
+
+
+def _map_text_boxes(canvas):
+    transform = canvas.viewportTransform()
+    return {
+        item.text(): item.deviceTransform(transform).mapRect(item.boundingRect())
+        for item in canvas.scene().items()
+        if isinstance(item, MapText) and item.isVisible()
+    }
+
+
+def _marker_boxes(canvas):
+    names, x, y, radii = canvas._place_marks
+    transform = canvas.view.childGroup.deviceTransform(canvas.viewportTransform())
+    boxes = {}
+    for name, px, py, r in zip(names, x, y, radii):
+        centre = transform.map(QPointF(px, py))
+        boxes[name] = QRectF(centre.x() - r, centre.y() - r, 2 * r, 2 * r)
+    return boxes
+
+
+VIEWS = {
+    "Syria": (34.0, 32.5, 39.0, 37.0),
+    "Hama to Homs": (35.3, 34.4, 37.3, 36.0),
+    "the coast": (35.4, 34.6, 36.6, 35.8),
+}
+
+
+@pytest.mark.parametrize("view", VIEWS)
+def test_drawing_and_estimate_labels_keep_clear_of_each_other_and_of_places(window, view):
+    canvas = window.canvas
+    window.drawing.control_layer.set_enabled(True)
+    canvas.set_lonlat_range(*VIEWS[view])
+    canvas.grab()
+    texts = _map_text_boxes(canvas)
+    assert any("ESTIMATE" in t for t in texts) and "M5 highway" in texts
+    markers = _marker_boxes(canvas)
+    screen = QRectF(canvas.viewport().rect())
+    names = sorted(texts)
+    for i, name in enumerate(names):
+        for other in names[i + 1 :]:
+            assert not texts[name].intersects(texts[other]), (name, other)
+        for place, marker in markers.items():
+            if screen.contains(marker):
+                assert not texts[name].intersects(marker), (name, place)
+
+
+def test_the_m5_label_leaves_the_towns_along_the_road_their_names(window):
+    canvas = window.canvas
+    canvas.set_lonlat_range(*VIEWS["Syria"])
+    canvas.grab()
+    drawn = {text for text, _rect in canvas.place_labels.drawn}
+    assert {"Hama", "Homs", "al-Rastan", "Damascus", "Aleppo"} <= drawn
+    assert "M5 highway" in _map_text_boxes(canvas)
+
+
+def test_place_names_clear_their_marker_and_the_selection_ring(window):
+    canvas = window.canvas
+    hama = next(p for p in window.store.places.all() if p.name == "Hama")
+    window.selection.select("place", hama.id)
+    canvas.set_lonlat_range(*VIEWS["Hama to Homs"])
+    canvas.grab()
+    markers = _marker_boxes(canvas)
+    ring = markers["Hama"].center()
+    for text, rect in canvas.place_labels.drawn:
+        if text in markers:
+            assert not rect.intersects(markers[text]), text
+    hama_label = next(rect for text, rect in canvas.place_labels.drawn if text == "Hama")
+    reach = SELECTION_RADIUS
+    assert not hama_label.intersects(
+        QRectF(ring.x() - reach, ring.y() - reach, 2 * reach, 2 * reach)
+    )

@@ -6,6 +6,10 @@ most important name is placed first, each next one takes the first of its
 candidate positions (right of the point, left, above, below) that hits no label
 already placed, and is dropped if none is free. A coarse grid of buckets keeps
 the collision check close to linear in the number of labels.
+
+Labels a user drew (a drawing's name, an estimate's warning) are never dropped:
+``choose_positions`` gives each the first of its candidate boxes that is free,
+or else the one that covers least of what is already there.
 """
 
 from __future__ import annotations
@@ -52,7 +56,7 @@ def layout_labels(
     heights: np.ndarray,
     priority: np.ndarray,
     *,
-    gap: float = 5.0,
+    gap: float | np.ndarray = 5.0,
     padding: float = 2.0,
     centred: np.ndarray | None = None,
     bounds: tuple[float, float, float, float] | None = None,
@@ -62,13 +66,16 @@ def layout_labels(
 
     ``x, y`` are the labelled points in pixels (y down), ``widths, heights``
     the text sizes. ``centred[i]`` puts label i on its point instead of beside
-    it (area names such as countries). ``padding`` keeps that much space
+    it (area names such as countries). ``gap`` is the space between a point and
+    a label beside it: one for all, or one per label (a big marker needs more).
+    ``padding`` keeps that much space
     between boxes. ``bounds`` (left, top, right, bottom) drops labels that
     would stick out of the view. ``obstacles`` (left, top, width, height) are
     boxes already taken by text drawn elsewhere (drawing labels): no label goes there.
     """
     n = len(x)
     centred = np.zeros(n, bool) if centred is None else np.asarray(centred, bool)
+    gaps = np.broadcast_to(np.asarray(gap, float), (n,))
     order = np.argsort(-np.asarray(priority, float), kind="stable")
     buckets: dict[tuple[int, int], list[PlacedLabel]] = {}
     for left, top, width, height in obstacles:
@@ -77,13 +84,13 @@ def layout_labels(
             buckets.setdefault(c, []).append(taken)
     placed: list[PlacedLabel] = []
     for i in order:
-        w, h = float(widths[i]), float(heights[i])
+        w, h, g = float(widths[i]), float(heights[i]), float(gaps[i])
         candidates = ((-0.5, -0.5, 0.0, 0.0),) if centred[i] else _CANDIDATES
         for fx, fy, gx, gy in candidates:
             box = PlacedLabel(
                 int(i),
-                float(x[i]) + fx * w + gx * gap - padding,
-                float(y[i]) + fy * h + gy * gap - padding,
+                float(x[i]) + fx * w + gx * g - padding,
+                float(y[i]) + fy * h + gy * g - padding,
                 w + 2 * padding,
                 h + 2 * padding,
             )
@@ -106,6 +113,58 @@ def layout_labels(
         )
         for p in placed
     ]
+
+
+Box = tuple[float, float, float, float]  # left, top, width, height in pixels
+
+
+def choose_positions(
+    candidates: Sequence[Sequence[Box]],
+    *,
+    obstacles: Sequence[Box] = (),
+    bounds: tuple[float, float, float, float] | None = None,
+    padding: float = 2.0,
+) -> list[int]:
+    """For labels that must all be drawn, most important first: which candidate
+    box each one takes (an index into its own list).
+
+    A label takes its first candidate that lies inside ``bounds`` (left, top,
+    right, bottom) and overlaps neither an obstacle nor a label placed before
+    it. When none is free it still takes one: inside the bounds if it can be,
+    then the one overlapping least. A label with no candidates gets -1.
+    """
+    taken: dict[tuple[int, int], list[PlacedLabel]] = {}
+    for left, top, width, height in obstacles:
+        _take(taken, PlacedLabel(-1, left, top, width, height))
+    chosen: list[int] = []
+    for label, boxes in enumerate(candidates):
+        best, best_cost = -1, (True, float("inf"))
+        for k, (left, top, width, height) in enumerate(boxes):
+            raw = PlacedLabel(label, left, top, width, height)
+            box = PlacedLabel(label, left - padding, top - padding, width + 2 * padding,
+                              height + 2 * padding)  # fmt: skip
+            outside = bounds is not None and not _inside(raw, bounds)
+            others = {id(o): o for c in _cells(box) for o in taken.get(c, ())}.values()
+            cost = (outside, sum(_overlap_area(box, o) for o in others))
+            if cost < best_cost:
+                best, best_cost = k, cost
+            if cost == (False, 0.0):
+                break
+        chosen.append(best)
+        if best >= 0:
+            _take(taken, PlacedLabel(label, *boxes[best]))
+    return chosen
+
+
+def _take(buckets: dict[tuple[int, int], list[PlacedLabel]], box: PlacedLabel) -> None:
+    for c in _cells(box):
+        buckets.setdefault(c, []).append(box)
+
+
+def _overlap_area(a: PlacedLabel, b: PlacedLabel) -> float:
+    width = min(a.left + a.width, b.left + b.width) - max(a.left, b.left)
+    height = min(a.top + a.height, b.top + b.height) - max(a.top, b.top)
+    return max(width, 0.0) * max(height, 0.0)
 
 
 def _inside(box: PlacedLabel, bounds: tuple[float, float, float, float]) -> bool:

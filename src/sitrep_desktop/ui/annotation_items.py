@@ -13,16 +13,14 @@ import numpy as np
 import shapely
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QPainterPath, QPen, QPolygonF
-from PySide6.QtWidgets import (
-    QGraphicsItem,
-    QGraphicsPathItem,
-    QGraphicsSimpleTextItem,
-)
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem
 
 from ..domain import Annotation
 from ..domain.annotation_styles import full_style
+from ..geo.label_anchors import label_anchors
 from ..geo.projection import MapProjection
 from ..geo.shapes import rings
+from .map_text import BESIDE, CENTRED, FIXED, RANK_AREA, RANK_FIXED, RANK_LINE, RANK_POINT, MapText
 
 DEFAULT_COLOUR = "#37474f"
 DASHES = {
@@ -150,10 +148,27 @@ def _add_marker(parent, point, projection, colour: QColor, symbol: str, style: d
 
 
 def _add_label(parent, annotation: Annotation, shape, projection, colour, style: dict) -> None:
-    anchor = _label_anchor(annotation.kind, shape)
-    x, y = projection.forward(anchor.x, anchor.y)
-    text = QGraphicsSimpleTextItem(annotation.label, parent)
-    text.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations)
+    if annotation.kind == "text":
+        placement, rank = FIXED, RANK_FIXED  # where the user put it
+        anchors = [(p.x, p.y) for p in _points(shape)] or label_anchors(shape)[:1]
+    elif shape.geom_type in ("Polygon", "MultiPolygon"):
+        placement, rank = CENTRED, RANK_AREA
+        anchors = label_anchors(shape)
+    else:
+        line = shape.geom_type in ("LineString", "MultiLineString")
+        placement, rank = BESIDE, RANK_LINE if line else RANK_POINT
+        anchors = label_anchors(shape)
+    if not anchors:
+        return
+    lon, lat = np.array(anchors).T
+    x, y = projection.forward(lon, lat)
+    text = MapText(
+        annotation.label,
+        parent,
+        list(zip(np.atleast_1d(x), np.atleast_1d(y))),
+        placement,
+        rank,
+    )
     font = QFont()
     size = _clamp(float(style["text_size"]), 6.0, 48.0)
     font.setPointSizeF(size if annotation.kind == "text" else max(6.0, size - 1))
@@ -161,21 +176,7 @@ def _add_label(parent, annotation: Annotation, shape, projection, colour, style:
     text.setFont(font)
     text.setBrush(QBrush(colour))
     text.setPen(QPen(Qt.PenStyle.NoPen))  # a glyph outline only thins small text
-    bounds = text.boundingRect()
-    if annotation.kind == "text":
-        offset = QPointF(-bounds.width() / 2, -bounds.height() / 2)  # centred on the click
-    else:
-        offset = QPointF(6, -bounds.height() - 2)  # beside the shape, not over it
-    text.setPos(QPointF(float(x), float(y)))
-    text.setTransform(text.transform().fromTranslate(offset.x(), offset.y()))
-
-
-def _label_anchor(kind: str, shape):
-    if shape.geom_type in ("LineString", "MultiLineString"):
-        return shape.interpolate(0.5, normalized=True)
-    if shape.geom_type in ("Point",):
-        return shape
-    return shape.representative_point()
+    text.take(0, 0)  # again, now that the font gives the text its size
 
 
 def _points(shape) -> list:

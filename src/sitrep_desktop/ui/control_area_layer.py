@@ -7,16 +7,19 @@ polygons through a command.
 
 from __future__ import annotations
 
+import numpy as np
 import shapely
-from PySide6.QtCore import QObject, QPointF, Qt
+from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QPen
-from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem, QGraphicsSimpleTextItem
+from PySide6.QtWidgets import QGraphicsPathItem
 
 from ..commands.annotation_commands import AddAnnotations
 from ..domain import Annotation
 from ..geo.control_areas import ControlArea, country_outline, estimate_control_areas
+from ..geo.label_anchors import area_anchors
 from ..store import StoreChange
 from .annotation_items import geometry_path
+from .map_text import CENTRED, RANK_ESTIMATE, MapText
 
 FILL_OPACITY = 0.18
 Z_VALUE = 2  # above the basemap, below drawings, events and places
@@ -45,8 +48,11 @@ class ControlAreaLayer(QObject):
     def recompute(self) -> None:
         """Work the areas out again for the current time, and redraw them."""
         self._clear()
+        canvas = getattr(self.window, "canvas", None)
         if not self.enabled or self.window.store is None:
             self.areas = []
+            if canvas is not None:
+                canvas.arrange_texts()
             return
         store = self.window.store
         states = store.control.control_map(self.window.time_state.at)
@@ -59,6 +65,7 @@ class ControlAreaLayer(QObject):
             name = faction.short_name if faction else "?"
             colour = faction.colour if faction else "#9e9e9e"
             self.items[area.faction_id] = self._draw(area, name, colour)
+        canvas.arrange_texts()  # the warnings take spots clear of places and drawings
 
     def faction_at(self, lat: float, lon: float) -> str | None:
         """The faction whose estimated area is drawn at (lat, lon)."""
@@ -113,17 +120,17 @@ class ControlAreaLayer(QObject):
         item.setZValue(Z_VALUE)
         item.setToolTip(f"{name}: estimated area (nearest known holder), not a front line")
         item.setData(0, ("control_area", area.faction_id))
-        anchor = shapely.Polygon(max(_polygons(area.geometry), key=lambda p: p.area).exterior)
-        point = anchor.representative_point()
-        x, y = canvas.lonlat_to_view(point.x, point.y)
-        label = QGraphicsSimpleTextItem(f"{name} — ESTIMATE", item)
-        label.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations)
+        # The largest part, without holes, so the warning sits on solid ground.
+        largest = shapely.Polygon(max(_polygons(area.geometry), key=lambda p: p.area).exterior)
+        lon, lat = np.array(area_anchors(largest)).T
+        x, y = canvas.lonlat_to_view(lon, lat)
+        label = MapText(f"{name} — ESTIMATE", item, list(zip(x, y)), CENTRED, RANK_ESTIMATE)
         font = QFont()
         font.setItalic(True)
         font.setPointSizeF(9.0)
         label.setFont(font)
         label.setBrush(QBrush(QColor(colour).darker(130)))
-        label.setPos(QPointF(float(x), float(y)))
+        label.take(0, 0)
         canvas.addItem(item)
         return item
 

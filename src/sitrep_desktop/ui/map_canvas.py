@@ -23,14 +23,16 @@ from PySide6.QtWidgets import (
 
 from ..domain import Annotation, Moment
 from ..geo import basemap as basemap_data
+from ..geo.label_layout import Box
 from ..geo.projection import default_projection
 from ..store import Store, StoreChange
 from .annotation_items import make_annotation_item
 from .basemap_layer import Basemap
 from .first_paint import on_first_paint
 from .map_overlays import MapOverlays
+from .map_text import MapText, arrange
 from .map_tool import MapTool
-from .place_labels import PlaceLabels, place_priority
+from .place_labels import DOT_RADIUS, LABEL_GAP, PlaceLabels, place_priority
 from .selection import Selection
 from .time_state import TimeState
 
@@ -46,6 +48,7 @@ ADMIN1_PRIORITY = 1.5e5
 # Smallest label importance shown per level of detail: few towns at world zoom.
 MIN_PRIORITY = {"world": 1.5e6, "region": 1.5e5, "theatre": 0.0}
 KEY_ZOOM = 1.5
+SELECTION_RADIUS = 14.5  # pixels: the ring around the selected place, pen included
 PLACE_SYMBOLS = {
     "city": "o",
     "town": "o",
@@ -120,7 +123,11 @@ class MapCanvas(pg.PlotWidget):
         self.place_scatter = pg.ScatterPlotItem(pxMode=True, hoverable=True, tip=self._place_tip)
         self.place_scatter.setZValue(30)
         self.highlight = pg.ScatterPlotItem(
-            pxMode=True, size=26, symbol="o", brush=None, pen=pg.mkPen("#ffab00", width=3)
+            pxMode=True,
+            size=2 * SELECTION_RADIUS - 3,
+            symbol="o",
+            brush=None,
+            pen=pg.mkPen("#ffab00", width=3),
         )
         self.highlight.setZValue(40)
         for item in (self.event_scatter, self.place_scatter, self.highlight):
@@ -143,6 +150,8 @@ class MapCanvas(pg.PlotWidget):
         # Connected only now, so the basemap loads the one level the first view needs.
         self.view.sigRangeChanged.connect(self._on_range_changed)
         self._on_range_changed()
+        # Drawing and estimate labels pick their spots for each new view.
+        self.view.sigTransformChanged.connect(lambda _view: self.arrange_texts())
         # The gazetteer (39,000 names) is not needed for the first picture: a zero
         # timer would still run before the first paint, so wait for the paint itself.
         on_first_paint(self.viewport(), self.load_town_labels)
@@ -162,6 +171,7 @@ class MapCanvas(pg.PlotWidget):
         self._draw_events(at)
         self._update_annotation_visibility(at)
         self._on_selection(self.selection.kind, self.selection.id)
+        self.arrange_texts()
 
     def on_store_changed(self, change: StoreChange) -> None:
         self.reload()
@@ -190,6 +200,12 @@ class MapCanvas(pg.PlotWidget):
                 }
             )
         self.place_scatter.setData(spots)
+        self._place_marks = (
+            [p.name for p in places],
+            np.atleast_1d(x).astype(float),
+            np.atleast_1d(y).astype(float),
+            np.array([place_size(p.population) / 2 + 1 for p in places], float),
+        )
         self._update_labels()
 
     def load_town_labels(self) -> None:
@@ -230,12 +246,19 @@ class MapCanvas(pg.PlotWidget):
                     ["town"] * len(index),
                 )
             )
+        kinds = [k for part in parts for k in part[4]]
+        # Names clear their marker, or the selection ring around it.
+        radii = np.array(
+            [SELECTION_RADIUS if p.id == selected else place_size(p.population) / 2 for p in places]
+            + [DOT_RADIUS if k == "town" else 0.0 for k in kinds[len(places) :]]
+        )
         self.place_labels.set_candidates(
             [t for part in parts for t in part[0]],
             np.concatenate([part[1] for part in parts]),
             np.concatenate([part[2] for part in parts]),
             np.concatenate([part[3] for part in parts]),
-            [k for part in parts for k in part[4]],
+            kinds,
+            radii,
         )
 
     def _draw_events(self, at: Moment | None) -> None:
@@ -360,16 +383,62 @@ class MapCanvas(pg.PlotWidget):
         if hasattr(self, "overlays"):
             self.overlays.relayout()
 
-    def _drawing_label_boxes(self) -> list[tuple[float, float, float, float]]:
+    def _drawing_label_boxes(self, *, map_texts: bool = True) -> list[Box]:
         """Pixel boxes of text other items draw on the map (drawing and estimate
-        labels, measurements), kept free of place names."""
+        labels, measurements), kept free of place names. Without ``map_texts``:
+        only the texts that do not move (measurements, tool hints)."""
         transform = self.viewportTransform()
         boxes = []
         for item in self.scene().items():
-            if isinstance(item, QGraphicsSimpleTextItem | QGraphicsTextItem) and item.isVisible():
-                rect = item.deviceTransform(transform).mapRect(item.boundingRect())
-                if rect.intersects(self.viewport().rect()):
-                    boxes.append((rect.left(), rect.top(), rect.width(), rect.height()))
+            if not isinstance(item, QGraphicsSimpleTextItem | QGraphicsTextItem):
+                continue
+            if not item.isVisible() or (not map_texts and isinstance(item, MapText)):
+                continue
+            rect = item.deviceTransform(transform).mapRect(item.boundingRect())
+            if rect.intersects(self.viewport().rect()):
+                boxes.append((rect.left(), rect.top(), rect.width(), rect.height()))
+        return boxes
+
+    def arrange_texts(self) -> None:
+        """Give drawing and estimate labels spots clear of places, events and each other."""
+        texts = [item for item in self.scene().items() if isinstance(item, MapText)]
+        if not texts or not hasattr(self, "_place_marks"):
+            return
+        # View metres -> widget pixels, as the items are painted.
+        transform = self.view.childGroup.deviceTransform(self.viewportTransform())
+
+        def to_pixels(x, y):
+            return (
+                transform.m11() * x + transform.m21() * y + transform.dx(),
+                transform.m12() * x + transform.m22() * y + transform.dy(),
+            )
+
+        size = self.viewport().rect()
+        bounds = (0.0, 0.0, float(size.width()), float(size.height()))
+        obstacles = self._marker_boxes(to_pixels, bounds) + self._drawing_label_boxes(
+            map_texts=False
+        )
+        arrange(texts, to_pixels, obstacles, bounds)
+
+    def _marker_boxes(self, to_pixels, bounds) -> list[Box]:
+        """Pixel boxes of place and event markers in view, and of the spot right
+        of each place where its name goes first."""
+        names, x, y, radii = self._place_marks
+        boxes: list[Box] = []
+        right, bottom = bounds[2], bounds[3]
+        px, py = to_pixels(x, y)
+        height = self.place_labels.text_height("place")
+        for name, a, b, r in zip(names, px, py, radii):
+            if -200 <= a <= right + 20 and -20 <= b <= bottom + 20:  # names reach in from the left
+                boxes.append((a - r, b - r, 2 * r, 2 * r))
+                width = self.place_labels.text_width("place", name)
+                boxes.append((a + r + LABEL_GAP, b - height / 2, width, height))
+        ex, ey = self.event_scatter.getData()
+        if ex is not None and len(ex):
+            ex, ey = to_pixels(np.asarray(ex), np.asarray(ey))
+            for a, b in zip(ex, ey):
+                if 0 <= a <= right and 0 <= b <= bottom:
+                    boxes.append((a - 6, b - 6, 12, 12))
         return boxes
 
     # -- coordinates -------------------------------------------------------------------

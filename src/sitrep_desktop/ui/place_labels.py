@@ -23,6 +23,8 @@ MAX_CANDIDATES = 300
 STORE_PLACE_BASE = 1e10
 SELECTED_BONUS = 1e12
 KIND_WEIGHT = {"city": 3e8, "town": 2e8, "air_base": 1.5e8, "naval_base": 1.5e8}
+LABEL_GAP = 3.0  # pixels between a marker's edge and its name
+DOT_RADIUS = 2.5  # gazetteer towns' dots
 
 
 @dataclass(frozen=True)
@@ -65,11 +67,15 @@ class PlaceLabels(pg.GraphicsObject):
         y: np.ndarray,
         priority: np.ndarray,
         kinds: list[str],
+        radii: np.ndarray | None = None,
     ) -> None:
-        """Every label that could be drawn: projected position, importance, style kind."""
+        """Every label that could be drawn: projected position, importance, style
+        kind, and the pixel radius of the marker the name must clear."""
         self.texts = list(texts)
         self.x, self.y = np.asarray(x, float), np.asarray(y, float)
         self.priority = np.asarray(priority, float)
+        dots = np.array([DOT_RADIUS if k == "town" else 0.0 for k in kinds])
+        self.radii = dots if radii is None else np.asarray(radii, float)
         self.kinds = list(kinds)
         self._kind_codes = np.array([list(STYLES).index(k) for k in kinds], np.int64)
         self.update()
@@ -78,13 +84,17 @@ class PlaceLabels(pg.GraphicsObject):
         # Labels can sit anywhere on the map; a world-sized box in projected metres.
         return QRectF(-2.1e7, -2.1e7, 4.2e7, 4.2e7)
 
-    def _width(self, kind: str, text: str) -> float:
+    def text_width(self, kind: str, text: str) -> float:
+        """Width in pixels of `text` in the style of `kind` (measured once)."""
         key = (kind, text)
         width = self._widths.get(key)
         if width is None:
             width = self._metrics[kind].horizontalAdvance(text)
             self._widths[key] = width
         return width
+
+    def text_height(self, kind: str) -> float:
+        return self._metrics[kind].height()
 
     def paint(self, painter, option, widget=None) -> None:
         view = self.viewRect()
@@ -105,7 +115,7 @@ class PlaceLabels(pg.GraphicsObject):
         px = transform.m11() * self.x[inside] + transform.m21() * self.y[inside] + transform.dx()
         py = transform.m12() * self.x[inside] + transform.m22() * self.y[inside] + transform.dy()
         kinds = [self.kinds[i] for i in inside]
-        widths = np.array([self._width(k, self.texts[i]) for k, i in zip(kinds, inside)])
+        widths = np.array([self.text_width(k, self.texts[i]) for k, i in zip(kinds, inside)])
         heights = np.array([self._metrics[k].height() for k in kinds])
         centred = np.array([STYLES[k].centred for k in kinds], bool)
         device = painter.device()
@@ -116,6 +126,7 @@ class PlaceLabels(pg.GraphicsObject):
             widths,
             heights,
             self.priority[inside],
+            gap=LABEL_GAP + self.radii[inside],
             centred=centred,
             bounds=bounds,
             obstacles=self.obstacles(),
@@ -135,7 +146,7 @@ class PlaceLabels(pg.GraphicsObject):
         if style.dot:
             painter.setPen(QPen(QColor("#ffffff"), 1.0))
             painter.setBrush(QBrush(QColor(style.colour)))
-            painter.drawEllipse(QPointF(px[box.index], py[box.index]), 2.5, 2.5)
+            painter.drawEllipse(QPointF(px[box.index], py[box.index]), DOT_RADIUS, DOT_RADIUS)
         rect = QRectF(box.left, box.top, box.width, box.height)
         painter.setFont(self._fonts[kind])
         # A white halo keeps names legible over lines and markers.

@@ -1,0 +1,95 @@
+"""Texts that drawings and estimated areas carry on the map, and where they sit.
+
+Each MapText offers a few spots (anchors in projected metres, from
+``geo.label_anchors``) and a way to sit at each: beside a point, centred on an
+area, or fixed where the user clicked (a text drawing). Whenever the view or
+what is drawn changes, the canvas calls ``arrange``: each text, most important
+first, takes the first spot that covers neither another such text nor a
+place's marker or name (``geo.label_layout.choose_positions``). None is ever
+hidden; place names then keep clear of these texts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+
+import numpy as np
+from PySide6.QtCore import QPointF
+from PySide6.QtGui import QTransform
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsSimpleTextItem
+
+from ..geo.label_layout import Box, choose_positions
+
+BESIDE, CENTRED, FIXED = "beside", "centred", "fixed"
+GAP = 6.0  # pixels between a point and a text beside it
+
+# Which texts choose first: a text the user placed never moves, then drawing
+# labels (points, lines, areas), then the estimate warnings.
+RANK_FIXED, RANK_POINT, RANK_LINE, RANK_AREA, RANK_ESTIMATE = range(5)
+
+
+class MapText(QGraphicsSimpleTextItem):
+    """A label in screen pixels at one of its anchors; ``arrange`` picks which."""
+
+    def __init__(
+        self,
+        text: str,
+        parent: QGraphicsItem,
+        anchors: Sequence[tuple[float, float]],
+        placement: str,
+        rank: int,
+    ) -> None:
+        super().__init__(text, parent)
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations)
+        self.anchors = [(float(x), float(y)) for x, y in anchors]
+        self.placement = placement
+        self.rank = rank
+        self.spot = (0, 0)  # (anchor index, offset index) now taken
+        if self.anchors:
+            self.take(0, 0)
+
+    def offsets(self) -> list[tuple[float, float]]:
+        """Pixel offsets of the text's top-left corner from an anchor, best first."""
+        rect = self.boundingRect()
+        w, h = rect.width(), rect.height()
+        if self.placement == BESIDE:  # right, then left; above, then below
+            return [(GAP, -h - 2), (GAP, 2), (-w - GAP, -h - 2), (-w - GAP, 2)]
+        if self.placement == CENTRED:
+            return [(-w / 2, -h / 2), (-w / 2, -h - 4), (-w / 2, 4)]
+        return [(-w / 2, -h / 2)]
+
+    def take(self, anchor: int, offset: int) -> None:
+        x, y = self.anchors[anchor]
+        dx, dy = self.offsets()[offset]
+        self.setPos(QPointF(x, y))
+        self.setTransform(QTransform.fromTranslate(dx, dy))
+        self.spot = (anchor, offset)
+
+
+def arrange(
+    texts: Iterable[MapText],
+    to_pixels: Callable[[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]],
+    obstacles: Sequence[Box],
+    bounds: tuple[float, float, float, float],
+) -> None:
+    """Give each visible text the first free spot, most important first."""
+    ordered = sorted(
+        (t for t in texts if t.isVisible() and t.anchors), key=lambda t: (t.rank, t.text())
+    )
+    candidates: list[list[Box]] = []
+    spots: list[list[tuple[int, int]]] = []
+    for text in ordered:
+        x, y = to_pixels(*(np.array(column) for column in zip(*text.anchors)))
+        rect = text.boundingRect()
+        offsets = text.offsets()
+        boxes, choices = [], []
+        for a, (px, py) in enumerate(zip(np.atleast_1d(x), np.atleast_1d(y))):
+            for o, (dx, dy) in enumerate(offsets):
+                boxes.append((float(px) + dx, float(py) + dy, rect.width(), rect.height()))
+                choices.append((a, o))
+        candidates.append(boxes)
+        spots.append(choices)
+    chosen = choose_positions(candidates, obstacles=obstacles, bounds=bounds)
+    for text, choices, k in zip(ordered, spots, chosen):
+        if k >= 0 and choices[k] != text.spot:
+            text.take(*choices[k])
