@@ -11,6 +11,11 @@ from __future__ import annotations
 import shapely
 from shapely.ops import polylabel
 
+BESIDE, CENTRED, FIXED = "beside", "centred", "fixed"
+# Which labels choose first: a text the user placed never moves, then drawing
+# labels (points, lines, areas), then the estimate warnings.
+RANK_FIXED, RANK_POINT, RANK_LINE, RANK_AREA, RANK_ESTIMATE = range(5)
+
 # Along a line: the middle first, then outwards in both directions.
 LINE_FRACTIONS = (0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8, 0.1, 0.9)
 GRID = 3  # an area also offers a spot in each of GRID x GRID parts of its box
@@ -64,3 +69,39 @@ def area_anchors(shape) -> list[tuple[float, float]]:
     cells.sort(key=lambda piece: -piece.area)
     anchors += [(p.x, p.y) for p in (piece.representative_point() for piece in cells)]
     return anchors
+
+
+def label_placement(kind: str, shape) -> tuple[str, int]:
+    """How a drawing's label sits at its anchors, and its rank: a text drawing
+    stays where it was put, an area's name is centred in it, a point's or a
+    line's goes beside."""
+    if kind == "text":
+        return FIXED, RANK_FIXED
+    if shape.geom_type in ("Polygon", "MultiPolygon"):
+        return CENTRED, RANK_AREA
+    if shape.geom_type in ("LineString", "MultiLineString"):
+        return BESIDE, RANK_LINE
+    return BESIDE, RANK_POINT
+
+
+def drawing_anchors(kind: str, shape) -> list[tuple[float, float]]:
+    """The anchors of a drawing's label: a text drawing has just its own point."""
+    if kind == "text":
+        points = list(shape.geoms) if shape.geom_type == "MultiPoint" else [shape]
+        if all(p.geom_type == "Point" for p in points):
+            return [(p.x, p.y) for p in points[:1]]
+        return label_anchors(shape)[:1]
+    return label_anchors(shape)
+
+
+def label_offsets(
+    placement: str, width: float, height: float, gap: float = 6.0
+) -> list[tuple[float, float]]:
+    """Offsets of a label box's top-left corner from its anchor (y down), best
+    first: beside (right, then left; above, then below), centred (on it, above,
+    below) or fixed (centred on it only)."""
+    if placement == BESIDE:
+        return [(gap, -height - 2), (gap, 2), (-width - gap, -height - 2), (-width - gap, 2)]
+    if placement == CENTRED:
+        return [(-width / 2, -height / 2), (-width / 2, -height - 4), (-width / 2, 4)]
+    return [(-width / 2, -height / 2)]

@@ -17,10 +17,10 @@ from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem
 
 from ..domain import Annotation
 from ..domain.annotation_styles import full_style
-from ..geo.label_anchors import label_anchors
+from ..geo.label_anchors import drawing_anchors, label_placement
 from ..geo.projection import MapProjection
 from ..geo.shapes import rings
-from .map_text import BESIDE, CENTRED, FIXED, RANK_AREA, RANK_FIXED, RANK_LINE, RANK_POINT, MapText
+from .map_text import MapText
 
 DEFAULT_COLOUR = "#37474f"
 DASHES = {
@@ -148,16 +148,8 @@ def _add_marker(parent, point, projection, colour: QColor, symbol: str, style: d
 
 
 def _add_label(parent, annotation: Annotation, shape, projection, colour, style: dict) -> None:
-    if annotation.kind == "text":
-        placement, rank = FIXED, RANK_FIXED  # where the user put it
-        anchors = [(p.x, p.y) for p in _points(shape)] or label_anchors(shape)[:1]
-    elif shape.geom_type in ("Polygon", "MultiPolygon"):
-        placement, rank = CENTRED, RANK_AREA
-        anchors = label_anchors(shape)
-    else:
-        line = shape.geom_type in ("LineString", "MultiLineString")
-        placement, rank = BESIDE, RANK_LINE if line else RANK_POINT
-        anchors = label_anchors(shape)
+    placement, rank = label_placement(annotation.kind, shape)
+    anchors = drawing_anchors(annotation.kind, shape)
     if not anchors:
         return
     lon, lat = np.array(anchors).T

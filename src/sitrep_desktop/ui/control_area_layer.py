@@ -16,10 +16,10 @@ from PySide6.QtWidgets import QGraphicsPathItem
 from ..commands.annotation_commands import AddAnnotations
 from ..domain import Annotation
 from ..geo.control_areas import ControlArea, country_outline, estimate_control_areas
-from ..geo.label_anchors import area_anchors
+from ..geo.label_anchors import CENTRED, RANK_ESTIMATE, area_anchors
 from ..store import StoreChange
 from .annotation_items import geometry_path
-from .map_text import CENTRED, RANK_ESTIMATE, MapText
+from .map_text import MapText
 
 FILL_OPACITY = 0.18
 Z_VALUE = 2  # above the basemap, below drawings, events and places

@@ -18,14 +18,8 @@ from PySide6.QtCore import QPointF
 from PySide6.QtGui import QTransform
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsSimpleTextItem
 
+from ..geo.label_anchors import label_offsets
 from ..geo.label_layout import Box, choose_positions
-
-BESIDE, CENTRED, FIXED = "beside", "centred", "fixed"
-GAP = 6.0  # pixels between a point and a text beside it
-
-# Which texts choose first: a text the user placed never moves, then drawing
-# labels (points, lines, areas), then the estimate warnings.
-RANK_FIXED, RANK_POINT, RANK_LINE, RANK_AREA, RANK_ESTIMATE = range(5)
 
 
 class MapText(QGraphicsSimpleTextItem):
@@ -51,12 +45,7 @@ class MapText(QGraphicsSimpleTextItem):
     def offsets(self) -> list[tuple[float, float]]:
         """Pixel offsets of the text's top-left corner from an anchor, best first."""
         rect = self.boundingRect()
-        w, h = rect.width(), rect.height()
-        if self.placement == BESIDE:  # right, then left; above, then below
-            return [(GAP, -h - 2), (GAP, 2), (-w - GAP, -h - 2), (-w - GAP, 2)]
-        if self.placement == CENTRED:
-            return [(-w / 2, -h / 2), (-w / 2, -h - 4), (-w / 2, 4)]
-        return [(-w / 2, -h / 2)]
+        return label_offsets(self.placement, rect.width(), rect.height())
 
     def take(self, anchor: int, offset: int) -> None:
         x, y = self.anchors[anchor]
