@@ -239,16 +239,29 @@ def topojson_polygons(geometry: dict, arcs: list[np.ndarray]) -> list[list[np.nd
     return []
 
 
-def label_point(polygons: list[list[np.ndarray]]) -> tuple[float, float]:
-    """A point well inside the largest polygon (pole of inaccessibility)."""
+def _shapes(polygons: list[list[np.ndarray]]) -> list:
     from shapely.geometry import Polygon
-    from shapely.ops import polylabel
 
-    shapes = [
+    return [
         Polygon(rings[0], [r for r in rings[1:] if len(r) >= 4]).buffer(0)
         for rings in polygons
         if len(rings[0]) >= 4
     ]
+
+
+def area_km2(polygons: list[list[np.ndarray]]) -> float:
+    """Area on the WGS84 ellipsoid: it ranks country names (Russia before Monaco)."""
+    from pyproj import Geod
+
+    geod = Geod(ellps="WGS84")
+    return round(sum(abs(geod.geometry_area_perimeter(s)[0]) for s in _shapes(polygons)) / 1e6, 1)
+
+
+def label_point(polygons: list[list[np.ndarray]]) -> tuple[float, float]:
+    """A point well inside the largest polygon (pole of inaccessibility)."""
+    from shapely.ops import polylabel
+
+    shapes = _shapes(polygons)
     if not shapes:  # only degenerate slivers: their mean is close enough
         lon, lat = np.vstack([r for rings in polygons for r in rings]).mean(axis=0)
         return round(float(lon), 4), round(float(lat), 4)
@@ -281,7 +294,14 @@ def build_basemap(sources: Sources, out: Path) -> dict:
             lon, lat = label_point(polygons)
             name = geometry["properties"]["name"]
             country_labels.append(
-                {"name": name, "lon": lon, "lat": lat, "kind": "country", "country": ""}
+                {
+                    "name": name,
+                    "lon": lon,
+                    "lat": lat,
+                    "kind": "country",
+                    "country": "",
+                    "area_km2": area_km2(polygons),
+                }
             )
 
     admin1_rings: Polylines = []

@@ -113,3 +113,15 @@ def test_vertex_count_reports_every_layer_and_level() -> None:
     for per_level in counts.values():
         assert set(per_level) == set(LEVELS)
         assert per_level["world"] <= per_level["theatre"]
+
+
+def test_country_labels_carry_their_area_for_ranking():
+    countries = {label.name: label for label in basemap.labels("country")}
+    # Specks such as the Vatican round to 0 km²; every real country has an area.
+    assert sum(label.area_km2 > 0 for label in countries.values()) >= len(countries) - 5
+    # Areas on the ellipsoid, from the Natural Earth outlines: within a few per cent.
+    assert 180_000 < countries["Syria"].area_km2 < 190_000
+    assert max(countries.values(), key=lambda label: label.area_km2).name in (
+        "Russia",
+        "Antarctica",
+    )

@@ -9,7 +9,7 @@ from PySide6.QtCore import QPointF, QRectF, QSettings
 from sitrep_desktop.demo_situation import write_demo
 from sitrep_desktop.store import Store
 from sitrep_desktop.ui.main_window import MainWindow
-from sitrep_desktop.ui.map_canvas import SELECTION_RADIUS
+from sitrep_desktop.ui.map_canvas import MIN_PRIORITY, SELECTION_RADIUS, country_priority
 from sitrep_desktop.ui.map_text import MapText
 
 
@@ -100,3 +100,29 @@ def test_place_names_clear_their_marker_and_the_selection_ring(window):
     assert not hama_label.intersects(
         QRectF(ring.x() - reach, ring.y() - reach, 2 * reach, 2 * reach)
     )
+
+
+def test_at_world_zoom_big_countries_are_named_before_tiny_territories(window):
+    canvas = window.canvas
+    canvas.set_lonlat_range(-170, -60, 170, 75)
+    canvas.grab()
+    assert canvas.basemap.level == "world"
+    drawn = {text for text, _rect in canvas.place_labels.drawn}
+    assert {"Brazil", "Australia", "India", "Canada", "Russia", "Saudi Arabia"} <= drawn
+    assert not drawn & {"Gibraltar", "Bermuda", "San Marino", "Isle of Man", "Pitcairn Is."}
+    # Country names rank by area.
+    assert country_priority(17e6) > country_priority(2.3e6) > country_priority(10e3)
+    assert country_priority(6.0) < MIN_PRIORITY["world"] <= country_priority(10e3)
+
+
+def test_at_world_zoom_small_drawings_keep_their_labels_for_a_closer_look(window):
+    canvas = window.canvas
+    window.drawing.control_layer.set_enabled(True)
+    canvas.set_lonlat_range(-170, -60, 170, 75)
+    canvas.grab()
+    texts = [i for i in canvas.scene().items() if isinstance(i, MapText)]
+    assert texts and not any(t.isVisible() for t in texts)
+    canvas.set_lonlat_range(*VIEWS["Syria"])
+    canvas.grab()
+    shown = {t.text() for t in texts if t.isVisible()}
+    assert "M5 highway" in shown and any("ESTIMATE" in t for t in shown)

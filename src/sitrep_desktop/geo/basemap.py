@@ -51,6 +51,7 @@ class BasemapLabel:
     lat: float
     kind: str  # "country" or "admin1"
     country: str = ""  # ISO 3166-1 alpha-2 of an admin1 region's country
+    area_km2: float = 0.0  # a country's area on the ellipsoid (ranks its name)
 
 
 @cache

@@ -418,7 +418,8 @@ class MapCanvas(pg.PlotWidget):
         obstacles = self._marker_boxes(to_pixels, bounds) + self._drawing_label_boxes(
             map_texts=False
         )
-        arrange(texts, to_pixels, obstacles, bounds)
+        pixels_per_metre = float(np.hypot(transform.m11(), transform.m12()))
+        arrange(texts, to_pixels, pixels_per_metre, obstacles, bounds)
 
     def _marker_boxes(self, to_pixels, bounds) -> list[Box]:
         """Pixel boxes of place and event markers in view, and of the spot right
@@ -587,9 +588,20 @@ class MapCanvas(pg.PlotWidget):
         return f"{event.at.text} {event.title}" if event else ""
 
 
+def country_priority(area_km2: float) -> float:
+    """A country's name ranks by its area: 100,000 km² (Jordan, about) ranks
+    COUNTRY_PRIORITY, Russia 170 times that, and territories under ~3,000 km²
+    fall below what the world view shows (MIN_PRIORITY), so Gibraltar or
+    Bermuda wait for a closer look instead of taking the place of France's name."""
+    return COUNTRY_PRIORITY * max(area_km2, 0.0) / 1e5
+
+
 def _basemap_label_arrays(projection) -> tuple:
     """Country and governorate names as label candidates (texts, x, y, priority, kinds)."""
-    items = [(label, "country", COUNTRY_PRIORITY) for label in basemap_data.labels("country")]
+    items = [
+        (label, "country", country_priority(label.area_km2))
+        for label in basemap_data.labels("country")
+    ]
     items += [(label, "admin1", ADMIN1_PRIORITY) for label in basemap_data.labels("admin1")]
     lon = np.array([label.lon for label, _k, _p in items], float)
     lat = np.array([label.lat for label, _k, _p in items], float)

@@ -16,10 +16,12 @@ from collections.abc import Callable, Iterable, Sequence
 import numpy as np
 from PySide6.QtCore import QPointF
 from PySide6.QtGui import QTransform
-from PySide6.QtWidgets import QGraphicsItem, QGraphicsSimpleTextItem
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem, QGraphicsSimpleTextItem
 
-from ..geo.label_anchors import label_offsets
+from ..geo.label_anchors import FIXED, label_offsets
 from ..geo.label_layout import Box, choose_positions
+
+MIN_SHAPE = 40.0  # pixels a line or area must span on screen to carry its label
 
 
 class MapText(QGraphicsSimpleTextItem):
@@ -38,6 +40,12 @@ class MapText(QGraphicsSimpleTextItem):
         self.anchors = [(float(x), float(y)) for x, y in anchors]
         self.placement = placement
         self.rank = rank
+        # The labelled shape's larger side in projected metres: 0 for a point, and
+        # for a text drawing, which is shown whatever the zoom.
+        self.extent = 0.0
+        if placement != FIXED and isinstance(parent, QGraphicsPathItem):
+            rect = parent.path().boundingRect()
+            self.extent = max(rect.width(), rect.height())
         self.spot = (0, 0)  # (anchor index, offset index) now taken
         if self.anchors:
             self.take(0, 0)
@@ -58,13 +66,26 @@ class MapText(QGraphicsSimpleTextItem):
 def arrange(
     texts: Iterable[MapText],
     to_pixels: Callable[[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]],
+    pixels_per_metre: float,
     obstacles: Sequence[Box],
     bounds: tuple[float, float, float, float],
 ) -> None:
-    """Give each visible text the first free spot, most important first."""
-    ordered = sorted(
-        (t for t in texts if t.isVisible() and t.anchors), key=lambda t: (t.rank, t.text())
-    )
+    """Give each shown text the first free spot, most important first.
+
+    The label of a line or an area that is smaller on screen than MIN_SHAPE
+    pixels waits for a closer look: at world zoom the demo's five labels would
+    otherwise pile up on one spot over the names of whole countries.
+    """
+    shown = []
+    for text in texts:
+        parent = text.parentItem()
+        if parent is not None and not parent.isVisible() or not text.anchors:
+            continue
+        big_enough = text.extent == 0 or text.extent * pixels_per_metre >= MIN_SHAPE
+        text.setVisible(big_enough)
+        if big_enough:
+            shown.append(text)
+    ordered = sorted(shown, key=lambda t: (t.rank, t.text()))
     candidates: list[list[Box]] = []
     spots: list[list[tuple[int, int]]] = []
     for text in ordered:
