@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF
+from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QImage, QPen
 from PySide6.QtWidgets import QGraphicsItem
 
@@ -96,7 +96,7 @@ class TileLayerItem(pg.GraphicsObject):
             found = self._tile(z, x, y)
             if found is not None:
                 rect, image = found
-                painter.drawImage(rect, image.mirrored(False, True))
+                painter.drawImage(rect, image)
 
     def _tile(self, z: int, x: int, y: int):
         key = (z, x, y)
@@ -106,6 +106,8 @@ class TileLayerItem(pg.GraphicsObject):
             if image.isNull():
                 self._cache[key] = None
             else:
+                # Flipped once here, not at every paint: the map's y axis points up.
+                image = image.flipped(Qt.Orientation.Vertical)
                 west, south, east, north = tile_bounds(z, x, y)
                 px, py = self.projection.forward(np.array([west, east]), np.array([south, north]))
                 rect = QRectF(
