@@ -91,3 +91,8 @@ def test_a_drawn_label_stays_inside_the_view_when_it_can():
     assert choose_positions(candidates, bounds=(0, 0, 200, 100)) == [1]
     # Inside the view even if that means covering something.
     assert choose_positions(candidates, obstacles=[(10, 0, 50, 10)], bounds=(0, 0, 200, 100)) == [1]
+
+
+def test_a_label_that_is_not_required_waits_when_no_spot_is_free():
+    candidates = [[(0, 0, 50, 10)], [(0, 0, 50, 10)], [(0, 0, 50, 10)]]
+    assert choose_positions(candidates, required=[True, False, True]) == [0, -1, 0]

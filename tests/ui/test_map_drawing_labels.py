@@ -7,6 +7,7 @@ import pytest
 from PySide6.QtCore import QPointF, QRectF, QSettings
 
 from sitrep_desktop.demo_situation import write_demo
+from sitrep_desktop.domain import Annotation
 from sitrep_desktop.store import Store
 from sitrep_desktop.ui.main_window import MainWindow
 from sitrep_desktop.ui.map_canvas import MIN_PRIORITY, SELECTION_RADIUS, country_priority
@@ -126,3 +127,36 @@ def test_at_world_zoom_small_drawings_keep_their_labels_for_a_closer_look(window
     canvas.grab()
     shown = {t.text() for t in texts if t.isVisible()}
     assert "M5 highway" in shown and any("ESTIMATE" in t for t in shown)
+
+
+def test_crowded_drawing_labels_never_overlap_and_text_drawings_always_show(window):
+    """Ten labelled points within 10 km: those with room are labelled, the rest
+    wait for a closer look; a text drawing nearby is always shown."""
+    store = window.store
+    with store.transaction():
+        for n in range(10):
+            store.annotations.add(
+                Annotation(
+                    kind="point",
+                    label=f"Checkpoint number {n}",
+                    geometry=f"POINT (38.5 {35.5 + 0.01 * n:.2f})",  # 1 km apart
+                )
+            )
+        store.annotations.add(
+            Annotation(kind="text", label="CONTESTED", geometry="POINT (38.5 35.2)")
+        )
+    canvas = window.canvas
+    canvas.set_lonlat_range(*VIEWS["Syria"])
+    canvas.grab()
+    texts = _map_text_boxes(canvas)
+    assert "CONTESTED" in texts
+    checkpoints = [t for t in texts if t.startswith("Checkpoint")]
+    assert 1 <= len(checkpoints) < 10
+    names = sorted(texts)
+    for i, name in enumerate(names):
+        for other in names[i + 1 :]:
+            assert not texts[name].intersects(texts[other]), (name, other)
+    # Closer in, each point has room for its name.
+    canvas.set_lonlat_range(38.3, 35.45, 38.7, 35.65)
+    canvas.grab()
+    assert len([t for t in _map_text_boxes(canvas) if t.startswith("Checkpoint")]) == 10

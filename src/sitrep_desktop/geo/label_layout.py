@@ -7,9 +7,10 @@ candidate positions (right of the point, left, above, below) that hits no label
 already placed, and is dropped if none is free. A coarse grid of buckets keeps
 the collision check close to linear in the number of labels.
 
-Labels a user drew (a drawing's name, an estimate's warning) are never dropped:
-``choose_positions`` gives each the first of its candidate boxes that is free,
-or else the one that covers least of what is already there.
+Labels of drawings and estimates come first and offer several spots each:
+``choose_positions`` gives each the first of its candidate boxes that is free;
+one with no free spot waits for a closer look, except text the user placed,
+which takes the spot that covers least of what is already there.
 """
 
 from __future__ import annotations
@@ -124,14 +125,17 @@ def choose_positions(
     obstacles: Sequence[Box] = (),
     bounds: tuple[float, float, float, float] | None = None,
     padding: float = 2.0,
+    required: Sequence[bool] | None = None,
 ) -> list[int]:
-    """For labels that must all be drawn, most important first: which candidate
-    box each one takes (an index into its own list).
+    """For drawn labels, most important first: which candidate box each one
+    takes (an index into its own list), or -1 for none.
 
     A label takes its first candidate that lies inside ``bounds`` (left, top,
     right, bottom) and overlaps neither an obstacle nor a label placed before
-    it. When none is free it still takes one: inside the bounds if it can be,
-    then the one overlapping least. A label with no candidates gets -1.
+    it. When none is free, a ``required`` label (text that is itself the
+    drawing) still takes one: inside the bounds if it can be, then the one
+    overlapping least; any other label gets -1 and waits for a closer look.
+    By default every label is required.
     """
     taken: dict[tuple[int, int], list[PlacedLabel]] = {}
     for left, top, width, height in obstacles:
@@ -150,6 +154,8 @@ def choose_positions(
                 best, best_cost = k, cost
             if cost == (False, 0.0):
                 break
+        if best_cost != (False, 0.0) and required is not None and not required[label]:
+            best = -1
         chosen.append(best)
         if best >= 0:
             _take(taken, PlacedLabel(label, *boxes[best]))

@@ -5,8 +5,10 @@ Each MapText offers a few spots (anchors in projected metres, from
 area, or fixed where the user clicked (a text drawing). Whenever the view or
 what is drawn changes, the canvas calls ``arrange``: each text, most important
 first, takes the first spot that covers neither another such text nor a
-place's marker or name (``geo.label_layout.choose_positions``). None is ever
-hidden; place names then keep clear of these texts.
+place's marker or name (``geo.label_layout.choose_positions``). One that finds
+no free spot waits for a closer look (its drawing stays, with the label as a
+tooltip), except a text drawing, which is the drawing itself. Place names then
+keep clear of these texts.
 """
 
 from __future__ import annotations
@@ -99,7 +101,9 @@ def arrange(
                 choices.append((a, o))
         candidates.append(boxes)
         spots.append(choices)
-    chosen = choose_positions(candidates, obstacles=obstacles, bounds=bounds)
+    required = [text.placement == FIXED for text in ordered]
+    chosen = choose_positions(candidates, obstacles=obstacles, bounds=bounds, required=required)
     for text, choices, k in zip(ordered, spots, chosen):
+        text.setVisible(k >= 0)
         if k >= 0 and choices[k] != text.spot:
             text.take(*choices[k])
