@@ -1,10 +1,12 @@
 """Annotated snapshots of the map: PNG, SVG or PDF, drawn headless with QPainter.
 
 The picture holds the basemap, places coloured by control at the chosen time,
-annotations and events valid then, a title and "situation as of" line, a legend,
-a scale bar measured on the ellipsoid, a north arrow, a graticule, the data
-sources' attribution and a short hash of the database content. A JSON sidecar
-records what was drawn. SVG and PDF stay vector (paths, not an embedded image).
+the annotations valid then (styled as on the canvas: snapshot_drawings) and
+events, the drawings' labels and place names laid out clear of each other
+(snapshot_labels), a title and "situation as of" line, a legend, a scale bar
+measured on the ellipsoid, a north arrow, a graticule, the data sources'
+attribution and a short hash of the database content. A JSON sidecar records
+what was drawn. SVG and PDF stay vector (paths and text, not an embedded image).
 """
 
 from __future__ import annotations
@@ -18,7 +20,6 @@ import pyqtgraph as pg
 import shapely
 from PySide6.QtCore import QMarginsF, QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import (
-    QBrush,
     QColor,
     QFont,
     QFontMetricsF,
@@ -36,11 +37,13 @@ from PySide6.QtSvg import QSvgGenerator
 from .. import __version__
 from ..geo import basemap
 from ..geo.geodesy import inverse
+from ..geo.label_layout import Box
 from ..geo.projection import default_projection
-from ..geo.shapes import rings
 from ..store import Store
 from ..store.content_hash import content_hash
 from .map_canvas import EVENT_COLOURS, UNKNOWN_COLOUR, place_size
+from .snapshot_drawings import draw_drawing, draw_swatch
+from .snapshot_labels import PlaceMark, draw_labels, halo_text, lay_out_labels, page_font
 from .snapshot_layout import SnapshotRequest, graticule_step, nice_length
 
 ATTRIBUTION_LINE = (
@@ -56,6 +59,8 @@ BASEMAP_STYLE = (  # layer, colour, width (page units), dash
 )
 SEA = "#e3edf3"
 PAPER = "#ffffff"
+EVENT_RADIUS = 4.5  # units: an event's diamond
+LEGEND_ROW = 20  # units
 
 
 class Snapshot:
@@ -66,6 +71,11 @@ class Snapshot:
         self.request = request
         self.projection = default_projection()
         self.info: dict = {}
+        # What the last paint laid out, for callers and tests: each label's text
+        # and page box (left, top, width, height), the arrow heads, the legend box.
+        self.label_boxes: list[tuple[str, Box]] = []
+        self.arrow_heads: list[QPolygonF] = []
+        self.legend_box: Box | None = None
 
     # -- output ----------------------------------------------------------------------
     def render(self, path: str | Path) -> dict:
@@ -131,16 +141,44 @@ class Snapshot:
         painter.fillRect(self.frame, QColor(SEA))
         self._draw_basemap(painter)
         self._draw_graticule(painter)
-        drawn_annotations = self._draw_annotations(painter)
-        drawn_events = self._draw_events(painter)
-        drawn_places = self._draw_places(painter)
+        annotations = self.store.annotations.valid_at(self.request.at)
+        self.arrow_heads = [
+            head
+            for head in (draw_drawing(painter, a, self.to_page, u) for a in annotations)
+            if head is not None
+        ]
+        events = self._event_marks()
+        self._draw_events(painter, events)
+        places = self._place_marks()
+        self._draw_place_markers(painter, places)
+        legend_entries = self._legend_entries(annotations)
+        self.legend_box = legend_box = self._legend_box(legend_entries)
+        furniture = [legend_box, *self._furniture_boxes()]
+        r = EVENT_RADIUS * u
+        labels = lay_out_labels(
+            annotations,
+            places,
+            [(c.x() - r, c.y() - r, 2 * r, 2 * r) for c, _ in events],
+            furniture,
+            (self.frame.left(), self.frame.top(), self.frame.right(), self.frame.bottom()),
+            self.extent,
+            self.to_page,
+            u,
+        )
+        draw_labels(painter, labels, u)
+        self.label_boxes = labels.boxes()
         painter.restore()
+        # QSvgGenerator writes no clip: cover whatever the map drew beyond its frame.
+        margins = QPainterPath()  # odd-even fill: the page less the frame
+        margins.addRect(page)
+        margins.addRect(self.frame)
+        painter.fillPath(margins, QColor(PAPER))
         painter.setPen(QPen(QColor("#424242"), 1.2 * u))
         painter.setBrush(Qt.BrushStyle.NoBrush)
         painter.drawRect(self.frame)
-        self._draw_graticule_labels(painter)
+        self._draw_graticule_labels(painter, legend_box)
         self._draw_title(painter, page)
-        legend = self._draw_legend(painter, drawn_annotations)
+        legend = self._draw_legend(painter, legend_entries)
         scale_km = self._draw_scale_bar(painter)
         self._draw_north_arrow(painter)
         digest = content_hash(self.store)
@@ -160,9 +198,13 @@ class Snapshot:
             "filters": request.filters,
             "content_hash": digest,
             "drawn": {
-                "places": drawn_places,
-                "events": drawn_events,
-                "annotations": len(drawn_annotations),
+                "places": len(places),
+                "events": len(events),
+                "annotations": len(annotations),
+            },
+            "labels": {
+                "drawings": [label.text for label in labels.drawings],
+                "places": [name for name, _box in labels.places],
             },
             "legend": legend,
             "scale_bar_km": scale_km,
@@ -240,58 +282,38 @@ class Snapshot:
                 QPointF(self.frame.left(), float(py)), QPointF(self.frame.right(), float(py))
             )
 
-    def _draw_graticule_labels(self, painter: QPainter) -> None:
+    def _draw_graticule_labels(self, painter: QPainter, legend: Box) -> None:
+        """Degrees along the bottom and left edges; a label that would run past
+        the frame's corner or under the legend is left out."""
         west, south, east, north = self.extent
         step = self.grid_step
-        painter.setFont(self._font(11))
+        font = self._font(11)
+        metrics = QFontMetricsF(font)
+        painter.setFont(font)
         painter.setPen(QColor("#616161"))
         digits = 0 if step >= 1 else 2
         for lon in np.arange(np.ceil(west / step) * step, east, step):
             px, _ = self.to_page(lon, south)
             text = f"{abs(lon):.{digits}f}°{'E' if lon >= 0 else 'W'}"
-            painter.drawText(
-                QPointF(float(px) + 3 * self.u, self.frame.bottom() + 14 * self.u), text
-            )
+            x = float(px) + 3 * self.u
+            if x + metrics.horizontalAdvance(text) <= self.frame.right():
+                painter.drawText(QPointF(x, self.frame.bottom() + 14 * self.u), text)
         for lat in np.arange(np.ceil(south / step) * step, north, step):
             _, py = self.to_page(west, lat)
             text = f"{abs(lat):.{digits}f}°{'N' if lat >= 0 else 'S'}"
-            painter.drawText(QPointF(self.frame.left() + 4 * self.u, float(py) - 3 * self.u), text)
+            at = QPointF(self.frame.left() + 4 * self.u, float(py) - 3 * self.u)
+            box = metrics.boundingRect(text).translated(at)
+            if not box.intersects(QRectF(*legend)):
+                painter.drawText(at, text)
 
-    def _draw_annotations(self, painter: QPainter) -> list:
-        drawn = []
-        for annotation in self.store.annotations.valid_at(self.request.at):
-            shape = shapely.from_wkt(annotation.geometry)
-            style = annotation.style
-            colour = QColor(style.get("colour", "#37474f"))
-            pen = QPen(colour, float(style.get("width", 2)) * self.u)
-            if style.get("dash") == "dash":
-                pen.setStyle(Qt.PenStyle.DashLine)
-            painter.setPen(pen)
-            fill = QColor(colour)
-            fill.setAlphaF(float(style.get("fill_opacity", 0.15)))
-            polygonal = shape.geom_type in ("Polygon", "MultiPolygon")
-            painter.setBrush(QBrush(fill) if polygonal else Qt.BrushStyle.NoBrush)
-            for ring in rings(shape):
-                coords = np.asarray(ring)
-                px, py = self.to_page(coords[:, 0], coords[:, 1])
-                polygon = QPolygonF([QPointF(float(a), float(b)) for a, b in zip(px, py)])
-                if polygonal:
-                    painter.drawPolygon(polygon)
-                else:
-                    painter.drawPolyline(polygon)
-            if shape.geom_type == "Point":
-                px, py = self.to_page(shape.x, shape.y)
-                painter.setBrush(QBrush(colour))
-                painter.drawEllipse(QPointF(float(px), float(py)), 4 * self.u, 4 * self.u)
-            drawn.append(annotation)
-        return drawn
-
-    def _draw_events(self, painter: QPainter) -> int:
+    def _event_marks(self) -> list[tuple[QPointF, str]]:
+        """Centre and colour of each event's diamond: beside its place marker
+        (up-right), as on the canvas."""
         bound = self.request.at.upper_key if self.request.at else None
         west, south, east, north = self.extent
         events = self.store.events.query(until=self.request.at, bbox=(west, south, east, north))
         places = {p.id: p for p in self.store.places.all()}
-        count = 0
+        marks = []
         for event in events:
             if bound is not None and event.at.key > bound:
                 continue
@@ -303,46 +325,47 @@ class Snapshot:
             else:
                 continue
             px, py = self.to_page(lon, lat)
-            # Beside the place marker (up-right), as on the canvas.
-            cx, cy, r = float(px) + 9 * self.u, float(py) - 9 * self.u, 4.5 * self.u
-            diamond = QPolygonF(
-                [QPointF(cx, cy - r), QPointF(cx + r, cy), QPointF(cx, cy + r), QPointF(cx - r, cy)]
-            )
-            painter.setPen(QPen(QColor("#ffffff"), 0.8 * self.u))
-            painter.setBrush(QColor(EVENT_COLOURS.get(event.category, "#424242")))
-            painter.drawPolygon(diamond)
-            count += 1
-        return count
+            centre = QPointF(float(px) + 9 * self.u, float(py) - 9 * self.u)
+            marks.append((centre, EVENT_COLOURS.get(event.category, "#424242")))
+        return marks
 
-    def _draw_places(self, painter: QPainter) -> int:
+    def _draw_events(self, painter: QPainter, marks: list[tuple[QPointF, str]]) -> None:
+        r = EVENT_RADIUS * self.u
+        painter.setPen(QPen(QColor("#ffffff"), 0.8 * self.u))
+        for centre, colour in marks:
+            painter.setBrush(QColor(colour))
+            painter.drawPolygon(_diamond(centre, r))
+
+    def _place_marks(self) -> list[PlaceMark]:
+        """The places in the extent, biggest first (their names choose first)."""
         states = self.store.control.control_map(self.request.at)
         factions = {f.id: f for f in self.store.factions.all()}
-        places = self.store.places.in_bbox(self.extent)
-        # Big places first, so their labels win when labels would overlap.
-        places.sort(key=lambda p: -(p.population or 0))
-        taken: list[QRectF] = []
-        font = self._font(13)
-        metrics = QFontMetricsF(font)
-        painter.setFont(font)
+        places = sorted(
+            self.store.places.in_bbox(self.extent), key=lambda p: (-(p.population or 0), p.name)
+        )
+        marks = []
         for place in places:
             state = states.get(place.id)
             faction = factions.get(state.faction_id) if state and state.faction_id else None
-            px, py = (float(v) for v in self.to_page(place.lon, place.lat))
-            radius = place_size(place.population) / 2 * self.u * 1.3
-            painter.setPen(QPen(QColor("#212121"), 0.9 * self.u))
-            painter.setBrush(QColor(faction.colour if faction else UNKNOWN_COLOUR))
-            _draw_symbol(painter, place.kind, QPointF(px, py), radius)
-            box = metrics.boundingRect(place.name)
-            label = QRectF(
-                px + radius + 3 * self.u, py - box.height() / 2, box.width(), box.height()
+            px, py = self.to_page(place.lon, place.lat)
+            marks.append(
+                PlaceMark(
+                    place.name,
+                    place.kind,
+                    place.population or 0,
+                    float(px),
+                    float(py),
+                    place_size(place.population) / 2 * self.u * 1.3,
+                    faction.colour if faction else UNKNOWN_COLOUR,
+                )
             )
-            if any(label.intersects(other) for other in taken):
-                continue
-            taken.append(label)
-            _halo_text(
-                painter, label.bottomLeft() - QPointF(0, metrics.descent()), place.name, self.u
-            )
-        return len(places)
+        return marks
+
+    def _draw_place_markers(self, painter: QPainter, marks: list[PlaceMark]) -> None:
+        painter.setPen(QPen(QColor("#212121"), 0.9 * self.u))
+        for mark in marks:  # small places last: a base stays visible on its city
+            painter.setBrush(QColor(mark.colour))
+            _draw_symbol(painter, mark.kind, QPointF(mark.x, mark.y), mark.radius)
 
     # -- furniture ---------------------------------------------------------------------
     def _draw_title(self, painter: QPainter, page: QRectF) -> None:
@@ -356,8 +379,7 @@ class Snapshot:
             QPointF(page.left() + 20 * u, page.top() + 58 * u), f"Situation as of {at}"
         )
 
-    def _draw_legend(self, painter: QPainter, annotations: list) -> list[str]:
-        u = self.u
+    def _legend_entries(self, annotations: list) -> list[tuple[str, str, object]]:
         factions = self.store.factions.all()
         entries: list[tuple[str, str, object]] = [("faction", f.name, f.colour) for f in factions]
         entries += [
@@ -367,14 +389,29 @@ class Snapshot:
             ("event", "event", None),
         ]
         entries += [("annotation", a.label, a) for a in annotations if a.label][:6]
+        return entries
+
+    def _legend_box(self, entries: list) -> Box:
+        """The legend's page box, known before anything is labelled: no name goes under it."""
+        u = self.u
+        metrics = QFontMetricsF(self._font(12))
+        width = max(metrics.horizontalAdvance(e[1]) for e in entries) + 46 * u
+        height = LEGEND_ROW * u * len(entries) + 34 * u
+        return (self.frame.left() + 10 * u, self.frame.bottom() - height - 26 * u, width, height)
+
+    def _furniture_boxes(self) -> list[Box]:
+        """The scale bar (with its label) and the north arrow, drawn over the map."""
+        u, frame = self.u, self.frame
+        scale_bar = (frame.right() - 262 * u, frame.bottom() - 40 * u, 206 * u, 30 * u)
+        north = (frame.right() - 50 * u, frame.top() + 14 * u, 28 * u, 46 * u)
+        return [scale_bar, north]
+
+    def _draw_legend(self, painter: QPainter, entries: list) -> list[str]:
+        u = self.u
         font = self._font(12)
         metrics = QFontMetricsF(font)
-        row = 20 * u
-        width = max(metrics.horizontalAdvance(e[1]) for e in entries) + 46 * u
-        height = row * len(entries) + 34 * u
-        box = QRectF(
-            self.frame.left() + 10 * u, self.frame.bottom() - height - 26 * u, width, height
-        )
+        row = LEGEND_ROW * u
+        box = QRectF(*self._legend_box(entries))
         painter.setPen(QPen(QColor("#9e9e9e"), 0.8 * u))
         painter.setBrush(QColor(255, 255, 255, 230))
         painter.drawRect(box)
@@ -394,24 +431,10 @@ class Snapshot:
                 _draw_symbol(painter, str(value), centre, 6 * u)
             elif kind == "event":
                 painter.setBrush(QColor(EVENT_COLOURS["airstrike"]))
-                r = 5 * u
-                painter.drawPolygon(
-                    QPolygonF(
-                        [
-                            centre + QPointF(0, -r),
-                            centre + QPointF(r, 0),
-                            centre + QPointF(0, r),
-                            centre + QPointF(-r, 0),
-                        ]
-                    )
-                )
+                painter.drawPolygon(_diamond(centre, 5 * u))
             else:
-                style = value.style  # type: ignore[attr-defined]
-                pen = QPen(QColor(style.get("colour", "#37474f")), 2 * u)
-                if style.get("dash") == "dash":
-                    pen.setStyle(Qt.PenStyle.DashLine)
-                painter.setPen(pen)
-                painter.drawLine(centre - QPointF(9 * u, 0), centre + QPointF(9 * u, 0))
+                draw_swatch(painter, value, centre, u)  # type: ignore[arg-type]
+                painter.setFont(font)
             painter.setPen(QColor("#212121"))
             painter.drawText(
                 QPointF(box.left() + 34 * u, y + row / 2 + metrics.ascent() / 2.5), text
@@ -436,7 +459,7 @@ class Snapshot:
         painter.setFont(self._font(11))
         km = length_m / 1000
         label = f"{km:g} km ({km / 1.609344:.1f} mi)"
-        _halo_text(painter, QPointF(left, y - 5 * u), label, u)
+        halo_text(painter, QPointF(left, y - 5 * u), label, u)
         return km
 
     def _page_to_latlon(self, px: float, py: float) -> tuple[float, float]:
@@ -461,7 +484,7 @@ class Snapshot:
         painter.setBrush(QColor("#212121"))
         painter.drawPolygon(arrow)
         painter.setFont(self._font(14, bold=True))
-        _halo_text(painter, tip + QPointF(-5 * u, 54 * u), "N", u)
+        halo_text(painter, tip + QPointF(-5 * u, 54 * u), "N", u)
 
     def _draw_footer(self, painter: QPainter, page: QRectF, digest: str) -> None:
         u = self.u
@@ -475,10 +498,7 @@ class Snapshot:
         )
 
     def _font(self, size: float, bold: bool = False) -> QFont:
-        font = QFont("DejaVu Sans")
-        font.setPixelSize(max(1, round(size * self.u)))
-        font.setBold(bold)
-        return font
+        return page_font(size, self.u, bold)
 
 
 def QSizeF_mm(width_px: int, height_px: int, dpi: int):  # noqa: N802 (Qt-style factory)
@@ -504,23 +524,12 @@ def _draw_symbol(painter: QPainter, kind: str, centre: QPointF, radius: float) -
         painter.drawEllipse(centre, radius, radius)
 
 
-def _halo_text(painter: QPainter, at: QPointF, text: str, u: float) -> None:
-    """Text with a white halo, readable over lines and fills."""
-    path = QPainterPath()
-    path.addText(at, painter.font(), text)
-    painter.save()
-    painter.setPen(
-        QPen(
-            QColor(255, 255, 255, 220),
-            3 * u,
-            Qt.PenStyle.SolidLine,
-            Qt.PenCapStyle.RoundCap,
-            Qt.PenJoinStyle.RoundJoin,
-        )
+def _diamond(centre: QPointF, r: float) -> QPolygonF:
+    return QPolygonF(
+        [
+            centre + QPointF(0, -r),
+            centre + QPointF(r, 0),
+            centre + QPointF(0, r),
+            centre + QPointF(-r, 0),
+        ]
     )
-    painter.setBrush(Qt.BrushStyle.NoBrush)
-    painter.drawPath(path)
-    painter.setPen(Qt.PenStyle.NoPen)
-    painter.setBrush(QColor("#212121"))
-    painter.drawPath(path)
-    painter.restore()

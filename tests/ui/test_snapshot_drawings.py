@@ -1,0 +1,239 @@
+"""Snapshots show the user's drawings fully: their labels, notes, arrow heads and
+styles, with place names laid out around them as on the map."""
+
+import json
+import math
+from pathlib import Path
+
+import pytest
+from PySide6.QtGui import QColor, QImage
+
+from sitrep_desktop.demo_situation import write_demo
+from sitrep_desktop.domain import Annotation, parse_moment
+from sitrep_desktop.store import Store
+from sitrep_desktop.ui.snapshot import Snapshot
+from sitrep_desktop.ui.snapshot_layout import SnapshotRequest
+
+OUTPUT = Path(__file__).resolve().parents[1] / "output"
+HAMA_HOMS = (35.5, 33.3, 37.5, 36.4)
+COAST = (35.4, 34.6, 36.6, 35.8)
+AT = parse_moment("2024-12-06")
+
+
+@pytest.fixture(scope="module")
+def demo_path(tmp_path_factory):
+    return write_demo(tmp_path_factory.mktemp("snap-drawings") / "demo.db")
+
+
+@pytest.fixture
+def store(tmp_path):
+    with Store.open(write_demo(tmp_path / "demo.db")) as store:
+        yield store
+
+
+def render(store, path, bbox=HAMA_HOMS, fmt="png") -> Snapshot:
+    snapshot = Snapshot(store, SnapshotRequest(bbox=bbox, fmt=fmt, size=(1600, 1000), at=AT))
+    snapshot.render(path)
+    return snapshot
+
+
+def overlap(a, b) -> float:
+    width = min(a[0] + a[2], b[0] + b[2]) - max(a[0], b[0])
+    height = min(a[1] + a[3], b[1] + b[3]) - max(a[1], b[1])
+    return max(width, 0.0) * max(height, 0.0)
+
+
+def near(colour: QColor, target: str, tolerance: int = 40) -> bool:
+    want = QColor(target)
+    return (
+        abs(colour.red() - want.red())
+        + abs(colour.green() - want.green())
+        + abs(colour.blue() - want.blue())
+        <= tolerance
+    )
+
+
+def count_colour(image: QImage, target: str, box, tolerance: int = 40) -> int:
+    left, top, width, height = (round(v) for v in box)
+    return sum(
+        near(image.pixelColor(x, y), target, tolerance)
+        for x in range(max(left, 0), min(left + width, image.width()))
+        for y in range(max(top, 0), min(top + height, image.height()))
+    )
+
+
+def test_drawing_labels_are_drawn_in_png_and_svg_and_listed(qapp, demo_path, tmp_path):
+    with Store.open(demo_path) as store:
+        png = render(store, tmp_path / "hama.png")
+        render(store, tmp_path / "hama.svg", fmt="svg")
+    sidecar = json.loads((tmp_path / "hama.png.json").read_text())
+    assert {"M5 highway", "Alawite coastal region"} <= set(sidecar["labels"]["drawings"])
+    assert sidecar["drawn"]["annotations"] == 2  # the older keys stay as they were
+    boxes = dict(png.label_boxes)
+    image = QImage(str(tmp_path / "hama.png"))
+    # The words are there in the drawing's colour, bold, inside the boxes laid out.
+    assert count_colour(image, "#6a1b9a", boxes["Alawite coastal region"]) > 100
+    assert count_colour(image, "#37474f", boxes["M5 highway"]) > 60
+    # QSvgGenerator writes drawText as <text>: the SVG keeps the words as words.
+    svg = (tmp_path / "hama.svg").read_text()
+    assert ">M5 highway</text>" in svg and ">Alawite coastal region</text>" in svg
+    assert ">Hama</text>" in svg and "<image" not in svg
+
+
+@pytest.mark.parametrize("bbox", [HAMA_HOMS, COAST])
+def test_no_two_labels_overlap_and_all_stay_in_the_frame(qapp, demo_path, tmp_path, bbox):
+    with Store.open(demo_path) as store:
+        snapshot = render(store, tmp_path / "map.png", bbox=bbox)
+    boxes = [box for _text, box in snapshot.label_boxes]
+    assert len(boxes) >= 8
+    for k, a in enumerate(boxes):
+        for b in boxes[k + 1 :]:
+            assert overlap(a, b) == 0.0, (snapshot.label_boxes[k], b)
+    frame = snapshot.frame
+    for left, top, width, height in boxes:
+        assert frame.left() <= left and left + width <= frame.right()
+        assert frame.top() <= top and top + height <= frame.bottom()
+    texts = [text for text, _box in snapshot.label_boxes]
+    assert texts == snapshot.info["labels"]["drawings"] + snapshot.info["labels"]["places"]
+
+
+def test_the_coast_names_tartus_and_its_naval_base(qapp, demo_path, tmp_path):
+    # The base sits on the city: the old one-position rule dropped its name.
+    with Store.open(demo_path) as store:
+        snapshot = render(store, tmp_path / "coast.png", bbox=COAST)
+    places = snapshot.info["labels"]["places"]
+    assert "Tartus" in places and "Tartus naval base" in places
+    assert len(places) == snapshot.info["drawn"]["places"] == 9  # every place in view is named
+
+
+def test_place_names_keep_clear_of_the_legend(qapp, demo_path, tmp_path):
+    with Store.open(demo_path) as store:
+        snapshot = render(store, tmp_path / "map.png")
+    for _text, box in snapshot.label_boxes:
+        assert overlap(box, snapshot.legend_box) == 0.0
+
+
+def test_a_text_drawing_shows_its_text_centred_on_its_point(qapp, store, tmp_path):
+    store.annotations.add(
+        Annotation(
+            kind="text",
+            label="Checkpoint Alpha",
+            geometry="POINT (37.0 34.3)",
+            style={"colour": "#0d47a1", "text_size": 12},
+        )
+    )
+    snapshot = render(store, tmp_path / "note.png")
+    render(store, tmp_path / "note.svg", fmt="svg")
+    assert "Checkpoint Alpha" in snapshot.info["labels"]["drawings"]
+    left, top, width, height = dict(snapshot.label_boxes)["Checkpoint Alpha"]
+    x, y = snapshot.to_page(37.0, 34.3)
+    assert math.isclose(left + width / 2, float(x), abs_tol=0.5)
+    assert math.isclose(top + height / 2, float(y), abs_tol=0.5)
+    image = QImage(str(tmp_path / "note.png"))
+    assert count_colour(image, "#0d47a1", (left, top, width, height)) > 100
+    # No dot: just above and below the text, where a marker would show, only the map.
+    assert count_colour(image, "#0d47a1", (float(x) - 6, top - 8, 12, 6)) == 0
+    assert ">Checkpoint Alpha</text>" in (tmp_path / "note.svg").read_text()
+
+
+def test_an_arrow_gets_a_head_at_its_end(qapp, store, tmp_path):
+    start, end = (37.3, 34.0), (37.3, 35.6)  # due north, in open country east of Homs
+    for kind in ("arrow", "line"):
+        store.annotations.add(
+            Annotation(
+                kind=kind,
+                label="",
+                geometry=f"LINESTRING ({start[0] + (kind == 'line') * 0.6} {start[1]}, "
+                f"{end[0] + (kind == 'line') * 0.6} {end[1]})",
+                style={"colour": "#ff00ff", "width": 3},
+            )
+        )
+    snapshot = render(store, tmp_path / "arrow.png")
+    image = QImage(str(tmp_path / "arrow.png"))
+    (head,) = snapshot.arrow_heads
+    tip = head.at(0)
+    x, y = snapshot.to_page(*end)
+    assert math.isclose(tip.x(), float(x), abs_tol=0.01)
+    assert math.isclose(tip.y(), float(y), abs_tol=0.01)
+    # The head points along the line (north): its base is below the tip.
+    assert head.at(1).y() > tip.y() + 10 and head.at(2).y() > tip.y() + 10
+
+    def magenta_near(lon, lat):
+        px, py = snapshot.to_page(lon, lat)
+        return count_colour(image, "#ff00ff", (float(px) - 15, float(py) - 5, 30, 30), 60)
+
+    # The same 3-unit line without a head covers ~75 pixels there; the head ~200 more.
+    assert magenta_near(*end) > magenta_near(end[0] + 0.6, end[1]) + 120
+
+
+def test_point_symbols_and_dash_styles_follow_the_style(qapp, store, tmp_path):
+    store.annotations.add(
+        Annotation(
+            kind="point",
+            label="Depot",
+            geometry="POINT (37.2 34.2)",
+            style={"colour": "#ff00ff", "symbol": "square", "width": 5},
+        )
+    )
+    store.annotations.add(
+        Annotation(
+            kind="line",
+            label="",
+            geometry="LINESTRING (37.6 34.6, 38.4 34.6)",
+            style={"colour": "#00ffff", "dash": "dot", "width": 2},
+        )
+    )
+    snapshot = render(store, tmp_path / "styles.png")
+    image = QImage(str(tmp_path / "styles.png"))
+    x, y = (float(v) for v in snapshot.to_page(37.2, 34.2))
+    # An 18-unit square reaches its corners, where a circle of the same size does not.
+    for dx, dy in ((-7, -7), (7, -7), (-7, 7), (7, 7)):
+        assert near(image.pixelColor(round(x + dx), round(y + dy)), "#ff00ff")
+    assert "Depot" in snapshot.info["labels"]["drawings"]
+    # A dotted line is broken: along it the colour comes and goes many times.
+    x0, row = (float(v) for v in snapshot.to_page(37.6, 34.6))
+    x1, _ = snapshot.to_page(38.4, 34.6)
+    runs, inside = 0, False
+    for px in range(round(x0) + 3, round(float(x1)) - 3):
+        hit = near(image.pixelColor(px, round(row)), "#00ffff", 120)
+        runs += hit and not inside
+        inside = hit
+    assert runs > 10
+
+
+def test_picture_of_the_demo_for_a_person_to_look_at(qapp, store, tmp_path):
+    store.annotations.add(
+        Annotation(
+            kind="arrow",
+            label="HTS advance",
+            geometry="LINESTRING (36.72 35.45, 36.73 35.25, 36.72 35.05)",
+            style={"colour": "#2e7d32", "width": 4},
+        )
+    )
+    store.annotations.add(
+        Annotation(
+            kind="text",
+            label="Front quiet",
+            geometry="POINT (36.95 34.45)",
+            style={"colour": "#263238", "text_size": 11},
+        )
+    )
+    OUTPUT.mkdir(exist_ok=True)
+    snapshot = render(store, OUTPUT / "snapshot_demo.png", bbox=(35.6, 34.3, 37.4, 35.7))
+    assert {"HTS advance", "Front quiet", "M5 highway"} <= set(snapshot.info["labels"]["drawings"])
+
+
+def test_svg_shows_nothing_of_the_map_beyond_its_frame(qapp, demo_path, tmp_path):
+    # QSvgGenerator writes no clip path; the coastal region reaches past the top edge.
+    from PySide6.QtGui import QPainter
+    from PySide6.QtSvg import QSvgRenderer
+
+    with Store.open(demo_path) as store:
+        snapshot = render(store, tmp_path / "coast.svg", bbox=COAST, fmt="svg")
+    image = QImage(1600, 1000, QImage.Format.Format_ARGB32)
+    image.fill(QColor("#ffffff"))
+    painter = QPainter(image)
+    QSvgRenderer(str(tmp_path / "coast.svg")).render(painter)
+    painter.end()
+    strip = (600, 0, 400, snapshot.frame.top() - 3)  # above the frame, right of the title
+    assert count_colour(image, "#ffffff", strip, 0) == 400 * round(snapshot.frame.top() - 3)
