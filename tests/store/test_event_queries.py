@@ -112,3 +112,12 @@ def test_a_new_event_is_found_by_every_matching_filter(queries):
         near_km=20,
     )
     assert titles(queries, spec) == ["Shelling near Talbiseh"]
+
+
+def test_a_page_builds_the_same_events_as_the_repository(queries):
+    """Pages read rows by position (event_reader); the records equal the
+    repository's, field for field."""
+    store = queries.store
+    for _rowid, event in queries.page(EventFilter(), limit=50):
+        assert event == store.events.get(event.id)
+        assert event.actors == store.events.get(event.id).actors

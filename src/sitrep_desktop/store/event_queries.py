@@ -24,7 +24,7 @@ import numpy as np
 from ..domain import Event, parse_moment
 from ..geo.geodesy import distances_from
 from .repositories import BBox
-from .rows import event_from_row
+from .rows import event_from_row, event_reader
 from .search import fts_query
 
 if TYPE_CHECKING:
@@ -87,6 +87,7 @@ class RowPage(Sequence[tuple[int, Event]]):
     def __init__(self, rows: list[Any]) -> None:
         self._rows = rows
         self._events: list[Event | None] = [None] * len(rows)
+        self._read = event_reader(rows[0].keys()) if rows else event_from_row
 
     def __len__(self) -> int:
         return len(self._rows)
@@ -103,7 +104,7 @@ class RowPage(Sequence[tuple[int, Event]]):
         index = range(len(self._rows))[index]  # negative indexes, IndexError
         event = self._events[index]
         if event is None:
-            event = self._events[index] = event_from_row(self._rows[index])
+            event = self._events[index] = self._read(self._rows[index])
         return self._rows[index]["_rowid"], event
 
 

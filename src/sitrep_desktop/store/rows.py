@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from ..domain import Annotation, ControlChange, Event, Faction, Moment, Place
@@ -131,20 +131,41 @@ def event_to_row(event: Event, place_point: tuple[float, float] | None) -> dict[
     }
 
 
-def event_from_row(row: Mapping[str, Any]) -> Event:
+EVENT_COLUMNS = (*_STAMP_FIELDS, "at", "at_key", "category", "title", "description",
+                 "place_id", "geometry", "actors", "source", "confidence")  # fmt: skip
+
+
+def _event(id, created, updated, author, at, at_key, category, title, description,
+           place_id, geometry, actors, source, confidence) -> Event:  # fmt: skip
     return trusted_record(
         Event,
-        **{k: row[k] for k in _STAMP_FIELDS},
-        at=Moment(row["at"], row["at_key"]),
-        category=row["category"],
-        title=row["title"],
-        description=row["description"],
-        place_id=row["place_id"],
-        geometry=row["geometry"],
-        actors=_names(row["actors"]),
-        source=row["source"],
-        confidence=row["confidence"],
+        id=id,
+        created=created,
+        updated=updated,
+        author=author,
+        at=Moment(at, at_key),
+        category=category,
+        title=title,
+        description=description,
+        place_id=place_id,
+        geometry=geometry,
+        actors=_names(actors),
+        source=source,
+        confidence=confidence,
     )
+
+
+def event_from_row(row: Mapping[str, Any]) -> Event:
+    return _event(*(row[name] for name in EVENT_COLUMNS))
+
+
+def event_reader(columns: Sequence[str]) -> Callable[[Sequence[Any]], Event]:
+    """event_from_row for the many rows of one query: the columns are found once,
+    then read by position (an event in ~2 µs instead of ~5: lists page through
+    millions)."""
+    names = list(columns)
+    positions = [names.index(name) for name in EVENT_COLUMNS]
+    return lambda row: _event(*[row[i] for i in positions])
 
 
 def annotation_to_row(annotation: Annotation) -> dict[str, Any]:
