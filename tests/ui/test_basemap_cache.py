@@ -57,3 +57,22 @@ def test_a_new_cache_replaces_older_ones_of_its_layer(qapp, tmp_path, monkeypatc
     layer_groups("rivers", "world")
     assert path.exists() and not older.exists() and other_layer.exists()
     layer_groups.cache_clear()
+
+
+def test_one_path_of_a_whole_layer_matches_its_groups(qapp):
+    groups = group_lines(basemap.load_layer("borders", "world"), default_projection())
+    whole = groups.whole()
+    parts = [groups.path(i) for i in range(len(groups))]
+    assert whole.elementCount() == sum(p.elementCount() for p in parts)
+    # No line joins the end of one group to the start of the next.
+    moves = sum(
+        whole.elementAt(i).type == whole.elementAt(i).type.MoveToElement
+        for i in range(whole.elementCount())
+    )
+    assert moves == sum(
+        sum(
+            p.elementAt(i).type == p.elementAt(i).type.MoveToElement
+            for i in range(p.elementCount())
+        )
+        for p in parts
+    )
