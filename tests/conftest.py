@@ -9,7 +9,13 @@ import tempfile
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("SITREP_NO_BACKUP_TIMER", "1")
 # Caches (e.g. the grouped basemap) go to a scratch folder, not the user's own.
-if "XDG_CACHE_HOME" not in os.environ:
-    _scratch_cache = tempfile.mkdtemp(prefix="sitrep-test-cache-")
-    os.environ["XDG_CACHE_HOME"] = _scratch_cache
-    atexit.register(shutil.rmtree, _scratch_cache, ignore_errors=True)
+# Settings (window layout, map layers) and data too: a test run never reads or
+# changes the user's own, and one test's choices never reach another run.
+for _variable, _prefix in (
+    ("XDG_CACHE_HOME", "sitrep-test-cache-"),
+    ("XDG_CONFIG_HOME", "sitrep-test-config-"),
+    ("XDG_DATA_HOME", "sitrep-test-data-"),
+):
+    _scratch = tempfile.mkdtemp(prefix=_prefix)
+    os.environ[_variable] = _scratch
+    atexit.register(shutil.rmtree, _scratch, ignore_errors=True)

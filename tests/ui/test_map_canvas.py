@@ -6,9 +6,10 @@ import numpy as np
 import pyogrio
 import pytest
 import shapely
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, Qt
 
 from sitrep_desktop.demo_situation import build_demo, demo_id
+from sitrep_desktop.domain import Annotation
 from sitrep_desktop.domain.times import parse_moment
 from sitrep_desktop.geo.basemap import level_for_span
 from sitrep_desktop.geo.label_layout import PlacedLabel, any_overlap
@@ -194,3 +195,49 @@ def test_screenshot_of_the_window_at_syria_zoom(window):
     window.canvas.zoom_to_all()
     OUTPUT.mkdir(exist_ok=True)
     assert window.grab().save(str(OUTPUT / "map_syria.png"))
+
+
+def test_the_layer_panel_is_remembered_for_the_next_window(qtbot, tmp_path):
+    """Hidden rivers, a recoloured coastline, a new order and hidden drawings
+    come back in the next window (settings, not the database)."""
+    settings_path = str(tmp_path / "s.ini")
+    store = Store.memory()
+    build_demo(store)
+    first = MainWindow(QSettings(settings_path, QSettings.Format.IniFormat))
+    qtbot.addWidget(first)
+    first.open_store(store, None)
+    panel = first.map_feature.layers
+    panel.set_shown("basemap", "rivers", False)
+    panel.set_colour("basemap", "coastline", "#ff00ff")
+    panel.list.setCurrentItem(panel.row_for("basemap", "coastline"))
+    panel.move_current(1)  # coastline one step down
+    panel.set_shown("data", "Annotations", False)
+    z_coast = first.canvas.basemap.items["coastline"].zValue()
+    first.close()
+
+    second = MainWindow(QSettings(settings_path, QSettings.Format.IniFormat))
+    qtbot.addWidget(second)
+    again = Store.memory()
+    build_demo(again)
+    second.open_store(again, None)
+    basemap = second.canvas.basemap
+    assert not basemap.items["rivers"].wanted and not basemap.items["rivers"].isVisible()
+    assert basemap.items["coastline"].colour == "#ff00ff"
+    assert basemap.items["coastline"].zValue() == z_coast
+    panel = second.map_feature.layers
+    assert panel.row_for("data", "Annotations").checkState() == Qt.CheckState.Unchecked
+    assert not any(item.isVisible() for item in second.canvas.annotation_items.values())
+
+
+def test_hidden_drawings_stay_hidden_when_the_data_changes(window):
+    panel = window.map_feature.layers
+    panel.set_shown("data", "Annotations", False)
+    window.store.annotations.add(
+        Annotation(kind="line", label="New front", geometry="LINESTRING (36.5 34.9, 37.0 34.9)")
+    )
+    assert window.canvas.annotation_items  # rebuilt after the change...
+    assert not any(item.isVisible() for item in window.canvas.annotation_items.values())
+    window.canvas.time_state.set_at(parse_moment("2024-12-06"))  # ...and after a time change
+    assert not any(item.isVisible() for item in window.canvas.annotation_items.values())
+    panel.set_shown("data", "Annotations", True)
+    assert any(item.isVisible() for item in window.canvas.annotation_items.values())

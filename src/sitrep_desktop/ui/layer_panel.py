@@ -8,7 +8,7 @@ within its group; Colour… restyles lines; "Zoom to" fits a user layer.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QColorDialog,
@@ -26,13 +26,20 @@ from ..io.mbtiles import MBTilesError
 from ..io.vector_layers import FILE_FILTER, LayerFileError
 
 ROLE = Qt.ItemDataRole.UserRole  # ("data" | "user" | "basemap", key)
+DATA_LAYERS = ("Places", "Events", "Annotations")
 
 
 class LayerPanel(QWidget):
-    def __init__(self, canvas, user_layers, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, canvas, user_layers, parent: QWidget | None = None, settings: QSettings | None = None
+    ) -> None:
         super().__init__(parent)
         self.canvas = canvas
         self.user_layers = user_layers
+        # How the basemap and the data layers look is the user's, not the file's:
+        # kept in the settings. User layers live in the database with their file.
+        self.settings = settings
+        self._restore()
         self.list = QListWidget()
         self.buttons = {}
         grid = QGridLayout()
@@ -65,19 +72,64 @@ class LayerPanel(QWidget):
 
     # -- the rows -------------------------------------------------------------------
     def _data_items(self) -> dict:
-        c = self.canvas
+        c = self.canvas  # drawings are switched through the canvas (set_annotations_shown)
         return {
             "Places": [c.place_scatter, c.place_labels, c.highlight],
             "Events": [c.event_scatter],
-            "Annotations": list(c.annotation_items.values()),
         }
+
+    def _data_shown(self, title: str) -> bool:
+        if title == "Annotations":
+            return self.canvas.annotations_shown
+        return self._data_items()[title][0].isVisible()
+
+    # -- remembered between sessions ------------------------------------------------
+    def _restore(self) -> None:
+        if self.settings is None:
+            return
+        basemap = self.canvas.basemap
+        for layer, item in basemap.items.items():
+            prefix = f"map/basemap/{layer}/"
+            shown = self.settings.value(prefix + "visible")
+            if shown is not None:
+                basemap.set_visible(layer, str(shown).lower() == "true")
+            colour = self.settings.value(prefix + "colour")
+            if colour and QColor(str(colour)).isValid():
+                item.set_colour(str(colour))
+            z = self.settings.value(prefix + "z")
+            if z is not None:
+                try:
+                    item.setZValue(float(z))
+                except (TypeError, ValueError):
+                    pass  # a hand-edited settings file: keep the default order
+        for title in DATA_LAYERS:
+            shown = self.settings.value(f"map/data/{title}/visible")
+            if shown is not None:
+                self._show_data(title, str(shown).lower() == "true")
+
+    def _save(self) -> None:
+        if self.settings is None:
+            return
+        for layer, item in self.canvas.basemap.items.items():
+            prefix = f"map/basemap/{layer}/"
+            self.settings.setValue(prefix + "visible", item.wanted)
+            self.settings.setValue(prefix + "colour", item.colour)
+            self.settings.setValue(prefix + "z", item.zValue())
+        for title in DATA_LAYERS:
+            self.settings.setValue(f"map/data/{title}/visible", self._data_shown(title))
+
+    def _show_data(self, title: str, shown: bool) -> None:
+        if title == "Annotations":
+            self.canvas.set_annotations_shown(shown)
+        else:
+            for item in self._data_items()[title]:
+                item.setVisible(shown)
 
     def rebuild(self) -> None:
         self.list.blockSignals(True)
         self.list.clear()
-        for title, items in self._data_items().items():
-            shown = all(i.isVisible() for i in items[:1]) if items else True
-            self._row(title, ("data", title), shown)
+        for title in DATA_LAYERS:
+            self._row(title, ("data", title), self._data_shown(title))
         for layer in reversed(self.user_layers.repository.all()):
             broken = self.user_layers.errors.get(layer.id)
             row = self._row(f"{layer.name} ({layer.format})", ("user", layer.id), layer.visible)
@@ -123,10 +175,10 @@ class LayerPanel(QWidget):
         if group == "basemap":
             self.canvas.basemap.set_visible(key, shown)
         elif group == "data":
-            for item in self._data_items()[key]:
-                item.setVisible(shown)
+            self._show_data(key, shown)
         elif group == "user":
             self.user_layers.repository.update(key, visible=shown)
+        self._save()
 
     def _on_item_changed(self, item: QListWidgetItem) -> None:
         group, key = item.data(ROLE)
@@ -182,6 +234,7 @@ class LayerPanel(QWidget):
         else:
             for z, layer in enumerate(reversed(ids)):
                 self.canvas.basemap.items[layer].setZValue(1.0 + z)
+            self._save()
         self.rebuild()
         self.list.setCurrentItem(self.row_for(group, key))
 
@@ -196,6 +249,7 @@ class LayerPanel(QWidget):
     def set_colour(self, group: str, key: str, colour: str) -> None:
         if group == "basemap":
             self.canvas.basemap.items[key].set_colour(colour)
+            self._save()
         elif group == "user":
             layer = self.user_layers.repository.get(key)
             if layer is not None:

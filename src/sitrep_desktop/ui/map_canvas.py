@@ -118,6 +118,7 @@ class MapCanvas(pg.PlotWidget):
         self.place_labels.obstacles = self._drawing_label_boxes
         self.addItem(self.place_labels)
         self.annotation_items: dict[str, QGraphicsItem] = {}
+        self.annotations_shown = True
         self.event_scatter = pg.ScatterPlotItem(pxMode=True, hoverable=True, tip=self._event_tip)
         self.event_scatter.setZValue(20)
         self.place_scatter = pg.ScatterPlotItem(pxMode=True, hoverable=True, tip=self._place_tip)
@@ -305,7 +306,14 @@ class MapCanvas(pg.PlotWidget):
 
     def _update_annotation_visibility(self, at: Moment | None) -> None:
         for annotation_id, item in self.annotation_items.items():
-            item.setVisible(self._annotations[annotation_id].valid_at(at))
+            valid = self._annotations[annotation_id].valid_at(at)
+            item.setVisible(self.annotations_shown and valid)
+
+    def set_annotations_shown(self, shown: bool) -> None:
+        """Show or hide every drawing (the layer panel's switch); kept across reloads."""
+        self.annotations_shown = shown
+        self._update_annotation_visibility(self.time_state.at)
+        self.arrange_texts()
 
     # -- view ----------------------------------------------------------------------
     def zoom_to_all(self, margin: float = 0.25) -> None:

@@ -29,7 +29,7 @@ class MapFeature:
         self.search = SearchPanel(lambda: list(w.canvas._places.values()), w)
         self.search.sigPicked.connect(self.go_to)
         self.search.sigAddRequested.connect(self.add_as_place)
-        self.layers = LayerPanel(w.canvas, self.user_layers, w)
+        self.layers = LayerPanel(w.canvas, self.user_layers, w, settings=w.settings)
         w.signals.sigChanged.connect(self._on_store_changed)
         self.legend = LegendPanel(w.store, w)
         w.signals.sigChanged.connect(self.legend.on_store_changed)
