@@ -1,16 +1,27 @@
 """GeoPackage through GDAL (pyogrio): one layer per record type, opens in QGIS.
 
 Layers places, events, control_changes, annotations (WGS84 geometry) and a
-factions table without geometry. Every field is a text column holding the
-same text as our other formats, so the file reads back as the same records;
-the geometry column is for GIS programs (an event without its own geometry is
-drawn at its place). Layers of other programs' GeoPackages become events,
-places or annotations, as for GeoJSON.
+factions table without geometry. Columns have their GeoPackage types, so a GIS
+user can filter `population > 100000`, sort by time or style by confidence:
+lat, lon REAL; population INTEGER; lists and styles JSON TEXT; other fields
+TEXT. A moment (`at`, `valid_from`, `valid_to`) stays TEXT as entered, with its
+offset, which is what reads back; beside it `<field>_utc` (DATETIME, UTC; a
+date alone is its first instant, as we sort it) and `<field>_date` (DATE, set
+only for a date alone). `confidence_rank` (INTEGER, low 1 to high 3) is for
+graduated styles. `created`/`updated` stay TEXT: they carry microseconds, and
+GDAL writes DATETIME to the millisecond. The geometry column is for GIS
+programs (an event without its own geometry is drawn at its place). Layers of
+other programs' GeoPackages become events, places or annotations, as for
+GeoJSON.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import json
+import math
 import warnings
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +32,7 @@ import shapely
 from pyogrio import raw
 from shapely.geometry import mapping
 
-from ..domain import Record
+from ..domain import CONFIDENCE_LEVELS, Moment, Record
 from .geojson import foreign_record
 from .records import (
     KINDS,
@@ -31,8 +42,8 @@ from .records import (
     ProblemError,
     RecordBatch,
     collect_records,
+    record_fields,
     record_from_fields,
-    text_fields,
 )
 
 LAYERS = {  # layer name -> record kind
@@ -42,6 +53,10 @@ LAYERS = {  # layer name -> record kind
     "events": "event",
     "annotations": "annotation",
 }
+_REAL = frozenset({"lat", "lon"})
+_INTEGER = frozenset({"population"})
+_MOMENTS = frozenset({"at", "valid_from", "valid_to"})
+_GDAL_UTC = 100  # GDAL's time zone flag for UTC
 _READ_ERRORS = (
     pyogrio.errors.DataSourceError,
     pyogrio.errors.DataLayerError,
@@ -62,36 +77,72 @@ def write(batch: RecordBatch, path: str | Path) -> None:
     records = batch.lists()
     for layer, kind in LAYERS.items():
         items: list[Any] = records[kind]
-        fields = [RECORD_KEY, *(f for f in text_fields(_example(kind)) if f != RECORD_KEY)]
-        columns = [
-            np.array([text_fields(r)[f] for r in items] if items else [], dtype=object)
-            for f in fields
-        ]
+        columns = _columns(kind, items)
         spatial = kind != "faction"
         geometry = np.array([_wkb(r, places) for r in items], dtype=object) if spatial else None
         raw.write(
             path,
             geometry,
-            columns,
-            fields,
+            [c.values for c in columns],
+            [c.name for c in columns],
+            field_mask=[c.mask for c in columns],
             layer=layer,
             driver="GPKG",
             geometry_type="Unknown" if spatial else None,
             crs="EPSG:4326" if spatial else None,
             append=path.exists(),
+            # Marks the times as UTC, so GDAL writes them with the "Z" the spec asks for.
+            gdal_tz_offsets={c.name: np.full(len(items), _GDAL_UTC) for c in columns if c.utc},
         )
 
 
-def _example(kind: str) -> Record:
-    """A record of `kind` whose field names give the layer's columns."""
-    examples: dict[str, dict[str, Any]] = {
-        "faction": {"name": "x", "short_name": "x", "colour": "#000000"},
-        "place": {"name": "x", "lat": 0.0, "lon": 0.0},
-        "control_change": {"place_id": "x", "faction_id": "x", "at": "2000-01-01", "source": "x"},
-        "event": {"at": "2000-01-01", "title": "x"},
-        "annotation": {"geometry": "POINT (0 0)", "kind": "point"},
-    }
-    return KINDS[kind](**examples[kind])
+@dataclass(frozen=True, slots=True)
+class _Column:
+    """One layer column: GDAL picks its GeoPackage type from the array's dtype."""
+
+    name: str
+    values: np.ndarray
+    mask: np.ndarray | None = None  # True where the value is NULL (integers have no NaN)
+    utc: bool = False
+
+
+def _columns(kind: str, items: list[Any]) -> list[_Column]:
+    rows = [record_fields(r) for r in items]
+    columns = []
+    for name in [RECORD_KEY, *(f.name for f in dataclasses.fields(KINDS[kind]))]:
+        values = [row[name] for row in rows]
+        if name in _REAL:
+            columns.append(_Column(name, np.array(values, dtype=np.float64)))
+        elif name in _INTEGER:
+            whole = np.array([v or 0 for v in values], dtype=np.int64)
+            columns.append(_Column(name, whole, np.array([v is None for v in values], bool)))
+        else:
+            columns.append(_Column(name, np.array([_text(v) for v in values], dtype=object)))
+        if name in _MOMENTS:
+            moments: list[Moment | None] = [getattr(r, name) for r in items]
+            columns += _moment_columns(name, moments)
+        if name == "confidence":
+            ranks = [CONFIDENCE_LEVELS.index(v) + 1 for v in values]
+            columns.append(_Column("confidence_rank", np.array(ranks, dtype=np.int64)))
+    return columns
+
+
+def _moment_columns(name: str, moments: list[Moment | None]) -> list[_Column]:
+    # numpy datetimes are naive: the UTC value, with GDAL told it is UTC.
+    utc = [m.as_utc().replace(tzinfo=None) if m else None for m in moments]
+    days = [m.text if m and m.date_only else None for m in moments]
+    return [
+        _Column(f"{name}_utc", np.array(utc, dtype="datetime64[ms]"), utc=True),
+        _Column(f"{name}_date", np.array(days, dtype="datetime64[D]")),
+    ]
+
+
+def _text(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, (list, dict)):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return str(value)
 
 
 def _wkb(record: Any, places: dict[str, Any]) -> bytes | None:
@@ -122,19 +173,27 @@ def read(path: str | Path) -> RecordBatch:
         for layer in ordered:
             meta, _fids, geometry, columns = tables[layer]
             names = [str(n) for n in meta["fields"]]
+            dtypes = zip(names, meta["dtypes"], strict=True)
+            integers = frozenset(n for n, t in dtypes if np.dtype(t).kind in "iu")
             for index in range(len(columns[0]) if columns else 0):
                 values = {n: _plain(columns[i][index]) for i, n in enumerate(names)}
-                yield f"layer {layer!r} feature {index + 1}", (layer, values, geometry, index)
+                entry = (layer, values, integers, geometry, index)
+                yield f"layer {layer!r} feature {index + 1}", entry
 
     return collect_records(file, entries(), lambda entry, where: _record(*entry, where))
 
 
 def _record(
-    layer: str, values: dict[str, Any], geometry: Any, index: int, where: str
+    layer: str,
+    values: dict[str, Any],
+    integers: frozenset[str],
+    geometry: Any,
+    index: int,
+    where: str,
 ) -> tuple[Record, bool]:
     kind = values.get(RECORD_KEY) or LAYERS.get(layer)
     if kind in KINDS and "id" in values:
-        return record_from_fields(str(kind), values, where), False
+        return record_from_fields(str(kind), _whole_numbers(values, integers), where), False
     wkb = geometry[index] if geometry is not None else None
     if wkb is None:
         raise ProblemError(
@@ -145,6 +204,16 @@ def _record(
     except (shapely.errors.GEOSException, ValueError, TypeError):
         raise ProblemError(Problem(where, "geometry", "unreadable geometry")) from None
     return foreign_record(mapping(shape), {k: v for k, v in values.items() if v is not None}, where)
+
+
+def _whole_numbers(values: dict[str, Any], integers: frozenset[str]) -> dict[str, Any]:
+    """An INTEGER column with a NULL comes back as floats with NaN: make them ints again."""
+    fixed = dict(values)
+    for name in integers:
+        value = fixed.get(name)
+        if isinstance(value, float):
+            fixed[name] = None if math.isnan(value) else int(value)
+    return fixed
 
 
 def _plain(value: Any) -> Any:
