@@ -1,7 +1,14 @@
-"""Snapshot timing: A4 at 300 dpi as PNG and as PDF (target: under 3 s each).
+"""Snapshot timing (A4 at 300 dpi, PNG and PDF; target under 3 s each) and the
+size of the SVG and PDF files people pass around.
 
-Floor, in the same run: a bare QPainter drawing the same basemap vertices as one
-path onto an image of the same size, with nothing else on the page.
+Timing floor, in the same run: a bare QPainter drawing every theatre-level
+basemap vertex as one path per layer onto an image of the same size, with
+nothing else on the page. Snapshots now draw the basemap reduced to the page
+(ui/snapshot_basemap.py), far fewer vertices, so the ratio can fall below 1.
+
+Size floor: the same snapshot written without its basemap. The basemap cannot
+cost less than nothing, so the ratio is what the basemap multiplies the file by;
+the rest (labels drawn as outlines, fonts, Qt's per-element styles) is the floor.
 """
 
 from __future__ import annotations
@@ -20,6 +27,8 @@ import pyqtgraph as pg  # noqa: E402
 from common import print_peak_memory, report  # noqa: E402
 from PySide6.QtGui import QColor, QGuiApplication, QImage, QPainter, QPen  # noqa: E402
 
+# The CLI's own default extent: the figure is what `sitrep snapshot demo.db -o x.svg` writes.
+from sitrep_desktop.cli.snapshot import _extent  # noqa: E402
 from sitrep_desktop.demo_situation import write_demo  # noqa: E402
 from sitrep_desktop.domain import parse_moment  # noqa: E402
 from sitrep_desktop.geo import basemap  # noqa: E402
@@ -28,6 +37,12 @@ from sitrep_desktop.ui.snapshot import BASEMAP_STYLE, Snapshot  # noqa: E402
 from sitrep_desktop.ui.snapshot_layout import SnapshotRequest  # noqa: E402
 
 BBOX = (35.3, 33.2, 38.0, 36.6)
+THEATRE = (34.0, 32.0, 43.0, 38.0)  # Syria and its neighbours: region-level basemap
+
+
+class WithoutBasemap(Snapshot):
+    def _draw_basemap(self, painter) -> None:
+        pass
 
 
 def bare_floor(width: int, height: int) -> float:
@@ -44,6 +59,21 @@ def bare_floor(width: int, height: int) -> float:
         painter.drawPath(pg.arrayToQPath(x, y, connect="finite"))
     painter.end()
     return time.perf_counter() - start
+
+
+def file_sizes(store: Store, folder: Path) -> None:
+    """Bytes of the CLI's default picture (1600x1000) of the demo, at its default
+    extent (the places, theatre-level basemap) and theatre-wide."""
+    at = parse_moment("2024-12-06")
+    for name, bbox in (("demo default", _extent(store, None, "50km")), ("theatre", THEATRE)):
+        for fmt in ("svg", "pdf"):
+            request = SnapshotRequest(bbox=bbox, fmt=fmt, at=at, title="Benchmark")
+            sizes = []
+            for kind in (Snapshot, WithoutBasemap):
+                out = folder / f"size.{fmt}"
+                kind(store, request).render(out)
+                sizes.append(out.stat().st_size / 1000)
+            report(f"snapshot {fmt} size, {name}", sizes[0], "kB", sizes[1])
 
 
 def main() -> None:
@@ -70,6 +100,7 @@ def main() -> None:
                 report(
                     f"snapshot A4 300dpi {fmt}", float(np.median(times)) * 1000, "ms", floor * 1000
                 )
+            file_sizes(store, Path(folder))
     print_peak_memory("bench_snapshot")
 
 

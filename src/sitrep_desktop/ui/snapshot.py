@@ -16,7 +16,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
-import pyqtgraph as pg
 import shapely
 from PySide6.QtCore import QMarginsF, QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import (
@@ -42,6 +41,7 @@ from ..geo.projection import default_projection
 from ..store import Store
 from ..store.content_hash import content_hash
 from .map_canvas import EVENT_COLOURS, UNKNOWN_COLOUR, place_size
+from .snapshot_basemap import PAGE_TOLERANCE, lines_path, page_lines
 from .snapshot_drawings import draw_drawing, draw_swatch
 from .snapshot_labels import PlaceMark, draw_labels, halo_text, lay_out_labels, page_font
 from .snapshot_layout import SnapshotRequest, graticule_step, nice_length
@@ -235,36 +235,24 @@ class Snapshot:
         py = self.frame.bottom() - (np.asarray(y) - self.y0) * self.scale
         return px, py
 
-    def _lines_path(self, lonlat: np.ndarray) -> QPainterPath:
-        west, south, east, north = self.extent
-        margin_x, margin_y = (east - west) * 0.2, (north - south) * 0.2
-        lon, lat = lonlat[:, 0].astype(float), lonlat[:, 1].astype(float)
-        outside = (
-            (lon < west - margin_x)
-            | (lon > east + margin_x)
-            | (lat < south - margin_y)
-            | (lat > north + margin_y)
-        )
-        lon, lat = lon.copy(), lat.copy()
-        lon[outside] = np.nan  # far-away vertices break the line: less to draw
-        lat[outside] = np.nan
-        keep = np.isfinite(lon)
-        if not keep.any():
-            return QPainterPath()
-        px, py = self.to_page(np.where(keep, lon, 0.0), np.where(keep, lat, 0.0))
-        px[~keep] = np.nan
-        py[~keep] = np.nan
-        return pg.arrayToQPath(px, py, connect="finite")
+    def basemap_lines(self, layer: str, tolerance: float | None = PAGE_TOLERANCE) -> np.ndarray:
+        """A basemap layer's lines in page units as drawn (after `paint` placed the
+        frame); ``tolerance=None`` gives them unsimplified."""
+        level = basemap.level_for_span(self.extent[2] - self.extent[0])
+        pad = 3 * self.u  # wider than any basemap pen: no line end shows inside
+        frame = self.frame.adjusted(-pad, -pad, pad, pad)
+        clip = (frame.left(), frame.top(), frame.right(), frame.bottom())
+        lonlat = basemap.load_layer(layer, level)
+        return page_lines(lonlat, self.extent, self.to_page, clip, tolerance)
 
     # -- layers --------------------------------------------------------------------------
     def _draw_basemap(self, painter: QPainter) -> None:
-        level = basemap.level_for_span(self.extent[2] - self.extent[0])
         painter.setBrush(Qt.BrushStyle.NoBrush)
         for layer, colour, width, dash in BASEMAP_STYLE:
             pen = QPen(QColor(colour), width * self.u)
             pen.setStyle(dash)
             painter.setPen(pen)
-            painter.drawPath(self._lines_path(basemap.load_layer(layer, level)))
+            painter.drawPath(lines_path(self.basemap_lines(layer)))
 
     def _draw_graticule(self, painter: QPainter) -> None:
         west, south, east, north = self.extent
