@@ -6,7 +6,10 @@ import pytest
 
 from sitrep_desktop.domain import Place
 from sitrep_desktop.store import LATEST_VERSION, MIGRATIONS, NewerSchemaError, Store
+from sitrep_desktop.store.event_queries import EventFilter, EventQueries
 from sitrep_desktop.store.opening import migrate
+
+HOMS, RASTAN = "3b241101-e2bb-4255-8caf-4136c566a962", "9a0d5d1e-4b7c-4d0e-8a43-33d9f0c0a001"
 
 
 def tables(conn):
@@ -50,6 +53,76 @@ def test_migration_2_from_version_1_keeps_the_data(tmp_path):
         assert store.backup_before_upgrade.exists()
     backup = sqlite3.connect(store.backup_before_upgrade)
     assert backup.execute("PRAGMA user_version").fetchone()[0] == 1
+
+
+def _version_2_file(path, *, analyzed):
+    """A file as v2 wrote it: two places, events at each and one at none, a journal."""
+    conn = sqlite3.connect(path, isolation_level=None)
+    migrate(conn, target=2)
+    stamps = "'2024-12-01T00:00:00.000000Z', '2024-12-01T00:00:00.000000Z', 'analyst'"
+    conn.executescript(
+        f"""
+        INSERT INTO categories (name, label) VALUES ('capture', 'Capture');
+        INSERT INTO places (id, name, kind, lat, lon, created, updated, author) VALUES
+            ('{HOMS}', 'Homs', 'city', 34.72, 36.72, {stamps}),
+            ('{RASTAN}', 'al-Rastan', 'town', 34.92, 36.73, {stamps});
+        INSERT INTO events (id, at, at_key, category, title, place_id, confidence,
+                            created, updated, author) VALUES
+            ('e1', '2024-12-05', '2024-12-05T00:00:00.000000Z', 'capture', 'Homs falls',
+             '{HOMS}', 'high', {stamps}),
+            ('e2', '2024-12-04', '2024-12-04T00:00:00.000000Z', 'capture', 'No place',
+             NULL, 'low', {stamps}),
+            ('e3', '2024-12-03', '2024-12-03T00:00:00.000000Z', 'capture', 'Rastan taken',
+             '{RASTAN}', 'medium', {stamps});
+        INSERT INTO journal (at, author, record_kind, record_id, action, after)
+            VALUES ('2024-12-01T00:00:00.000000Z', 'analyst', 'event', 'e1', 'insert', '{{}}');
+        """
+    )
+    if analyzed:
+        conn.execute("ANALYZE")
+    conn.close()
+
+
+def _logged(conn):
+    """Everything a user logged, as stored."""
+    return {
+        table: [tuple(row) for row in conn.execute(f"SELECT * FROM {table} ORDER BY rowid")]
+        for table in ("places", "events", "categories", "journal")
+    }
+
+
+def test_migration_3_from_version_2_sorts_by_place_and_changes_nothing_logged(tmp_path):
+    path = tmp_path / "v2.db"
+    _version_2_file(path, analyzed=True)
+    with sqlite3.connect(path) as conn:
+        before = _logged(conn)
+    with Store.open(path) as store:
+        assert store.schema_version == LATEST_VERSION == 3
+        assert store.backup_before_upgrade is not None and store.backup_before_upgrade.exists()
+        assert _logged(store.conn) == before
+        pages = EventQueries(store)
+        by_place = [e.title for _, e in pages.page(EventFilter(), sort="place")]
+        assert by_place == ["No place", "Rastan taken", "Homs falls"]  # NULL first, NOCASE
+        # The file had statistics: the new indexes have theirs too.
+        measured = {r[0] for r in store.conn.execute("SELECT idx FROM sqlite_stat1")}
+        assert {"events_by_category", "events_by_title", "event_place_names_order"} <= measured
+    backup = sqlite3.connect(store.backup_before_upgrade)
+    assert backup.execute("PRAGMA user_version").fetchone()[0] == 2
+    assert _logged(backup) == before
+    assert "event_place_names" not in tables(backup)
+    backup.close()
+
+
+def test_migration_3_leaves_a_never_analyzed_file_unanalyzed(tmp_path):
+    path = tmp_path / "v2.db"
+    _version_2_file(path, analyzed=False)
+    with Store.open(path) as store:
+        assert "sqlite_stat1" not in tables(store.conn)
+        assert [e.title for _, e in EventQueries(store).page(EventFilter(), sort="place")] == [
+            "No place",
+            "Rastan taken",
+            "Homs falls",
+        ]
 
 
 def test_migrating_twice_is_harmless(tmp_path):

@@ -1,9 +1,12 @@
 """Queries behind the event list: filters, sorting, counting and paging.
 
 Built for 1,000,000 events: the list asks for a count and then for pages of
-rows as they scroll into view, never for everything. Pages are read with
-LIMIT/OFFSET over an index (time order) and, when the previous page is known,
-with a keyset (`(at_key, rowid) > last`) so scrolling down stays O(page).
+rows as they scroll into view, never for everything. Every sort key has an
+index holding (key, rowid), the exact order asked for (schema v3), so a page
+walks ~200 index entries instead of sorting every match; when few events
+match, sorting them is cheaper, and the counts choose (`_plan`). Pages are
+read with LIMIT/OFFSET and, when the previous page is known, with a keyset
+(`(key, rowid) > last`, from `RowPage.cursor`) so scrolling down stays O(page).
 
 Faction filter: an event belongs to a faction when its actors name it (its
 full name or short name, case-insensitive). We chose actors rather than "at
@@ -21,7 +24,7 @@ from typing import TYPE_CHECKING, Any, overload
 
 import numpy as np
 
-from ..domain import Event, parse_moment
+from ..domain import CONFIDENCE_LEVELS, Event, parse_moment
 from ..geo.geodesy import distances_from
 from .repositories import BBox
 from .rows import event_from_row, event_reader
@@ -30,13 +33,70 @@ from .search import fts_query
 if TYPE_CHECKING:
     from .database import Store
 
-# Column name -> ORDER BY expression (rowid breaks ties so the order is total).
+
+@dataclass(frozen=True)
+class SortKey:
+    """How the list orders by one column: `expression ASC|DESC, rowid ASC|DESC`."""
+
+    expression: str
+    index: str  # holds (expression, rowid): walked for a page when most events match
+    rowid: str = "events.rowid"  # breaks ties, so the order is total
+    side_table: str = ""  # where the key is read from, when not from events (alias place_sort)
+    # When few events match, keep SQLite from walking the index: it guesses that
+    # a time range keeps a quarter of the events and would read them all. Not
+    # in time order, whose range is on the index walked.
+    sort_few: bool = True
+
+    def key(self, walk: bool) -> str:
+        """The expression for WHERE and ORDER BY; unary + stops SQLite using the index."""
+        return f"+{self.expression}" if self.sort_few and not walk else self.expression
+
+    def order(self, descending: bool, walk: bool) -> str:
+        direction = "DESC" if descending else "ASC"
+        return f"ORDER BY {self.key(walk)} {direction}, {self.rowid} {direction}"
+
+    def tables(self, walk: bool, events: bool = True) -> str:
+        """The FROM clause. `events=False`: only to count or skip rows, in the
+        side table's index alone when walking it."""
+        if not self.side_table:
+            return f"events INDEXED BY {self.index}" if walk else "events"
+        if not walk:
+            return f"events JOIN {self.side_table} AS place_sort ON {self.rowid} = events.rowid"
+        walked = f"{self.side_table} AS place_sort INDEXED BY {self.index}"
+        # CROSS JOIN keeps the walked index the outer loop.
+        return f"{walked} CROSS JOIN events ON events.rowid = {self.rowid}" if events else walked
+
+    def filter(self, where: str, walk: bool) -> str:
+        if self.side_table and walk and where != "1":
+            # In a subquery, not on the join: there SQLite would first build a
+            # Bloom filter of every matching event, as costly as the sort we avoid.
+            return f"EXISTS (SELECT 1 FROM events WHERE events.rowid = {self.rowid} AND {where})"
+        return where
+
+    def page(self, where: str, clause: str, descending: bool, walk: bool) -> str:
+        """A page's SELECT; its parameters: the WHERE's, the clause's, LIMIT, OFFSET."""
+        return (
+            f"SELECT events.rowid AS _rowid, events.*, {self.expression} AS _sort_value "
+            f"FROM {self.tables(walk)} WHERE {self.filter(where, walk)} AND {clause} "
+            f"{self.order(descending, walk)} LIMIT ? OFFSET ?"
+        )
+
+
+# Column name -> sort key; each index is in schema.py (v3).
+CONFIDENCE_RANK = "(CASE events.confidence WHEN 'low' THEN 0 WHEN 'medium' THEN 1 ELSE 2 END)"
 SORT_KEYS = {
-    "time": "events.at_key",
-    "category": "events.category",
-    "title": "events.title COLLATE NOCASE",
-    "place": "(SELECT name FROM places WHERE places.id = events.place_id) COLLATE NOCASE",
-    "confidence": ("CASE events.confidence WHEN 'low' THEN 0 WHEN 'medium' THEN 1 ELSE 2 END"),
+    "time": SortKey("events.at_key", "events_at", sort_few=False),
+    "category": SortKey("events.category", "events_by_category"),
+    "title": SortKey("events.title COLLATE NOCASE", "events_by_title"),
+    # NULL (no place) sorts first ascending, last descending, as SQLite orders NULLs.
+    "place": SortKey(
+        "place_sort.name COLLATE NOCASE",
+        "event_place_names_order",
+        rowid="place_sort.event_rowid",
+        side_table="event_place_names",
+    ),
+    # The expression of the events_by_confidence index: SQLite must recognise it.
+    "confidence": SortKey(CONFIDENCE_RANK, "events_by_confidence"),
 }
 KM_PER_DEGREE_LAT = 110.574  # smallest length of a degree of latitude (equator)
 
@@ -92,6 +152,11 @@ class RowPage(Sequence[tuple[int, Event]]):
     def __len__(self) -> int:
         return len(self._rows)
 
+    @property
+    def cursor(self) -> tuple[Any, int] | None:
+        """(sort value, rowid) of the last row: where `page_after` continues."""
+        return (self._rows[-1]["_sort_value"], self._rows[-1]["_rowid"]) if self._rows else None
+
     @overload
     def __getitem__(self, index: int) -> tuple[int, Event]: ...
 
@@ -115,10 +180,18 @@ class EventQueries:
         self.store = store
         # A count and a page ask for the same "near" set; any committed change forgets it.
         self._near: dict[tuple[str, float], list[int]] = {}
-        store.subscribe(lambda _change: self._near.clear())
+        # Counts seen, by WHERE clause: they choose how a page is read (_plan).
+        self._counts: dict[tuple[str, tuple[Any, ...]], int] = {}
+        store.subscribe(lambda _change: self._forget())
+
+    def _forget(self) -> None:
+        self._near.clear()
+        self._counts.clear()
 
     # -- building the WHERE clause -------------------------------------------------------
-    def where(self, spec: EventFilter) -> tuple[str, list[Any]]:
+    def where(self, spec: EventFilter, *, by_rank: bool = False) -> tuple[str, list[Any]]:
+        """The WHERE clause and its parameters. `by_rank` says the confidence
+        filter on the events_by_confidence index's expression, for that order."""
         clauses, params = ["1"], []  # type: list[str], list[Any]
         if spec.since:
             clauses.append("events.at_key >= ?")
@@ -129,7 +202,11 @@ class EventQueries:
         if spec.categories:
             clauses.append(f"events.category IN ({','.join('?' * len(spec.categories))})")
             params.extend(spec.categories)
-        if spec.confidences:
+        if spec.confidences and by_rank:
+            clause, ranks = _rank_clause(spec.confidences)
+            clauses.append(clause)
+            params.extend(ranks)
+        elif spec.confidences:
             clauses.append(f"events.confidence IN ({','.join('?' * len(spec.confidences))})")
             params.extend(spec.confidences)
         fts_parts = []
@@ -200,9 +277,16 @@ class EventQueries:
     # -- reading -----------------------------------------------------------------------
     def count(self, spec: EventFilter) -> int:
         where, params = self.where(spec)
-        return self.store.conn.execute(
-            f"SELECT count(*) FROM events WHERE {where}", params
-        ).fetchone()[0]
+        return self._count(where, params)
+
+    def _count(self, where: str, params: list[Any]) -> int:
+        # No WHERE at all when nothing is filtered: "WHERE 1" costs SQLite's quick count.
+        sql = "SELECT count(*) FROM events" + ("" if where == "1" else f" WHERE {where}")
+        found = self.store.conn.execute(sql, params).fetchone()[0]
+        self._counts[(where, tuple(params))] = found
+        if len(self._counts) > 32:  # keys can be long (a "near" filter lists rowids)
+            del self._counts[next(iter(self._counts))]
+        return int(found)
 
     def page(
         self,
@@ -214,51 +298,100 @@ class EventQueries:
         limit: int = 200,
     ) -> RowPage:
         """(rowid, event) for rows offset..offset+limit in the chosen order."""
-        where, params = self.where(spec)
-        direction = "DESC" if descending else "ASC"
-        order = f"{SORT_KEYS[sort]} {direction}, events.rowid {direction}"
-        sql = (
-            f"SELECT events.rowid AS _rowid, events.* FROM events WHERE {where} "
-            f"ORDER BY {order} LIMIT ? OFFSET ?"
-        )
-        return RowPage(self.store.conn.execute(sql, [*params, limit, offset]).fetchall())
+        key, where, params, walk = self._plan(spec, sort, offset + limit)
+        if offset and walk and key.side_table:
+            # Skip in the side table's index, then read on from the row before:
+            # OFFSET on the join would read every skipped event.
+            last = self.store.conn.execute(
+                f"SELECT {key.expression}, {key.rowid} FROM {key.tables(walk, events=False)} "
+                f"WHERE {key.filter(where, walk)} {key.order(descending, walk)} LIMIT 1 OFFSET ?",
+                [*params, offset - 1],
+            ).fetchone()
+            if last is None:
+                return RowPage([])
+            return self.page_after(spec, tuple(last), sort=sort, descending=descending, limit=limit)
+        sql = key.page(where, "1", descending, walk)
+        return RowPage(self._rows(sql, [*params, limit, offset]))
+
+    def page_plan(
+        self, spec: EventFilter, *, sort: str = "time", descending: bool = False, limit: int = 200
+    ) -> list[str]:
+        """SQLite's plan for the first page (EXPLAIN QUERY PLAN lines), for tests
+        that hold the index walks to it."""
+        key, where, params, walk = self._plan(spec, sort, limit)
+        sql = f"EXPLAIN QUERY PLAN {key.page(where, '1', descending, walk)}"
+        return [row[3] for row in self.store.conn.execute(sql, [*params, limit, 0])]
 
     def page_after(
         self,
         spec: EventFilter,
-        last: tuple[str, int],
+        last: tuple[Any, int],
         *,
+        sort: str = "time",
         descending: bool = False,
         limit: int = 200,
     ) -> RowPage:
-        """Next page in time order after (at_key, rowid): a keyset read, cost O(limit)."""
-        where, params = self.where(spec)
-        op, direction = ("<", "DESC") if descending else (">", "ASC")
-        sql = (
-            f"SELECT events.rowid AS _rowid, events.* FROM events WHERE {where} "
-            f"AND (events.at_key, events.rowid) {op} (?, ?) "
-            f"ORDER BY events.at_key {direction}, events.rowid {direction} LIMIT ?"
-        )
-        return RowPage(self.store.conn.execute(sql, [*params, last[0], last[1], limit]).fetchall())
+        """The page after the row whose (sort value, rowid) is `last` (a page's
+        `cursor`; in time order the value is the at_key): a keyset read, O(limit)."""
+        key, where, params, walk = self._plan(spec, sort, limit)
+        rows: list[Any] = []
+        for clause, values in _segments_after(key, last, descending, walk):
+            sql = key.page(where, clause, descending, walk)
+            rows += self._rows(sql, [*params, *values, limit - len(rows), 0])
+            if len(rows) == limit:
+                break
+        return RowPage(rows)
 
     def position_of(
         self, spec: EventFilter, event_id: str, *, sort: str = "time", descending: bool = False
     ) -> int | None:
         """Row number of an event in the filtered, sorted list (None if filtered out)."""
-        where, params = self.where(spec)
+        key, where, params, walk = self._plan(spec, sort, None)
         row = self.store.conn.execute(
-            f"SELECT rowid, {SORT_KEYS[sort]} AS k FROM events WHERE id = ? AND {where}",
-            [event_id, *params],
+            f"SELECT {key.expression} AS value, events.rowid AS rowid "
+            f"FROM {key.tables(walk=False)} WHERE {where} AND events.id = ?",
+            [*params, event_id],
         ).fetchone()
         if row is None:
             return None
-        op = ">" if descending else "<"
-        before = self.store.conn.execute(
-            f"SELECT count(*) FROM events WHERE {where} AND "
-            f"({SORT_KEYS[sort]} {op} ? OR ({SORT_KEYS[sort]} = ? AND events.rowid {op} ?))",
-            [*params, row["k"], row["k"], row["rowid"]],
-        ).fetchone()[0]
-        return int(before)
+        # The rows before it are the rows after it in the opposite order.
+        last = (row["value"], row["rowid"])
+        before = 0
+        for clause, values in _segments_after(key, last, not descending, walk):
+            before += self.store.conn.execute(
+                f"SELECT count(*) FROM {key.tables(walk, events=False)} "
+                f"WHERE {key.filter(where, walk)} AND {clause}",
+                [*params, *values],
+            ).fetchone()[0]
+        return before
+
+    def _plan(
+        self, spec: EventFilter, sort: str, rows: int | None
+    ) -> tuple[SortKey, str, list[Any], bool]:
+        """The sort key, the WHERE clause, and whether to walk the key's index.
+
+        Reading `rows` rows in order, a walk reads about rows * total / matches
+        events, a sort about `matches`. SQLite cannot tell which is less (it
+        guesses a time range keeps a quarter of the events), so the counts
+        decide; the list has just counted the matches. A stale count makes a
+        page slower, never wrong. rows=None: counting the rows before an event,
+        half the matches on average.
+        """
+        key = SORT_KEYS[sort]
+        where, params = self.where(spec)
+        matches = self._counted(where, params)
+        rows = matches // 2 if rows is None else rows
+        walk = matches * matches >= rows * self._counted("1", [])
+        if key.expression == CONFIDENCE_RANK and spec.confidences:
+            where, params = self.where(spec, by_rank=True)
+        return key, where, params, walk
+
+    def _counted(self, where: str, params: list[Any]) -> int:
+        found = self._counts.get((where, tuple(params)))
+        return self._count(where, params) if found is None else found
+
+    def _rows(self, sql: str, params: list[Any]) -> list[Any]:
+        return self.store.conn.execute(sql, params).fetchall()
 
     def time_points(self, limit: int = 20_000) -> list[tuple[str, str]]:
         """(at_key, category) of events for the timeline, evenly thinned past `limit`."""
@@ -281,6 +414,41 @@ class EventQueries:
             (limit,),
         )
         return [name for name, _ in rows]
+
+
+def _rank_clause(confidences: Sequence[str]) -> tuple[str, list[int]]:
+    ranks = sorted({CONFIDENCE_LEVELS.index(c) for c in confidences if c in CONFIDENCE_LEVELS})
+    if not ranks:
+        return "0", []
+    if ranks == list(range(ranks[0], ranks[-1] + 1)):
+        # A range, even of one rank: after "= ?" SQLite no longer sees that the
+        # index is in rowid order and sorts every match.
+        return f"{CONFIDENCE_RANK} BETWEEN ? AND ?", [ranks[0], ranks[-1]]
+    return f"{CONFIDENCE_RANK} IN ({','.join('?' * len(ranks))})", ranks
+
+
+def _segments_after(
+    key: SortKey, last: tuple[Any, int], descending: bool, walk: bool
+) -> list[tuple[str, list[Any]]]:
+    """WHERE clauses for the rows after `last`, in list order, each an index range.
+
+    A row-value comparison never matches NULL, and NULLs (events without a
+    place) come first ascending and last descending, so they are a range of
+    their own.
+    """
+    value, rowid = last
+    expr, pair = key.key(walk), f"({key.key(walk)}, {key.rowid})"
+    if value is None:
+        if descending:
+            return [(f"{expr} IS NULL AND {key.rowid} < ?", [rowid])]
+        return [(f"{expr} IS NULL AND {key.rowid} > ?", [rowid]), (f"{expr} IS NOT NULL", [])]
+    # The lone bound is implied by the pair; SQLite seeks only on a plain comparison.
+    if descending:
+        return [
+            (f"{expr} <= ? AND {pair} < (?, ?)", [value, value, rowid]),
+            (f"{expr} IS NULL", []),
+        ]
+    return [(f"{expr} >= ? AND {pair} > (?, ?)", [value, value, rowid])]
 
 
 def _phrase(name: str) -> str | None:

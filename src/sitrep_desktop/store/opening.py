@@ -87,6 +87,8 @@ def migrate(conn: sqlite3.Connection, target: int = LATEST_VERSION) -> list[int]
             # executescript would COMMIT first; run statement by statement instead.
             for statement in _statements(migration.sql):
                 conn.execute(statement)
+            if migration.after is not None:
+                migration.after(conn)
             conn.execute(f"PRAGMA user_version = {migration.version}")
         except BaseException:
             conn.execute("ROLLBACK")
