@@ -4,6 +4,8 @@ import pytest
 from PySide6.QtCore import Qt
 
 from sitrep_desktop.demo_situation import demo_id
+from sitrep_desktop.domain import Event
+from sitrep_desktop.ui.event_list import PAGE_SIZE
 
 pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
 
@@ -94,3 +96,33 @@ def test_the_model_reads_pages_not_everything(window):
     model = window.event_list.model
     model.event_at(0)
     assert model.loaded_rows <= 200
+
+
+@pytest.mark.parametrize("column", range(5))
+@pytest.mark.parametrize("order", [Qt.SortOrder.AscendingOrder, Qt.SortOrder.DescendingOrder])
+def test_scrolling_down_pages_continues_in_every_sort_order(window, column, order):
+    """Past the first page the list continues from the last row it read (a keyset),
+    in every column's order: the rows are exactly the one-query order."""
+    store = window.store
+    places = [demo_id("place", name) for name in ("Homs", "Hama", "Aleppo")] + [None]
+    store.events.add_many(
+        Event(
+            at=f"2024-12-{1 + n % 9:02d}T{n % 24:02d}:00Z",
+            title=("Shelling", "shelling", "Clash")[n % 3],
+            category=("shelling", "clash", "other")[n % 3],
+            place_id=places[n % 4],
+            confidence=("low", "medium", "high")[n % 3],
+        )
+        for n in range(450)
+    )
+    model = window.event_list.model
+    model.sort(column, order)
+    assert model.rowCount() == 460 > 2 * PAGE_SIZE
+    listed = [model._row(row)[0] for row in range(model.rowCount())]
+    whole = model.queries.page(
+        model.effective_filter(),
+        sort=model.sort_key,
+        descending=model.descending,
+        limit=1000,
+    )
+    assert listed == [rowid for rowid, _event in whole]

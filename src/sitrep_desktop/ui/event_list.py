@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from ..domain import Event, Moment, parse_moment
 from ..store import Store, StoreChange
-from ..store.event_queries import EventFilter, EventQueries
+from ..store.event_queries import EventFilter, EventQueries, RowPage
 from .event_filters import EventFilterBar
 from .selection import Selection
 from .time_state import TimeState
@@ -51,7 +51,7 @@ class EventListModel(QAbstractTableModel):
         self.sort_key = "time"
         self.descending = False
         self._count = 0
-        self._pages: OrderedDict[int, list[tuple[int, Event]]] = OrderedDict()
+        self._pages: OrderedDict[int, RowPage] = OrderedDict()
         self._place_names: dict[str, str] | None = None  # read when first shown
         self.reload()
 
@@ -108,11 +108,12 @@ class EventListModel(QAbstractTableModel):
     def _load_page(self, number: int) -> Sequence[tuple[int, Event]]:
         spec = self.effective_filter()
         previous = self._pages.get(number - 1)
-        if self.sort_key == "time" and previous:
-            # Scrolling down: continue from the last row seen instead of counting an OFFSET.
-            rowid, last = previous[-1]
+        cursor = previous.cursor if previous else None
+        if cursor is not None:
+            # Scrolling down: continue from the last row seen instead of counting an
+            # OFFSET (every sort has a keyset: its sort value and the rowid).
             page = self.queries.page_after(
-                spec, (last.at.key, rowid), descending=self.descending, limit=PAGE_SIZE
+                spec, cursor, sort=self.sort_key, descending=self.descending, limit=PAGE_SIZE
             )
         else:
             page = self.queries.page(
