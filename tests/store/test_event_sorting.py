@@ -14,7 +14,8 @@ import pytest
 from sitrep_desktop.demo_situation import demo_id, write_demo
 from sitrep_desktop.domain import Event, Place
 from sitrep_desktop.store import Store
-from sitrep_desktop.store.event_queries import SORT_KEYS, EventFilter, EventQueries
+from sitrep_desktop.store.event_queries import EventFilter, EventQueries
+from sitrep_desktop.store.event_sorting import SORT_KEYS
 
 NOCASE = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
 RANK = {"low": 0, "medium": 1, "high": 2}
