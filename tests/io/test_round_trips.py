@@ -64,6 +64,7 @@ def test_event_formats_give_back_every_event(demo: Store, tmp_path: Path, fmt: s
     assert fresh.events.all() == demo.events.all()
     if fmt != "csv":  # CSV carries only the places events happen at
         assert fresh.places.all() == demo.places.all()
+        assert fresh.annotations.all() == demo.annotations.all()
     names = {p.name for p in fresh.places.all()}
     assert {"Hama", "Homs", "Talbiseh"} <= names
 
@@ -150,5 +151,5 @@ def test_datapackage_has_a_tak_manifest(demo: Store, tmp_path: Path) -> None:
     with zipfile.ZipFile(path) as archive:
         manifest = parse_xml(archive.read("MANIFEST/manifest.xml"), "manifest")
         entries = [c.get("zipEntry") for c in descendants(manifest, "Content")]
-        assert len(entries) == 21
+        assert len(entries) == 11 + 10 + 2  # places, events, drawings
         assert all(e in archive.namelist() for e in entries)

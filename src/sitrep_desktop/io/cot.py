@@ -1,23 +1,32 @@
 """Cursor-on-Target (CoT) XML events, and TAK data packages that carry them.
 
-Places and events become CoT events at their point (an event's shape at its
-representative point, or at its place). Our fields ride along in a
-<sitrep> element under <detail>, which TAK clients ignore and we read back.
-A file holds one <event> or several under an <events> root. A data package is
-a zip of one .cot file per record plus MANIFEST/manifest.xml. CoT events from
-other sources become events named by their callsign.
+Places and events become CoT markers at their point (an event's shape at its
+representative point, or at its place); annotations become the drawings TAK
+shows (cot_shapes). Every CoT uid is our record id, so a second export updates
+what TAK shows instead of adding a copy. A place's marker names who holds it,
+and since when, as of the export's last control change: in <remarks>, and in
+its <color>. Its type stays a-u-G (unknown): friend or foe depends on who looks.
+
+Our fields ride along in a <sitrep> element under <detail>, which TAK clients
+ignore and we read back. A file holds one <event> or several under an <events>
+root. A data package is a zip of one .cot file per record plus
+MANIFEST/manifest.xml. CoT events from other sources become events named by
+their callsign; TAK drawings become annotations.
 """
 
 from __future__ import annotations
 
 import zipfile
-from datetime import UTC, datetime, timedelta
+from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from xml.etree.ElementTree import Element, SubElement, tostring
 
 import shapely
 
-from ..domain import Event, Place, Record
+from ..domain import Annotation, ControlState, Event, Faction, Place, Record, resolve_control
+from . import cot_shapes
+from .cot_shapes import STAMP, envelope
 from .records import (
     KINDS,
     RECORD_KEY,
@@ -26,48 +35,59 @@ from .records import (
     Problem,
     ProblemError,
     RecordBatch,
+    collect_records,
     derived_id,
     record_from_fields,
     text_fields,
 )
 from .safe_xml import child, descendants, local_name, parse_xml
 
-PLACE_TYPE = "a-u-G"  # unknown ground point: TAK draws a neutral marker
+PLACE_TYPE = "a-u-G"  # ground point of unknown affiliation: TAK draws a yellow marker
 EVENT_TYPE = "b-m-p-s-m"  # spot map marker
-UNKNOWN = "9999999.0"  # CoT's "not known" for height and error
 MAX_ENTRY_BYTES = 64 * 1024 * 1024
-_STAMP = "%Y-%m-%dT%H:%M:%S.%fZ"
 
 
-def event_element(record: Place | Event, places: dict[str, Place]) -> Element:
-    lon, lat = _point(record, places)
-    if isinstance(record, Event):
-        start, kind, name = record.at.as_utc(), EVENT_TYPE, record.title
+def event_element(
+    record: Place | Event | Annotation,
+    places: dict[str, Place],
+    holders: dict[str, ControlState] | None = None,
+    factions: dict[str, Faction] | None = None,
+) -> Element:
+    """The CoT event for one record; `holders` (place id -> control) colours places."""
+    if isinstance(record, Annotation):
+        event, detail = cot_shapes.drawing(record, _updated(record))
+        name, remarks = record.label or record.kind, record.notes
+    elif isinstance(record, Event):
+        lon, lat = _point(record, places)
+        event, detail = envelope(record.id, EVENT_TYPE, record.at.as_utc(), lon, lat)
+        name, remarks = record.title, record.description
     else:
-        start, kind, name = _created(record), PLACE_TYPE, record.name
-    stamp = start.strftime(_STAMP)
-    event = Element(
-        "event",
-        version="2.0",
-        uid=record.id,
-        type=kind,
-        how="h-e",
-        time=stamp,
-        start=stamp,
-        stale=(start + timedelta(days=365)).strftime(_STAMP),
-    )
-    SubElement(event, "point", lat=repr(lat), lon=repr(lon), hae=UNKNOWN, ce=UNKNOWN, le=UNKNOWN)
-    detail = SubElement(event, "detail")
+        state = (holders or {}).get(record.id)
+        # A change of hands is news to TAK too: the later of the last edit and the change.
+        when = max(_updated(record), state.since.as_utc()) if state else _updated(record)
+        event, detail = envelope(record.id, PLACE_TYPE, when, record.lon, record.lat)
+        faction = (factions or {}).get(state.faction_id or "") if state else None
+        if faction is not None:
+            SubElement(detail, "color", argb=str(cot_shapes.argb(faction.colour)))
+        name = record.name
+        remarks = "\n\n".join(t for t in (holder_text(state, faction), record.notes) if t)
     SubElement(detail, "contact", callsign=name)
-    remarks = getattr(record, "description", None) or getattr(record, "notes", "")
     SubElement(detail, "remarks").text = remarks
     SubElement(detail, "sitrep", text_fields(record))
     return event
 
 
-def _point(record: Place | Event, places: dict[str, Place]) -> tuple[float, float]:
-    if isinstance(record, Place):
-        return record.lon, record.lat
+def holder_text(state: ControlState | None, faction: Faction | None) -> str:
+    """Who holds a place, and since when, in words for TAK's remarks."""
+    if state is None:
+        return "Holder: no control change recorded in this export."
+    if state.faction_id is None:
+        return f"Holder: disputed since {state.since.text} (reports disagree)."
+    holder = f"{faction.name} ({faction.short_name})" if faction else state.faction_id
+    return f"Held by {holder} since {state.since.text}."
+
+
+def _point(record: Event, places: dict[str, Place]) -> tuple[float, float]:
     if record.geometry:
         point = shapely.from_wkt(record.geometry).representative_point()
         return point.x, point.y
@@ -75,16 +95,23 @@ def _point(record: Place | Event, places: dict[str, Place]) -> tuple[float, floa
     return (place.lon, place.lat) if place is not None else (0.0, 0.0)
 
 
-def _created(record: Record) -> datetime:
-    try:
-        return datetime.strptime(record.created, _STAMP).replace(tzinfo=UTC)
-    except ValueError:
-        return datetime.now(UTC)
+def _updated(record: Record) -> datetime:
+    # The last edit, so TAK takes a re-export as newer than what it shows.
+    for stamp in (record.updated, record.created):
+        try:
+            return datetime.strptime(stamp, STAMP).replace(tzinfo=UTC)
+        except ValueError:
+            continue
+    return datetime.now(UTC)
 
 
 def _elements(batch: RecordBatch) -> list[Element]:
     places = {p.id: p for p in batch.places}
-    return [event_element(r, places) for r in (*batch.places, *batch.events)]
+    factions = {f.id: f for f in batch.factions}
+    # The batch holds control changes up to the export's time (--at or --until).
+    holders = resolve_control(batch.control)
+    records = (*batch.places, *batch.events, *batch.annotations)
+    return [event_element(r, places, holders, factions) for r in records]
 
 
 def write(batch: RecordBatch, path: str | Path) -> None:
@@ -120,51 +147,43 @@ def read(path: str | Path) -> RecordBatch:
 
 
 def parse(data: bytes, file: str) -> RecordBatch:
-    batch = RecordBatch()
-    _add_events(batch, parse_xml(data, file), file, "event")
-    return batch
+    return collect_records(file, _events(parse_xml(data, file), file, "event"), _read_one)
 
 
 def read_datapackage(path: str | Path) -> RecordBatch:
+    """Every CoT entry of a data package; problems of all entries are reported together."""
     file = str(path)
-    batch = RecordBatch()
     try:
         with zipfile.ZipFile(path) as archive:
-            entries = [
-                i
-                for i in archive.infolist()
-                if i.filename.lower().endswith((".cot", ".xml"))
-                and not i.filename.upper().startswith("MANIFEST/")
-            ]
-            for info in entries:
-                if info.file_size > MAX_ENTRY_BYTES:
-                    raise ImportFileError(
-                        file, [Problem(f"entry {info.filename}", "size", "too large")]
-                    )
-                root = parse_xml(archive.read(info), f"{file}:{info.filename}")
-                _add_events(batch, root, file, f"entry {info.filename} event")
+            return collect_records(file, _package_events(archive, file), _read_one)
     except ZIP_READ_ERRORS as exc:
         raise ImportFileError(
             file, [Problem("archive", "zip", f"not a readable data package ({exc})")]
         ) from None
-    return batch
 
 
-def _add_events(batch: RecordBatch, root: Element, file: str, label: str) -> None:
-    events = [root] if local_name(root) == "event" else descendants(root, "event")
+def _package_events(archive: zipfile.ZipFile, file: str) -> Iterator[tuple[str, Element]]:
+    for info in archive.infolist():
+        name = info.filename
+        if not name.lower().endswith((".cot", ".xml")) or name.upper().startswith("MANIFEST/"):
+            continue
+        if info.file_size > MAX_ENTRY_BYTES:
+            raise ImportFileError(file, [Problem(f"entry {name}", "size", "too large")])
+        root = parse_xml(archive.read(info), f"{file}:{name}")
+        yield from _events(root, file, f"entry {name} event")
+
+
+def _events(root: Element, file: str, label: str) -> Iterator[tuple[str, Element]]:
+    """(where, <event>) for each event of a document: "event 3", "entry x.cot event 1"."""
     if local_name(root) not in ("event", "events"):
         raise ImportFileError(file, [Problem("document", "event", "the root is not a CoT <event>")])
-    problems = []
+    events = [root] if local_name(root) == "event" else descendants(root, "event")
     for number, event in enumerate(events, start=1):
-        where = f"{label} {number}"
-        try:
-            record = _record(event, where)
-        except ProblemError as exc:
-            problems.append(exc.problem)
-            continue
-        batch.add(record, where)
-    if problems:
-        raise ImportFileError(file, problems)
+        yield f"{label} {number}", event
+
+
+def _read_one(event: Element, where: str) -> tuple[Record, bool]:
+    return _record(event, where), False
 
 
 def _record(event: Element, where: str) -> Record:
@@ -172,6 +191,8 @@ def _record(event: Element, where: str) -> Record:
     ours = child(detail, "sitrep") if detail is not None else None
     if ours is not None and ours.get(RECORD_KEY) in KINDS:
         return record_from_fields(str(ours.get(RECORD_KEY)), dict(ours.attrib), where)
+    if cot_shapes.is_drawing(event.get("type", "")):
+        return cot_shapes.foreign_drawing(event, where)
     point = child(event, "point")
     if point is None:
         raise ProblemError(Problem(where, "point", "a CoT event needs a <point>"))
