@@ -4,6 +4,8 @@ A form turns its fields into a domain record; the record's own constructor is
 the validator, so the form never disagrees with the store. A field that is
 wrong gets a red message under it and nothing is saved until it is fixed.
 `RecordDialog` saves through a command on the undo stack (one transaction).
+An event that implies a control change ("HTS captures Homs") offers to log it
+too, in the same command (see domain/implied_control.py).
 """
 
 from __future__ import annotations
@@ -24,10 +26,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..commands import AddRecords, Command, UpdateRecord
-from ..domain import CONFIDENCE_LEVELS, PLACE_KINDS, ControlChange, Event, Place, Record
+from ..commands import AddRecords, Command, CompositeCommand, UpdateRecord
+from ..domain import (
+    CONFIDENCE_LEVELS,
+    PLACE_KINDS,
+    ControlChange,
+    Event,
+    Place,
+    Record,
+    parse_moment,
+)
 from ..domain.errors import ValidationError
+from ..domain.implied_control import ControlOffer, implied_by_event, implied_control
 from ..store import Store
+from .control_offer import ControlOfferBox
 from .time_text import local_and_utc, local_now_text
 from .undo import UndoStack
 
@@ -159,6 +171,17 @@ class RecordForm(QWidget):
     def make_record(self) -> Record:
         raise NotImplementedError
 
+    def build_companions(self, record: Record) -> list[Record] | None:
+        """Records to add with `record` in the same step, or None after showing what is wrong."""
+        try:
+            return self.companions(record)
+        except ValidationError as exc:
+            self.show_error(_FIELD_ALIASES.get(exc.field, exc.field), exc.reason)
+            return None
+
+    def companions(self, record: Record) -> list[Record]:
+        return []
+
     def load(self, record: Record) -> None:
         raise NotImplementedError
 
@@ -206,13 +229,68 @@ class EventForm(RecordForm):
         self.line("source", "Source")
         self.combo("confidence", "Confidence", [(c, c) for c in CONFIDENCE_LEVELS])
         self.set_text("confidence", "medium")
+        # Above the description: Tab from Confidence reaches it (a description takes Tab).
+        self.factions = self.store.factions.all()
+        self.control_offer = ControlOfferBox(self.factions, self)
+        self.layout_.addRow("Control", self.control_offer)
         self.add("description", "Description", QPlainTextEdit(self))
         self.fields["description"].setMaximumHeight(90)
         self._show_time_hint()
+        for name in ("at", "actors", "source"):
+            self.fields[name].textChanged.connect(self._show_control_offer)  # type: ignore[attr-defined]
+        for name in ("category", "place", "confidence"):
+            self.fields[name].currentTextChanged.connect(self._show_control_offer)  # type: ignore[attr-defined]
+        self._show_control_offer()
+
+    def _offer(self, event: Event | None = None) -> ControlOffer | None:
+        """What the event (or the fields, while they are being typed) implies for control."""
+        place_id = event.place_id if event is not None else self.data("place")
+        history = self.store.control.history(place_id) if place_id else []
+        if event is not None:
+            return implied_by_event(event, self.factions, history)
+        try:
+            at = parse_moment(self.text("at"))
+        except ValidationError:
+            return None
+        return implied_control(
+            category=self.text("category"),
+            place_id=place_id,
+            actors=_list(self.text("actors")),
+            at=at,
+            factions=self.factions,
+            history=history,
+        )
+
+    def _show_control_offer(self) -> None:
+        offer = self._offer()
+        self.control_offer.show_offer(
+            offer,
+            category=self.text("category"),
+            place_name=self.text("place"),
+            source=self.text("source"),
+            confidence=self.text("confidence"),
+        )
+        self.layout_.setRowVisible(self.control_offer, offer is not None)
+
+    def companions(self, record: Record) -> list[Record]:
+        """The control change the user ticked, decided again from the store as it is now."""
+        assert isinstance(record, Event)
+        offer = self._offer(record)
+        if offer is None:
+            return []
+        faction_id = self.control_offer.chosen_faction(offer)
+        if faction_id is None:
+            return []
+        if not record.source:
+            raise ValidationError(
+                "source",
+                "",
+                "the control change logged with this event needs a source; "
+                "fill it in or untick “Also log”",
+            )
+        return [offer.change_for(record, faction_id)]
 
     def _show_time_hint(self) -> None:
-        from ..domain import parse_moment
-
         try:
             self.at_hint.setText(local_and_utc(parse_moment(self.text("at"))))
         except ValidationError:
@@ -378,15 +456,13 @@ class RecordDialog(QDialog):
 
     def accept(self) -> None:
         record = self.form.build()
-        if record is None:
+        extra = self.form.build_companions(record) if record is not None else None
+        if record is None or extra is None:
             return  # the form shows what is wrong; stay open
-        if self.original is not None and _same(self.original, record):
+        command = self._command(record, extra)
+        if command is None:
             super().accept()
             return
-        if self.original is None:
-            command: Command = AddRecords([record], text=f"new {TITLES[record.KIND]}")  # type: ignore[attr-defined]
-        else:
-            command = UpdateRecord(self.original, record)
         refusal = self.undo_stack.attempt(command)
         if refusal is not None:
             self.message.setText(refusal)
@@ -396,6 +472,19 @@ class RecordDialog(QDialog):
         if self.on_saved is not None:
             self.on_saved(record)
         super().accept()
+
+    def _command(self, record: Record, extra: list[Record]) -> Command | None:
+        """One command (one undo step, one transaction) for the record and its companions."""
+        title = TITLES[record.KIND]  # type: ignore[attr-defined]
+        also = " and control change" if extra else ""
+        if self.original is None:
+            return AddRecords([record, *extra], text=f"new {title}{also}")
+        if _same(self.original, record):
+            return AddRecords(extra, text="log control change") if extra else None
+        update = UpdateRecord(self.original, record)
+        if not extra:
+            return update
+        return CompositeCommand([update, AddRecords(extra)], text=f"edit {title}{also}")
 
 
 def _same(a: Record, b: Record) -> bool:
