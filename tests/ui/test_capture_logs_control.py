@@ -4,7 +4,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from sitrep_desktop.demo_situation import demo_id
-from sitrep_desktop.domain import parse_moment
+from sitrep_desktop.domain import Event, parse_moment
 
 pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
 
@@ -181,3 +181,25 @@ def test_a_capture_contradicting_a_change_at_that_very_time_adds_nothing_and_say
     changes = window.store.control.count()
     dialog.accept()
     assert not dialog.isVisible() and window.store.control.count() == changes
+
+
+def test_saving_an_old_capture_unchanged_logs_nothing_new(window):
+    """An event logged before this shortcut existed: its offer starts unticked, so
+    opening and saving it never logs a change the analyst did not ask for."""
+    old = window.store.events.add(
+        Event(
+            at="2024-12-07",
+            title="HTS captures Homs",
+            category="capture",
+            place_id=HOMS,
+            actors=("HTS",),
+            source="field report",
+            confidence="high",
+        )
+    )
+    dialog = window.logging.edit("event", old.id)
+    box = dialog.form.control_offer
+    assert box.isVisible() and box.check.isVisible() and not box.check.isChecked()
+    changes = window.store.control.count()
+    dialog.accept()
+    assert window.store.control.count() == changes

@@ -26,9 +26,19 @@ NOTE_STYLE = "color:#616161; font-size:11px"
 class ControlOfferBox(QWidget):
     """Shows an offer; `chosen_faction(offer)` says which faction the user wants logged."""
 
-    def __init__(self, factions: list[Faction], parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        factions: list[Faction],
+        parent: QWidget | None = None,
+        *,
+        saved: ControlOffer | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("ControlOffer")
+        # When editing, what the event implied as saved: that offer starts unchecked,
+        # so saving an old event unchanged never logs a change nobody asked for; an
+        # edit that makes a new offer (a statement turned capture) gets it checked.
+        self._saved = _key(saved)
         self.factions = {f.id: f for f in factions}
         self.offer: ControlOffer | None = None
         self._shown: tuple | None = None  # (kind, candidate ids) the check state was set for
@@ -79,7 +89,8 @@ class ControlOfferBox(QWidget):
         shown = (offer.kind, tuple(f.id for f in offer.candidates), can_log)
         if offering and shown != self._shown:
             # Pre-checked only when the event names one side; a choice is the user's.
-            self.check.setChecked(offer.kind == IMPLIED and can_log)
+            fresh = self._saved is None or _key(offer) != self._saved
+            self.check.setChecked(fresh and offer.kind == IMPLIED and can_log)
             self._fill_picker(offer.candidates)
         self._shown = shown
         self.check.setEnabled(can_log)
@@ -159,3 +170,9 @@ class ControlOfferBox(QWidget):
 def _mnemonic_safe(text: str) -> str:
     """A name shown as is in a label with a mnemonic ("&" would underline)."""
     return text.replace("&", "&&")
+
+
+def _key(offer: ControlOffer | None) -> tuple | None:
+    if offer is None or not offer.offers_change:
+        return None
+    return (offer.kind, offer.place_id, offer.at.key, tuple(f.id for f in offer.candidates))

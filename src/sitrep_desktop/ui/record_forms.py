@@ -231,7 +231,8 @@ class EventForm(RecordForm):
         self.set_text("confidence", "medium")
         # Above the description: Tab from Confidence reaches it (a description takes Tab).
         self.factions = self.store.factions.all()
-        self.control_offer = ControlOfferBox(self.factions, self)
+        saved = self._offer(self.record) if isinstance(self.record, Event) else None
+        self.control_offer = ControlOfferBox(self.factions, self, saved=saved)
         self.layout_.addRow("Control", self.control_offer)
         self.add("description", "Description", QPlainTextEdit(self))
         self.fields["description"].setMaximumHeight(90)
