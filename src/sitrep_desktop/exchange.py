@@ -12,6 +12,7 @@ from pathlib import Path
 
 from .commands import Command, repository_for
 from .domain import Moment, parse_moment
+from .domain.control import resolve_control
 from .io import pipeline
 from .io.records import RecordBatch
 from .store import Store
@@ -44,7 +45,8 @@ def gather(
     since: Moment | str | None = None,
     until: Moment | str | None = None,
 ) -> RecordBatch:
-    """The records to export: all, the situation at `at`, or a time window."""
+    """The records to export: all, the situation at `at`, or a time window (with
+    the control changes that say who held each place when it opens)."""
     moment = parse_moment(at, "--at") if at else None
     start = parse_moment(since, "--since") if since else None
     end = parse_moment(until, "--until") if until else None
@@ -55,7 +57,16 @@ def gather(
         batch.add(record)
     for record in store.places.all():
         batch.add(record)
-    for change in store.control.all():
+    changes = store.control.all()
+    if start is not None:
+        # Who held each place when the window opens: the changes at each place's
+        # latest instant before it, so "since T" still says who holds what at T.
+        before = [c for c in changes if c.at.key < start.key]
+        opening = {i for state in resolve_control(before).values() for i in state.change_ids}
+        for change in before:
+            if change.id in opening:
+                batch.add(change)
+    for change in changes:
         if (start is None or change.at.key >= start.key) and (
             end is None or change.at.key <= end.upper_key
         ):

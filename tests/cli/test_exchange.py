@@ -166,3 +166,24 @@ def test_an_unknown_export_extension_asks_for_a_format(
 ) -> None:  # type: ignore[no-untyped-def]
     assert run_cli(["export", str(demo_db), str(tmp_path / "out.txt")]) == 2
     assert "--format" in capsys.readouterr().err
+
+
+def test_an_export_since_a_date_keeps_who_held_each_place_then(tmp_path):
+    """Hama changed hands on 2024-12-05; exporting from 2024-12-06 still carries
+    the change that says HTS holds it, and nothing older for Hama."""
+    from sitrep_desktop.demo_situation import demo_id, write_demo
+    from sitrep_desktop.domain.control import resolve_control
+    from sitrep_desktop.exchange import gather
+    from sitrep_desktop.store import Store
+
+    with Store.open(write_demo(tmp_path / "demo.db")) as store:
+        batch = gather(store, since="2024-12-06")
+        full = resolve_control(store.control.all(), None)
+    changes = batch.control
+    hama = [c for c in changes if c.place_id == demo_id("place", "Hama")]
+    assert [(c.faction_id, c.at.text) for c in hama] == [(demo_id("faction", "HTS"), "2024-12-05")]
+    # The state the export describes is the state the database holds.
+    exported = resolve_control(changes, None)
+    assert {p: s.faction_id for p, s in exported.items()} == {
+        p: s.faction_id for p, s in full.items()
+    }
