@@ -14,6 +14,7 @@ from .commands import Command, repository_for
 from .domain import Moment, parse_moment
 from .domain.control import resolve_control
 from .io import pipeline
+from .io.progress import Progress as ReadProgress
 from .io.records import RecordBatch
 from .store import Store
 from .store.bulk import Cancel, Progress, StoreLookup, insert_records
@@ -103,16 +104,39 @@ def write_export(
         partial.unlink(missing_ok=True)
 
 
-def plan_file(
-    store: Store, source: Path, fmt: str | None = None, mapping: dict[str, str] | None = None
-) -> tuple[str, pipeline.ImportPlan]:
-    """Read and check the whole file, then match it against the store (read-only).
+def read_source(
+    source: Path,
+    fmt: str | None = None,
+    mapping: dict[str, str] | None = None,
+    progress: ReadProgress | None = None,
+) -> tuple[str, RecordBatch]:
+    """Read and check the whole file. No store: this may run on a worker thread.
 
-    Raises ImportFileError listing every problem (row or feature, field, why).
+    Raises ImportFileError listing every problem (row or feature, field, why), or
+    ImportCancelled when `progress` raises it.
     """
     fmt = fmt or pipeline.guess_format(source)
-    batch = pipeline.read_file(source, fmt, mapping=mapping)
-    return fmt, pipeline.plan_import(batch, StoreLookup(store), str(source))
+    return fmt, pipeline.read_file(source, fmt, mapping=mapping, progress=progress)
+
+
+def plan_batch(store: Store, batch: RecordBatch, source: Path) -> pipeline.ImportPlan:
+    """Match a read file against the store (read-only); on the store's own thread.
+
+    Not worth a progress hook: 0.1-0.3 s for 100,000 ACLED rows, against ~4 s to read them.
+    """
+    return pipeline.plan_import(batch, StoreLookup(store), str(source))
+
+
+def plan_file(
+    store: Store,
+    source: Path,
+    fmt: str | None = None,
+    mapping: dict[str, str] | None = None,
+    progress: ReadProgress | None = None,
+) -> tuple[str, pipeline.ImportPlan]:
+    """Read and check the whole file, then match it against the store (read-only)."""
+    fmt, batch = read_source(source, fmt, mapping, progress)
+    return fmt, plan_batch(store, batch, source)
 
 
 class ImportRecords(Command):

@@ -15,9 +15,11 @@ import hashlib
 import re
 from datetime import datetime
 from pathlib import Path
+from typing import BinaryIO
 
 from ..domain import ControlChange, Event, Faction, Place, ValidationError
 from .csv import dict_rows
+from .progress import Progress, open_counted
 from .records import ImportFileError, Problem, ProblemError, RecordBatch, content_key, derived_id
 
 REQUIRED = (
@@ -60,11 +62,12 @@ def category_for(event_type: str, sub_event_type: str) -> str:
     return CATEGORIES.get(key) or CATEGORIES.get((key[0], "")) or "other"
 
 
-def read(path: str | Path) -> RecordBatch:
-    return parse(Path(path).read_bytes(), str(path))
+def read(path: str | Path, *, progress: Progress | None = None) -> RecordBatch:
+    with open_counted(path, progress) as handle:
+        return parse(handle, str(path))
 
 
-def parse(data: bytes, file: str) -> RecordBatch:
+def parse(data: bytes | BinaryIO, file: str) -> RecordBatch:
     batch, problems = RecordBatch(), []
     first = True
     for line, row in dict_rows(data, file):

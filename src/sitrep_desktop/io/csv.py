@@ -12,9 +12,10 @@ import csv as stdlib_csv
 import io
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from ..domain import Event, Place
+from .progress import Progress, open_counted
 from .records import (
     ImportFileError,
     Problem,
@@ -78,19 +79,27 @@ def _row(event: Event, place: Place | None) -> list[str]:
     ]
 
 
-def read(path: str | Path, *, mapping: Mapping[str, str] | None = None) -> RecordBatch:
-    return parse(Path(path).read_bytes(), str(path), mapping=mapping)
+def read(
+    path: str | Path,
+    *,
+    mapping: Mapping[str, str] | None = None,
+    progress: Progress | None = None,
+) -> RecordBatch:
+    with open_counted(path, progress) as handle:
+        return parse(handle, str(path), mapping=mapping)
 
 
-def dict_rows(data: bytes, file: str) -> Iterator[tuple[int, dict[str, str]]]:
-    """(line number, row) for each data row of a CSV file with a header."""
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ImportFileError(
-            file, [Problem(f"byte {exc.start}", "encoding", "not UTF-8 text")]
-        ) from None
-    reader = stdlib_csv.DictReader(io.StringIO(text, newline=""))
+def dict_rows(data: bytes | BinaryIO, file: str) -> Iterator[tuple[int, dict[str, str]]]:
+    """(line number, row) for each data row of a CSV file with a header.
+
+    `data` is the file's bytes or a binary stream, read as the rows are taken;
+    the stream may be closed afterwards (open_counted's leaves the file open).
+    """
+    stream = io.BytesIO(data) if isinstance(data, bytes) else data
+    # Decoded as it is read, so a file's progress follows the rows parsed.
+    text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
+    text._CHUNK_SIZE = 65_536  # type: ignore[attr-defined]  # fewer, larger reads: as fast
+    reader = stdlib_csv.DictReader(text)
     try:
         if not reader.fieldnames:
             raise ImportFileError(file, [Problem("line 1", "header", "the file has no header row")])
@@ -103,9 +112,15 @@ def dict_rows(data: bytes, file: str) -> Iterator[tuple[int, dict[str, str]]]:
             yield reader.line_num, row
     except stdlib_csv.Error as exc:
         raise ImportFileError(file, [Problem(f"line {reader.line_num}", "csv", str(exc))]) from None
+    except UnicodeDecodeError as exc:
+        # The decoder saw only the bytes read last, which end where the stream is now.
+        at = stream.tell() - len(exc.object) + exc.start
+        raise ImportFileError(file, [Problem(f"byte {at}", "encoding", "not UTF-8 text")]) from None
 
 
-def parse(data: bytes, file: str, *, mapping: Mapping[str, str] | None = None) -> RecordBatch:
+def parse(
+    data: bytes | BinaryIO, file: str, *, mapping: Mapping[str, str] | None = None
+) -> RecordBatch:
     mapping = dict(mapping or {})
     unknown = set(mapping) - set(COLUMNS) - set(EXTRA_FIELDS)
     if unknown:

@@ -18,6 +18,7 @@ import shapely
 from shapely.errors import GEOSException
 
 from ..domain import Annotation, Event, Place, Record
+from .progress import Progress, in_shares
 from .records import (
     KINDS,
     RECORD_KEY,
@@ -64,11 +65,11 @@ def _feature(record: Record, places: dict[str, Place]) -> dict[str, Any]:
     }
 
 
-def read(path: str | Path) -> RecordBatch:
-    return parse(Path(path).read_bytes(), str(path))
+def read(path: str | Path, *, progress: Progress | None = None) -> RecordBatch:
+    return parse(Path(path).read_bytes(), str(path), progress=progress)
 
 
-def parse(data: bytes, file: str) -> RecordBatch:
+def parse(data: bytes, file: str, *, progress: Progress | None = None) -> RecordBatch:
     try:
         document = json.loads(data.decode("utf-8-sig"))
     except UnicodeDecodeError as exc:
@@ -96,6 +97,7 @@ def parse(data: bytes, file: str) -> RecordBatch:
         )
     if not isinstance(features, list):
         raise ImportFileError(file, [Problem("document", "features", "must be a list")])
+    features = in_shares(features, len(features), len(data), progress)
     entries = ((f"feature {n}", feature) for n, feature in enumerate(features, start=1))
     return collect_records(file, entries, _record)
 

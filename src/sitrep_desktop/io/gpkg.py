@@ -34,6 +34,7 @@ from shapely.geometry import mapping
 
 from ..domain import CONFIDENCE_LEVELS, Moment, Record
 from .geojson import foreign_record
+from .progress import Progress, in_shares
 from .records import (
     KINDS,
     RECORD_KEY,
@@ -155,7 +156,7 @@ def _wkb(record: Any, places: dict[str, Any]) -> bytes | None:
     return shapely.to_wkb(shapely.Point(place.lon, place.lat)) if place is not None else None
 
 
-def read(path: str | Path) -> RecordBatch:
+def read(path: str | Path, *, progress: Progress | None = None) -> RecordBatch:
     file = str(path)
     try:
         with warnings.catch_warnings():
@@ -180,7 +181,11 @@ def read(path: str | Path) -> RecordBatch:
                 entry = (layer, values, integers, geometry, index)
                 yield f"layer {layer!r} feature {index + 1}", entry
 
-    return collect_records(file, entries(), lambda entry, where: _record(*entry, where))
+    # GDAL reads the tables in one step; progress follows the features made into records.
+    count = sum(len(columns[0]) if columns else 0 for _m, _f, _g, columns in tables.values())
+    size = Path(path).stat().st_size if progress is not None else 0
+    shares = in_shares(entries(), count, size, progress)
+    return collect_records(file, shares, lambda entry, where: _record(*entry, where))
 
 
 def _record(

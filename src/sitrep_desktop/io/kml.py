@@ -22,6 +22,7 @@ from shapely.geometry.base import BaseGeometry
 
 from ..domain import ControlChange, Moment, Record, resolve_control
 from .geojson import foreign_record
+from .progress import Progress, in_shares
 from .records import (
     KINDS,
     RECORD_KEY,
@@ -185,12 +186,13 @@ def _coordinates(coords: object) -> str:
 
 
 # -- reading -------------------------------------------------------------------
-def read(path: str | Path) -> RecordBatch:
+def read(path: str | Path, *, progress: Progress | None = None) -> RecordBatch:
     path = Path(path)
     data = path.read_bytes()
+    size = len(data)  # progress counts the file's bytes, not a KMZ's unpacked KML
     if data[:2] == b"PK":
         data = _kml_from_kmz(data, str(path))
-    return parse(data, str(path))
+    return parse(data, str(path), progress=progress, size=size)
 
 
 def _kml_from_kmz(data: bytes, file: str) -> bytes:
@@ -211,12 +213,16 @@ def _kml_from_kmz(data: bytes, file: str) -> bytes:
         ) from None
 
 
-def parse(data: bytes, file: str) -> RecordBatch:
+def parse(
+    data: bytes, file: str, *, progress: Progress | None = None, size: int | None = None
+) -> RecordBatch:
     root = parse_xml(data, file)
     if local_name(root) != "kml":
         raise ImportFileError(file, [Problem("document", "kml", "the root element is not <kml>")])
     marks = descendants(root, "Placemark")
-    entries = ((f"placemark {n}", mark) for n, mark in enumerate(marks, start=1))
+    # `size`: the file's bytes when `data` was unpacked from a KMZ.
+    shares = in_shares(marks, len(marks), len(data) if size is None else size, progress)
+    entries = ((f"placemark {n}", mark) for n, mark in enumerate(shares, start=1))
     return collect_records(file, entries, _record)
 
 

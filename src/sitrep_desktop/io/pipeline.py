@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Protocol
 
 from ..domain import Faction, Place
+from .progress import Progress
 from .records import ImportFileError, Problem, RecordBatch
 
 FORMATS = ("geojson", "kml", "csv", "acled", "gpkg", "cot", "datapackage")
@@ -74,9 +75,17 @@ def guess_format(path: str | Path) -> str:
 
 
 def read_file(
-    path: str | Path, fmt: str | None = None, *, mapping: Mapping[str, str] | None = None
+    path: str | Path,
+    fmt: str | None = None,
+    *,
+    mapping: Mapping[str, str] | None = None,
+    progress: Progress | None = None,
 ) -> RecordBatch:
-    """Parse and validate every record of a file; ImportFileError lists all problems."""
+    """Parse and validate every record of a file; ImportFileError lists all problems.
+
+    `progress(done, total)` hears how many of the file's bytes are read; it may
+    raise ImportCancelled to stop (see io.progress).
+    """
     path = Path(path)
     fmt = fmt or guess_format(path)
     readers = {
@@ -94,8 +103,18 @@ def read_file(
     reader = getattr(importlib.import_module(f"{__package__}.{module_name}"), function)
     if fmt == "csv" and mapping is not None:
         reader = functools.partial(reader, mapping=mapping)
+    # CoT and TAK packages are read in one step: their progress is its start and end.
+    in_one_step = fmt in ("cot", "datapackage")
+    if progress is not None and not in_one_step:
+        reader = functools.partial(reader, progress=progress)
     try:
-        return reader(path)
+        if progress is None or not in_one_step:
+            return reader(path)
+        size = path.stat().st_size
+        progress(0, size)
+        batch = reader(path)
+        progress(size, size)
+        return batch
     except OSError as exc:
         raise ImportFileError(
             str(path), [Problem("file", "-", f"cannot read: {exc.strerror or exc}")]

@@ -1,9 +1,11 @@
 """File > Import data… and File > Export data…: the exchange formats from the window.
 
-An import is read and checked completely first; the preview then says what
-would be added and what is already there, or lists every problem (where, field,
-why) and imports nothing. Applying is one transaction with a progress dialog
-whose Cancel rolls everything back, and one step on the undo stack.
+An import is read and checked completely first (on a worker thread, with a
+progress dialog whose Cancel stops reading: ui/import_reading.py); the preview
+then says what would be added and what is already there, or lists every
+problem (where, field, why) and imports nothing. Applying is one transaction
+with a progress dialog whose Cancel rolls everything back, and one step on the
+undo stack.
 """
 
 from __future__ import annotations
@@ -28,9 +30,10 @@ from PySide6.QtWidgets import (
 )
 
 from ..domain.errors import SitRepError
-from ..exchange import ImportRecords, export_format_for, gather, plan_file, write_export
+from ..exchange import ImportRecords, export_format_for, gather, plan_batch, write_export
 from ..io.pipeline import ImportPlan
 from ..io.records import ImportFileError
+from .import_reading import ImportReading
 
 IMPORT_FILTER = (
     "All supported (*.geojson *.json *.kml *.kmz *.csv *.gpkg *.cot *.xml *.zip);;"
@@ -125,14 +128,33 @@ class ImportPreviewDialog(QDialog):
         ]
 
 
-def preview_import(window, source: Path) -> ImportPreviewDialog:
-    """Read and check `source` against the window's store; the dialog says what it found."""
+def preview_import(window, source: Path) -> ImportPreviewDialog | None:
+    """Read and check `source` against the window's store; the dialog says what it found.
+
+    Reading shows its progress and can be cancelled (None); the window stays live.
+    """
+    reading = ImportReading(source, window)
+    reading.wait()
+    try:
+        return preview_after_reading(window, reading)
+    finally:
+        reading.deleteLater()
+
+
+def preview_after_reading(window, reading: ImportReading) -> ImportPreviewDialog | None:
+    """The preview of a finished reading, planned against the store here on its thread."""
+    if reading.failure is not None:
+        raise reading.failure
+    if reading.cancelled or window.store is None:  # or the window closed meanwhile
+        return None
+    if reading.error is not None:
+        return ImportPreviewDialog(reading.source, error=reading.error, parent=window)
     QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
     try:
-        _fmt, plan = plan_file(window.store, source)
-        return ImportPreviewDialog(source, plan=plan, parent=window)
+        plan = plan_batch(window.store, reading.batch, reading.source)
+        return ImportPreviewDialog(reading.source, plan=plan, parent=window)
     except ImportFileError as exc:
-        return ImportPreviewDialog(source, error=exc, parent=window)
+        return ImportPreviewDialog(reading.source, error=exc, parent=window)
     finally:
         QApplication.restoreOverrideCursor()
 
@@ -168,7 +190,7 @@ def import_data_dialog(window) -> bool:
     if not path:
         return False
     dialog = preview_import(window, Path(path))
-    if dialog.exec() != QDialog.DialogCode.Accepted or dialog.plan is None:
+    if dialog is None or dialog.exec() != QDialog.DialogCode.Accepted or dialog.plan is None:
         return False
     return apply_import(window, dialog.plan, Path(path))
 
