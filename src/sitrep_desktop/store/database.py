@@ -221,8 +221,10 @@ def _open_checked(path: Path) -> tuple[sqlite3.Connection, Path | None]:
 
 def _connect(target: str) -> sqlite3.Connection:
     # isolation_level=None: we issue BEGIN/COMMIT ourselves, so nothing commits
-    # behind our back. check_same_thread=False lets a worker thread hand results
-    # back, but every thread that writes opens its own Store.
+    # behind our back. The connection stays bound to the thread that opened it
+    # (sqlite3's default check): a worker thread (reading an import file, say)
+    # hands its results to the main thread, and a thread that writes opens its
+    # own Store.
     conn = sqlite3.connect(target, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
     conn.row_factory = sqlite3.Row
     conn.execute("PRAGMA foreign_keys = ON")
