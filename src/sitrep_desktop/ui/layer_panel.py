@@ -139,7 +139,7 @@ class LayerPanel(QWidget):
         items = sorted(self.canvas.basemap.items.values(), key=lambda i: -i.zValue())
         for item in items:
             row = self._row(f"Basemap: {item.title}", ("basemap", item.layer), item.wanted)
-            row.setForeground(QColor(item.colour).darker(130))
+            row.setForeground(_text_colour(item.colour))
         self.list.blockSignals(False)
         self._enable_buttons()
 
@@ -167,8 +167,11 @@ class LayerPanel(QWidget):
         self.buttons["remove"].setEnabled(group == "user")
         self.buttons["zoom"].setEnabled(group == "user")
         self.buttons["colour"].setEnabled(group in ("user", "basemap"))
-        self.buttons["up"].setEnabled(group in ("user", "basemap"))
-        self.buttons["down"].setEnabled(group in ("user", "basemap"))
+        movable = group == "user" or (
+            group == "basemap" and self.canvas.basemap.items[current[1]].reorderable
+        )
+        self.buttons["up"].setEnabled(movable)
+        self.buttons["down"].setEnabled(movable)
 
     # -- actions ----------------------------------------------------------------------
     def set_shown(self, group: str, key: str, shown: bool) -> None:
@@ -217,11 +220,10 @@ class LayerPanel(QWidget):
         group, key = current
         if group == "user":
             ids = [layer.id for layer in reversed(self.user_layers.repository.all())]
-        elif group == "basemap":
-            ids = [
-                i.layer
-                for i in sorted(self.canvas.basemap.items.values(), key=lambda i: -i.zValue())
-            ]
+        elif group == "basemap" and self.canvas.basemap.items[key].reorderable:
+            # The land stays under every line: only the lines change places.
+            items = [i for i in self.canvas.basemap.items.values() if i.reorderable]
+            ids = [i.layer for i in sorted(items, key=lambda i: -i.zValue())]
         else:
             return
         index = ids.index(key)
@@ -262,3 +264,11 @@ class LayerPanel(QWidget):
             rect = self.user_layers.bounds(current[1])
             if rect is not None:
                 self.canvas.view.setRange(rect=rect, padding=0.1)
+
+
+def _text_colour(colour: str) -> QColor:
+    """A layer's colour, dark enough to read as a row's text (the land's beige is not)."""
+    shade = QColor(colour).darker(130)
+    if shade.lightness() > 150:
+        shade = QColor.fromHsl(shade.hslHue(), shade.hslSaturation(), 110)
+    return shade

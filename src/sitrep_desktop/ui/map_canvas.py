@@ -37,7 +37,7 @@ from .selection import Selection
 from .time_state import TimeState
 
 UNKNOWN_COLOUR = "#9e9e9e"
-BACKGROUND = "#f4f1ea"
+BACKGROUND = "#dfe9ef"  # the sea: the basemap fills the land (basemap_layer.FILL_STYLES)
 # Syria and its neighbours' edges: what a theatre view shows at least.
 THEATRE_VIEW = (35.2, 32.2, 42.5, 37.4)
 THEATRE_BOX = (25.0, 25.0, 50.0, 45.0)

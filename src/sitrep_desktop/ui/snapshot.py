@@ -40,8 +40,9 @@ from ..geo.label_layout import Box
 from ..geo.projection import default_projection
 from ..store import Store
 from ..store.content_hash import content_hash
-from .map_canvas import EVENT_COLOURS, UNKNOWN_COLOUR, place_size
-from .snapshot_basemap import PAGE_TOLERANCE, lines_path, page_lines
+from .basemap_layer import FILL_STYLES
+from .map_canvas import BACKGROUND, EVENT_COLOURS, UNKNOWN_COLOUR, place_size
+from .snapshot_basemap import PAGE_TOLERANCE, lines_path, page_lines, page_polygons, polygons_path
 from .snapshot_drawings import draw_drawing, draw_swatch
 from .snapshot_labels import PlaceMark, draw_labels, halo_text, lay_out_labels, page_font
 from .snapshot_layout import SnapshotRequest, graticule_step, nice_length
@@ -57,7 +58,8 @@ BASEMAP_STYLE = (  # layer, colour, width (page units), dash
     ("borders", "#757575", 1.0, Qt.PenStyle.DashDotLine),
     ("coastline", "#4f6d7a", 1.1, Qt.PenStyle.SolidLine),
 )
-SEA = "#e3edf3"
+SEA = BACKGROUND  # the map canvas' colours: the frame is the sea, the land filled
+LAND = FILL_STYLES["land"][1]
 PAPER = "#ffffff"
 EVENT_RADIUS = 4.5  # units: an event's diamond
 LEGEND_ROW = 20  # units
@@ -238,15 +240,27 @@ class Snapshot:
     def basemap_lines(self, layer: str, tolerance: float | None = PAGE_TOLERANCE) -> np.ndarray:
         """A basemap layer's lines in page units as drawn (after `paint` placed the
         frame); ``tolerance=None`` gives them unsimplified."""
-        level = basemap.level_for_span(self.extent[2] - self.extent[0])
-        pad = 3 * self.u  # wider than any basemap pen: no line end shows inside
+        lonlat = basemap.load_layer(layer, self._basemap_level())
+        return page_lines(lonlat, self.extent, self.to_page, self._basemap_clip(), tolerance)
+
+    def basemap_land(self, tolerance: float | None = PAGE_TOLERANCE) -> np.ndarray:
+        """The land polygons in page units as filled, like `basemap_lines`."""
+        polygons = basemap.land_polygons(self._basemap_level())
+        return page_polygons(polygons, self.extent, self.to_page, self._basemap_clip(), tolerance)
+
+    def _basemap_level(self) -> str:
+        return basemap.level_for_span(self.extent[2] - self.extent[0])
+
+    def _basemap_clip(self) -> tuple[float, float, float, float]:
+        # Wider than any basemap pen: no line end, and no edge of the land cut
+        # here, shows inside the frame.
+        pad = 3 * self.u
         frame = self.frame.adjusted(-pad, -pad, pad, pad)
-        clip = (frame.left(), frame.top(), frame.right(), frame.bottom())
-        lonlat = basemap.load_layer(layer, level)
-        return page_lines(lonlat, self.extent, self.to_page, clip, tolerance)
+        return (frame.left(), frame.top(), frame.right(), frame.bottom())
 
     # -- layers --------------------------------------------------------------------------
     def _draw_basemap(self, painter: QPainter) -> None:
+        painter.fillPath(polygons_path(self.basemap_land()), QColor(LAND))
         painter.setBrush(Qt.BrushStyle.NoBrush)
         for layer, colour, width, dash in BASEMAP_STYLE:
             pen = QPen(QColor(colour), width * self.u)

@@ -1,4 +1,5 @@
-"""The basemap's polylines on a snapshot page: culled to the frame, reduced to the page.
+"""The basemap's polylines and land on a snapshot page: culled to the frame,
+reduced to the page.
 
 The theatre level is GSHHG full resolution, vertices ~100 m apart, while one
 page unit (a pixel, or a dot of a PDF) covers a kilometre or more: most vertices
@@ -7,7 +8,8 @@ and painting time (the demo's SVG was 12 MB). So each line keeps only its
 segments that reach the frame, is simplified with Douglas-Peucker (shapely) to
 a quarter of a page unit, and its coordinates are rounded to a tenth of a unit,
 which SVG and PDF then write as "251.3" instead of "251.337". PNG, SVG and PDF
-all take this one path.
+all take this one path. The land polygons are cut to the frame and reduced the
+same way, so their edge stays under the coastline drawn over them.
 """
 
 from __future__ import annotations
@@ -23,6 +25,9 @@ from PySide6.QtGui import QPainterPath
 # tolerance and rounding by at most 0.07 more: together under half a unit.
 PAGE_TOLERANCE = 0.25
 PAGE_DECIMALS = 1
+# Land smaller than this (square page units) is all under its coastline's pen:
+# not filled, so not written twice.
+MIN_LAND_AREA = 1.0
 # Vertices this far beyond the extent (a share of its size) are not even
 # projected; the page-unit cull below then keeps exactly what reaches the frame.
 LONLAT_MARGIN = 0.2
@@ -47,6 +52,52 @@ def page_lines(
         return lines
     simplified = shapely.simplify(lines, tolerance, preserve_topology=False)
     return shapely.transform(simplified, lambda xy: np.round(xy, PAGE_DECIMALS))
+
+
+def page_polygons(
+    polygons: np.ndarray,
+    extent: Rect,
+    to_page: ToPage,
+    clip: Rect,
+    tolerance: float | None = PAGE_TOLERANCE,
+) -> np.ndarray:
+    """Lon/lat shapely polygons (``extent`` is W, S, E, N) in page units, cut to
+    ``clip``; simplified and rounded unless ``tolerance`` is None."""
+    west, south, east, north = extent
+    margin_x, margin_y = (east - west) * LONLAT_MARGIN, (north - south) * LONLAT_MARGIN
+    near_box = (west - margin_x, south - margin_y, east + margin_x, north + margin_y)
+    bounds = shapely.bounds(polygons)
+    near = (
+        (bounds[:, 2] >= near_box[0])
+        & (bounds[:, 0] <= near_box[2])
+        & (bounds[:, 3] >= near_box[1])
+        & (bounds[:, 1] <= near_box[3])
+    )
+    # Cut in lon/lat first: far vertices are not projected (the poles have no page).
+    shapes = shapely.clip_by_rect(polygons[near], *near_box)
+
+    def page(xy: np.ndarray) -> np.ndarray:
+        return np.column_stack(to_page(xy[:, 0], xy[:, 1]))
+
+    left, top, right, bottom = clip
+    shapes = shapely.clip_by_rect(shapely.transform(shapes, page), left, top, right, bottom)
+    if tolerance is not None:
+        shapes = shapely.simplify(shapes, tolerance, preserve_topology=False)
+        shapes = shapely.transform(shapes, lambda xy: np.round(xy, PAGE_DECIMALS))
+    parts = shapely.get_parts(shapely.get_parts(shapes))  # collections, then multi-polygons
+    parts = parts[(shapely.get_type_id(parts) == shapely.GeometryType.POLYGON)]
+    if tolerance is None:
+        parts = parts[~shapely.is_empty(parts)]
+    else:
+        parts = parts[shapely.area(parts) >= MIN_LAND_AREA]
+    # One orientation for all: where two polygons meet (the level's pieces meet
+    # along the theatre and region boxes), antialiased coverage adds up, no seam.
+    return shapely.orient_polygons(parts)
+
+
+def polygons_path(polygons: np.ndarray) -> QPainterPath:
+    """One odd-even QPainterPath of many polygons' rings: the land is one SVG <path>."""
+    return lines_path(shapely.get_rings(polygons))
 
 
 def lines_path(lines: np.ndarray) -> QPainterPath:
