@@ -125,3 +125,21 @@ def test_country_labels_carry_their_area_for_ranking():
         "Russia",
         "Antarctica",
     )
+
+
+def test_no_basemap_line_steps_across_the_antimeridian():
+    """A step of more than 180° of longitude would be drawn across the whole world."""
+    for layer in LAYERS:
+        if layer == "land":
+            continue
+        for level in LEVELS:
+            lonlat = load_layer(layer, level).astype(float)
+            steps = np.abs(np.diff(lonlat[:, 0]))
+            assert not (steps[np.isfinite(steps)] > 180).any(), (layer, level)
+
+
+def test_splitting_at_the_antimeridian_keeps_every_vertex():
+    line = np.array([[179.0, 65.0], [-179.5, 65.5], [-178.0, 66.0]], np.float32)
+    split = basemap.split_at_antimeridian(line)
+    assert np.isnan(split[1]).all() and len(split) == 4
+    assert np.array_equal(split[~np.isnan(split[:, 0])], line)

@@ -237,3 +237,26 @@ def test_svg_shows_nothing_of_the_map_beyond_its_frame(qapp, demo_path, tmp_path
     painter.end()
     strip = (600, 0, 400, snapshot.frame.top() - 3)  # above the frame, right of the title
     assert count_colour(image, "#ffffff", strip, 0) == 400 * round(snapshot.frame.top() - 3)
+
+
+def test_a_whole_world_snapshot_draws_and_small_drawings_keep_their_labels_off(
+    qapp, store, tmp_path
+):
+    """From 180°W to 180°E on a wide page: the extent used to wrap round and the
+    picture failed; drawings a few pixels wide no longer pile their labels up."""
+    store.annotations.add(Annotation(kind="text", label="NOTE", geometry="POINT (36.7 34.7)"))
+    snapshot = render(store, tmp_path / "world.png", bbox=(-180.0, -70.0, 180.0, 80.0))
+    west, _south, east, _north = snapshot.extent
+    assert -180.0 <= west < east <= 180.0
+    drawings = snapshot.info["labels"]["drawings"]
+    assert "M5 highway" not in drawings and "Alawite coastal region" not in drawings
+    assert drawings == ["NOTE"]  # a text drawing is its text: always shown
+    assert "M5 highway" in snapshot.info["legend"]  # still named, in the legend
+
+
+def test_the_equator_is_labelled_plain_zero_degrees():
+    from sitrep_desktop.ui.snapshot import _degrees
+
+    assert _degrees(0.0, 0, "N", "S") == "0°"
+    assert _degrees(-30.0, 0, "N", "S") == "30°S"
+    assert _degrees(120.0, 0, "E", "W") == "120°E"

@@ -84,8 +84,22 @@ def load_layer(layer: str, level: str) -> np.ndarray:
         if len(part):
             joined.extend((gap, part) if joined else (part,))
     result = np.concatenate(joined) if joined else np.empty((0, 2), np.float32)
+    result = split_at_antimeridian(result)
     result.flags.writeable = False
     return result
+
+
+def split_at_antimeridian(lonlat: np.ndarray) -> np.ndarray:
+    """Break a polyline where it steps across 180° (a jump of over 180° of
+    longitude), which would otherwise be drawn as a line across the whole world.
+
+    Natural Earth's outlines of Russia and Fiji do so eleven times.
+    """
+    steps = np.abs(np.diff(lonlat[:, 0]))
+    jumps = np.flatnonzero(steps > 180.0) + 1
+    if not len(jumps):
+        return lonlat
+    return np.insert(lonlat, jumps, np.nan, axis=0)
 
 
 @cache

@@ -141,7 +141,7 @@ def layer_groups(layer: str, level: str) -> LineGroups:
     return groups
 
 
-CACHE_VERSION = 3  # raise when group_lines, group_polygons or the file layout changes
+CACHE_VERSION = 4  # raise when group_lines, group_polygons, the file layout or the data changes
 CACHE_ARRAYS = ("x", "y", "connect", "starts", "bounds")  # LineGroups' arguments, in order
 
 

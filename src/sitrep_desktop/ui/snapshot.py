@@ -228,7 +228,12 @@ class Snapshot:
             y0, y1 = y0 - grow, y1 + grow
         self.x0, self.x1, self.y0, self.y1 = x0, x1, y0, y1
         self.scale = self.frame.width() / (x1 - x0)
-        lon, lat = self.projection.inverse(np.array([x0, x1]), np.array([y0, y1]))
+        # Grown past the antimeridian (a whole-world picture on a wide page), the
+        # inverse projection would wrap 190°E round to 170°W and the extent would
+        # turn inside out: the drawn extent stops at the world's edges.
+        world = float(self.projection.forward(180.0, 0.0)[0])
+        xs = np.clip(np.array([x0, x1]), -world, world)
+        lon, lat = self.projection.inverse(xs, np.array([y0, y1]))
         self.extent = (float(lon[0]), float(lat[0]), float(lon[1]), float(lat[1]))
 
     def to_page(self, lon, lat) -> tuple[np.ndarray, np.ndarray]:
@@ -296,13 +301,13 @@ class Snapshot:
         digits = 0 if step >= 1 else 2
         for lon in np.arange(np.ceil(west / step) * step, east, step):
             px, _ = self.to_page(lon, south)
-            text = f"{abs(lon):.{digits}f}°{'E' if lon >= 0 else 'W'}"
+            text = _degrees(lon, digits, "E", "W")
             x = float(px) + 3 * self.u
             if x + metrics.horizontalAdvance(text) <= self.frame.right():
                 painter.drawText(QPointF(x, self.frame.bottom() + 14 * self.u), text)
         for lat in np.arange(np.ceil(south / step) * step, north, step):
             _, py = self.to_page(west, lat)
-            text = f"{abs(lat):.{digits}f}°{'N' if lat >= 0 else 'S'}"
+            text = _degrees(lat, digits, "N", "S")
             at = QPointF(self.frame.left() + 4 * self.u, float(py) - 3 * self.u)
             box = metrics.boundingRect(text).translated(at)
             if not box.intersects(QRectF(*legend)):
@@ -535,3 +540,11 @@ def _diamond(centre: QPointF, r: float) -> QPolygonF:
             centre + QPointF(-r, 0),
         ]
     )
+
+
+def _degrees(value: float, digits: int, positive: str, negative: str) -> str:
+    """A graticule label: 35°N, 120°W; the equator and the prime meridian plain 0°."""
+    text = f"{abs(value):.{digits}f}°"
+    if round(value, digits) == 0:
+        return text
+    return text + (positive if value > 0 else negative)

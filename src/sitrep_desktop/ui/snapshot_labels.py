@@ -30,6 +30,7 @@ PLACE_TEXT = 13.0
 UNITS_PER_POINT = PLACE_TEXT / 9.5
 LABEL_GAP = 6.0  # units between a line or point and a label beside it
 PLACE_GAP = 3.0  # units between a place marker's edge and its name
+MIN_SHAPE = 40.0  # units a line or area must span to carry its label (canvas: 40 px)
 
 
 @dataclass
@@ -150,6 +151,11 @@ def drawing_label(
     if visible.is_empty:
         return None
     placement, rank = label_placement(annotation.kind, shape)
+    if placement != FIXED and _page_extent(visible, to_page) < MIN_SHAPE * u:
+        # As on the canvas: a line or area this small on the page would carry a
+        # label bigger than itself, piled on others (a whole-world picture); the
+        # legend still names it. A text drawing is the text itself: always shown.
+        return None
     anchors = drawing_anchors(annotation.kind, visible)
     if not anchors:
         return None
@@ -223,3 +229,12 @@ def page_font(size: float, u: float, bold: bool = False) -> QFont:
     font.setPixelSize(max(1, round(size * u)))
     font.setBold(bold)
     return font
+
+
+def _page_extent(shape, to_page: ToPage) -> float:
+    """The larger side of a shape's box on the page (unbounded for a point)."""
+    if shape.geom_type in ("Point", "MultiPoint"):
+        return float("inf")  # a point's label is always room-sized
+    west, south, east, north = shape.bounds
+    px, py = to_page(np.array([west, east]), np.array([south, north]))
+    return float(max(abs(px[1] - px[0]), abs(py[1] - py[0])))
