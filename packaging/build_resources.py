@@ -322,8 +322,58 @@ def make_land_pieces(sources: Sources) -> dict[str, np.ndarray]:
     }
     pieces = {}
     for name, shapes in polygons.items():
-        pieces[name], pieces[name + "_rings"] = pack_polygons(shapes)
+        pieces[name], pieces[name + "_rings"] = pack_polygons(cut_to_grid(shapes))
     return pieces
+
+
+def cut_to_grid(polygons: list) -> list:
+    """Polygons cut along the canvas's grid (geo.basemap.GRID_METRES of Web
+    Mercator), each piece inside one cell: the app can then group the land by
+    cell without cutting Eurasia at its first start (~0.3 s).
+
+    Meridians and parallels are straight lines in Web Mercator, so cutting in
+    lon/lat along the grid's lines is cutting along the grid.
+    """
+    import shapely
+
+    from sitrep_desktop.geo.basemap import GRID_METRES
+
+    radius = 6378137.0  # Web Mercator's sphere
+    half = int(np.ceil(np.pi * radius / GRID_METRES))
+    edges = np.arange(-half, half + 1) * GRID_METRES
+    lons = np.degrees(edges / radius)
+    lats = np.degrees(np.arctan(np.sinh(edges / radius)))
+    pieces: list = []
+
+    def cut(shapes, i0: int, j0: int, i1: int, j1: int) -> None:
+        # Cells i0..i1 (x) and j0..j1 (y), halved until one is left.
+        if i0 == i1 and j0 == j1:
+            pieces.extend(shapes)
+            return
+        if i1 - i0 >= j1 - j0:
+            mid = (i0 + i1) // 2
+            halves = ((i0, j0, mid, j1), (mid + 1, j0, i1, j1))
+        else:
+            mid = (j0 + j1) // 2
+            halves = ((i0, j0, i1, mid), (i0, mid + 1, i1, j1))
+        for a0, b0, a1, b1 in halves:
+            part = shapely.clip_by_rect(shapes, lons[a0], lats[b0], lons[a1 + 1], lats[b1 + 1])
+            part = part[~shapely.is_empty(part)]
+            if len(part):
+                cut(part, a0, b0, a1, b1)
+
+    if polygons:
+        cut(np.array(polygons, dtype=object), 0, 0, len(lons) - 2, len(lats) - 2)
+    # Stored as float32: a sliver of a cut can collapse to a line then. Snap
+    # first, and keep what is still an area, mended where the snap made it cross.
+    snapped = shapely.transform(
+        np.array(_polygon_parts(pieces), dtype=object),
+        lambda xy: xy.astype(np.float32).astype(np.float64),
+    )
+    snapped = snapped[shapely.area(snapped) > 0]
+    broken = ~shapely.is_valid(snapped)
+    snapped[broken] = shapely.make_valid(snapped[broken])
+    return [p for p in _polygon_parts(snapped) if p.area > 0]
 
 
 def decode_topojson(topology: dict) -> list[np.ndarray]:

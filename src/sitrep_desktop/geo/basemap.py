@@ -45,6 +45,10 @@ LABEL_KINDS = ("country", "admin1")
 # less than half the theatre box is; pyqtgraph stays fluid at these sizes.
 WORLD_SPAN = 70.0
 REGION_SPAN = 12.0
+# The canvas groups every layer by this grid of projected (Web Mercator) metres
+# to cull what is out of view; the land is stored already cut along it
+# (packaging/build_resources.py), so the app need not cut continents itself.
+GRID_METRES = 500_000.0
 
 
 @dataclass(frozen=True)
@@ -84,7 +88,8 @@ def load_layer(layer: str, level: str) -> np.ndarray:
         if len(part):
             joined.extend((gap, part) if joined else (part,))
     result = np.concatenate(joined) if joined else np.empty((0, 2), np.float32)
-    result = split_at_antimeridian(result)
+    if layer != "land":  # a ring must stay whole; no shore crosses 180 deg anyway
+        result = split_at_antimeridian(result)
     result.flags.writeable = False
     return result
 
