@@ -13,6 +13,7 @@ from __future__ import annotations
 import colorsys
 import hashlib
 import re
+from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import BinaryIO
@@ -20,7 +21,15 @@ from typing import BinaryIO
 from ..domain import ControlChange, Event, Faction, Place, ValidationError
 from .csv import dict_rows
 from .progress import Progress, open_counted
-from .records import ImportFileError, Problem, ProblemError, RecordBatch, content_key, derived_id
+from .records import (
+    ImportFileError,
+    Problem,
+    ProblemError,
+    RecordBatch,
+    collect_rows,
+    content_key,
+    derived_id,
+)
 
 REQUIRED = (
     "event_date",
@@ -68,27 +77,27 @@ def read(path: str | Path, *, progress: Progress | None = None) -> RecordBatch:
 
 
 def parse(data: bytes | BinaryIO, file: str) -> RecordBatch:
-    batch, problems = RecordBatch(), []
-    first = True
-    for line, row in dict_rows(data, file):
-        if first:
-            first = False
+    return collect_rows(file, _rows(data, file), _add_checked_row)
+
+
+def _rows(data: bytes | BinaryIO, file: str) -> Iterator[tuple[str, dict[str, str]]]:
+    """(where, row) of each data row, once the first has shown ACLED's columns."""
+    for index, (line, row) in enumerate(dict_rows(data, file)):
+        if index == 0:
             missing = [c for c in REQUIRED if c not in row]
             if missing:
                 raise ImportFileError(
                     file, [Problem("line 1", missing[0], "required ACLED column is missing")]
                 )
-        try:
-            _add_row(batch, row, f"line {line}")
-        except ProblemError as exc:
-            problems.append(exc.problem)
-        except ValidationError as exc:
-            problems.append(Problem(f"line {line}", exc.field, f"{exc.reason} (got {exc.value!r})"))
-        if len(problems) >= 100:
-            break
-    if problems:
-        raise ImportFileError(file, problems)
-    return batch
+        yield f"line {line}", row
+
+
+def _add_checked_row(batch: RecordBatch, row: dict[str, str], where: str) -> None:
+    try:
+        _add_row(batch, row, where)
+    except ValidationError as exc:  # a value the records refuse: a problem of the row
+        reason = f"{exc.reason} (got {exc.value!r})"
+        raise ProblemError(Problem(where, exc.field, reason)) from None
 
 
 def _add_row(batch: RecordBatch, row: dict[str, str], where: str) -> None:

@@ -21,6 +21,7 @@ from .records import (
     Problem,
     ProblemError,
     RecordBatch,
+    collect_rows,
     content_key,
     derived_id,
     record_from_fields,
@@ -134,31 +135,29 @@ def parse(
                 )
             ],
         )
-    batch, problems = RecordBatch(), []
-    header_checked = False
-    for line, row in dict_rows(data, file):
-        if not header_checked:
-            header_checked = True
+    fields = (*COLUMNS, *EXTRA_FIELDS)
+    return collect_rows(
+        file,
+        _rows(data, file, mapping),
+        lambda batch, row, where: _add_row(
+            batch, {f: row.get(mapping.get(f, f), "") or "" for f in fields}, where
+        ),
+    )
+
+
+def _rows(
+    data: bytes | BinaryIO, file: str, mapping: Mapping[str, str]
+) -> Iterator[tuple[str, dict[str, str]]]:
+    """(where, row) of each data row, once the first has shown the required columns."""
+    for index, (line, row) in enumerate(dict_rows(data, file)):
+        if index == 0:
             missing = [f for f in ("at", "title") if mapping.get(f, f) not in row]
             if missing:
                 column = mapping.get(missing[0], missing[0])
                 raise ImportFileError(
                     file, [Problem("line 1", column, "required column is missing from the header")]
                 )
-        where = f"line {line}"
-        try:
-            _add_row(
-                batch,
-                {f: row.get(mapping.get(f, f), "") or "" for f in (*COLUMNS, *EXTRA_FIELDS)},
-                where,
-            )
-        except ProblemError as exc:
-            problems.append(exc.problem)
-        if len(problems) >= 100:
-            break
-    if problems:
-        raise ImportFileError(file, problems)
-    return batch
+        yield f"line {line}", row
 
 
 def _add_row(batch: RecordBatch, row: dict[str, str], where: str) -> None:

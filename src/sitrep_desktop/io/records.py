@@ -121,31 +121,46 @@ ZIP_READ_ERRORS = (
 Entry = TypeVar("Entry")
 
 
+def collect_rows(
+    file: str,
+    entries: Iterable[tuple[str, Entry]],
+    add_entry: Callable[[RecordBatch, Entry, str], None],
+) -> RecordBatch:
+    """Add every (where, entry) to one batch, gathering every entry's problem.
+
+    `add_entry(batch, entry, where)` adds the entry's records (a CSV row may
+    give a place, an event and a control change) or raises ProblemError. All
+    problems, up to MAX_PROBLEMS, are raised together (ImportFileError), so a
+    user sees them all.
+    """
+    batch, problems = RecordBatch(), []
+    for where, entry in entries:
+        try:
+            add_entry(batch, entry, where)
+        except ProblemError as exc:
+            problems.append(exc.problem)
+            if len(problems) >= MAX_PROBLEMS:
+                break
+    if problems:
+        raise ImportFileError(file, problems)
+    return batch
+
+
 def collect_records(
     file: str,
     entries: Iterable[tuple[str, Entry]],
     read_one: Callable[[Entry, str], tuple[Record, bool]],
 ) -> RecordBatch:
-    """Read every (where, entry) into one batch, gathering every entry's problem.
+    """`collect_rows` for entries of one record each: `read_one` returns the
+    record and whether its place is to be matched by name."""
 
-    `read_one` returns the record and whether its place is to be matched by name.
-    All problems are raised together (ImportFileError), so a user sees them all.
-    """
-    batch, problems = RecordBatch(), []
-    for where, entry in entries:
-        try:
-            record, by_name = read_one(entry, where)
-        except ProblemError as exc:
-            problems.append(exc.problem)
-            if len(problems) >= MAX_PROBLEMS:
-                break
-            continue
+    def add_entry(batch: RecordBatch, entry: Entry, where: str) -> None:
+        record, by_name = read_one(entry, where)
         batch.add(record, where)
         if by_name:
             batch.match_places_by_name.add(record.id)
-    if problems:
-        raise ImportFileError(file, problems)
-    return batch
+
+    return collect_rows(file, entries, add_entry)
 
 
 def record_fields(record: Record) -> dict[str, Any]:
