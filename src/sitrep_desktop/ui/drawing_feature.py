@@ -5,13 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QObject
-from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup
 from PySide6.QtWidgets import QDialog, QToolBar
 
 from ..commands import UpdateRecord
 from ..commands.annotation_commands import copy_forward
 from ..domain import SitRepError
 from ..domain.annotation_styles import full_style, preset_style
+from .actions import add_action
 from .annotation_style import AnnotationStyleDialog
 from .control_area_layer import ControlAreaLayer
 from .draw_tool import DrawingHost, DrawTool, Prompts
@@ -138,11 +139,8 @@ class DrawingFeature(QObject):
         )
 
     def _action(self, text: str, slot, shortcut: str | None = None) -> QAction:
-        action = QAction(text, self.window)
-        if shortcut:
-            action.setShortcut(QKeySequence(shortcut))
-        action.triggered.connect(slot)
-        self.menu.addAction(action)
+        # In the Draw menu and on its toolbar; slots take the checked flag.
+        action = add_action(self.window, self.menu, text, slot, shortcut, checked=True)
         self.toolbar.addAction(action)
         return action
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -33,6 +32,7 @@ from ..domain.errors import SitRepError
 from ..exchange import ImportRecords, export_format_for, gather, plan_batch, write_export
 from ..io.pipeline import ImportPlan
 from ..io.records import ImportFileError
+from .actions import add_action, insert_in_file_menu
 from .import_reading import ImportReading
 
 IMPORT_FILTER = (
@@ -226,15 +226,12 @@ def export_data_dialog(window) -> Path | None:
 
 def install_exchange(window) -> None:
     """File > Import data… (Ctrl+I) and File > Export data… (Ctrl+Shift+E)."""
-    actions = []
-    for text, shortcut, slot in (
-        ("&Import data…", "Ctrl+I", lambda: import_data_dialog(window)),
-        ("&Export data…", "Ctrl+Shift+E", lambda: export_data_dialog(window)),
-    ):
-        action = QAction(text, window)
-        action.setShortcut(QKeySequence(shortcut))
-        action.triggered.connect(slot)
-        actions.append(action)
-    before = window.menu_file.actions()[-2] if len(window.menu_file.actions()) >= 2 else None
-    window.menu_file.insertActions(before, actions)
+    actions = [
+        add_action(window, None, text, slot, shortcut)
+        for text, shortcut, slot in (
+            ("&Import data…", "Ctrl+I", lambda: import_data_dialog(window)),
+            ("&Export data…", "Ctrl+Shift+E", lambda: export_data_dialog(window)),
+        )
+    ]
+    insert_in_file_menu(window, actions)
     window.action_import, window.action_export = actions

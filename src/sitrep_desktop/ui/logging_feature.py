@@ -8,11 +8,12 @@ is more than one record). Every edit is a command on `window.undo_stack`.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QMessageBox
 
 from ..commands import DeleteRecords
 from ..domain import Record
+from .actions import add_action
 from .changes_between import ChangesBetweenDialog
 from .map_tool import MapTool
 from .record_forms import RecordDialog
@@ -53,39 +54,40 @@ class LoggingFeature:
         self._connect_panes()
 
     # -- building -------------------------------------------------------------------------
-    def _action(self, menu, text, slot, shortcut=None) -> QAction:
-        action = QAction(text, self.window)
-        if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
-        action.triggered.connect(lambda _checked=False: slot())
-        menu.addAction(action)
-        return action
-
     def _build_actions(self) -> None:
         w = self.window
         edit = w.menu_edit
-        self.action_new_event = self._action(edit, "New &event…", self.new_event, "Ctrl+E")
-        self.action_log_control = self._action(
-            edit, "Log &control change…", self.log_control_change, "Ctrl+K"
+        self.action_new_event = add_action(w, edit, "New &event…", self.new_event, "Ctrl+E")
+        self.action_log_control = add_action(
+            w, edit, "Log &control change…", self.log_control_change, "Ctrl+K"
         )
-        self.action_edit = self._action(edit, "Edit &selected…", self.edit_selected, "Ctrl+Return")
-        self.action_delete = self._action(
-            edit, "&Delete selected", self.delete_selected, QKeySequence.StandardKey.Delete
+        self.action_edit = add_action(w, edit, "Edit &selected…", self.edit_selected, "Ctrl+Return")
+        self.action_delete = add_action(
+            self.window,
+            edit,
+            "&Delete selected",
+            self.delete_selected,
+            QKeySequence.StandardKey.Delete,
         )
         log = w.menuBar().addMenu("&Log")
         self.menu_log = log
         log.addAction(self.action_new_event)
-        self._action(log, "New event at a map &click…", self.new_event_at_click)
+        add_action(w, log, "New event at a map &click…", self.new_event_at_click)
         log.addAction(self.action_log_control)
         log.addSeparator()
-        self._action(log, "New &place…", self.new_place)
-        self._action(log, "New place at a map c&lick…", self.new_place_at_click)
+        add_action(w, log, "New &place…", self.new_place)
+        add_action(w, log, "New place at a map c&lick…", self.new_place_at_click)
         log.addSeparator()
         templates = log.addMenu("From &template")
         for template in TEMPLATES:
-            self._action(templates, template.name + "…", lambda t=template: self.from_template(t))
+            add_action(
+                self.window,
+                templates,
+                template.name + "…",
+                lambda t=template: self.from_template(t),
+            )
         log.addSeparator()
-        self._action(log, "&What changed between…", self.what_changed)
+        add_action(w, log, "&What changed between…", self.what_changed)
 
     def _build_timeline(self) -> None:
         w = self.window

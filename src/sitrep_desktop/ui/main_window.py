@@ -10,7 +10,7 @@ import importlib
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QDockWidget,
     QFileDialog,
@@ -19,6 +19,8 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QWidget,
 )
+
+from .actions import add_action
 
 APP_NAME = "SitRep Desktop"
 MAX_RECENT = 8
@@ -72,38 +74,38 @@ class MainWindow(QMainWindow):
         self.menu_view = bar.addMenu("&View")
         self.menu_tools = bar.addMenu("&Tools")
         self.menu_help = bar.addMenu("&Help")
-        self._action(
-            self.menu_file, "&New database…", self.new_database, QKeySequence.StandardKey.New
+        add_action(
+            self, self.menu_file, "&New database…", self.new_database, QKeySequence.StandardKey.New
         )
-        self._action(
-            self.menu_file, "&Open database…", self.open_dialog, QKeySequence.StandardKey.Open
+        add_action(
+            self, self.menu_file, "&Open database…", self.open_dialog, QKeySequence.StandardKey.Open
         )
         self.menu_recent = self.menu_file.addMenu("Open &recent")
         self.menu_file.addSeparator()
-        self.action_quit = self._action(
-            self.menu_file, "&Quit", self.close, QKeySequence.StandardKey.Quit
+        self.action_quit = add_action(
+            self, self.menu_file, "&Quit", self.close, QKeySequence.StandardKey.Quit
         )
-        self._action(self.menu_help, "&About SitRep Desktop", self.show_about)
+        add_action(self, self.menu_help, "&About SitRep Desktop", self.show_about)
         from PySide6.QtGui import QUndoStack
 
         self.undo_stack = QUndoStack(self)
-        self.action_undo = self._action(
-            self.menu_edit, "&Undo", lambda: self.undo_stack.undo(), QKeySequence.StandardKey.Undo
+        self.action_undo = add_action(
+            self,
+            self.menu_edit,
+            "&Undo",
+            lambda: self.undo_stack.undo(),
+            QKeySequence.StandardKey.Undo,
         )
-        self.action_redo = self._action(
-            self.menu_edit, "&Redo", lambda: self.undo_stack.redo(), QKeySequence.StandardKey.Redo
+        self.action_redo = add_action(
+            self,
+            self.menu_edit,
+            "&Redo",
+            lambda: self.undo_stack.redo(),
+            QKeySequence.StandardKey.Redo,
         )
         self.menu_edit.addSeparator()
         self._connect_undo_actions()
         self._refresh_recent_menu()
-
-    def _action(self, menu, text: str, slot, shortcut=None) -> QAction:
-        action = QAction(text, self)
-        if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
-        action.triggered.connect(slot)
-        menu.addAction(action)
-        return action
 
     # -- the store -----------------------------------------------------------------------
     def open_store(self, store, db_path: Path | None, *, defer_features: bool = False) -> None:

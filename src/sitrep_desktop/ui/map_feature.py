@@ -7,10 +7,11 @@ the window's current canvas, so it keeps working after another file is opened.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QToolBar
 
 from ..commands.base import AddRecords
+from .actions import add_action
 from .layer_panel import LayerPanel
 from .legend import LegendPanel
 from .search_box import PICK_SPAN_DEG, SearchPanel, SearchResult, place_from_result
@@ -50,23 +51,35 @@ class MapFeature:
         w = self.window
         menu = w.menu_view
         menu.addSeparator()
-        self.action_find = self._action(
-            menu, "&Find place…", self.find, QKeySequence.StandardKey.Find
+        self.action_find = add_action(
+            w, menu, "&Find place…", self.find, QKeySequence.StandardKey.Find
         )
-        self.action_zoom_in = self._action(
-            menu, "Zoom &in", lambda: w.canvas.zoom_by(1.5), QKeySequence.StandardKey.ZoomIn
+        self.action_zoom_in = add_action(
+            self.window,
+            menu,
+            "Zoom &in",
+            lambda: w.canvas.zoom_by(1.5),
+            QKeySequence.StandardKey.ZoomIn,
         )
-        self.action_zoom_out = self._action(
-            menu, "Zoom &out", lambda: w.canvas.zoom_by(1 / 1.5), QKeySequence.StandardKey.ZoomOut
+        self.action_zoom_out = add_action(
+            self.window,
+            menu,
+            "Zoom &out",
+            lambda: w.canvas.zoom_by(1 / 1.5),
+            QKeySequence.StandardKey.ZoomOut,
         )
-        self.action_zoom_all = self._action(
-            menu, "Zoom to &all", lambda: w.canvas.zoom_to_all(), "Ctrl+0"
+        self.action_zoom_all = add_action(
+            w, menu, "Zoom to &all", lambda: w.canvas.zoom_to_all(), "Ctrl+0"
         )
-        self.action_zoom_selection = self._action(
-            menu, "Zoom to &selection", lambda: w.canvas.zoom_to_selection(), "Ctrl+Shift+S"
+        self.action_zoom_selection = add_action(
+            self.window,
+            menu,
+            "Zoom to &selection",
+            lambda: w.canvas.zoom_to_selection(),
+            "Ctrl+Shift+S",
         )
-        self.action_layers = self._action(menu, "&Layers", lambda: self._show_dock("layers"))
-        self.action_legend = self._action(menu, "Le&gend", lambda: self._show_dock("legend"))
+        self.action_layers = add_action(w, menu, "&Layers", lambda: self._show_dock("layers"))
+        self.action_legend = add_action(w, menu, "Le&gend", lambda: self._show_dock("legend"))
         toolbar = QToolBar("Map", w)
         toolbar.setObjectName("toolbar_map")
         for action in (self.action_zoom_all, self.action_zoom_selection):
@@ -76,14 +89,6 @@ class MapFeature:
         w.addToolBarBreak(Qt.ToolBarArea.TopToolBarArea)
         w.addToolBar(Qt.ToolBarArea.TopToolBarArea, toolbar)
         self.toolbar = toolbar
-
-    def _action(self, menu, text: str, slot, shortcut=None) -> QAction:
-        action = QAction(text, self.window)
-        if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
-        action.triggered.connect(lambda _checked=False: slot())
-        menu.addAction(action)
-        return action
 
     def _show_dock(self, name: str) -> None:
         dock = self.window.docks[name]

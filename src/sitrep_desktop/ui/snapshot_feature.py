@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
 
+from .actions import add_action, insert_in_file_menu
 from .snapshot import Snapshot
 from .snapshot_layout import SnapshotRequest
 
@@ -14,11 +14,10 @@ FILTER = "PNG picture (*.png);;SVG drawing (*.svg);;PDF document, A4 (*.pdf)"
 
 
 def install_snapshot(window) -> None:
-    action = QAction("Export &snapshot…", window)
-    action.setShortcut(QKeySequence("Ctrl+Shift+S"))
-    action.triggered.connect(lambda: export_snapshot_dialog(window))
-    before = window.menu_file.actions()[-2] if len(window.menu_file.actions()) >= 2 else None
-    window.menu_file.insertAction(before, action)
+    action = add_action(
+        window, None, "Export &snapshot…", lambda: export_snapshot_dialog(window), "Ctrl+Shift+S"
+    )
+    insert_in_file_menu(window, [action])
     window.action_export_snapshot = action
 
 
