@@ -17,21 +17,17 @@ from typing import Protocol
 
 from sitrep_desktop.geo.coords import CoordinateError, format_dd, looks_like_coordinate, parse_point
 from sitrep_desktop.geo.gazetteer import EXACT, Gazetteer, fold, match_score
+from sitrep_desktop.geo.route import Waypoint
 
 SUGGESTIONS = 5
 
 
-class NamedPlace(Protocol):
-    """What a candidate place needs (``domain.Place`` has it)."""
+class NamedPlace(Waypoint, Protocol):
+    """What a candidate place needs (``domain.Place`` has it): a waypoint with an
+    id and its other names."""
 
     @property
     def id(self) -> str: ...
-    @property
-    def name(self) -> str: ...
-    @property
-    def lat(self) -> float: ...
-    @property
-    def lon(self) -> float: ...
     @property
     def all_names(self) -> tuple[str, ...]: ...
 
