@@ -337,6 +337,7 @@ def cut_to_grid(polygons: list) -> list:
     import shapely
 
     from sitrep_desktop.geo.basemap import GRID_METRES
+    from sitrep_desktop.geo.shapes import cut_into_cells
 
     radius = 6378137.0  # Web Mercator's sphere
     half = int(np.ceil(np.pi * radius / GRID_METRES))
@@ -344,26 +345,14 @@ def cut_to_grid(polygons: list) -> list:
     lons = np.degrees(edges / radius)
     lats = np.degrees(np.arctan(np.sinh(edges / radius)))
     pieces: list = []
-
-    def cut(shapes, i0: int, j0: int, i1: int, j1: int) -> None:
-        # Cells i0..i1 (x) and j0..j1 (y), halved until one is left.
-        if i0 == i1 and j0 == j1:
-            pieces.extend(shapes)
-            return
-        if i1 - i0 >= j1 - j0:
-            mid = (i0 + i1) // 2
-            halves = ((i0, j0, mid, j1), (mid + 1, j0, i1, j1))
-        else:
-            mid = (j0 + j1) // 2
-            halves = ((i0, j0, i1, mid), (i0, mid + 1, i1, j1))
-        for a0, b0, a1, b1 in halves:
-            part = shapely.clip_by_rect(shapes, lons[a0], lats[b0], lons[a1 + 1], lats[b1 + 1])
-            part = part[~shapely.is_empty(part)]
-            if len(part):
-                cut(part, a0, b0, a1, b1)
-
     if polygons:
-        cut(np.array(polygons, dtype=object), 0, 0, len(lons) - 2, len(lats) - 2)
+        cut_into_cells(
+            np.array(polygons, dtype=object),
+            (0, 0, len(lons) - 2, len(lats) - 2),
+            lambda i: lons[i],
+            lambda j: lats[j],
+            lambda shapes, _i, _j: pieces.extend(shapes),
+        )
     # Stored as float32: a sliver of a cut can collapse to a line then. Snap
     # first, and keep what is still an area, mended where the snap made it cross.
     snapped = shapely.transform(

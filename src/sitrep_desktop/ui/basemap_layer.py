@@ -26,6 +26,7 @@ from PySide6.QtGui import QBrush, QColor, QPainter, QPainterPath, QPen
 
 from ..geo import basemap
 from ..geo.projection import MapProjection, default_projection
+from ..geo.shapes import cut_into_cells
 from ..paths import resource_path
 
 # layer: (title, colour, visible by default, z value)
@@ -265,7 +266,16 @@ def group_polygons(polygons: np.ndarray, projection: MapProjection) -> LineGroup
     spread = np.flatnonzero(~one_cell)
     if len(spread):
         (x0, y0), (x1, y1) = lo[spread].min(axis=0), hi[spread].max(axis=0)
-        _cut_into_cells(projected[spread], (int(x0), int(y0), int(x1), int(y1)), parts, cells)
+
+        def emit(pieces: np.ndarray, cx: int, cy: int) -> None:
+            parts.append(pieces)
+            cells.append(np.full(len(pieces), _cell_key(cx, cy)))
+
+        def edge(index: int) -> float:
+            return index * CELL_METRES
+
+        box = (int(x0), int(y0), int(x1), int(y1))
+        cut_into_cells(projected[spread], box, edge, edge, emit)
     shapes, cell = _polygon_parts(np.concatenate(parts), np.concatenate(cells))
     rings, ring_shape = shapely.get_rings(shapes, return_index=True)
     xy, vertex_ring = shapely.get_coordinates(rings, return_index=True)
@@ -278,41 +288,6 @@ def group_polygons(polygons: np.ndarray, projection: MapProjection) -> LineGroup
     if not len(xy):
         starts = np.empty(0, np.int64)
     return LineGroups(xy[:, 0].copy(), xy[:, 1].copy(), connect, starts)
-
-
-def _cut_into_cells(
-    shapes: np.ndarray, box: tuple[int, int, int, int], parts: list, cells: list
-) -> None:
-    """Cut projected polygons along the grid of the cells in ``box`` (first and
-    last cell in x and y), adding each cell's pieces to ``parts`` and ``cells``.
-
-    The box is halved again and again, so each vertex is clipped about
-    log2(cells) times rather than once per cell: Eurasia spans hundreds of
-    cells, and clipping all of it to each cell took ~0.4 s at the first start.
-    """
-    cx0, cy0, cx1, cy1 = box
-    if cx0 == cx1 and cy0 == cy1:
-        parts.append(shapes)
-        cells.append(np.full(len(shapes), _cell_key(cx0, cy0)))
-        return
-    if cx1 - cx0 >= cy1 - cy0:
-        mid = (cx0 + cx1) // 2
-        halves = ((cx0, cy0, mid, cy1), (mid + 1, cy0, cx1, cy1))
-    else:
-        mid = (cy0 + cy1) // 2
-        halves = ((cx0, cy0, cx1, mid), (cx0, mid + 1, cx1, cy1))
-    for half in halves:
-        a0, b0, a1, b1 = half
-        cut = shapely.clip_by_rect(
-            shapes,
-            a0 * CELL_METRES,
-            b0 * CELL_METRES,
-            (a1 + 1) * CELL_METRES,
-            (b1 + 1) * CELL_METRES,
-        )
-        cut = cut[~shapely.is_empty(cut)]
-        if len(cut):
-            _cut_into_cells(cut, half, parts, cells)
 
 
 def _cell_key(cx, cy):
