@@ -10,8 +10,9 @@ from sitrep_desktop.demo_situation import write_demo
 from sitrep_desktop.domain import Annotation
 from sitrep_desktop.store import Store
 from sitrep_desktop.ui.main_window import MainWindow
-from sitrep_desktop.ui.map_canvas import MIN_PRIORITY, SELECTION_RADIUS, country_priority
-from sitrep_desktop.ui.map_text import MapText
+from sitrep_desktop.ui.map_canvas import SELECTION_RADIUS
+from sitrep_desktop.ui.map_text import MapText, text_boxes
+from sitrep_desktop.ui.place_labels import MIN_PRIORITY, country_priority
 
 
 def test_place_labels_do_not_overlap_drawing_labels(qtbot, tmp_path: Path):
@@ -25,7 +26,7 @@ def test_place_labels_do_not_overlap_drawing_labels(qtbot, tmp_path: Path):
     for box in ((35.3, 34.4, 37.3, 36.0), (34.0, 32.5, 39.0, 37.0)):
         canvas.set_lonlat_range(*box)
         canvas.grab()  # paint: labels are laid out at paint time
-        drawings = [QRectF(*b) for b in canvas._drawing_label_boxes()]
+        drawings = [QRectF(*b) for b in text_boxes(canvas)]
         assert drawings, "the demo's drawings have labels on screen"
         for _text, rect in canvas.place_labels.drawn:
             assert not any(rect.intersects(d) for d in drawings), _text

@@ -16,23 +16,25 @@ from PySide6.QtCore import QPointF, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QMouseEvent
 from PySide6.QtWidgets import (
     QGraphicsItem,
-    QGraphicsSimpleTextItem,
-    QGraphicsTextItem,
     QWidget,
 )
 
 from ..domain import Annotation, Moment
-from ..geo import basemap as basemap_data
-from ..geo.label_layout import Box
 from ..geo.projection import default_projection
 from ..store import Store, StoreChange
 from .annotation_items import make_annotation_item
 from .basemap_layer import Basemap
 from .first_paint import on_first_paint
 from .map_overlays import MapOverlays
-from .map_text import MapText, arrange
+from .map_text import arrange_canvas_texts, text_boxes
 from .map_tool import MapTool
-from .place_labels import DOT_RADIUS, LABEL_GAP, PlaceLabels, place_priority
+from .place_labels import (
+    DOT_RADIUS,
+    MIN_PRIORITY,
+    PlaceLabels,
+    basemap_label_candidates,
+    place_priority,
+)
 from .selection import Selection
 from .time_state import TimeState
 
@@ -42,11 +44,6 @@ BACKGROUND = "#dfe9ef"  # the sea: the basemap fills the land (basemap_layer.FIL
 THEATRE_VIEW = (35.2, 32.2, 42.5, 37.4)
 THEATRE_BOX = (25.0, 25.0, 50.0, 45.0)
 MERCATOR_EDGE = 2.0037e7
-# Label importance of basemap names, against gazetteer populations.
-COUNTRY_PRIORITY = 5e7
-ADMIN1_PRIORITY = 1.5e5
-# Smallest label importance shown per level of detail: few towns at world zoom.
-MIN_PRIORITY = {"world": 1.5e6, "region": 1.5e5, "theatre": 0.0}
 KEY_ZOOM = 1.5
 SELECTION_RADIUS = 14.5  # pixels: the ring around the selected place, pen included
 PLACE_SYMBOLS = {
@@ -115,7 +112,7 @@ class MapCanvas(pg.PlotWidget):
 
         self.basemap = Basemap(self)
         self.place_labels = PlaceLabels()
-        self.place_labels.obstacles = self._drawing_label_boxes
+        self.place_labels.obstacles = lambda: text_boxes(self)
         self.addItem(self.place_labels)
         self.annotation_items: dict[str, QGraphicsItem] = {}
         self.annotations_shown = True
@@ -136,7 +133,7 @@ class MapCanvas(pg.PlotWidget):
         self.place_colours: dict[str, str] = {}
         self.tool: MapTool | None = None
         self._events: dict = {}
-        self._basemap_labels = _basemap_label_arrays(self.projection)
+        self._basemap_labels = basemap_label_candidates(self.projection)
         self._town_labels: tuple | None = None  # gazetteer towns, loaded after the first paint
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.overlays = MapOverlays(self)
@@ -391,64 +388,9 @@ class MapCanvas(pg.PlotWidget):
         if hasattr(self, "overlays"):
             self.overlays.relayout()
 
-    def _drawing_label_boxes(self, *, map_texts: bool = True) -> list[Box]:
-        """Pixel boxes of text other items draw on the map (drawing and estimate
-        labels, measurements), kept free of place names. Without ``map_texts``:
-        only the texts that do not move (measurements, tool hints)."""
-        transform = self.viewportTransform()
-        boxes = []
-        for item in self.scene().items():
-            if not isinstance(item, QGraphicsSimpleTextItem | QGraphicsTextItem):
-                continue
-            if not item.isVisible() or (not map_texts and isinstance(item, MapText)):
-                continue
-            rect = item.deviceTransform(transform).mapRect(item.boundingRect())
-            if rect.intersects(self.viewport().rect()):
-                boxes.append((rect.left(), rect.top(), rect.width(), rect.height()))
-        return boxes
-
     def arrange_texts(self) -> None:
         """Give drawing and estimate labels spots clear of places, events and each other."""
-        texts = [item for item in self.scene().items() if isinstance(item, MapText)]
-        if not texts or not hasattr(self, "_place_marks"):
-            return
-        # View metres -> widget pixels, as the items are painted.
-        transform = self.view.childGroup.deviceTransform(self.viewportTransform())
-
-        def to_pixels(x, y):
-            return (
-                transform.m11() * x + transform.m21() * y + transform.dx(),
-                transform.m12() * x + transform.m22() * y + transform.dy(),
-            )
-
-        size = self.viewport().rect()
-        bounds = (0.0, 0.0, float(size.width()), float(size.height()))
-        obstacles = self._marker_boxes(to_pixels, bounds) + self._drawing_label_boxes(
-            map_texts=False
-        )
-        pixels_per_metre = float(np.hypot(transform.m11(), transform.m12()))
-        arrange(texts, to_pixels, pixels_per_metre, obstacles, bounds)
-
-    def _marker_boxes(self, to_pixels, bounds) -> list[Box]:
-        """Pixel boxes of place and event markers in view, and of the spot right
-        of each place where its name goes first."""
-        names, x, y, radii = self._place_marks
-        boxes: list[Box] = []
-        right, bottom = bounds[2], bounds[3]
-        px, py = to_pixels(x, y)
-        height = self.place_labels.text_height("place")
-        for name, a, b, r in zip(names, px, py, radii):
-            if -200 <= a <= right + 20 and -20 <= b <= bottom + 20:  # names reach in from the left
-                boxes.append((a - r, b - r, 2 * r, 2 * r))
-                width = self.place_labels.text_width("place", name)
-                boxes.append((a + r + LABEL_GAP, b - height / 2, width, height))
-        ex, ey = self.event_scatter.getData()
-        if ex is not None and len(ex):
-            ex, ey = to_pixels(np.asarray(ex), np.asarray(ey))
-            for a, b in zip(ex, ey):
-                if 0 <= a <= right and 0 <= b <= bottom:
-                    boxes.append((a - 6, b - 6, 12, 12))
-        return boxes
+        arrange_canvas_texts(self)
 
     # -- coordinates -------------------------------------------------------------------
     def lonlat_to_view(self, lon, lat) -> tuple:
@@ -594,30 +536,3 @@ class MapCanvas(pg.PlotWidget):
     def _event_tip(self, x: float, y: float, data: tuple[str, str]) -> str:
         event = self._events.get(data[1])
         return f"{event.at.text} {event.title}" if event else ""
-
-
-def country_priority(area_km2: float) -> float:
-    """A country's name ranks by its area: 100,000 km² (Jordan, about) ranks
-    COUNTRY_PRIORITY, Russia 170 times that, and territories under ~3,000 km²
-    fall below what the world view shows (MIN_PRIORITY), so Gibraltar or
-    Bermuda wait for a closer look instead of taking the place of France's name."""
-    return COUNTRY_PRIORITY * max(area_km2, 0.0) / 1e5
-
-
-def _basemap_label_arrays(projection) -> tuple:
-    """Country and governorate names as label candidates (texts, x, y, priority, kinds)."""
-    items = [
-        (label, "country", country_priority(label.area_km2))
-        for label in basemap_data.labels("country")
-    ]
-    items += [(label, "admin1", ADMIN1_PRIORITY) for label in basemap_data.labels("admin1")]
-    lon = np.array([label.lon for label, _k, _p in items], float)
-    lat = np.array([label.lat for label, _k, _p in items], float)
-    x, y = projection.forward(lon, lat)
-    return (
-        [label.name for label, _k, _p in items],
-        np.atleast_1d(x),
-        np.atleast_1d(y),
-        np.array([p for _l, _k, p in items], float),
-        [k for _l, k, _p in items],
-    )

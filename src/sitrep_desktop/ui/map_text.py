@@ -18,10 +18,16 @@ from collections.abc import Callable, Iterable, Sequence
 import numpy as np
 from PySide6.QtCore import QPointF
 from PySide6.QtGui import QTransform
-from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem, QGraphicsSimpleTextItem
+from PySide6.QtWidgets import (
+    QGraphicsItem,
+    QGraphicsPathItem,
+    QGraphicsSimpleTextItem,
+    QGraphicsTextItem,
+)
 
 from ..geo.label_anchors import FIXED, label_offsets
 from ..geo.label_layout import Box, choose_positions
+from .place_labels import LABEL_GAP
 
 MIN_SHAPE = 40.0  # pixels a line or area must span on screen to carry its label
 
@@ -107,3 +113,64 @@ def arrange(
         text.setVisible(k >= 0)
         if k >= 0 and choices[k] != text.spot:
             text.take(*choices[k])
+
+
+def text_boxes(canvas, *, map_texts: bool = True) -> list[Box]:
+    """Pixel boxes of text other items draw on the map (drawing and estimate
+    labels, measurements), kept free of place names. Without ``map_texts``:
+    only the texts that do not move (measurements, tool hints)."""
+    transform = canvas.viewportTransform()
+    boxes = []
+    for item in canvas.scene().items():
+        if not isinstance(item, QGraphicsSimpleTextItem | QGraphicsTextItem):
+            continue
+        if not item.isVisible() or (not map_texts and isinstance(item, MapText)):
+            continue
+        rect = item.deviceTransform(transform).mapRect(item.boundingRect())
+        if rect.intersects(canvas.viewport().rect()):
+            boxes.append((rect.left(), rect.top(), rect.width(), rect.height()))
+    return boxes
+
+
+def arrange_canvas_texts(canvas) -> None:
+    """Give the canvas's drawing and estimate labels spots clear of places, events
+    and each other."""
+    texts = [item for item in canvas.scene().items() if isinstance(item, MapText)]
+    if not texts or not hasattr(canvas, "_place_marks"):
+        return
+    # View metres -> widget pixels, as the items are painted.
+    transform = canvas.view.childGroup.deviceTransform(canvas.viewportTransform())
+
+    def to_pixels(x, y):
+        return (
+            transform.m11() * x + transform.m21() * y + transform.dx(),
+            transform.m12() * x + transform.m22() * y + transform.dy(),
+        )
+
+    size = canvas.viewport().rect()
+    bounds = (0.0, 0.0, float(size.width()), float(size.height()))
+    obstacles = _marker_boxes(canvas, to_pixels, bounds) + text_boxes(canvas, map_texts=False)
+    pixels_per_metre = float(np.hypot(transform.m11(), transform.m12()))
+    arrange(texts, to_pixels, pixels_per_metre, obstacles, bounds)
+
+
+def _marker_boxes(canvas, to_pixels, bounds) -> list[Box]:
+    """Pixel boxes of place and event markers in view, and of the spot right
+    of each place where its name goes first."""
+    names, x, y, radii = canvas._place_marks
+    boxes: list[Box] = []
+    right, bottom = bounds[2], bounds[3]
+    px, py = to_pixels(x, y)
+    height = canvas.place_labels.text_height("place")
+    for name, a, b, r in zip(names, px, py, radii):
+        if -200 <= a <= right + 20 and -20 <= b <= bottom + 20:  # names reach in from the left
+            boxes.append((a - r, b - r, 2 * r, 2 * r))
+            width = canvas.place_labels.text_width("place", name)
+            boxes.append((a + r + LABEL_GAP, b - height / 2, width, height))
+    ex, ey = canvas.event_scatter.getData()
+    if ex is not None and len(ex):
+        ex, ey = to_pixels(np.asarray(ex), np.asarray(ey))
+        for a, b in zip(ex, ey):
+            if 0 <= a <= right and 0 <= b <= bottom:
+                boxes.append((a - 6, b - 6, 12, 12))
+    return boxes
