@@ -219,11 +219,7 @@ class MapCanvas(pg.PlotWidget):
 
     def _update_labels(self) -> None:
         places = list(self._places.values())
-        texts = [p.name for p in places]
-        px, py = self.projection.forward(
-            np.array([p.lon for p in places], float), np.array([p.lat for p in places], float)
-        )
-        px, py = np.atleast_1d(px), np.atleast_1d(py)
+        texts, px, py, _radii = self._place_marks  # projected by _draw_places, same order
         selected = self.selection.id if self.selection.kind == "place" else ""
         priority = [place_priority(p.kind, p.population, p.id == selected) for p in places]
         kinds = ["place"] * len(places)
