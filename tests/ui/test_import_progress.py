@@ -111,3 +111,14 @@ def test_a_quick_read_shows_no_progress_dialog(qtbot, window, tmp_path) -> None:
     dialog = preview_after_reading(window, reading)
     assert dialog is not None
     assert {r[0]: r[1] for r in dialog.problem_rows()}["events"] == "19"  # row 0 is a capture
+
+
+def test_two_readings_at_once_restore_the_switch_interval_after_the_last(
+    qtbot, window, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    before = sys.getswitchinterval()
+    first = ImportReading(write_acled(tmp_path / "a.csv", 2000), window)
+    second = ImportReading(write_acled(tmp_path / "b.csv", 2000), window)
+    assert sys.getswitchinterval() < before
+    qtbot.waitUntil(lambda: first.finished and second.finished, timeout=20_000)
+    assert sys.getswitchinterval() == before

@@ -92,8 +92,7 @@ class ImportReading(QObject):
         # interval (5 ms) to get it back, so one repaint of the map took ~0.5 s and
         # the window froze for the whole read. A 0.5 ms interval keeps it live
         # (timers: 1 tick a second -> 95) and reading is no slower.
-        self._switch_interval = sys.getswitchinterval()
-        sys.setswitchinterval(min(self._switch_interval, READING_SWITCH_INTERVAL))
+        _quick_switching(True)
         self._thread.start()
 
     def wait(self) -> None:
@@ -123,7 +122,7 @@ class ImportReading(QObject):
             return
         thread = self._thread
         thread.wait()  # past run() unless the application is quitting
-        sys.setswitchinterval(self._switch_interval)
+        _quick_switching(False)
         self.cancelled = thread.cancelled or self.progress.wasCanceled()
         if not self.cancelled:
             self.batch, self.error, self.failure = thread.batch, thread.error, thread.failure
@@ -131,6 +130,22 @@ class ImportReading(QObject):
         self.progress.deleteLater()
         self.finished = True
         self.sigFinished.emit()
+
+
+_readers: list[float] = []  # the interval each running reading found, oldest first
+
+
+def _quick_switching(on: bool) -> None:
+    """Shorten the GIL switch interval while any reading runs (two windows may
+    read at once); the interval found by the first comes back after the last."""
+    if on:
+        _readers.append(sys.getswitchinterval())
+        sys.setswitchinterval(min(_readers[0], READING_SWITCH_INTERVAL))
+    elif _readers:
+        first = _readers[0]
+        _readers.pop()
+        if not _readers:
+            sys.setswitchinterval(first)
 
 
 def _size_of(source: Path) -> int:
