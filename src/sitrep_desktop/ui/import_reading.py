@@ -105,11 +105,17 @@ class ImportReading(QObject):
             self.progress.cancel()
             self._thread.requestInterruption()
             self._finish()
+        # Deleted here, never in _finish: a modal QProgressDialog's setValue runs
+        # the event loop, so _finish can run inside the dialog's own setValue, and
+        # deleting it there crashed the process (segfault seen in the test suite).
+        self.progress.deleteLater()
 
     def _label(self, done: int) -> str:
         return f"Reading {self.source.name}… ({_megabytes(done)} of {_megabytes(self._size)})"
 
     def _show_progress(self, done: int, total: int) -> None:
+        if self.finished:  # a report queued before the end: the dialog is done
+            return
         if self.progress.wasCanceled():  # also when cancel() was called, which emits nothing
             self._thread.requestInterruption()
             return
@@ -126,8 +132,8 @@ class ImportReading(QObject):
         self.cancelled = thread.cancelled or self.progress.wasCanceled()
         if not self.cancelled:
             self.batch, self.error, self.failure = thread.batch, thread.error, thread.failure
+        self._thread.sigProgress.disconnect(self._show_progress)
         self.progress.reset()  # hides it, and stops the timer that would show it
-        self.progress.deleteLater()
         self.finished = True
         self.sigFinished.emit()
 
