@@ -124,7 +124,7 @@ def sorted_first_pages(model, time_sorted, raw_query) -> None:
     from PySide6.QtCore import Qt
 
     from sitrep_desktop.store.event_queries import EventFilter
-    from sitrep_desktop.ui.event_list import SORT_KEYS
+    from sitrep_desktop.ui.logging.event_list import SORT_KEYS
 
     def first_page(column: int, order: Qt.SortOrder) -> None:
         model.sort(column, order)
@@ -164,7 +164,7 @@ def main() -> int:
 
     from sitrep_desktop.store import Store
     from sitrep_desktop.store.event_queries import EventFilter
-    from sitrep_desktop.ui.event_list import EventListModel
+    from sitrep_desktop.ui.logging.event_list import EventListModel
 
     app = QApplication.instance() or QApplication(sys.argv)
     with tempfile.TemporaryDirectory() as tmp:

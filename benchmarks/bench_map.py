@@ -23,10 +23,10 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 from sitrep_desktop.demo_situation import build_demo  # noqa: E402
 from sitrep_desktop.geo.basemap import level_for_span  # noqa: E402
 from sitrep_desktop.store import Store  # noqa: E402
-from sitrep_desktop.ui.basemap_layer import BasemapFillItem, layer_groups  # noqa: E402
-from sitrep_desktop.ui.map_canvas import MapCanvas  # noqa: E402
-from sitrep_desktop.ui.selection import Selection  # noqa: E402
-from sitrep_desktop.ui.time_state import TimeState  # noqa: E402
+from sitrep_desktop.ui.map.canvas import MapCanvas  # noqa: E402
+from sitrep_desktop.ui.map.layers.basemap import BasemapFillItem, layer_groups  # noqa: E402
+from sitrep_desktop.ui.window.selection import Selection  # noqa: E402
+from sitrep_desktop.ui.window.time_state import TimeState  # noqa: E402
 
 WIDTH, HEIGHT = 1600, 1000
 VIEWS = {

@@ -4,7 +4,7 @@ size of the SVG and PDF files people pass around.
 Timing floor, in the same run: a bare QPainter drawing every theatre-level
 basemap vertex as one path per layer onto an image of the same size, with
 nothing else on the page. Snapshots now draw the basemap reduced to the page
-(ui/snapshot_basemap.py), far fewer vertices, so the ratio can fall below 1.
+(ui/snapshot/basemap.py), far fewer vertices, so the ratio can fall below 1.
 
 Size floor: the same snapshot written without its basemap. The basemap cannot
 cost less than nothing, so the ratio is what the basemap multiplies the file by;
@@ -33,8 +33,8 @@ from sitrep_desktop.demo_situation import write_demo  # noqa: E402
 from sitrep_desktop.domain import parse_moment  # noqa: E402
 from sitrep_desktop.geo import basemap  # noqa: E402
 from sitrep_desktop.store import Store  # noqa: E402
-from sitrep_desktop.ui.snapshot import BASEMAP_STYLE, Snapshot  # noqa: E402
-from sitrep_desktop.ui.snapshot_layout import SnapshotRequest  # noqa: E402
+from sitrep_desktop.ui.snapshot.layout import SnapshotRequest  # noqa: E402
+from sitrep_desktop.ui.snapshot.render import BASEMAP_STYLE, Snapshot  # noqa: E402
 
 BBOX = (35.3, 33.2, 38.0, 36.6)
 THEATRE = (34.0, 32.0, 43.0, 38.0)  # Syria and its neighbours: region-level basemap

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 from sitrep_desktop.demo_situation import write_demo  # noqa: E402
 from sitrep_desktop.domain import parse_moment  # noqa: E402
 from sitrep_desktop.store import Store  # noqa: E402
-from sitrep_desktop.ui.main_window import MainWindow  # noqa: E402
+from sitrep_desktop.ui.window.main_window import MainWindow  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -32,7 +32,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         from .cli.main import run_cli
 
         return run_cli(args)
-    from .ui.launch import run_gui
+    from .ui.window.launch import run_gui
 
     return run_gui(args)
 

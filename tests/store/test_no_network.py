@@ -83,14 +83,14 @@ def test_the_core_stays_offline(no_network: list[str], tmp_path: Path) -> None:
 
 
 @pytest.mark.skipif(
-    importlib.util.find_spec("sitrep_desktop.ui.main_window") is None,
+    importlib.util.find_spec("sitrep_desktop.ui.window.main_window") is None,
     reason="the main window is not written yet",
 )
 def test_the_window_stays_offline(no_network: list[str], qtbot, tmp_path: Path) -> None:
     from PySide6.QtCore import QSettings
 
     from sitrep_desktop.demo_situation import write_demo
-    from sitrep_desktop.ui.main_window import MainWindow
+    from sitrep_desktop.ui.window.main_window import MainWindow
 
     window = MainWindow(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
     qtbot.addWidget(window)

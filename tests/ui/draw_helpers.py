@@ -4,7 +4,7 @@ from PySide6.QtCore import QSettings, Qt
 
 from sitrep_desktop.demo_situation import write_demo
 from sitrep_desktop.store import Store
-from sitrep_desktop.ui.main_window import MainWindow
+from sitrep_desktop.ui.window.main_window import MainWindow
 
 
 class Answers:

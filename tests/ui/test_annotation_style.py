@@ -7,8 +7,8 @@ from PySide6.QtWidgets import QGraphicsPathItem, QGraphicsSimpleTextItem
 from sitrep_desktop.demo_situation import demo_id
 from sitrep_desktop.domain import Annotation, Faction
 from sitrep_desktop.geo.projection import default_projection
-from sitrep_desktop.ui.annotation_items import make_annotation_item
-from sitrep_desktop.ui.annotation_style import AnnotationStyleDialog
+from sitrep_desktop.ui.drawing.style_dialog import AnnotationStyleDialog
+from sitrep_desktop.ui.map.layers.drawings import make_annotation_item
 
 HTS = Faction(name="Hayat Tahrir al-Sham", short_name="HTS", colour="#2e7d32")
 

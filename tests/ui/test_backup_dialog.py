@@ -13,7 +13,7 @@ from sitrep_desktop.demo_situation import write_demo
 from sitrep_desktop.domain import Place
 from sitrep_desktop.store import Store
 from sitrep_desktop.store.backups import BackupPolicy, list_backups
-from sitrep_desktop.ui.backup_dialog import RestoreBackupDialog, human_size, install_backups
+from sitrep_desktop.ui.window.backups import RestoreBackupDialog, human_size, install_backups
 
 
 class StandInWindow(QMainWindow):
@@ -167,11 +167,11 @@ def test_sizes_read_like_a_file_manager() -> None:
 
 
 @pytest.mark.skipif(
-    importlib.util.find_spec("sitrep_desktop.ui.main_window") is None,
+    importlib.util.find_spec("sitrep_desktop.ui.window.main_window") is None,
     reason="the main window is not written yet",
 )
 def test_the_real_main_window_gets_backups(qtbot, tmp_path: Path) -> None:
-    from sitrep_desktop.ui.main_window import MainWindow
+    from sitrep_desktop.ui.window.main_window import MainWindow
 
     settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
     window = MainWindow(settings)

@@ -5,8 +5,8 @@ import pytest
 
 from sitrep_desktop.geo import basemap
 from sitrep_desktop.geo.projection import default_projection
-from sitrep_desktop.ui import basemap_layer
-from sitrep_desktop.ui.basemap_layer import group_lines, layer_groups
+from sitrep_desktop.ui.map.layers import basemap as basemap_layer
+from sitrep_desktop.ui.map.layers.basemap import group_lines, layer_groups
 
 
 def test_the_cache_gives_back_what_grouping_builds(qapp, tmp_path, monkeypatch):

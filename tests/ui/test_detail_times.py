@@ -3,7 +3,7 @@
 from datetime import timedelta, timezone
 
 from sitrep_desktop.domain import parse_moment
-from sitrep_desktop.ui.time_text import local_and_utc
+from sitrep_desktop.ui.window.time_text import local_and_utc
 
 
 def test_local_time_with_utc_beside_it():

@@ -7,7 +7,7 @@ import pytest
 from sitrep_desktop.domain import Event, parse_moment
 from sitrep_desktop.exchange import gather, write_export
 from sitrep_desktop.store import Store
-from sitrep_desktop.ui.exchange_dialogs import apply_import, export_data, preview_import
+from sitrep_desktop.ui.exchange.dialogs import apply_import, export_data, preview_import
 
 
 @pytest.fixture

@@ -10,12 +10,12 @@ import pytest
 from PySide6.QtCore import QEvent, QObject, QTimer
 
 from sitrep_desktop.store.content_hash import content_hash
-from sitrep_desktop.ui.exchange_dialogs import (
+from sitrep_desktop.ui.exchange.dialogs import (
     ImportPreviewDialog,
     preview_after_reading,
     preview_import,
 )
-from sitrep_desktop.ui.import_reading import ImportReading
+from sitrep_desktop.ui.exchange.reading import ImportReading
 
 ROWS = 20_000  # ~2 MB: about a second to read
 CANCEL_ROWS = 50_000  # cancelled early on, however slowly the test machine starts the window

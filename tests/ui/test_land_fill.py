@@ -9,14 +9,19 @@ from PySide6.QtGui import QColor, QImage
 from sitrep_desktop.geo import basemap
 from sitrep_desktop.geo.projection import default_projection
 from sitrep_desktop.store import Store
-from sitrep_desktop.ui import basemap_layer
-from sitrep_desktop.ui.basemap_layer import CELL_METRES, FILL_STYLES, group_polygons, layer_groups
-from sitrep_desktop.ui.map_canvas import BACKGROUND, MapCanvas
-from sitrep_desktop.ui.selection import Selection
-from sitrep_desktop.ui.snapshot import Snapshot
-from sitrep_desktop.ui.snapshot_layout import SnapshotRequest
-from sitrep_desktop.ui.time_state import TimeState
-from sitrep_desktop.ui.user_layers import TILE_Z
+from sitrep_desktop.ui.map.canvas import BACKGROUND, MapCanvas
+from sitrep_desktop.ui.map.layers import basemap as basemap_layer
+from sitrep_desktop.ui.map.layers.basemap import (
+    CELL_METRES,
+    FILL_STYLES,
+    group_polygons,
+    layer_groups,
+)
+from sitrep_desktop.ui.map.layers.user_layers import TILE_Z
+from sitrep_desktop.ui.snapshot.layout import SnapshotRequest
+from sitrep_desktop.ui.snapshot.render import Snapshot
+from sitrep_desktop.ui.window.selection import Selection
+from sitrep_desktop.ui.window.time_state import TimeState
 
 LAND, SEA = FILL_STYLES["land"][1], BACKGROUND
 SYRIA = (35.2, 32.2, 42.5, 37.4)

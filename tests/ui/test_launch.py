@@ -3,8 +3,8 @@ features arrive just after the map's first paint."""
 
 from PySide6.QtCore import QSettings
 
-from sitrep_desktop.ui.launch import open_initial
-from sitrep_desktop.ui.main_window import MainWindow
+from sitrep_desktop.ui.window.launch import open_initial
+from sitrep_desktop.ui.window.main_window import MainWindow
 
 
 def test_first_run_creates_the_database_from_the_demo_and_says_so(qtbot, tmp_path):

@@ -15,8 +15,8 @@ from sitrep_desktop.geo.basemap import level_for_span
 from sitrep_desktop.geo.label_layout import PlacedLabel, any_overlap
 from sitrep_desktop.geo.projection import default_projection
 from sitrep_desktop.store import Store
-from sitrep_desktop.ui.main_window import MainWindow
-from sitrep_desktop.ui.search_box import search_places
+from sitrep_desktop.ui.map.panels.search_box import search_places
+from sitrep_desktop.ui.window.main_window import MainWindow
 
 OUTPUT = Path(__file__).resolve().parents[1] / "output"
 GOV, HTS = "#c62828", "#2e7d32"

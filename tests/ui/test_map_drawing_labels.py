@@ -9,10 +9,10 @@ from PySide6.QtCore import QPointF, QRectF, QSettings
 from sitrep_desktop.demo_situation import write_demo
 from sitrep_desktop.domain import Annotation
 from sitrep_desktop.store import Store
-from sitrep_desktop.ui.main_window import MainWindow
-from sitrep_desktop.ui.map_canvas import SELECTION_RADIUS
-from sitrep_desktop.ui.map_text import MapText, text_boxes
-from sitrep_desktop.ui.place_labels import MIN_PRIORITY, country_priority
+from sitrep_desktop.ui.map.canvas import SELECTION_RADIUS
+from sitrep_desktop.ui.map.place_labels import MIN_PRIORITY, country_priority
+from sitrep_desktop.ui.map.texts import MapText, text_boxes
+from sitrep_desktop.ui.window.main_window import MainWindow
 
 
 def test_place_labels_do_not_overlap_drawing_labels(qtbot, tmp_path: Path):

@@ -3,7 +3,7 @@
 from sitrep_desktop.demo_situation import build_demo
 from sitrep_desktop.domain import Annotation
 from sitrep_desktop.store import Store, StoreChange
-from sitrep_desktop.ui.legend import LegendPanel
+from sitrep_desktop.ui.map.panels.legend import LegendPanel
 
 
 def texts(panel):

@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
-from sitrep_desktop.ui.measure_tool import MeasurePoint, MeasureTool, geodesic_track
+from sitrep_desktop.ui.map.tools.measure import MeasurePoint, MeasureTool, geodesic_track
 
 
 def click_place(qtbot, window, name):

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from sitrep_desktop.geo.geodesy import distances_from
-from sitrep_desktop.ui.range_rings import RadiiError, parse_radii, ring_track
+from sitrep_desktop.ui.measure.range_rings import RadiiError, parse_radii, ring_track
 
 # The offscreen platform cannot pass a dialog's size hints on; a real one can.
 pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")

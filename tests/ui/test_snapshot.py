@@ -10,13 +10,13 @@ from sitrep_desktop.demo_situation import write_demo
 from sitrep_desktop.domain import parse_moment
 from sitrep_desktop.store import Store
 from sitrep_desktop.store.content_hash import content_hash
-from sitrep_desktop.ui.snapshot import Snapshot
-from sitrep_desktop.ui.snapshot_layout import (
+from sitrep_desktop.ui.snapshot.layout import (
     SnapshotRequest,
     graticule_step,
     nice_length,
     parse_bbox,
 )
+from sitrep_desktop.ui.snapshot.render import Snapshot
 
 
 @pytest.fixture(scope="module")
@@ -148,8 +148,8 @@ def test_layout_helpers():
 def test_export_snapshot_from_the_window(qtbot, demo_path, tmp_path):
     from PySide6.QtCore import QSettings
 
-    from sitrep_desktop.ui.main_window import MainWindow
-    from sitrep_desktop.ui.snapshot_feature import export_snapshot
+    from sitrep_desktop.ui.snapshot.feature import export_snapshot
+    from sitrep_desktop.ui.window.main_window import MainWindow
 
     window = MainWindow(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
     qtbot.addWidget(window)

@@ -11,8 +11,8 @@ from PySide6.QtGui import QColor, QImage
 from sitrep_desktop.demo_situation import write_demo
 from sitrep_desktop.domain import Annotation, parse_moment
 from sitrep_desktop.store import Store
-from sitrep_desktop.ui.snapshot import Snapshot
-from sitrep_desktop.ui.snapshot_layout import SnapshotRequest
+from sitrep_desktop.ui.snapshot.layout import SnapshotRequest
+from sitrep_desktop.ui.snapshot.render import Snapshot
 
 OUTPUT = Path(__file__).resolve().parents[1] / "output"
 HAMA_HOMS = (35.5, 33.3, 37.5, 36.4)
@@ -255,7 +255,7 @@ def test_a_whole_world_snapshot_draws_and_small_drawings_keep_their_labels_off(
 
 
 def test_the_equator_is_labelled_plain_zero_degrees():
-    from sitrep_desktop.ui.snapshot import _degrees
+    from sitrep_desktop.ui.snapshot.render import _degrees
 
     assert _degrees(0.0, 0, "N", "S") == "0°"
     assert _degrees(-30.0, 0, "N", "S") == "30°S"

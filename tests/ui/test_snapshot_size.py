@@ -9,9 +9,9 @@ from sitrep_desktop.app import main
 from sitrep_desktop.demo_situation import write_demo
 from sitrep_desktop.domain import parse_moment
 from sitrep_desktop.store import Store
-from sitrep_desktop.ui.snapshot import BASEMAP_STYLE, Snapshot
-from sitrep_desktop.ui.snapshot_basemap import page_lines
-from sitrep_desktop.ui.snapshot_layout import SnapshotRequest
+from sitrep_desktop.ui.snapshot.basemap import page_lines
+from sitrep_desktop.ui.snapshot.layout import SnapshotRequest
+from sitrep_desktop.ui.snapshot.render import BASEMAP_STYLE, Snapshot
 
 THEATRE = "34,32,43,38"
 # Measured: the CLI's default demo picture 226 kB (was 12.0 MB), theatre-wide

@@ -3,7 +3,7 @@
 import pytest
 
 from sitrep_desktop.demo_situation import demo_id
-from sitrep_desktop.ui.timeline import moment_at, seconds_of
+from sitrep_desktop.ui.map.panels.timeline import moment_at, seconds_of
 
 pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
 HAMA = demo_id("place", "Hama")

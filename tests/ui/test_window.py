@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from sitrep_desktop.ui.main_window import format_cursor
+from sitrep_desktop.ui.window.main_window import format_cursor
 
 OUTPUT = Path(__file__).resolve().parents[1] / "output"
 

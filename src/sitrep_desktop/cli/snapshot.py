@@ -39,7 +39,7 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def run_snapshot(args: argparse.Namespace) -> int:
-    from ..ui.snapshot_layout import FORMATS, SnapshotRequest, parse_bbox, parse_size
+    from ..ui.snapshot.layout import FORMATS, SnapshotRequest, parse_bbox, parse_size
 
     output = Path(args.output)
     fmt = output.suffix.lower().lstrip(".")
@@ -69,7 +69,7 @@ def run_snapshot(args: argparse.Namespace) -> int:
             filters={"around": args.around, "radius": args.radius} if args.around else {},
         )
         _ensure_gui_application()
-        from ..ui.snapshot import Snapshot
+        from ..ui.snapshot.render import Snapshot
 
         info = Snapshot(store, request).render(output)
     if args.json:

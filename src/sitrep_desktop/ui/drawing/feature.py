@@ -1,0 +1,173 @@
+"""The Draw menu and toolbar: drawing tools, the style dialog, copy forward, control areas."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QObject
+from PySide6.QtGui import QAction, QActionGroup
+from PySide6.QtWidgets import QDialog, QToolBar
+
+from sitrep_desktop.commands import UpdateRecord
+from sitrep_desktop.commands.annotation_commands import copy_forward
+from sitrep_desktop.domain import SitRepError
+from sitrep_desktop.domain.annotation_styles import full_style, preset_style
+from sitrep_desktop.ui.drawing.style_dialog import AnnotationStyleDialog
+from sitrep_desktop.ui.map.layers.control_areas import ControlAreaLayer
+from sitrep_desktop.ui.map.tools.draw import DrawingHost, DrawTool, Prompts
+from sitrep_desktop.ui.map.tools.edit import EditTool
+from sitrep_desktop.ui.window.actions import add_action
+
+# kind, menu text, shortcut. Ctrl+Alt keeps clear of the single keys other tools use.
+TOOLS = (
+    ("point", "&Point symbol", "Ctrl+Alt+P"),
+    ("line", "&Line", "Ctrl+Alt+L"),
+    ("arrow", "&Arrow (axis of advance)", "Ctrl+Alt+A"),
+    ("polygon", "Pol&ygon (area)", "Ctrl+Alt+G"),
+    ("circle", "&Circle", "Ctrl+Alt+C"),
+    ("text", "&Text label", "Ctrl+Alt+T"),
+)
+# The look a new drawing of each kind takes until the user picks a style.
+KIND_DEFAULTS = {"arrow": "advance", "text": "note"}
+
+
+class DrawingFeature(QObject):
+    """Owns the drawing tools of one window and the actions that reach them."""
+
+    def __init__(self, window) -> None:
+        super().__init__(window)
+        self.window = window
+        self.prompts = Prompts(window)
+        self.chosen_style: dict[str, Any] | None = None
+        self.chosen_label = ""
+        self.host = DrawingHost(window, self.style_for, self.prompts)
+        self.tools = {kind: DrawTool(kind, self.host) for kind, _, _ in TOOLS}
+        self.edit_tool = EditTool(self.host)
+        self.control_layer = ControlAreaLayer(window)
+        self._build_actions()
+        window.canvas.sigToolChanged.connect(self._on_tool_changed)
+        window.signals.sigChanged.connect(lambda _change: self.edit_tool.refresh())
+
+    # -- styles ----------------------------------------------------------------------
+    def prompts_changed(self, prompts: Prompts) -> None:
+        """Use other prompts (tests answer questions without dialogs)."""
+        self.prompts = prompts
+        self.host.prompts = prompts
+
+    def style_for(self, kind: str) -> dict[str, Any]:
+        if self.chosen_style is not None:
+            style = full_style(self.chosen_style)
+        elif kind in KIND_DEFAULTS:
+            style = preset_style(KIND_DEFAULTS[kind])
+        else:
+            style = full_style({})
+        if self.chosen_label:
+            style["label"] = self.chosen_label
+        return style
+
+    def edit_style(self) -> None:
+        """Style the picked drawing, or (nothing picked) the drawings to come."""
+        target = self.edit_tool.target if self.window.canvas.tool is self.edit_tool else None
+        style = target.style if target else self.chosen_style
+        label = target.label if target else self.chosen_label
+        dialog = AnnotationStyleDialog(
+            style, label, self.window.store.factions.all(), parent=self.window
+        )
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        self.apply_style(dialog.style(), dialog.label(), target)
+
+    def apply_style(self, style: dict[str, Any], label: str, target=None) -> bool:
+        if target is None:
+            self.chosen_style, self.chosen_label = style, label
+            return True
+        extra = {k: v for k, v in target.style.items() if k in ("centre", "radius_m")}
+        after = _replace(target, style={**style, **extra}, label=label)
+        return self.window.undo_stack.run(UpdateRecord(target, after, "style drawing"), self.window)
+
+    # -- time --------------------------------------------------------------------------
+    def copy_forward(self, when: str | None = None) -> bool:
+        """Copy the picked drawing to a new start date (asks for the date if not given)."""
+        target = self.edit_tool.target
+        if target is None:
+            self.host.status("Pick a drawing with the edit tool first.")
+            return False
+        if when is None:
+            at = self.window.time_state.at
+            when = self.prompts.text(
+                "Copy forward", "New valid-from date (YYYY-MM-DD):", at.text if at else ""
+            )
+            if not when:
+                return False
+        try:
+            command = copy_forward(target, when)
+        except SitRepError as exc:
+            self.prompts.refuse(str(exc))
+            return False
+        return self.window.undo_stack.run(command, self.window)
+
+    # -- actions -----------------------------------------------------------------------
+    def _build_actions(self) -> None:
+        window = self.window
+        self.menu = window.menuBar().addMenu("&Draw")
+        if hasattr(window, "menu_help"):
+            window.menuBar().insertMenu(window.menu_help.menuAction(), self.menu)
+        self.toolbar = QToolBar("Draw", window)
+        self.toolbar.setObjectName("toolbar_draw")
+        window.addToolBar(self.toolbar)
+        self.tool_group = QActionGroup(self)
+        self.tool_group.setExclusionPolicy(QActionGroup.ExclusionPolicy.ExclusiveOptional)
+        self.tool_actions: dict[str, QAction] = {}
+        for kind, text, shortcut in TOOLS:
+            self.tool_actions[kind] = self._tool_action(text, shortcut, self.tools[kind])
+        self.tool_actions["edit"] = self._tool_action(
+            "&Edit drawings", "Ctrl+Alt+E", self.edit_tool
+        )
+        self.menu.addSeparator()
+        self.action_style = self._action("&Style…", self.edit_style, "Ctrl+Alt+S")
+        self.action_copy_forward = self._action(
+            "Copy &forward to a new date…", lambda: self.copy_forward(), "Ctrl+Alt+F"
+        )
+        self.menu.addSeparator()
+        self.action_control_areas = self._action(
+            "Show &estimated control areas", self.control_layer.set_enabled, "Ctrl+Alt+K"
+        )
+        self.action_control_areas.setCheckable(True)
+        self.action_control_areas.setChecked(self.control_layer.enabled)
+        self.action_convert = self._action(
+            "Con&vert estimated areas to drawings", self.control_layer.convert_to_annotations
+        )
+
+    def _action(self, text: str, slot, shortcut: str | None = None) -> QAction:
+        # In the Draw menu and on its toolbar; slots take the checked flag.
+        action = add_action(self.window, self.menu, text, slot, shortcut, checked=True)
+        self.toolbar.addAction(action)
+        return action
+
+    def _tool_action(self, text: str, shortcut: str, tool) -> QAction:
+        action = self._action(text, lambda checked: self._use(tool if checked else None), shortcut)
+        action.setCheckable(True)
+        self.tool_group.addAction(action)
+        return action
+
+    def _use(self, tool) -> None:
+        self.window.canvas.set_tool(tool)
+
+    def _on_tool_changed(self, tool) -> None:
+        for action in self.tool_actions.values():
+            action.setChecked(False)
+        for kind, candidate in [*self.tools.items(), ("edit", self.edit_tool)]:
+            if candidate is tool:
+                self.tool_actions[kind].setChecked(True)
+
+
+def _replace(record, **fields):
+    import dataclasses
+
+    return dataclasses.replace(record, **fields)
+
+
+def install_drawing(window) -> DrawingFeature:
+    """Add drawing to `window` (called once a store is open); also kept as window.drawing."""
+    window.drawing = DrawingFeature(window)
+    return window.drawing

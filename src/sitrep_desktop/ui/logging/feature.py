@@ -1,0 +1,293 @@
+"""Logging: Edit and Log menu actions, the forms they open, and the timeline dock.
+
+Ctrl+E logs an event at the selected place, or at the next map click; Ctrl+K
+logs a control change; Delete deletes what is selected (asking first when it
+is more than one record). Every edit is a command on `window.undo_stack`.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QMessageBox
+
+from sitrep_desktop.commands import DeleteRecords
+from sitrep_desktop.domain import Record
+from sitrep_desktop.ui.logging.changes_between import ChangesBetweenDialog
+from sitrep_desktop.ui.logging.forms.place_and_control import RecordDialog
+from sitrep_desktop.ui.map.panels.timeline import TimelinePane
+from sitrep_desktop.ui.map.tools.base import MapTool
+from sitrep_desktop.ui.templates import TEMPLATES, EventTemplate
+from sitrep_desktop.ui.window.actions import add_action
+
+CONFIRM_DELETE_ABOVE = 1  # deleting more than this many records asks first
+
+
+class PickPointTool(MapTool):
+    """One click on the map: call back with (lat, lon) and the place under it, if any."""
+
+    name = "pick point"
+
+    def __init__(self, on_pick) -> None:
+        self.on_pick = on_pick
+
+    def mouse_press(self, lat, lon, event) -> bool:
+        if event.button() != Qt.MouseButton.LeftButton:
+            return False
+        canvas = self.canvas
+        place = canvas.place_near(lat, lon) if canvas is not None else None
+        if canvas is not None:
+            canvas.set_tool(None)
+        self.on_pick(lat, lon, place)
+        return True
+
+
+class LoggingFeature:
+    """Owns the actions and the timeline; follows the window when it opens another file."""
+
+    def __init__(self, window) -> None:
+        self.window = window
+        self.dialogs: list = []  # open dialogs (kept so tests and the user can reach them)
+        self.last_dialog = None
+        self._build_actions()
+        self._build_timeline()
+        self._connect_panes()
+
+    # -- building -------------------------------------------------------------------------
+    def _build_actions(self) -> None:
+        w = self.window
+        edit = w.menu_edit
+        self.action_new_event = add_action(w, edit, "New &event…", self.new_event, "Ctrl+E")
+        self.action_log_control = add_action(
+            w, edit, "Log &control change…", self.log_control_change, "Ctrl+K"
+        )
+        self.action_edit = add_action(w, edit, "Edit &selected…", self.edit_selected, "Ctrl+Return")
+        self.action_delete = add_action(
+            self.window,
+            edit,
+            "&Delete selected",
+            self.delete_selected,
+            QKeySequence.StandardKey.Delete,
+        )
+        log = w.menuBar().addMenu("&Log")
+        self.menu_log = log
+        log.addAction(self.action_new_event)
+        add_action(w, log, "New event at a map &click…", self.new_event_at_click)
+        log.addAction(self.action_log_control)
+        log.addSeparator()
+        add_action(w, log, "New &place…", self.new_place)
+        add_action(w, log, "New place at a map c&lick…", self.new_place_at_click)
+        log.addSeparator()
+        templates = log.addMenu("From &template")
+        for template in TEMPLATES:
+            add_action(
+                self.window,
+                templates,
+                template.name + "…",
+                lambda t=template: self.from_template(t),
+            )
+        log.addSeparator()
+        add_action(w, log, "&What changed between…", self.what_changed)
+
+    def _build_timeline(self) -> None:
+        w = self.window
+        self.timeline = TimelinePane(w.store, w.time_state, w)
+        w._dock("timeline", "Timeline", self.timeline, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.timeline.sigWhatChangedRequested.connect(self.what_changed)
+
+    def _connect_panes(self) -> None:
+        w = self.window
+        w.signals.sigChanged.connect(self.timeline.on_store_changed)
+        w.signals.sigChanged.connect(w.event_list.on_store_changed)
+        w.detail.sigEditRequested.connect(lambda kind, rid: self.edit(kind, rid))
+        w.detail.sigLogControlRequested.connect(lambda pid: self.log_control_change(pid))
+        w.detail.sigDeleteRequested.connect(lambda kind, rid: self.delete_selected())
+        w.event_list.filters.bbox_source = w.canvas.visible_lonlat
+        w.canvas.view.sigRangeChangedManually.connect(self._map_moved)
+
+    def _map_moved(self, *_args) -> None:
+        filters = self.window.event_list.filters
+        if filters.map_only.isChecked():
+            filters.emit_changed()
+
+    # -- dialogs --------------------------------------------------------------------------
+    def open_dialog(self, kind: str, record: Record | None = None, **prefill) -> RecordDialog:
+        w = self.window
+        dialog = RecordDialog(
+            kind, w.store, w.undo_stack, record, w, on_saved=lambda r: self._saved(kind, r)
+        )
+        if prefill:
+            dialog.form.prefill(**prefill)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.finished.connect(lambda _r, d=dialog: self._forget(d))
+        self.dialogs.append(dialog)
+        self.last_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _forget(self, dialog) -> None:
+        if dialog in self.dialogs:
+            self.dialogs.remove(dialog)
+
+    def _saved(self, kind: str, record: Record) -> None:
+        self.window.selection.select(kind, record.id)
+
+    # -- actions --------------------------------------------------------------------------
+    def new_event(self) -> RecordDialog | None:
+        sel = self.window.selection
+        if sel.kind == "place" and sel.id:
+            return self.open_dialog("event", place=sel.id)
+        self.new_event_at_click()
+        return None
+
+    def new_event_at_click(self) -> None:
+        self.window.statusBar().showMessage("Click the map where the event happened (Esc cancels)")
+        self.window.canvas.set_tool(PickPointTool(self._event_at_point))
+
+    def _event_at_point(self, lat: float, lon: float, place) -> RecordDialog:
+        self.window.statusBar().clearMessage()
+        if place is not None:
+            return self.open_dialog("event", place=place.id)
+        return self.open_dialog("event", geometry=f"POINT ({lon:.6f} {lat:.6f})")
+
+    def new_place(self, **prefill) -> RecordDialog:
+        dialog = self.open_dialog("place", **prefill)
+        _add_gazetteer_search(dialog)
+        return dialog
+
+    def new_place_at_click(self) -> None:
+        self.window.statusBar().showMessage("Click the map where the place is (Esc cancels)")
+        self.window.canvas.set_tool(
+            PickPointTool(lambda lat, lon, _p: self.new_place(lat=f"{lat:.6f}", lon=f"{lon:.6f}"))
+        )
+
+    def log_control_change(self, place_id: str = "") -> RecordDialog:
+        sel = self.window.selection
+        if not place_id and sel.kind == "place":
+            place_id = sel.id
+        return self.open_dialog("control_change", place=place_id or None)
+
+    def from_template(self, template: EventTemplate, actor: str = "") -> RecordDialog:
+        sel = self.window.selection
+        place = self.window.store.places.find(sel.id) if sel.kind == "place" else None
+        values = template.fill(actor, place.name if place else "", place.id if place else None)
+        dialog = self.open_dialog("event", **values)
+        if template.needs_actor and not actor:
+            dialog.form.fields["actors"].setFocus()
+        return dialog
+
+    def edit(self, kind: str, record_id: str) -> RecordDialog | None:
+        repositories = {
+            "event": self.window.store.events,
+            "place": self.window.store.places,
+            "control_change": self.window.store.control,
+        }
+        if kind not in repositories:
+            return None
+        record = repositories[kind].find(record_id)
+        return None if record is None else self.open_dialog(kind, record)
+
+    def edit_selected(self) -> RecordDialog | None:
+        sel = self.window.selection
+        return self.edit(sel.kind, sel.id)
+
+    def records_to_delete(self) -> list[Record]:
+        w = self.window
+        table = w.event_list.table
+        if len(table.selectionModel().selectedRows()) > 1:
+            return list(w.event_list.selected_events())
+        found = self.edit_target()
+        return [found] if found is not None else []
+
+    def edit_target(self) -> Record | None:
+        sel, store = self.window.selection, self.window.store
+        repo = {"event": store.events, "place": store.places, "control_change": store.control}
+        return repo[sel.kind].find(sel.id) if sel.kind in repo else None
+
+    def delete_selected(self, confirm=None) -> bool:
+        """Delete the selection; more than one record asks first (`confirm` for tests)."""
+        records = self.records_to_delete()
+        if not records:
+            return False
+        if len(records) > CONFIRM_DELETE_ABOVE:
+            ask = confirm or self._confirm_delete
+            if not ask(len(records)):
+                return False
+        command = DeleteRecords(records, text=_delete_text(records))
+        refusal = self.window.undo_stack.attempt(command)
+        if refusal is not None:
+            QMessageBox.warning(self.window, "Not deleted", refusal)
+            return False
+        self.window.selection.clear()
+        return True
+
+    def _confirm_delete(self, count: int) -> bool:
+        answer = QMessageBox.question(
+            self.window,
+            "Delete records",
+            f"Delete {count} records? You can undo this with Ctrl+Z.",
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
+    def what_changed(self, start: str = "", end: str = "") -> ChangesBetweenDialog:
+        dialog = ChangesBetweenDialog(self.window.store, start, end, self.window)
+        dialog.sigRecordChosen.connect(self.window.selection.select)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.last_dialog = dialog
+        dialog.open()
+        return dialog
+
+
+def _delete_text(records: list[Record]) -> str:
+    if len(records) == 1:
+        return f"delete {records[0].KIND.replace('_', ' ')}"  # type: ignore[attr-defined]
+    return f"delete {len(records)} records"
+
+
+def _add_gazetteer_search(dialog: RecordDialog) -> None:
+    """A search box above the place form that fills name, position and population."""
+    from PySide6.QtWidgets import QCompleter, QLineEdit
+
+    from sitrep_desktop.geo.gazetteer import Gazetteer
+
+    try:
+        gazetteer = Gazetteer.load()
+    except (OSError, ValueError):  # no gazetteer bundled: typing coordinates still works
+        return
+    box = QLineEdit(dialog)
+    box.setObjectName("GazetteerSearch")
+    box.setPlaceholderText("Search the gazetteer (e.g. Talbiseh)…")
+    dialog.layout().insertWidget(0, box)
+    found: dict[str, object] = {}
+
+    def search(text: str) -> None:
+        if len(text) < 3:
+            return
+        found.clear()
+        for entry, _score in gazetteer.search(text, limit=15):
+            found[f"{entry.name} ({entry.country}, {entry.lat:.3f}, {entry.lon:.3f})"] = entry
+        box.setCompleter(QCompleter(list(found), box))
+
+    def choose() -> None:
+        entry = found.get(box.text())
+        if entry is None and found:
+            entry = next(iter(found.values()))
+        if entry is not None:
+            dialog.form.prefill(
+                name=entry.name,
+                lat=f"{entry.lat:.6f}",
+                lon=f"{entry.lon:.6f}",
+                population=str(entry.population or ""),
+                alt_names=", ".join(entry.alt_names[:5]),
+            )
+
+    box.textEdited.connect(search)
+    box.returnPressed.connect(choose)
+    dialog.gazetteer_box = box  # type: ignore[attr-defined]
+    dialog.gazetteer_choose = choose  # type: ignore[attr-defined]
+
+
+def install_logging(window) -> LoggingFeature:
+    feature = LoggingFeature(window)
+    window.logging = feature
+    return feature

@@ -1,0 +1,534 @@
+"""The map canvas: basemap, places coloured by who holds them, events, annotations.
+
+A pyqtgraph PlotWidget in projected metres (Web Mercator from geo.projection).
+Items hold their own display data; the canvas listens to the store, the shared
+selection and the "as of" time, and redraws what they change. The offline
+basemap (basemap_layer), the decluttered names (place_labels) and the scale
+bar, north arrow and credits (map_overlays) follow the visible range.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+import shapely
+from PySide6.QtCore import QPointF, Qt, Signal
+from PySide6.QtGui import QKeyEvent, QMouseEvent
+from PySide6.QtWidgets import (
+    QGraphicsItem,
+    QWidget,
+)
+
+from sitrep_desktop.domain import Annotation, Moment
+from sitrep_desktop.geo.projection import default_projection
+from sitrep_desktop.store import Store, StoreChange
+from sitrep_desktop.ui.map.layers.basemap import Basemap
+from sitrep_desktop.ui.map.layers.drawings import make_annotation_item
+from sitrep_desktop.ui.map.overlays import MapOverlays
+from sitrep_desktop.ui.map.place_labels import (
+    DOT_RADIUS,
+    MIN_PRIORITY,
+    PlaceLabels,
+    basemap_label_candidates,
+    place_priority,
+)
+from sitrep_desktop.ui.map.texts import arrange_canvas_texts, text_boxes
+from sitrep_desktop.ui.map.tools.base import MapTool
+from sitrep_desktop.ui.window.first_paint import on_first_paint
+from sitrep_desktop.ui.window.selection import Selection
+from sitrep_desktop.ui.window.time_state import TimeState
+
+UNKNOWN_COLOUR = "#9e9e9e"
+BACKGROUND = "#dfe9ef"  # the sea: the basemap fills the land (basemap_layer.FILL_STYLES)
+# Syria and its neighbours' edges: what a theatre view shows at least.
+THEATRE_VIEW = (35.2, 32.2, 42.5, 37.4)
+THEATRE_BOX = (25.0, 25.0, 50.0, 45.0)
+MERCATOR_EDGE = 2.0037e7
+KEY_ZOOM = 1.5
+SELECTION_RADIUS = 14.5  # pixels: the ring around the selected place, pen included
+PLACE_SYMBOLS = {
+    "city": "o",
+    "town": "o",
+    "village": "o",
+    "air_base": "t1",
+    "naval_base": "s",
+    "military_base": "s",
+    "checkpoint": "d",
+    "border_crossing": "d",
+    "other": "h",
+}
+EVENT_COLOURS = {
+    "clash": "#e65100",
+    "airstrike": "#b71c1c",
+    "shelling": "#bf360c",
+    "capture": "#1b5e20",
+    "withdrawal": "#4e342e",
+    "statement": "#1565c0",
+    "movement": "#00838f",
+    "other": "#424242",
+}
+
+
+def place_size(population: int | None) -> float:
+    """Marker size in pixels, growing with the log of the population."""
+    if not population:
+        return 9.0
+    return float(np.clip(4.0 + 2.2 * np.log10(population), 8.0, 20.0))
+
+
+class MapCanvas(pg.PlotWidget):
+    sigCursorMoved = Signal(float, float)  # lat, lon under the mouse
+    sigToolChanged = Signal(object)  # the active MapTool or None
+
+    def __init__(
+        self,
+        store: Store,
+        selection: Selection,
+        time_state: TimeState,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent=parent, background=BACKGROUND)
+        self.store = store
+        self.selection = selection
+        self.time_state = time_state
+        self.projection = default_projection()
+        self.setObjectName("MapCanvas")
+        plot = self.getPlotItem()
+        plot.hideAxis("left")
+        plot.hideAxis("bottom")
+        plot.setMenuEnabled(False)
+        plot.hideButtons()
+        self.view = plot.getViewBox()
+        self.view.setAspectLocked(True)
+        self.view.setBackgroundColor(None)
+        self.view.setLimits(
+            xMin=-MERCATOR_EDGE * 1.5,
+            xMax=MERCATOR_EDGE * 1.5,
+            yMin=-MERCATOR_EDGE,
+            yMax=MERCATOR_EDGE,
+            minXRange=500.0,
+            minYRange=500.0,
+        )
+
+        self.basemap = Basemap(self)
+        self.place_labels = PlaceLabels()
+        self.place_labels.obstacles = lambda: text_boxes(self)
+        self.addItem(self.place_labels)
+        self.annotation_items: dict[str, QGraphicsItem] = {}
+        self.annotations_shown = True
+        self.event_scatter = pg.ScatterPlotItem(pxMode=True, hoverable=True, tip=self._event_tip)
+        self.event_scatter.setZValue(20)
+        self.place_scatter = pg.ScatterPlotItem(pxMode=True, hoverable=True, tip=self._place_tip)
+        self.place_scatter.setZValue(30)
+        self.highlight = pg.ScatterPlotItem(
+            pxMode=True,
+            size=2 * SELECTION_RADIUS - 3,
+            symbol="o",
+            brush=None,
+            pen=pg.mkPen("#ffab00", width=3),
+        )
+        self.highlight.setZValue(40)
+        for item in (self.event_scatter, self.place_scatter, self.highlight):
+            self.addItem(item)
+        self.place_colours: dict[str, str] = {}
+        self.tool: MapTool | None = None
+        self._events: dict = {}
+        self._basemap_labels = basemap_label_candidates(self.projection)
+        self._town_labels: tuple | None = None  # gazetteer towns, loaded after the first paint
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.overlays = MapOverlays(self)
+
+        self.place_scatter.sigClicked.connect(self._on_points_clicked)
+        self.event_scatter.sigClicked.connect(self._on_points_clicked)
+        self.scene().sigMouseMoved.connect(self._on_mouse_moved)
+        selection.sigChanged.connect(self._on_selection)
+        time_state.sigChanged.connect(lambda _at: self.refresh())
+        self.reload()
+        self.zoom_to_all()
+        # Connected only now, so the basemap loads the one level the first view needs.
+        self.view.sigRangeChanged.connect(self._on_range_changed)
+        self._on_range_changed()
+        # Drawing and estimate labels pick their spots for each new view.
+        self.view.sigTransformChanged.connect(lambda _view: self.arrange_texts())
+        # The gazetteer (39,000 names) is not needed for the first picture: a zero
+        # timer would still run before the first paint, so wait for the paint itself.
+        on_first_paint(self.viewport(), self.load_town_labels)
+
+    # -- data --------------------------------------------------------------------
+    def reload(self) -> None:
+        """Read places, events and annotations again and redraw them."""
+        self._places = {p.id: p for p in self.store.places.all()}
+        self._factions = {f.id: f for f in self.store.factions.all()}
+        self._draw_annotations(self.store.annotations.all())
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Redraw for the current time (control colours, which events show)."""
+        at = self.time_state.at
+        self._draw_places(at)
+        self._draw_events(at)
+        self._update_annotation_visibility(at)
+        self._on_selection(self.selection.kind, self.selection.id)
+        self.arrange_texts()
+
+    def on_store_changed(self, change: StoreChange) -> None:
+        self.reload()
+
+    def _draw_places(self, at: Moment | None) -> None:
+        states = self.store.control.control_map(at)
+        places = list(self._places.values())
+        x, y = self.projection.forward(
+            np.array([p.lon for p in places]), np.array([p.lat for p in places])
+        )
+        spots = []
+        self.place_colours = {}
+        for place, px, py in zip(places, np.atleast_1d(x), np.atleast_1d(y)):
+            state = states.get(place.id)
+            faction = self._factions.get(state.faction_id) if state and state.faction_id else None
+            colour = faction.colour if faction else UNKNOWN_COLOUR
+            self.place_colours[place.id] = colour
+            spots.append(
+                {
+                    "pos": (px, py),
+                    "data": ("place", place.id),
+                    "size": place_size(place.population),
+                    "symbol": PLACE_SYMBOLS.get(place.kind, "o"),
+                    "brush": pg.mkBrush(colour),
+                    "pen": pg.mkPen("#212121", width=1),
+                }
+            )
+        self.place_scatter.setData(spots)
+        self._place_marks = (
+            [p.name for p in places],
+            np.atleast_1d(x).astype(float),
+            np.atleast_1d(y).astype(float),
+            np.array([place_size(p.population) / 2 + 1 for p in places], float),
+        )
+        self._update_labels()
+
+    def load_town_labels(self) -> None:
+        """Add the gazetteer's towns to the label candidates (deferred: it takes a moment)."""
+        from sitrep_desktop.geo.gazetteer import Gazetteer
+
+        gazetteer = Gazetteer.load()
+        lon, lat = gazetteer._lon, gazetteer._lat
+        x, y = self.projection.forward(lon, lat)
+        population = gazetteer._population.astype(float)
+        self._town_labels = (list(gazetteer._names), x, y, population)
+        self._update_labels()
+
+    def _update_labels(self) -> None:
+        places = list(self._places.values())
+        texts, px, py, _radii = self._place_marks  # projected by _draw_places, same order
+        selected = self.selection.id if self.selection.kind == "place" else ""
+        priority = [place_priority(p.kind, p.population, p.id == selected) for p in places]
+        kinds = ["place"] * len(places)
+        parts = [(texts, px, py, np.array(priority, float), kinds), self._basemap_labels]
+        if self._town_labels is not None:
+            names, tx, ty, population = self._town_labels
+            # A town the database already holds is labelled once, as the database's.
+            keep = np.ones(len(tx), bool)
+            for x0, y0 in zip(px, py):
+                keep &= (np.abs(tx - x0) > 3000.0) | (np.abs(ty - y0) > 3000.0)
+            index = np.flatnonzero(keep)
+            parts.append(
+                (
+                    [names[i] for i in index],
+                    tx[index],
+                    ty[index],
+                    population[index],
+                    ["town"] * len(index),
+                )
+            )
+        kinds = [k for part in parts for k in part[4]]
+        # Names clear their marker, or the selection ring around it.
+        radii = np.array(
+            [SELECTION_RADIUS if p.id == selected else place_size(p.population) / 2 for p in places]
+            + [DOT_RADIUS if k == "town" else 0.0 for k in kinds[len(places) :]]
+        )
+        self.place_labels.set_candidates(
+            [t for part in parts for t in part[0]],
+            np.concatenate([part[1] for part in parts]),
+            np.concatenate([part[2] for part in parts]),
+            np.concatenate([part[3] for part in parts]),
+            kinds,
+            radii,
+        )
+
+    def _draw_events(self, at: Moment | None) -> None:
+        bound = at.upper_key if at is not None else None
+        events = [e for e in self.store.events.all() if bound is None or e.at.key <= bound]
+        spots = []
+        for event in events:
+            point = self._event_point(event)
+            if point is None:
+                continue
+            x, y = self.projection.forward(point[0], point[1])
+            spots.append(
+                {
+                    "pos": (float(x), float(y)),
+                    "data": ("event", event.id),
+                    "size": 10,
+                    "symbol": "star" if event.category == "capture" else "d",
+                    "brush": pg.mkBrush(EVENT_COLOURS.get(event.category, "#424242")),
+                    "pen": pg.mkPen("#ffffff", width=1),
+                }
+            )
+        self.event_scatter.setData(spots)
+        self._events = {e.id: e for e in events}
+
+    def _event_point(self, event) -> tuple[float, float] | None:
+        if event.geometry:
+            point = shapely.from_wkt(event.geometry).representative_point()
+            return point.x, point.y
+        if event.place_id and event.place_id in self._places:
+            place = self._places[event.place_id]
+            # Offset slightly so the event marker does not hide the place marker.
+            return place.lon + 0.02, place.lat + 0.02
+        return None
+
+    def _draw_annotations(self, annotations: list[Annotation]) -> None:
+        for item in self.annotation_items.values():
+            self.removeItem(item)
+        self.annotation_items = {}
+        self._annotations = {a.id: a for a in annotations}
+        for annotation in annotations:
+            item = make_annotation_item(annotation, self.projection)
+            self.addItem(item)
+            self.annotation_items[annotation.id] = item
+
+    def _update_annotation_visibility(self, at: Moment | None) -> None:
+        for annotation_id, item in self.annotation_items.items():
+            valid = self._annotations[annotation_id].valid_at(at)
+            item.setVisible(self.annotations_shown and valid)
+
+    def set_annotations_shown(self, shown: bool) -> None:
+        """Show or hide every drawing (the layer panel's switch); kept across reloads."""
+        self.annotations_shown = shown
+        self._update_annotation_visibility(self.time_state.at)
+        self.arrange_texts()
+
+    # -- view ----------------------------------------------------------------------
+    def zoom_to_all(self, margin: float = 0.25) -> None:
+        """Show every place; in the theatre, at least Syria and its borders."""
+        if not self._places:
+            self.set_lonlat_range(*THEATRE_VIEW)
+            return
+        lons = [p.lon for p in self._places.values()]
+        lats = [p.lat for p in self._places.values()]
+        dx = max(max(lons) - min(lons), 0.1) * margin
+        dy = max(max(lats) - min(lats), 0.1) * margin
+        west, south, east, north = min(lons) - dx, min(lats) - dy, max(lons) + dx, max(lats) + dy
+        w, s, e, n = THEATRE_BOX
+        if w <= west and east <= e and s <= south and north <= n:
+            tw, ts, te, tn = THEATRE_VIEW
+            west, south, east, north = min(west, tw), min(south, ts), max(east, te), max(north, tn)
+        self.set_lonlat_range(west, south, east, north)
+
+    zoom_to_places = zoom_to_all
+
+    def zoom_to_selection(self, span_deg: float = 0.6) -> bool:
+        """Centre on the selected place or event; False if nothing is selected."""
+        kind, record_id = self.selection.kind, self.selection.id
+        point = None
+        if kind == "place" and record_id in self._places:
+            place = self._places[record_id]
+            point = (place.lon, place.lat)
+        elif kind == "event" and record_id in self._events:
+            point = self._event_point(self._events[record_id])
+        elif kind == "annotation" and record_id in self.annotation_items:
+            rect = self.annotation_items[record_id].boundingRect()
+            self.view.setRange(rect=rect.adjusted(-2e3, -2e3, 2e3, 2e3), padding=0.2)
+            return True
+        if point is None:
+            return False
+        self.center_on(point[1], point[0], span_deg)
+        return True
+
+    def zoom_by(self, factor: float) -> None:
+        """Zoom about the view's centre; factor > 1 zooms in."""
+        self.view.scaleBy((1 / factor, 1 / factor))
+
+    def set_lonlat_range(self, west: float, south: float, east: float, north: float) -> None:
+        x, y = self.projection.forward(np.array([west, east]), np.array([south, north]))
+        self.view.setRange(xRange=(x[0], x[1]), yRange=(y[0], y[1]), padding=0)
+
+    def center_on(self, lat: float, lon: float, span_deg: float | None = None) -> None:
+        if span_deg is not None:
+            half = span_deg / 2
+            self.set_lonlat_range(lon - half, lat - half, lon + half, lat + half)
+            return
+        x, y = self.projection.forward(lon, lat)
+        rect = self.view.viewRect()
+        self.view.setRange(
+            xRange=(float(x) - rect.width() / 2, float(x) + rect.width() / 2),
+            yRange=(float(y) - rect.height() / 2, float(y) + rect.height() / 2),
+            padding=0,
+        )
+
+    def visible_lonlat(self) -> tuple[float, float, float, float]:
+        rect = self.view.viewRect()
+        lon, lat = self.projection.inverse(
+            np.array([rect.left(), rect.right()]), np.array([rect.top(), rect.bottom()])
+        )
+        return float(min(lon)), float(min(lat)), float(max(lon)), float(max(lat))
+
+    def _on_range_changed(self, *_args) -> None:
+        west, _south, east, _north = self.visible_lonlat()
+        self.basemap.set_span(east - west)
+        self.place_labels.min_priority = MIN_PRIORITY[self.basemap.level]
+        self.overlays.scale_bar.recompute()
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        super().resizeEvent(event)
+        if hasattr(self, "overlays"):
+            self.overlays.relayout()
+
+    def arrange_texts(self) -> None:
+        """Give drawing and estimate labels spots clear of places, events and each other."""
+        arrange_canvas_texts(self)
+
+    # -- coordinates -------------------------------------------------------------------
+    def lonlat_to_view(self, lon, lat) -> tuple:
+        """Projected (x, y) of lon/lat (scalars or arrays): what items are drawn in."""
+        return self.projection.forward(lon, lat)
+
+    def widget_to_latlon(self, pos) -> tuple[float, float]:
+        """(lat, lon) of a point in widget pixels."""
+        point = self.view.mapSceneToView(self.mapToScene(pos))
+        lon, lat = self.projection.inverse(point.x(), point.y())
+        return float(lat), float(lon)
+
+    def latlon_to_widget(self, lat: float, lon: float) -> QPointF:
+        x, y = self.projection.forward(lon, lat)
+        scene = self.view.mapViewToScene(QPointF(float(x), float(y)))
+        return QPointF(self.mapFromScene(scene))
+
+    def place_near(self, lat: float, lon: float, pixels: float = 12.0):
+        """The place drawn within `pixels` of (lat, lon), nearest first, or None (snapping)."""
+        target = self.latlon_to_widget(lat, lon)
+        best, best_d = None, pixels
+        for place in self._places.values():
+            p = self.latlon_to_widget(place.lat, place.lon)
+            d = ((p.x() - target.x()) ** 2 + (p.y() - target.y()) ** 2) ** 0.5
+            if d <= best_d:
+                best, best_d = place, d
+        return best
+
+    # -- tools ---------------------------------------------------------------------------
+    def set_tool(self, tool: MapTool | None) -> None:
+        """Make `tool` the active mode (None: plain pan/zoom/select)."""
+        if self.tool is not None:
+            self.tool.deactivate()
+        self.tool = tool
+        if tool is not None:
+            tool.activate(self)
+            self.setFocus()
+        self.setCursor(Qt.CursorShape.CrossCursor if tool else Qt.CursorShape.ArrowCursor)
+        self.sigToolChanged.emit(tool)
+
+    def _to_tool(self, handler: str, event: QMouseEvent) -> bool:
+        if self.tool is None:
+            return False
+        lat, lon = self.widget_to_latlon(event.position().toPoint())
+        if getattr(self.tool, handler)(lat, lon, event):
+            event.accept()
+            return True
+        return False
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 (Qt override)
+        if not self._to_tool("mouse_press", event):
+            super().mousePressEvent(event)
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+        if not self._to_tool("mouse_move", event):
+            super().mouseMoveEvent(event)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+        if not self._to_tool("mouse_release", event):
+            super().mouseReleaseEvent(event)
+
+    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+        if not self._to_tool("mouse_double_click", event):
+            super().mouseDoubleClickEvent(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        if self.tool is not None and self.tool.key_press(event):
+            event.accept()
+            return
+        if event.key() == Qt.Key.Key_Escape and self.tool is not None:
+            self.set_tool(None)
+            return
+        if self._navigation_key(event.key()):
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+    def _navigation_key(self, key: int) -> bool:
+        """+/- zoom, arrows pan by a quarter of the view."""
+        if key in (Qt.Key.Key_Plus, Qt.Key.Key_Equal):
+            self.zoom_by(KEY_ZOOM)
+        elif key in (Qt.Key.Key_Minus, Qt.Key.Key_Underscore):
+            self.zoom_by(1 / KEY_ZOOM)
+        elif key in (Qt.Key.Key_Left, Qt.Key.Key_Right, Qt.Key.Key_Up, Qt.Key.Key_Down):
+            rect = self.view.viewRect()
+            step_x, step_y = rect.width() / 4, rect.height() / 4
+            dx = {Qt.Key.Key_Left: -step_x, Qt.Key.Key_Right: step_x}.get(key, 0.0)
+            dy = {Qt.Key.Key_Down: -step_y, Qt.Key.Key_Up: step_y}.get(key, 0.0)
+            self.view.translateBy(x=dx, y=dy)
+        else:
+            return False
+        return True
+
+    # -- interaction ---------------------------------------------------------------
+    def _on_points_clicked(self, _item, points, _event=None) -> None:
+        if len(points):
+            kind, record_id = points[0].data()
+            self.selection.select(kind, record_id)
+
+    def _on_mouse_moved(self, scene_pos: QPointF) -> None:
+        if not self.view.sceneBoundingRect().contains(scene_pos):
+            return
+        point = self.view.mapSceneToView(scene_pos)
+        lon, lat = self.projection.inverse(point.x(), point.y())
+        self.sigCursorMoved.emit(float(lat), float(lon))
+
+    def _on_selection(self, kind: str, record_id: str) -> None:
+        self._update_labels()
+        position = None
+        if kind == "place" and record_id in self._places:
+            place = self._places[record_id]
+            position = (place.lon, place.lat)
+        elif kind == "event" and record_id in self._events:
+            position = self._event_point(self._events[record_id])
+        if position is None:
+            self.highlight.setData([])
+            return
+        x, y = self.projection.forward(position[0], position[1])
+        self.highlight.setData([{"pos": (float(x), float(y))}])
+
+    @property
+    def highlighted(self) -> tuple[float, float] | None:
+        """(x, y) of the selection ring, or None: lets tests see what the map shows."""
+        data = self.highlight.getData()
+        if len(data[0]) == 0:
+            return None
+        return float(data[0][0]), float(data[1][0])
+
+    def _place_tip(self, x: float, y: float, data: tuple[str, str]) -> str:
+        place = self._places.get(data[1])
+        if place is None:
+            return ""
+        lines = [f"{place.name} ({place.kind.replace('_', ' ')})"]
+        if place.alt_names:
+            lines.append(", ".join(place.alt_names))
+        if place.population:
+            lines.append(f"population {place.population:,}")
+        state = self.store.control.control_map(self.time_state.at).get(place.id)
+        faction = self._factions.get(state.faction_id) if state and state.faction_id else None
+        lines.append(f"held by {faction.name}" if faction else "control unknown")
+        return "\n".join(lines)
+
+    def _event_tip(self, x: float, y: float, data: tuple[str, str]) -> str:
+        event = self._events.get(data[1])
+        return f"{event.at.text} {event.title}" if event else ""

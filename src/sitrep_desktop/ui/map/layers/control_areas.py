@@ -1,0 +1,150 @@
+"""Estimated areas of control drawn under the places: translucent, and labelled as an estimate.
+
+The areas come from geo.control_areas; this layer only draws them, follows the
+"as of" time and control changes, and can turn them into ordinary editable
+polygons through a command.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import shapely
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QBrush, QColor, QFont, QPen
+from PySide6.QtWidgets import QGraphicsPathItem
+
+from sitrep_desktop.commands.annotation_commands import AddAnnotations
+from sitrep_desktop.domain import Annotation
+from sitrep_desktop.geo.control_areas import ControlArea, country_outline, estimate_control_areas
+from sitrep_desktop.geo.label_anchors import CENTRED, RANK_ESTIMATE, area_anchors
+from sitrep_desktop.store import StoreChange
+from sitrep_desktop.ui.map.layers.drawings import geometry_path
+from sitrep_desktop.ui.map.texts import MapText
+
+FILL_OPACITY = 0.18
+Z_VALUE = 2  # above the basemap, below drawings, events and places
+# A change of any of these can move an estimated border.
+RELEVANT_KINDS = ("control_change", "place", "faction", "*")
+
+
+class ControlAreaLayer(QObject):
+    """The estimated control areas on `window.canvas`, recomputed when time or control moves."""
+
+    def __init__(self, window, enabled: bool = True) -> None:
+        super().__init__(window)
+        self.window = window
+        self.enabled = enabled
+        self.areas: list[ControlArea] = []
+        self.items: dict[str, QGraphicsPathItem] = {}
+        self.border = country_outline()
+        window.time_state.sigChanged.connect(lambda _at: self.recompute())
+        window.signals.sigChanged.connect(self._on_store_changed)
+        self.recompute()
+
+    def set_enabled(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self.recompute()
+
+    def recompute(self) -> None:
+        """Work the areas out again for the current time, and redraw them."""
+        self._clear()
+        canvas = getattr(self.window, "canvas", None)
+        if not self.enabled or self.window.store is None:
+            self.areas = []
+            if canvas is not None:
+                canvas.arrange_texts()
+            return
+        store = self.window.store
+        states = store.control.control_map(self.window.time_state.at)
+        places = [(p.id, p.lat, p.lon) for p in store.places.all()]
+        controllers = {pid: state.faction_id for pid, state in states.items()}
+        self.areas = estimate_control_areas(places, controllers, self.border)
+        factions = {f.id: f for f in store.factions.all()}
+        for area in self.areas:
+            faction = factions.get(area.faction_id)
+            name = faction.short_name if faction else "?"
+            colour = faction.colour if faction else "#9e9e9e"
+            self.items[area.faction_id] = self._draw(area, name, colour)
+        canvas.arrange_texts()  # the warnings take spots clear of places and drawings
+
+    def faction_at(self, lat: float, lon: float) -> str | None:
+        """The faction whose estimated area is drawn at (lat, lon)."""
+        return next((a.faction_id for a in self.areas if a.contains(lat, lon)), None)
+
+    def as_annotations(self) -> list[Annotation]:
+        """The areas as polygons an analyst can edit, valid from the time they show."""
+        at = self.window.time_state.at
+        factions = {f.id: f for f in self.window.store.factions.all()}
+        when = f" as of {at.text}" if at is not None else ""
+        annotations = []
+        for area in self.areas:
+            faction = factions.get(area.faction_id)
+            name = faction.short_name if faction else "unknown"
+            annotations.append(
+                Annotation(
+                    kind="polygon",
+                    geometry=shapely.to_wkt(area.geometry, rounding_precision=5),
+                    label=f"{name} area (estimate{when})",
+                    style={
+                        "colour": faction.colour if faction else "#9e9e9e",
+                        "width": 1.5,
+                        "dash": "dash",
+                        "fill_opacity": 0.2,
+                        "preset": "area of control",
+                        "faction_id": area.faction_id,
+                    },
+                    valid_from=at,
+                    notes="Converted from the estimated control areas (nearest known holder).",
+                )
+            )
+        return annotations
+
+    def convert_to_annotations(self) -> bool:
+        """Add the areas as editable polygons (one undo step)."""
+        annotations = self.as_annotations()
+        if not annotations:
+            return False
+        command = AddAnnotations(annotations, "convert estimated control areas to drawings")
+        return self.window.undo_stack.run(command, self.window)
+
+    # -- drawing ---------------------------------------------------------------------
+    def _draw(self, area: ControlArea, name: str, colour: str) -> QGraphicsPathItem:
+        canvas = self.window.canvas
+        item = QGraphicsPathItem(geometry_path(area.geometry.wkt, canvas.projection))
+        fill = QColor(colour)
+        fill.setAlphaF(FILL_OPACITY)
+        item.setBrush(QBrush(fill))
+        pen = QPen(QColor(colour), 1.0, Qt.PenStyle.DotLine)
+        pen.setCosmetic(True)
+        item.setPen(pen)
+        item.setZValue(Z_VALUE)
+        item.setToolTip(f"{name}: estimated area (nearest known holder), not a front line")
+        item.setData(0, ("control_area", area.faction_id))
+        # The largest part, without holes, so the warning sits on solid ground.
+        largest = shapely.Polygon(max(_polygons(area.geometry), key=lambda p: p.area).exterior)
+        lon, lat = np.array(area_anchors(largest)).T
+        x, y = canvas.lonlat_to_view(lon, lat)
+        label = MapText(f"{name} — ESTIMATE", item, list(zip(x, y)), CENTRED, RANK_ESTIMATE)
+        font = QFont()
+        font.setItalic(True)
+        font.setPointSizeF(9.0)
+        label.setFont(font)
+        label.setBrush(QBrush(QColor(colour).darker(130)))
+        label.take(0, 0)
+        canvas.addItem(item)
+        return item
+
+    def _clear(self) -> None:
+        canvas = getattr(self.window, "canvas", None)
+        for item in self.items.values():
+            if canvas is not None:
+                canvas.removeItem(item)
+        self.items = {}
+
+    def _on_store_changed(self, change: StoreChange) -> None:
+        if change.kind in RELEVANT_KINDS:
+            self.recompute()
+
+
+def _polygons(shape) -> list:
+    return list(shape.geoms) if shape.geom_type == "MultiPolygon" else [shape]

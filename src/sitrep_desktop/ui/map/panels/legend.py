@@ -1,0 +1,114 @@
+"""The legend: what each colour and symbol on the map means."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QPainter, QPen, QPixmap, QPolygonF
+from PySide6.QtWidgets import QListWidget, QListWidgetItem, QVBoxLayout, QWidget
+
+from sitrep_desktop.ui.map.canvas import EVENT_COLOURS, PLACE_SYMBOLS, UNKNOWN_COLOUR
+from sitrep_desktop.ui.map.layers.basemap import LAYER_STYLES
+
+SWATCH = 16
+MAX_DRAWINGS = 30  # a legend, not a list of every drawing
+
+
+def _drawing_text(drawing) -> str:
+    """The label, with the dates it holds for when it does not hold always."""
+    start = drawing.valid_from.text if drawing.valid_from else ""
+    end = drawing.valid_to.text if drawing.valid_to else ""
+    if not (start or end):
+        return drawing.label
+    return f"{drawing.label} ({start or '…'} to {end or '…'})"
+
+
+class LegendPanel(QWidget):
+    """Factions (from the database), place symbols, event colours, drawings, basemap lines."""
+
+    def __init__(self, store, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.list = QListWidget()
+        self.list.setSelectionMode(QListWidget.SelectionMode.NoSelection)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.list)
+        self.rebuild()
+
+    def rebuild(self) -> None:
+        self.list.clear()
+        self._heading("Who holds a place")
+        for faction in self.store.factions.all():
+            self._entry(_swatch("o", faction.colour), f"{faction.name} ({faction.short_name})")
+        self._entry(_swatch("o", UNKNOWN_COLOUR), "Control unknown")
+        self._heading("Place kinds")
+        seen = set()
+        for _kind, symbol in PLACE_SYMBOLS.items():
+            if symbol not in seen:
+                kinds = [k.replace("_", " ") for k, s in PLACE_SYMBOLS.items() if s == symbol]
+                self._entry(_swatch(symbol, "#ffffff"), ", ".join(kinds))
+                seen.add(symbol)
+        self._heading("Events")
+        for category, colour in EVENT_COLOURS.items():
+            self._entry(_swatch("star" if category == "capture" else "d", colour), category)
+        drawings = [a for a in self.store.annotations.all() if a.label][:MAX_DRAWINGS]
+        if drawings:
+            self._heading("Drawings")
+        for drawing in drawings:
+            colour = str(drawing.style.get("colour", "#37474f"))
+            area = drawing.kind in ("polygon", "circle")
+            self._entry(_swatch("s" if area else "line", colour), _drawing_text(drawing))
+        self._heading("Basemap")
+        for title, colour, _shown, _z in LAYER_STYLES.values():
+            self._entry(_swatch("line", colour), title)
+
+    def on_store_changed(self, change) -> None:
+        if change.kind in ("faction", "annotation", "*"):
+            self.rebuild()
+
+    def _heading(self, text: str) -> None:
+        item = QListWidgetItem(text)
+        font = item.font()
+        font.setBold(True)
+        item.setFont(font)
+        self.list.addItem(item)
+
+    def _entry(self, pixmap: QPixmap, text: str) -> None:
+        item = QListWidgetItem(text)
+        item.setIcon(pixmap)
+        self.list.addItem(item)
+
+
+def _swatch(symbol: str, colour: str) -> QPixmap:
+    pixmap = QPixmap(SWATCH, SWATCH)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setPen(QPen(QColor("#212121"), 1))
+    painter.setBrush(QColor(colour))
+    r = QRectF(2, 2, SWATCH - 4, SWATCH - 4)
+    if symbol == "line":
+        painter.setPen(QPen(QColor(colour), 2))
+        painter.drawLine(QPointF(1, SWATCH / 2), QPointF(SWATCH - 1, SWATCH / 2))
+    elif symbol == "s":
+        painter.drawRect(r)
+    elif symbol in ("d", "star", "t1", "h"):
+        c = r.center()
+        if symbol == "t1":
+            points = [
+                QPointF(c.x(), r.bottom()),
+                QPointF(r.left(), r.top()),
+                QPointF(r.right(), r.top()),
+            ]
+        else:
+            points = [
+                QPointF(c.x(), r.top()),
+                QPointF(r.right(), c.y()),
+                QPointF(c.x(), r.bottom()),
+                QPointF(r.left(), c.y()),
+            ]
+        painter.drawPolygon(QPolygonF(points))
+    else:
+        painter.drawEllipse(r)
+    painter.end()
+    return pixmap

@@ -1,0 +1,160 @@
+"""Place search (Ctrl+F): the database's places and the offline gazetteer together.
+
+Both are ranked with the gazetteer's own rules (geo.gazetteer.match_score:
+exact, prefix, word, substring, on folded names, so Hims, حمص and Homs meet);
+at equal quality the database's places come first, then by population.
+Picking a result centres the map on it; "Add as place" makes a gazetteer
+result a place of the database (one undoable command).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from sitrep_desktop.domain import Place
+from sitrep_desktop.geo.gazetteer import Gazetteer, match_score
+
+MAX_RESULTS = 25
+PICK_SPAN_DEG = 0.5
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    name: str
+    lat: float
+    lon: float
+    score: float
+    population: int
+    detail: str
+    place_id: str = ""  # set for the database's own places
+    alt_names: tuple[str, ...] = ()
+
+    @property
+    def in_database(self) -> bool:
+        return bool(self.place_id)
+
+
+def search_places(query: str, places: list[Place], limit: int = MAX_RESULTS) -> list[SearchResult]:
+    """The database's places and gazetteer entries matching ``query``, best first."""
+    results = []
+    for place in places:
+        score = match_score(query, place.all_names)
+        if score is not None:
+            results.append(
+                SearchResult(
+                    place.name,
+                    place.lat,
+                    place.lon,
+                    score,
+                    place.population or 0,
+                    f"in this database · {place.kind.replace('_', ' ')}",
+                    place.id,
+                    place.alt_names,
+                )
+            )
+    for entry, score in Gazetteer.load().search(query, limit):
+        population = f" · {entry.population:,} people" if entry.population else ""
+        results.append(
+            SearchResult(
+                entry.name,
+                entry.lat,
+                entry.lon,
+                score,
+                entry.population,
+                f"gazetteer · {entry.country}{population}",
+                alt_names=entry.alt_names,
+            )
+        )
+    results.sort(key=lambda r: (-r.score, not r.in_database, -r.population))
+    return results[:limit]
+
+
+class SearchPanel(QWidget):
+    """A query box over a result list; emits the picked result."""
+
+    sigPicked = Signal(object)  # SearchResult
+    sigAddRequested = Signal(object)  # SearchResult
+
+    def __init__(self, places_source, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._places_source = places_source  # () -> list[Place], read at each search
+        self.query = QLineEdit()
+        self.query.setPlaceholderText("Find a place: Homs, Hims, حمص, Talbiseh…")
+        self.query.setClearButtonEnabled(True)
+        self.results = QListWidget()
+        self.add_button = QPushButton("Add as place")
+        self.add_button.setEnabled(False)
+        self.add_button.setToolTip("Make the chosen gazetteer place a place of this database")
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.add_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.query)
+        layout.addWidget(self.results, 1)
+        layout.addLayout(buttons)
+        self.found: list[SearchResult] = []
+        self.query.textChanged.connect(self.search)
+        self.query.returnPressed.connect(self._pick_first)
+        self.results.itemActivated.connect(lambda item: self._pick(self.results.row(item)))
+        self.results.currentRowChanged.connect(self._on_row)
+        self.add_button.clicked.connect(self._add)
+
+    def search(self, text: str) -> None:
+        self.found = search_places(text, self._places_source()) if text.strip() else []
+        self.results.clear()
+        for result in self.found:
+            item = QListWidgetItem(f"{result.name}  —  {result.detail}")
+            if result.alt_names:
+                item.setToolTip(", ".join(result.alt_names[:12]))
+            self.results.addItem(item)
+        self._on_row(self.results.currentRow())
+
+    def focus(self) -> None:
+        self.query.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.query.selectAll()
+
+    def _on_row(self, row: int) -> None:
+        result = self.found[row] if 0 <= row < len(self.found) else None
+        self.add_button.setEnabled(result is not None and not result.in_database)
+        if result is not None:
+            self.sigPicked.emit(result)
+
+    def _pick_first(self) -> None:
+        if self.found:
+            self.results.setCurrentRow(0)
+            self._pick(0)
+
+    def _pick(self, row: int) -> None:
+        if 0 <= row < len(self.found):
+            self.sigPicked.emit(self.found[row])
+
+    def _add(self) -> None:
+        row = self.results.currentRow()
+        if 0 <= row < len(self.found) and not self.found[row].in_database:
+            self.sigAddRequested.emit(self.found[row])
+
+
+def place_from_result(result: SearchResult) -> Place:
+    """A new Place for a gazetteer result (town or city by population)."""
+    kind = "city" if result.population >= 100_000 else "town" if result.population else "village"
+    return Place(
+        name=result.name,
+        lat=result.lat,
+        lon=result.lon,
+        kind=kind,
+        alt_names=tuple(n for n in result.alt_names if n != result.name)[:20],
+        population=result.population or None,
+        notes="Added from the GeoNames gazetteer (CC BY 4.0).",
+    )

