@@ -32,8 +32,8 @@ from sitrep_desktop.cli.snapshot import _extent  # noqa: E402
 from sitrep_desktop.demo_situation import write_demo  # noqa: E402
 from sitrep_desktop.domain import parse_moment  # noqa: E402
 from sitrep_desktop.geo import basemap  # noqa: E402
+from sitrep_desktop.services.snapshot import SnapshotRequest  # noqa: E402
 from sitrep_desktop.store import Store  # noqa: E402
-from sitrep_desktop.ui.snapshot.layout import SnapshotRequest  # noqa: E402
 from sitrep_desktop.ui.snapshot.render import BASEMAP_STYLE, Snapshot  # noqa: E402
 
 BBOX = (35.3, 33.2, 38.0, 36.6)

@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from sitrep_desktop.geo import geodesy, units
 from sitrep_desktop.geo.geodesy import Leg
+from sitrep_desktop.geo.units import nice_length
 
 HOMS = (34.7324, 36.7137)
 HAMA = (35.1318, 36.7578)
@@ -80,3 +81,11 @@ def test_short_distances_keep_three_digits() -> None:
     assert units.describe_relative("Gate", "Base", Leg(1_234.0, 100.0, 100.0)) == (
         "Gate is 1.23 km (0.767 mi) E of Base"
     )
+
+
+def test_a_scale_bar_takes_the_largest_round_length_that_fits():
+    assert nice_length(73_000) == 50_000
+    assert nice_length(1_900) == 1_000
+    assert nice_length(250) == 200
+    assert nice_length(0) == 0.0
+    assert nice_length(float("nan")) == 0.0

@@ -8,6 +8,7 @@ from PySide6.QtGui import QColor, QImage
 
 from sitrep_desktop.geo import basemap
 from sitrep_desktop.geo.projection import default_projection
+from sitrep_desktop.services.snapshot import SnapshotRequest
 from sitrep_desktop.store import Store
 from sitrep_desktop.ui.map.canvas import BACKGROUND, MapCanvas
 from sitrep_desktop.ui.map.layers import basemap as basemap_layer
@@ -18,7 +19,6 @@ from sitrep_desktop.ui.map.layers.basemap import (
     layer_groups,
 )
 from sitrep_desktop.ui.map.layers.user_layers import TILE_Z
-from sitrep_desktop.ui.snapshot.layout import SnapshotRequest
 from sitrep_desktop.ui.snapshot.render import Snapshot
 from sitrep_desktop.ui.window.selection import Selection
 from sitrep_desktop.ui.window.time_state import TimeState

@@ -8,14 +8,9 @@ from PySide6.QtGui import QImage
 from sitrep_desktop.app import main
 from sitrep_desktop.demo_situation import write_demo
 from sitrep_desktop.domain import parse_moment
+from sitrep_desktop.services.snapshot import SnapshotRequest
 from sitrep_desktop.store import Store
 from sitrep_desktop.store.content_hash import content_hash
-from sitrep_desktop.ui.snapshot.layout import (
-    SnapshotRequest,
-    graticule_step,
-    nice_length,
-    parse_bbox,
-)
 from sitrep_desktop.ui.snapshot.render import Snapshot
 
 
@@ -135,14 +130,6 @@ def test_cli_bad_input_exits_2_with_one_line(demo_path, tmp_path, capsys, extra,
     assert main(args) == 2
     err = capsys.readouterr().err
     assert len(err.strip().splitlines()) == 1 and message in err
-
-
-def test_layout_helpers():
-    assert nice_length(73_000) == 50_000
-    assert nice_length(1_900) == 1_000
-    assert graticule_step(3.0) == 0.5
-    with pytest.raises(ValueError):
-        parse_bbox("10,5,5,10")
 
 
 def test_export_snapshot_from_the_window(qtbot, demo_path, tmp_path):

@@ -10,8 +10,8 @@ from PySide6.QtGui import QColor, QImage
 
 from sitrep_desktop.demo_situation import write_demo
 from sitrep_desktop.domain import Annotation, parse_moment
+from sitrep_desktop.services.snapshot import SnapshotRequest
 from sitrep_desktop.store import Store
-from sitrep_desktop.ui.snapshot.layout import SnapshotRequest
 from sitrep_desktop.ui.snapshot.render import Snapshot
 
 OUTPUT = Path(__file__).resolve().parents[1] / "output"

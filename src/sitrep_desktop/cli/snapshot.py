@@ -39,7 +39,7 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def run_snapshot(args: argparse.Namespace) -> int:
-    from ..ui.snapshot.layout import FORMATS, SnapshotRequest, parse_bbox, parse_size
+    from ..services.snapshot import FORMATS, SnapshotRequest, parse_bbox, parse_size
 
     output = Path(args.output)
     fmt = output.suffix.lower().lstrip(".")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from sitrep_desktop.geo.geodesy import Leg, compass_point
 
 UNITS = ("m", "km", "mi", "nmi")
@@ -53,3 +55,14 @@ def describe_relative(subject: str, reference: str, leg: Leg) -> str:
     km = format_distance(leg.distance_m, "km")
     miles = format_distance(leg.distance_m, "mi")
     return f"{subject} is {km} ({miles}) {compass_point(leg.initial_bearing)} of {reference}"
+
+
+def nice_length(max_metres: float) -> float:
+    """The largest 1, 2 or 5 x 10^k metres not above ``max_metres``: a scale bar's length."""
+    if max_metres <= 0 or not math.isfinite(max_metres):
+        return 0.0
+    power = 10 ** math.floor(math.log10(max_metres))
+    for step in (5, 2, 1):
+        if step * power <= max_metres:
+            return float(step * power)
+    return float(power)

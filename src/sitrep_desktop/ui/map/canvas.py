@@ -21,6 +21,13 @@ from PySide6.QtWidgets import (
 
 from sitrep_desktop.domain import Annotation, Moment
 from sitrep_desktop.geo.projection import default_projection
+from sitrep_desktop.services.style import (
+    EVENT_COLOURS,
+    PLACE_SYMBOLS,
+    SEA,
+    UNKNOWN_COLOUR,
+    place_size,
+)
 from sitrep_desktop.store import Store, StoreChange
 from sitrep_desktop.ui.map.layers.basemap import Basemap
 from sitrep_desktop.ui.map.layers.drawings import make_annotation_item
@@ -38,42 +45,13 @@ from sitrep_desktop.ui.window.first_paint import on_first_paint
 from sitrep_desktop.ui.window.selection import Selection
 from sitrep_desktop.ui.window.time_state import TimeState
 
-UNKNOWN_COLOUR = "#9e9e9e"
-BACKGROUND = "#dfe9ef"  # the sea: the basemap fills the land (basemap_layer.FILL_STYLES)
+BACKGROUND = SEA  # the view's background: the basemap fills the land over it
 # Syria and its neighbours' edges: what a theatre view shows at least.
 THEATRE_VIEW = (35.2, 32.2, 42.5, 37.4)
 THEATRE_BOX = (25.0, 25.0, 50.0, 45.0)
 MERCATOR_EDGE = 2.0037e7
 KEY_ZOOM = 1.5
 SELECTION_RADIUS = 14.5  # pixels: the ring around the selected place, pen included
-PLACE_SYMBOLS = {
-    "city": "o",
-    "town": "o",
-    "village": "o",
-    "air_base": "t1",
-    "naval_base": "s",
-    "military_base": "s",
-    "checkpoint": "d",
-    "border_crossing": "d",
-    "other": "h",
-}
-EVENT_COLOURS = {
-    "clash": "#e65100",
-    "airstrike": "#b71c1c",
-    "shelling": "#bf360c",
-    "capture": "#1b5e20",
-    "withdrawal": "#4e342e",
-    "statement": "#1565c0",
-    "movement": "#00838f",
-    "other": "#424242",
-}
-
-
-def place_size(population: int | None) -> float:
-    """Marker size in pixels, growing with the log of the population."""
-    if not population:
-        return 9.0
-    return float(np.clip(4.0 + 2.2 * np.log10(population), 8.0, 20.0))
 
 
 class MapCanvas(pg.PlotWidget):

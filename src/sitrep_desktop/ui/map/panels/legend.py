@@ -6,8 +6,13 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPen, QPixmap, QPolygonF
 from PySide6.QtWidgets import QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
-from sitrep_desktop.ui.map.canvas import EVENT_COLOURS, PLACE_SYMBOLS, UNKNOWN_COLOUR
-from sitrep_desktop.ui.map.layers.basemap import LAYER_STYLES
+from sitrep_desktop.services.style import (
+    BASEMAP_LINES,
+    EVENT_COLOURS,
+    PLACE_SYMBOLS,
+    UNKNOWN_COLOUR,
+    event_symbol,
+)
 
 SWATCH = 16
 MAX_DRAWINGS = 30  # a legend, not a list of every drawing
@@ -50,7 +55,7 @@ class LegendPanel(QWidget):
                 seen.add(symbol)
         self._heading("Events")
         for category, colour in EVENT_COLOURS.items():
-            self._entry(_swatch("star" if category == "capture" else "d", colour), category)
+            self._entry(_swatch(event_symbol(category), colour), category)
         drawings = [a for a in self.store.annotations.all() if a.label][:MAX_DRAWINGS]
         if drawings:
             self._heading("Drawings")
@@ -59,8 +64,8 @@ class LegendPanel(QWidget):
             area = drawing.kind in ("polygon", "circle")
             self._entry(_swatch("s" if area else "line", colour), _drawing_text(drawing))
         self._heading("Basemap")
-        for title, colour, _shown, _z in LAYER_STYLES.values():
-            self._entry(_swatch("line", colour), title)
+        for style in BASEMAP_LINES.values():
+            self._entry(_swatch("line", style.colour), style.title)
 
     def on_store_changed(self, change) -> None:
         if change.kind in ("faction", "annotation", "*"):

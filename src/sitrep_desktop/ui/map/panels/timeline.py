@@ -14,6 +14,7 @@ from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from sitrep_desktop.domain import Moment, parse_moment
+from sitrep_desktop.services.style import event_colour
 from sitrep_desktop.store import Store, StoreChange
 from sitrep_desktop.store.event_queries import EventQueries
 from sitrep_desktop.ui.window.time_state import TimeState
@@ -107,11 +108,9 @@ class TimelinePane(QWidget):
         self.reload()
 
     def reload(self) -> None:
-        from sitrep_desktop.ui.map.canvas import EVENT_COLOURS
-
         colours = {f.id: f.colour for f in self.store.factions.all()}
         events = [
-            (seconds_of(Moment(key, key)), EVENT_COLOURS.get(category, "#424242"))
+            (seconds_of(Moment(key, key)), event_colour(category))
             for key, category in EventQueries(self.store).time_points()
         ]
         controls = [

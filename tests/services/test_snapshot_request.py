@@ -1,0 +1,49 @@
+"""The snapshot request and its page geometry, without Qt."""
+
+import pytest
+
+from sitrep_desktop.services.snapshot import (
+    SnapshotRequest,
+    graticule_step,
+    parse_bbox,
+    parse_size,
+)
+
+SYRIA = (35.2, 32.2, 42.5, 37.4)
+
+
+def test_a4_at_300_dpi_is_3508_by_2480_pixels_landscape():
+    assert SnapshotRequest(SYRIA, paper="A4", dpi=300).page_pixels() == (3508, 2480)
+
+
+def test_without_paper_the_picture_has_the_asked_size_or_the_default():
+    assert SnapshotRequest(SYRIA, size=(800, 600)).page_pixels() == (800, 600)
+    assert SnapshotRequest(SYRIA).page_pixels() == (1600, 1000)
+
+
+def test_graticule_steps_give_a_few_lines_across():
+    assert graticule_step(3.0) == 0.5
+    assert graticule_step(0.3) == 0.05
+    assert graticule_step(300) == 30.0
+
+
+def test_an_extent_must_be_west_south_east_north():
+    assert parse_bbox("35,32,42.5,37.4") == (35.0, 32.0, 42.5, 37.4)
+    with pytest.raises(ValueError, match="valid extent"):
+        parse_bbox("10,5,5,10")
+    with pytest.raises(ValueError, match="W,S,E,N"):
+        parse_bbox("1,2,3")
+
+
+def test_sizes_are_width_x_height_within_bounds():
+    assert parse_size("1600×1000") == (1600, 1000)
+    with pytest.raises(ValueError, match="out of range"):
+        parse_size("10x10")
+
+
+def test_a_request_draws_every_layer_unless_told_and_refuses_unknown_ones():
+    request = SnapshotRequest(SYRIA)
+    assert request.shows("events") and request.shows("drawings")
+    assert not SnapshotRequest(SYRIA, layers=("basemap", "places")).shows("events")
+    with pytest.raises(ValueError, match="rivers"):
+        SnapshotRequest(SYRIA, layers=("rivers",))
