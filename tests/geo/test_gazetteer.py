@@ -149,3 +149,14 @@ def test_match_score_ranks_the_apps_own_places_like_the_gazetteer() -> None:
     # A place the gazetteer lacks, searched with another spelling.
     assert match_score("Hmeimim", ["Hmeimim Air Base", "Ḩumaymīm"]) == 2.0
     assert match_score("Dar al-Kabira", ["Dar al Kabirah"]) == 3.0
+
+
+def test_a_map_gets_every_town_with_its_position_and_population():
+    gazetteer = Gazetteer.load()
+    names, lon, lat, population = gazetteer.towns()
+    assert len(names) == len(lon) == len(lat) == len(population) == len(gazetteer)
+    hama = names.index("Ḩamāh")
+    assert (lat[hama], lon[hama]) == pytest.approx((35.13, 36.76), abs=0.02)
+    assert population[hama] > 100_000
+    lon[hama] = 0.0  # a copy: the gazetteer keeps its own
+    assert gazetteer.entry(hama).lon != 0.0

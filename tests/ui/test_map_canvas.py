@@ -115,7 +115,7 @@ def test_the_time_control_sets_the_shared_time(window):
     ],
 )
 def test_search_finds_every_spelling(window, query, expected):
-    results = search_places(query, list(window.canvas._places.values()))
+    results = search_places(query, window.canvas.places)
     assert results[0].name == expected
 
 

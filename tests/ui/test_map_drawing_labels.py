@@ -42,7 +42,7 @@ def _map_text_boxes(canvas):
 
 
 def _marker_boxes(canvas):
-    names, x, y, radii = canvas._place_marks
+    names, x, y, radii = canvas.place_marks
     transform = canvas.view.childGroup.deviceTransform(canvas.viewportTransform())
     boxes = {}
     for name, px, py, r in zip(names, x, y, radii):

@@ -7,6 +7,7 @@ from typing import Any
 
 from ..demo_situation import write_demo
 from ..domain import Event, parse_moment
+from ..services.situation import PlaceView, Situation
 from .common import open_existing, print_json, print_table
 
 
@@ -44,28 +45,7 @@ def run_demo(args: argparse.Namespace) -> int:
 def run_control(args: argparse.Namespace) -> int:
     at = parse_moment(args.at, "--at") if args.at else None
     with open_existing(args.db) as store:
-        factions = {f.id: f for f in store.factions.all()}
-        states = store.control.control_map(at)
-        result = []
-        for place in store.places.all():
-            state = states.get(place.id)
-            faction = factions.get(state.faction_id) if state and state.faction_id else None
-            result.append(
-                {
-                    "place_id": place.id,
-                    "place": place.name,
-                    "kind": place.kind,
-                    "lat": place.lat,
-                    "lon": place.lon,
-                    "faction_id": faction.id if faction else None,
-                    "faction": faction.name if faction else None,
-                    "faction_short": faction.short_name if faction else None,
-                    "colour": faction.colour if faction else None,
-                    "since": state.since.text if state else None,
-                    "conflict": bool(state and state.conflicted),
-                    "change_ids": list(state.change_ids) if state else [],
-                }
-            )
+        result = [_place_json(view) for view in Situation(store).places_at(at)]
     if args.json:
         print_json({"at": at.text if at else None, "places": result})
     else:
@@ -83,9 +63,27 @@ def run_control(args: argparse.Namespace) -> int:
     return 0
 
 
+def _place_json(view: PlaceView) -> dict[str, Any]:
+    place, state, faction = view.place, view.state, view.holder
+    return {
+        "place_id": place.id,
+        "place": place.name,
+        "kind": place.kind,
+        "lat": place.lat,
+        "lon": place.lon,
+        "faction_id": faction.id if faction else None,
+        "faction": faction.name if faction else None,
+        "faction_short": faction.short_name if faction else None,
+        "colour": faction.colour if faction else None,
+        "since": state.since.text if state else None,
+        "conflict": view.conflicted,
+        "change_ids": list(state.change_ids) if state else [],
+    }
+
+
 def run_events(args: argparse.Namespace) -> int:
     with open_existing(args.db) as store:
-        places = {p.id: p.name for p in store.places.all()}
+        places = {p.id: p.name for p in Situation(store).places.values()}
         events = store.events.query(since=args.since, until=args.until, search=args.search)
         result = [_event_json(e, places) for e in events]
     if args.json:

@@ -108,6 +108,16 @@ class Gazetteer:
     def __len__(self) -> int:
         return len(self._names)
 
+    def towns(self) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray]:
+        """(names, lon, lat, population) of every entry, in entry order: what a map
+        needs to label them all. Copies, so a caller cannot change the gazetteer."""
+        return (
+            list(self._names),
+            self._lon.copy(),
+            self._lat.copy(),
+            self._population.astype(float),
+        )
+
     def entry(self, index: int) -> GazetteerEntry:
         alts = self._alt_names[index]
         return GazetteerEntry(

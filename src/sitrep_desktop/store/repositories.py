@@ -187,6 +187,27 @@ class EventRepository(_TimedRepository[Event]):
         )
         return [event for _rowid, event in page]
 
+    def map_columns(self, ids: Sequence[str] | None = None) -> list[tuple]:
+        """What the map needs of events (all, or `ids`), without building records:
+        (id, at_key, category, place_id, has_geometry, lon, lat, shape_wkt). lon/lat
+        are the point of a point geometry or of the event's place; shape_wkt is
+        given only for lines and areas, whose drawn point must be worked out."""
+        sql = (
+            "SELECT id, at_key, category, place_id, geometry IS NOT NULL, min_lon, min_lat, "
+            "CASE WHEN min_lon = max_lon AND min_lat = max_lat THEN NULL ELSE geometry END "
+            "FROM events"
+        )
+        cursor = self.conn.cursor()
+        cursor.row_factory = None  # plain tuples: a million sqlite3.Row objects cost
+        if ids is None:
+            return cursor.execute(sql + " ORDER BY at_key, rowid").fetchall()
+        found = []
+        for start in range(0, len(ids), 500):
+            chunk = list(ids[start : start + 500])
+            marks = ",".join("?" * len(chunk))
+            found += cursor.execute(f"{sql} WHERE id IN ({marks})", chunk).fetchall()
+        return found
+
 
 class AnnotationRepository(Repository[Annotation]):
     table, kind, label, order_by = "annotations", "annotation", "annotation", "label, rowid"

@@ -1,8 +1,7 @@
-""" "What changed between T1 and T2": places that changed hands, control changes, events."""
+""" "What changed between T1 and T2": the dialog. What changed is decided by
+services.situation (what_changed); this lists it and lets a line be chosen."""
 
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -18,46 +17,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sitrep_desktop.domain import ControlChange, Event, Faction, Place, parse_moment
+from sitrep_desktop.domain import parse_moment
 from sitrep_desktop.domain.errors import ValidationError
+from sitrep_desktop.services.situation import Changes, Situation
 from sitrep_desktop.store import Store
 from sitrep_desktop.ui.window.time_text import short
-
-
-@dataclass(frozen=True)
-class Handover:
-    place: Place
-    before: Faction | None
-    after: Faction | None
-
-
-@dataclass(frozen=True)
-class Changes:
-    handovers: list[Handover]  # places held by someone else at T2 than at T1
-    control_changes: list[ControlChange]  # every change logged in (T1, T2]
-    events: list[Event]  # every event in (T1, T2]
-
-
-def what_changed(store: Store, start: str, end: str) -> Changes:
-    """Compare control at `start` with control at `end`; list what was logged between."""
-    before = store.control.control_map(start)
-    after = store.control.control_map(end)
-    places = {p.id: p for p in store.places.all()}
-    factions = {f.id: f for f in store.factions.all()}
-    handovers = []
-    for place_id, state in after.items():
-        old = before.get(place_id)
-        old_faction = old.faction_id if old else None
-        if state.faction_id != old_faction and place_id in places:
-            handovers.append(
-                Handover(
-                    places[place_id],
-                    factions.get(old_faction or ""),
-                    factions.get(state.faction_id or ""),
-                )
-            )
-    handovers.sort(key=lambda h: (after[h.place.id].since.key, h.place.name))
-    return Changes(handovers, store.control.between(start, end), store.events.between(start, end))
 
 
 class ChangesBetweenDialog(QDialog):
@@ -107,17 +71,20 @@ class ChangesBetweenDialog(QDialog):
         if hi.key < lo.key:
             self.message.setText("to: is before from")
             return
-        self.changes = what_changed(self.store, lo.text, hi.text)
+        situation = Situation(self.store)
+        self.changes = situation.what_changed(lo, hi)
         self._add_header(f"Changed hands ({len(self.changes.handovers)})")
         for h in self.changes.handovers:
             was = h.before.short_name if h.before else "unknown"
             now = h.after.short_name if h.after else "disputed"
             self._add(f"{h.place.name}: {was} → {now}", "place", h.place.id)
         self._add_header(f"Control changes logged ({len(self.changes.control_changes)})")
-        places = {p.id: p.name for p in self.store.places.all()}
-        factions = {f.id: f.short_name for f in self.store.factions.all()}
         for c in self.changes.control_changes:
-            text = f"{short(c.at)}  {places.get(c.place_id, '?')} → {factions.get(c.faction_id)}"
+            place = situation.places.get(c.place_id)
+            faction = situation.factions.get(c.faction_id or "")
+            text = (
+                f"{short(c.at)}  {place.name if place else '?'} → {faction and faction.short_name}"
+            )
             self._add(text, "control_change", c.id)
         self._add_header(f"Events ({len(self.changes.events)})")
         for e in self.changes.events:

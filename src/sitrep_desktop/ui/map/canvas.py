@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-import shapely
 from PySide6.QtCore import QPointF, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QMouseEvent
 from PySide6.QtWidgets import (
@@ -19,13 +18,24 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sitrep_desktop.domain import Annotation, Moment
+from sitrep_desktop.domain import Annotation, Moment, Place
 from sitrep_desktop.geo.projection import default_projection
+from sitrep_desktop.services.situation import (
+    ALL_LAYERS,
+    DRAWINGS,
+    EVENTS,
+    PLACES,
+    Situation,
+    event_marker_xy,
+)
 from sitrep_desktop.services.style import (
-    EVENT_COLOURS,
+    EVENT_OUTLINE,
+    EVENT_SIZE,
+    PLACE_OUTLINE,
     PLACE_SYMBOLS,
     SEA,
-    UNKNOWN_COLOUR,
+    event_colour,
+    event_symbol,
     place_size,
 )
 from sitrep_desktop.store import Store, StoreChange
@@ -70,6 +80,8 @@ class MapCanvas(pg.PlotWidget):
         self.selection = selection
         self.time_state = time_state
         self.projection = default_projection()
+        # What the map shows at each time: read once, kept current from the store's news.
+        self.situation = Situation(store, self.projection)
         self.setObjectName("MapCanvas")
         plot = self.getPlotItem()
         plot.hideAxis("left")
@@ -110,14 +122,16 @@ class MapCanvas(pg.PlotWidget):
             self.addItem(item)
         self.place_colours: dict[str, str] = {}
         self.tool: MapTool | None = None
-        self._events: dict = {}
+        self._event_rows = np.zeros(0, np.int64)  # situation.events rows drawn now
+        self._event_offset_scale = 1.0  # view metres per pixel when events were placed
+        self._place_marks: tuple | None = None
         self._basemap_labels = basemap_label_candidates(self.projection)
         self._town_labels: tuple | None = None  # gazetteer towns, loaded after the first paint
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.overlays = MapOverlays(self)
 
         self.place_scatter.sigClicked.connect(self._on_points_clicked)
-        self.event_scatter.sigClicked.connect(self._on_points_clicked)
+        self.event_scatter.sigClicked.connect(self._on_event_clicked)
         self.scene().sigMouseMoved.connect(self._on_mouse_moved)
         selection.sigChanged.connect(self._on_selection)
         time_state.sigChanged.connect(lambda _at: self.refresh())
@@ -133,46 +147,68 @@ class MapCanvas(pg.PlotWidget):
         on_first_paint(self.viewport(), self.load_town_labels)
 
     # -- data --------------------------------------------------------------------
+    @property
+    def places(self) -> list[Place]:
+        """The places the map shows (every place in the database)."""
+        return list(self.situation.places.values())
+
+    @property
+    def _places(self) -> dict[str, Place]:
+        # Kept for callers not yet moved to `places`.
+        return self.situation.places
+
+    @property
+    def place_marks(self) -> tuple | None:
+        """(names, x, y, radii) of the place markers as last drawn (projected metres,
+        pixels), in `places` order; None before the first drawing."""
+        return self._place_marks
+
     def reload(self) -> None:
         """Read places, events and annotations again and redraw them."""
-        self._places = {p.id: p for p in self.store.places.all()}
-        self._factions = {f.id: f for f in self.store.factions.all()}
-        self._draw_annotations(self.store.annotations.all())
-        self.refresh()
+        self.situation.reset()
+        self._redraw(ALL_LAYERS)
 
     def refresh(self) -> None:
         """Redraw for the current time (control colours, which events show)."""
-        at = self.time_state.at
-        self._draw_places(at)
-        self._draw_events(at)
-        self._update_annotation_visibility(at)
-        self._on_selection(self.selection.kind, self.selection.id)
-        self.arrange_texts()
+        self._redraw(frozenset((PLACES, EVENTS, "drawing_times")))
 
     def on_store_changed(self, change: StoreChange) -> None:
-        self.reload()
+        """Follow the store's news: only the layers the change touches redraw."""
+        self._redraw(self.situation.apply(change))
+
+    def _redraw(self, layers: frozenset[str]) -> None:
+        at = self.time_state.at
+        if PLACES in layers:
+            self._draw_places(at)
+        if EVENTS in layers:
+            self._draw_events(at)
+        if DRAWINGS in layers:
+            self._draw_annotations(list(self.situation.drawings.values()))
+        if DRAWINGS in layers or "drawing_times" in layers:
+            self._update_annotation_visibility(at)
+        if layers & {PLACES, EVENTS, DRAWINGS}:
+            self._on_selection(self.selection.kind, self.selection.id)
+            self.arrange_texts()
 
     def _draw_places(self, at: Moment | None) -> None:
-        states = self.store.control.control_map(at)
-        places = list(self._places.values())
+        views = self.situation.places_at(at)
+        places = [v.place for v in views]
         x, y = self.projection.forward(
             np.array([p.lon for p in places]), np.array([p.lat for p in places])
         )
         spots = []
         self.place_colours = {}
-        for place, px, py in zip(places, np.atleast_1d(x), np.atleast_1d(y)):
-            state = states.get(place.id)
-            faction = self._factions.get(state.faction_id) if state and state.faction_id else None
-            colour = faction.colour if faction else UNKNOWN_COLOUR
-            self.place_colours[place.id] = colour
+        for view, px, py in zip(views, np.atleast_1d(x), np.atleast_1d(y)):
+            place = view.place
+            self.place_colours[place.id] = view.colour
             spots.append(
                 {
                     "pos": (px, py),
                     "data": ("place", place.id),
                     "size": place_size(place.population),
                     "symbol": PLACE_SYMBOLS.get(place.kind, "o"),
-                    "brush": pg.mkBrush(colour),
-                    "pen": pg.mkPen("#212121", width=1),
+                    "brush": pg.mkBrush(view.colour),
+                    "pen": pg.mkPen(PLACE_OUTLINE, width=1),
                 }
             )
         self.place_scatter.setData(spots)
@@ -184,15 +220,53 @@ class MapCanvas(pg.PlotWidget):
         )
         self._update_labels()
 
+    def _draw_events(self, at: Moment | None) -> None:
+        """The events shown at `at`, from the situation's arrays: no record is built."""
+        events = self.situation.events
+        rows = self.situation.events_at(at)
+        self._event_rows = rows
+        self._event_offset_scale = self._units_per_pixel()
+        x, y = event_marker_xy(
+            events.x[rows], events.y[rows], events.at_place[rows], self._event_offset_scale
+        )
+        brushes = np.array([pg.mkBrush(event_colour(c)) for c in events.categories] + [None])
+        symbols = np.array([event_symbol(c) for c in events.categories] + [""], object)
+        codes = events.code[rows]
+        self.event_scatter.setData(
+            x=x,
+            y=y,
+            data=rows,
+            size=EVENT_SIZE,
+            symbol=symbols[codes],
+            brush=brushes[codes],
+            pen=pg.mkPen(EVENT_OUTLINE, width=1),
+        )
+
+    def _units_per_pixel(self) -> float:
+        """View metres per screen pixel now (an estimate before the view has a size)."""
+        width = self.view.width() or self.width() or 1
+        return float(self.view.viewRect().width()) / float(width)
+
+    def _event_marker(self, event_id: str) -> tuple[float, float] | None:
+        """(x, y) of an event's marker as drawn, or None if not shown."""
+        events = self.situation.events
+        row = events.row_of.get(event_id)
+        shown = self._event_rows  # sorted: flatnonzero's order
+        at = int(np.searchsorted(shown, row)) if row is not None else 0
+        if row is None or at >= len(shown) or shown[at] != row:
+            return None
+        x, y = event_marker_xy(
+            events.x[[row]], events.y[[row]], events.at_place[[row]], self._event_offset_scale
+        )
+        return float(x[0]), float(y[0])
+
     def load_town_labels(self) -> None:
         """Add the gazetteer's towns to the label candidates (deferred: it takes a moment)."""
         from sitrep_desktop.geo.gazetteer import Gazetteer
 
-        gazetteer = Gazetteer.load()
-        lon, lat = gazetteer._lon, gazetteer._lat
+        names, lon, lat, population = Gazetteer.load().towns()
         x, y = self.projection.forward(lon, lat)
-        population = gazetteer._population.astype(float)
-        self._town_labels = (list(gazetteer._names), x, y, population)
+        self._town_labels = (names, x, y, population)
         self._update_labels()
 
     def _update_labels(self) -> None:
@@ -233,43 +307,10 @@ class MapCanvas(pg.PlotWidget):
             radii,
         )
 
-    def _draw_events(self, at: Moment | None) -> None:
-        bound = at.upper_key if at is not None else None
-        events = [e for e in self.store.events.all() if bound is None or e.at.key <= bound]
-        spots = []
-        for event in events:
-            point = self._event_point(event)
-            if point is None:
-                continue
-            x, y = self.projection.forward(point[0], point[1])
-            spots.append(
-                {
-                    "pos": (float(x), float(y)),
-                    "data": ("event", event.id),
-                    "size": 10,
-                    "symbol": "star" if event.category == "capture" else "d",
-                    "brush": pg.mkBrush(EVENT_COLOURS.get(event.category, "#424242")),
-                    "pen": pg.mkPen("#ffffff", width=1),
-                }
-            )
-        self.event_scatter.setData(spots)
-        self._events = {e.id: e for e in events}
-
-    def _event_point(self, event) -> tuple[float, float] | None:
-        if event.geometry:
-            point = shapely.from_wkt(event.geometry).representative_point()
-            return point.x, point.y
-        if event.place_id and event.place_id in self._places:
-            place = self._places[event.place_id]
-            # Offset slightly so the event marker does not hide the place marker.
-            return place.lon + 0.02, place.lat + 0.02
-        return None
-
     def _draw_annotations(self, annotations: list[Annotation]) -> None:
         for item in self.annotation_items.values():
             self.removeItem(item)
         self.annotation_items = {}
-        self._annotations = {a.id: a for a in annotations}
         for annotation in annotations:
             item = make_annotation_item(annotation, self.projection)
             self.addItem(item)
@@ -277,7 +318,7 @@ class MapCanvas(pg.PlotWidget):
 
     def _update_annotation_visibility(self, at: Moment | None) -> None:
         for annotation_id, item in self.annotation_items.items():
-            valid = self._annotations[annotation_id].valid_at(at)
+            valid = self.situation.drawings[annotation_id].valid_at(at)
             item.setVisible(self.annotations_shown and valid)
 
     def set_annotations_shown(self, shown: bool) -> None:
@@ -312,8 +353,8 @@ class MapCanvas(pg.PlotWidget):
         if kind == "place" and record_id in self._places:
             place = self._places[record_id]
             point = (place.lon, place.lat)
-        elif kind == "event" and record_id in self._events:
-            point = self._event_point(self._events[record_id])
+        elif kind == "event":
+            point = self.situation.event_point(record_id)
         elif kind == "annotation" and record_id in self.annotation_items:
             rect = self.annotation_items[record_id].boundingRect()
             self.view.setRange(rect=rect.adjusted(-2e3, -2e3, 2e3, 2e3), padding=0.2)
@@ -354,8 +395,18 @@ class MapCanvas(pg.PlotWidget):
     def _on_range_changed(self, *_args) -> None:
         west, _south, east, _north = self.visible_lonlat()
         self.basemap.set_span(east - west)
+        self._follow_zoom()
         self.place_labels.min_priority = MIN_PRIORITY[self.basemap.level]
         self.overlays.scale_bar.recompute()
+
+    def _follow_zoom(self) -> None:
+        """Events beside their place keep their pixel offset: place them again
+        once the zoom has changed enough for the offset to show."""
+        scale = self._units_per_pixel()
+        drifted = abs(np.log(scale / self._event_offset_scale)) > np.log(1.15)
+        if drifted and self.situation.events.at_place[self._event_rows].any():
+            self._draw_events(self.time_state.at)
+            self._on_selection(self.selection.kind, self.selection.id)
 
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt override)
         super().resizeEvent(event)
@@ -464,6 +515,10 @@ class MapCanvas(pg.PlotWidget):
             kind, record_id = points[0].data()
             self.selection.select(kind, record_id)
 
+    def _on_event_clicked(self, _item, points, _event=None) -> None:
+        if len(points):
+            self.selection.select("event", self.situation.events.ids[int(points[0].data())])
+
     def _on_mouse_moved(self, scene_pos: QPointF) -> None:
         if not self.view.sceneBoundingRect().contains(scene_pos):
             return
@@ -476,14 +531,14 @@ class MapCanvas(pg.PlotWidget):
         position = None
         if kind == "place" and record_id in self._places:
             place = self._places[record_id]
-            position = (place.lon, place.lat)
-        elif kind == "event" and record_id in self._events:
-            position = self._event_point(self._events[record_id])
+            x, y = self.projection.forward(place.lon, place.lat)
+            position = (float(x), float(y))
+        elif kind == "event":
+            position = self._event_marker(record_id)
         if position is None:
             self.highlight.setData([])
             return
-        x, y = self.projection.forward(position[0], position[1])
-        self.highlight.setData([{"pos": (float(x), float(y))}])
+        self.highlight.setData([{"pos": position}])
 
     @property
     def highlighted(self) -> tuple[float, float] | None:
@@ -502,11 +557,12 @@ class MapCanvas(pg.PlotWidget):
             lines.append(", ".join(place.alt_names))
         if place.population:
             lines.append(f"population {place.population:,}")
-        state = self.store.control.control_map(self.time_state.at).get(place.id)
-        faction = self._factions.get(state.faction_id) if state and state.faction_id else None
+        faction = self.situation.holder(place.id, self.time_state.at)
         lines.append(f"held by {faction.name}" if faction else "control unknown")
         return "\n".join(lines)
 
-    def _event_tip(self, x: float, y: float, data: tuple[str, str]) -> str:
-        event = self._events.get(data[1])
+    def _event_tip(self, x: float, y: float, data) -> str:
+        # The one event under the mouse is read for its title: the map holds none.
+        ids = self.situation.events.ids
+        event = self.store.events.find(ids[int(data)]) if 0 <= int(data) < len(ids) else None
         return f"{event.at.text} {event.title}" if event else ""

@@ -136,7 +136,7 @@ def arrange_canvas_texts(canvas) -> None:
     """Give the canvas's drawing and estimate labels spots clear of places, events
     and each other."""
     texts = [item for item in canvas.scene().items() if isinstance(item, MapText)]
-    if not texts or not hasattr(canvas, "_place_marks"):
+    if not texts or canvas.place_marks is None:
         return
     # View metres -> widget pixels, as the items are painted.
     transform = canvas.view.childGroup.deviceTransform(canvas.viewportTransform())
@@ -157,7 +157,7 @@ def arrange_canvas_texts(canvas) -> None:
 def _marker_boxes(canvas, to_pixels, bounds) -> list[Box]:
     """Pixel boxes of place and event markers in view, and of the spot right
     of each place where its name goes first."""
-    names, x, y, radii = canvas._place_marks
+    names, x, y, radii = canvas.place_marks
     boxes: list[Box] = []
     right, bottom = bounds[2], bounds[3]
     px, py = to_pixels(x, y)

@@ -16,7 +16,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
-import shapely
 from PySide6.QtCore import QMarginsF, QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import (
     QColor,
@@ -39,6 +38,7 @@ from sitrep_desktop.geo.geodesy import inverse
 from sitrep_desktop.geo.label_layout import Box
 from sitrep_desktop.geo.projection import default_projection
 from sitrep_desktop.geo.units import nice_length
+from sitrep_desktop.services.situation import Situation, event_marker_xy
 from sitrep_desktop.services.snapshot import SnapshotRequest, graticule_step
 from sitrep_desktop.services.style import (
     BASEMAP_LINES,
@@ -47,7 +47,6 @@ from sitrep_desktop.services.style import (
     PAPER,
     PAPER_ATTRIBUTION,
     SEA,
-    UNKNOWN_COLOUR,
     event_colour,
     place_size,
 )
@@ -86,10 +85,14 @@ LEGEND_ROW = 20  # units
 class Snapshot:
     """One picture: call `render(path)`; `info` afterwards is the sidecar's content."""
 
-    def __init__(self, store: Store, request: SnapshotRequest) -> None:
+    def __init__(
+        self, store: Store, request: SnapshotRequest, situation: Situation | None = None
+    ) -> None:
         self.store = store
         self.request = request
         self.projection = default_projection()
+        # Who holds what, which events and drawings show: the map's own answer.
+        self.situation = situation or Situation(store, self.projection)
         self.info: dict = {}
         # What the last paint laid out, for callers and tests: each label's text
         # and page box (left, top, width, height), the arrow heads, the legend box.
@@ -163,9 +166,7 @@ class Snapshot:
             self._draw_basemap(painter)
         self._draw_graticule(painter)
         annotations = (
-            self.store.annotations.valid_at(self.request.at)
-            if self.request.shows("drawings")
-            else []
+            self.situation.drawings_at(self.request.at) if self.request.shows("drawings") else []
         )
         self.arrow_heads = [
             head
@@ -338,27 +339,17 @@ class Snapshot:
                 painter.drawText(at, text)
 
     def _event_marks(self) -> list[tuple[QPointF, str]]:
-        """Centre and colour of each event's diamond: beside its place marker
-        (up-right), as on the canvas."""
-        bound = self.request.at.upper_key if self.request.at else None
-        west, south, east, north = self.extent
-        events = self.store.events.query(until=self.request.at, bbox=(west, south, east, north))
-        places = {p.id: p for p in self.store.places.all()}
-        marks = []
-        for event in events:
-            if bound is not None and event.at.key > bound:
-                continue
-            if event.geometry:
-                point = shapely.from_wkt(event.geometry).representative_point()
-                lon, lat = point.x, point.y
-            elif event.place_id in places:
-                lon, lat = places[event.place_id].lon, places[event.place_id].lat
-            else:
-                continue
-            px, py = self.to_page(lon, lat)
-            centre = QPointF(float(px) + 9 * self.u, float(py) - 9 * self.u)
-            marks.append((centre, event_colour(event.category)))
-        return marks
+        """Centre and colour of each event's diamond; an event at a place goes
+        beside its marker, by the map's rule (services.situation)."""
+        events = self.situation.events
+        rows = self.situation.events_at(self.request.at, self.extent)
+        px, py = self.to_page(events.lon[rows], events.lat[rows])
+        px, py = event_marker_xy(px, py, events.at_place[rows], -self.u)
+        colours = [event_colour(c) for c in events.categories]
+        return [
+            (QPointF(float(x), float(y)), colours[code])
+            for x, y, code in zip(px, py, events.code[rows])
+        ]
 
     def _draw_events(self, painter: QPainter, marks: list[tuple[QPointF, str]]) -> None:
         r = EVENT_RADIUS * self.u
@@ -369,15 +360,13 @@ class Snapshot:
 
     def _place_marks(self) -> list[PlaceMark]:
         """The places in the extent, biggest first (their names choose first)."""
-        states = self.store.control.control_map(self.request.at)
-        factions = {f.id: f for f in self.store.factions.all()}
-        places = sorted(
-            self.store.places.in_bbox(self.extent), key=lambda p: (-(p.population or 0), p.name)
+        views = sorted(
+            self.situation.places_at(self.request.at, self.extent),
+            key=lambda v: (-(v.place.population or 0), v.place.name),
         )
         marks = []
-        for place in places:
-            state = states.get(place.id)
-            faction = factions.get(state.faction_id) if state and state.faction_id else None
+        for view in views:
+            place = view.place
             px, py = self.to_page(place.lon, place.lat)
             marks.append(
                 PlaceMark(
@@ -387,7 +376,7 @@ class Snapshot:
                     float(px),
                     float(py),
                     place_size(place.population) / 2 * self.u * 1.3,
-                    faction.colour if faction else UNKNOWN_COLOUR,
+                    view.colour,
                 )
             )
         return marks
@@ -411,7 +400,7 @@ class Snapshot:
         )
 
     def _legend_entries(self, annotations: list) -> list[tuple[str, str, object]]:
-        factions = self.store.factions.all()
+        factions = list(self.situation.factions.values())
         entries: list[tuple[str, str, object]] = [("faction", f.name, f.colour) for f in factions]
         entries += [
             ("symbol", "town / city", "city"),

@@ -15,8 +15,9 @@ from PySide6.QtWidgets import QGraphicsPathItem
 
 from sitrep_desktop.commands.annotation_commands import AddAnnotations
 from sitrep_desktop.domain import Annotation
-from sitrep_desktop.geo.control_areas import ControlArea, country_outline, estimate_control_areas
+from sitrep_desktop.geo.control_areas import ControlArea
 from sitrep_desktop.geo.label_anchors import CENTRED, RANK_ESTIMATE, area_anchors
+from sitrep_desktop.services.style import UNKNOWN_COLOUR
 from sitrep_desktop.store import StoreChange
 from sitrep_desktop.ui.map.layers.drawings import geometry_path
 from sitrep_desktop.ui.map.texts import MapText
@@ -36,7 +37,6 @@ class ControlAreaLayer(QObject):
         self.enabled = enabled
         self.areas: list[ControlArea] = []
         self.items: dict[str, QGraphicsPathItem] = {}
-        self.border = country_outline()
         window.time_state.sigChanged.connect(lambda _at: self.recompute())
         window.signals.sigChanged.connect(self._on_store_changed)
         self.recompute()
@@ -54,16 +54,13 @@ class ControlAreaLayer(QObject):
             if canvas is not None:
                 canvas.arrange_texts()
             return
-        store = self.window.store
-        states = store.control.control_map(self.window.time_state.at)
-        places = [(p.id, p.lat, p.lon) for p in store.places.all()]
-        controllers = {pid: state.faction_id for pid, state in states.items()}
-        self.areas = estimate_control_areas(places, controllers, self.border)
-        factions = {f.id: f for f in store.factions.all()}
+        # The canvas's situation is current: it hears the store's news first.
+        situation = canvas.situation
+        self.areas = situation.estimated_areas(self.window.time_state.at)
         for area in self.areas:
-            faction = factions.get(area.faction_id)
+            faction = situation.factions.get(area.faction_id)
             name = faction.short_name if faction else "?"
-            colour = faction.colour if faction else "#9e9e9e"
+            colour = faction.colour if faction else UNKNOWN_COLOUR
             self.items[area.faction_id] = self._draw(area, name, colour)
         canvas.arrange_texts()  # the warnings take spots clear of places and drawings
 
