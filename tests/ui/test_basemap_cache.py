@@ -1,11 +1,10 @@
-"""The grouped basemap is cached on disk and read back identically."""
+"""The map's basemap items use the disk cache in the user's cache folder, and a
+layer's one whole path matches its groups (the cache itself: tests/geo/test_basemap_groups)."""
 
 import numpy as np
-import pytest
 
 from sitrep_desktop.geo import basemap
 from sitrep_desktop.geo.projection import default_projection
-from sitrep_desktop.ui.map.layers import basemap as basemap_layer
 from sitrep_desktop.ui.map.layers.basemap import group_lines, layer_groups
 
 
@@ -21,42 +20,6 @@ def test_the_cache_gives_back_what_grouping_builds(qapp, tmp_path, monkeypatch):
     for groups in (built, again):
         assert np.array_equal(groups.x, fresh.x) and np.array_equal(groups.starts, fresh.starts)
         assert np.array_equal(groups.connect, fresh.connect)
-
-
-@pytest.mark.parametrize("damage", ["garbage", "truncated", "mismatched"])
-def test_a_damaged_cache_is_rebuilt(qapp, tmp_path, monkeypatch, damage):
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
-    layer_groups.cache_clear()
-    fresh = layer_groups("rivers", "world")  # writes a good cache
-    layer_groups.cache_clear()
-    path = basemap_layer._cache_file("rivers", "world")
-    good = path.read_bytes()
-    if damage == "garbage":
-        path.write_bytes(b"not a numpy file")
-    elif damage == "truncated":
-        path.write_bytes(good[: len(good) // 2])
-    else:  # readable arrays that do not belong together
-        with open(path, "wb") as file:
-            for array in (fresh.x, fresh.y[:-5], fresh.connect, fresh.starts):
-                np.save(file, array)
-    groups = layer_groups("rivers", "world")
-    assert np.array_equal(groups.x, fresh.x, equal_nan=True)
-    assert path.read_bytes() == good  # and the cache is mended
-    layer_groups.cache_clear()
-
-
-def test_a_new_cache_replaces_older_ones_of_its_layer(qapp, tmp_path, monkeypatch):
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
-    layer_groups.cache_clear()
-    path = basemap_layer._cache_file("rivers", "world")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    older = path.with_name("rivers-world-1-512-500000-1-1.npz")
-    other_layer = path.with_name("borders-world-1-512-500000-1-1.npz")
-    older.write_bytes(b"old")
-    other_layer.write_bytes(b"old")
-    layer_groups("rivers", "world")
-    assert path.exists() and not older.exists() and other_layer.exists()
-    layer_groups.cache_clear()
 
 
 def test_one_path_of_a_whole_layer_matches_its_groups(qapp):
