@@ -17,18 +17,15 @@ import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPen
 
-from sitrep_desktop.geo import basemap
 from sitrep_desktop.geo.label_layout import PlacedLabel, layout_labels
+from sitrep_desktop.geo.label_priority import (  # noqa: F401 (the canvas' names for them)
+    MIN_PRIORITY,
+    basemap_label_candidates,
+    country_priority,
+    place_priority,
+)
 
 MAX_CANDIDATES = 300
-# Label importance of basemap names, against gazetteer populations.
-COUNTRY_PRIORITY = 5e7
-ADMIN1_PRIORITY = 1.5e5
-# Smallest label importance shown per level of detail: few towns at world zoom.
-MIN_PRIORITY = {"world": 1.5e6, "region": 1.5e5, "theatre": 0.0}
-STORE_PLACE_BASE = 1e10
-SELECTED_BONUS = 1e12
-KIND_WEIGHT = {"city": 3e8, "town": 2e8, "air_base": 1.5e8, "naval_base": 1.5e8}
 LABEL_GAP = 3.0  # pixels between a marker's edge and its name
 DOT_RADIUS = 2.5  # gazetteer towns' dots
 
@@ -170,35 +167,3 @@ def _font(style: LabelStyle) -> QFont:
     font.setBold(style.bold)
     font.setItalic(style.italic)
     return font
-
-
-def place_priority(kind: str, population: int | None, selected: bool) -> float:
-    """Importance of one of the database's places: always above basemap names."""
-    weight = STORE_PLACE_BASE + KIND_WEIGHT.get(kind, 1e8) + float(population or 0)
-    return weight + (SELECTED_BONUS if selected else 0.0)
-
-
-def country_priority(area_km2: float) -> float:
-    """A country's name ranks by its area: 100,000 km² (Jordan, about) ranks
-    COUNTRY_PRIORITY, Russia 170 times that, and territories under ~3,000 km²
-    fall below what the world view shows (MIN_PRIORITY), so Gibraltar or
-    Bermuda wait for a closer look instead of taking the place of France's name."""
-    return COUNTRY_PRIORITY * max(area_km2, 0.0) / 1e5
-
-
-def basemap_label_candidates(projection) -> tuple:
-    """Country and governorate names as label candidates (texts, x, y, priority, kinds)."""
-    items = [
-        (label, "country", country_priority(label.area_km2)) for label in basemap.labels("country")
-    ]
-    items += [(label, "admin1", ADMIN1_PRIORITY) for label in basemap.labels("admin1")]
-    lon = np.array([label.lon for label, _k, _p in items], float)
-    lat = np.array([label.lat for label, _k, _p in items], float)
-    x, y = projection.forward(lon, lat)
-    return (
-        [label.name for label, _k, _p in items],
-        np.atleast_1d(x),
-        np.atleast_1d(y),
-        np.array([p for _l, _k, p in items], float),
-        [k for _l, k, _p in items],
-    )
