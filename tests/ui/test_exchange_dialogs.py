@@ -5,7 +5,7 @@ import json
 import pytest
 
 from sitrep_desktop.domain import Event, parse_moment
-from sitrep_desktop.exchange import gather, write_export
+from sitrep_desktop.services.exchange import gather, write_export
 from sitrep_desktop.store import Store
 from sitrep_desktop.ui.exchange.dialogs import apply_import, export_data, preview_import
 

@@ -8,14 +8,18 @@ becomes a `Problem` naming where in the file, which field, and why.
 
 from __future__ import annotations
 
+import contextvars
 import dataclasses
 import hashlib
 import json
+import re
 import uuid
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
+
+import shapely
 
 from ..domain import Annotation, ControlChange, Event, Faction, Moment, Place, Record
 from ..domain.errors import SitRepError, ValidationError
@@ -39,28 +43,67 @@ IMPORT_NAMESPACE = uuid.UUID("0d6c2f55-7a0e-4b8a-9d1e-3f1b5c7e9a21")
 
 @dataclass(frozen=True, slots=True)
 class Problem:
-    """One thing wrong with the input: where (line 5, feature 3), which field, why."""
+    """One thing wrong with the input (or repaired in it): where (line 5,
+    feature 3), which field, why, and which feature when it has an id or name.
+
+    Always one short line: whitespace is collapsed and a long reason cut, so a
+    10 KB polygon can never end up in a message.
+    """
 
     where: str
     field: str
     reason: str
+    feature: str = ""  # e.g. 'id "a1", "Antarctica"'; empty when the entry has neither
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "reason", one_line(self.reason))
+        object.__setattr__(self, "feature", one_line(self.feature, MAX_FEATURE_TEXT))
 
     def __str__(self) -> str:
-        return f"{self.where}, field {self.field!r}: {self.reason}"
+        named = f" ({self.feature})" if self.feature else ""
+        return f"{self.where}, field {self.field!r}: {self.reason}{named}"
 
     def as_json(self) -> dict[str, str]:
-        return {"where": self.where, "field": self.field, "reason": self.reason}
+        return {
+            "where": self.where,
+            "field": self.field,
+            "reason": self.reason,
+            "feature": self.feature,
+        }
+
+
+MAX_REASON_TEXT = 200
+MAX_FEATURE_TEXT = 80
+
+
+def one_line(text: str, limit: int = MAX_REASON_TEXT) -> str:
+    """`text` on one line, cut to `limit` characters."""
+    flat = " ".join(str(text).split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
 class ImportFileError(SitRepError):
-    """The file cannot be imported; `problems` lists everything found wrong."""
+    """The file cannot be imported; `problems` lists everything found wrong.
 
-    def __init__(self, file: str, problems: list[Problem]) -> None:
+    When the problems are each in one entry (a row, a feature) and the rest of
+    the file was read, `batch` holds the records that could be read: the
+    import policy may take those and list the others as skipped.
+    """
+
+    def __init__(
+        self,
+        file: str,
+        problems: list[Problem],
+        *,
+        batch: RecordBatch | None = None,
+        hint: str = "",
+    ) -> None:
         self.file = file
         self.problems = problems
+        self.batch = batch
         first = problems[0] if problems else Problem("file", "-", "unreadable")
         more = f" (and {len(problems) - 1} more problem(s))" if len(problems) > 1 else ""
-        super().__init__(f"{file}: {first}{more}")
+        super().__init__(f"{file}: {first}{more}{hint}")
 
 
 @dataclass
@@ -77,6 +120,10 @@ class RecordBatch:
     # Places made up from a name in the data (ACLED, CSV): an existing place of
     # that name is used instead of adding a second one.
     match_places_by_name: set[str] = field(default_factory=set)
+    # Entries taken with a stated repair, and entries left out with why (the
+    # import policy: one odd feature never refuses a whole file).
+    repaired: list[Problem] = field(default_factory=list)
+    skipped: list[Problem] = field(default_factory=list)
 
     def add(self, record: Record, where: str = "") -> None:
         """Add a record, ignoring a second record with an id already in the batch."""
@@ -105,7 +152,7 @@ class RecordBatch:
         return {kind: len(records) for kind, records in self.lists().items()}
 
 
-# A file with more problems than this is reported by its first ones only.
+# An error message names this many problems at most; the rest are counted.
 MAX_PROBLEMS = 100
 # What reading a damaged zip (KMZ, TAK data package) can raise: each means
 # "not a readable archive", never a crash.
@@ -119,6 +166,11 @@ ZIP_READ_ERRORS = (
 )
 
 Entry = TypeVar("Entry")
+# The repairs made while one entry is read (see record_from_fields); a context
+# variable so that readers need not pass a list through every helper.
+_repairs: contextvars.ContextVar[list[Problem] | None] = contextvars.ContextVar(
+    "repairs", default=None
+)
 
 
 def collect_rows(
@@ -129,20 +181,27 @@ def collect_rows(
     """Add every (where, entry) to one batch, gathering every entry's problem.
 
     `add_entry(batch, entry, where)` adds the entry's records (a CSV row may
-    give a place, an event and a control change) or raises ProblemError. All
-    problems, up to MAX_PROBLEMS, are raised together (ImportFileError), so a
-    user sees them all.
+    give a place, an event and a control change) or raises ProblemError.
+    Every entry is read; if any had a problem, ImportFileError lists them all
+    and carries the batch of the others (`.batch`), which the import policy
+    may take. Repairs made on the way are in `batch.repaired`.
     """
     batch, problems = RecordBatch(), []
-    for where, entry in entries:
-        try:
-            add_entry(batch, entry, where)
-        except ProblemError as exc:
-            problems.append(exc.problem)
-            if len(problems) >= MAX_PROBLEMS:
-                break
+    repairs: list[Problem] = []
+    token = _repairs.set(repairs)
+    try:
+        for where, entry in entries:
+            del repairs[:]
+            try:
+                add_entry(batch, entry, where)
+            except ProblemError as exc:
+                problems.append(exc.problem)
+                continue
+            batch.repaired.extend(repairs)
+    finally:
+        _repairs.reset(token)
     if problems:
-        raise ImportFileError(file, problems)
+        raise ImportFileError(file, problems, batch=batch)
     return batch
 
 
@@ -194,10 +253,17 @@ def text_fields(record: Record) -> dict[str, str]:
 
 
 def record_from_fields(kind: str, values: Mapping[str, Any], where: str) -> Record:
-    """Build and validate a record of `kind`; raise ImportFileError-ready `ProblemError`."""
+    """Build and validate a record of `kind`; raise ImportFileError-ready `ProblemError`.
+
+    Two things are repaired rather than refused, and the repair is noted (see
+    collect_rows): a place without a name is named from the entry's own id or
+    description, else "Unnamed point N"; an invalid polygon (a ring that
+    crosses itself) is made valid with shapely's make_valid.
+    """
     cls = KINDS.get(kind)
+    feature = feature_text(values)
     if cls is None:
-        raise ProblemError(Problem(where, RECORD_KEY, f"unknown record kind {kind!r}"))
+        raise ProblemError(Problem(where, RECORD_KEY, f"unknown record kind {kind!r}", feature))
     known = {f.name: f for f in dataclasses.fields(cls)}
     kwargs: dict[str, Any] = {}
     for name, value in values.items():
@@ -208,14 +274,91 @@ def record_from_fields(kind: str, values: Mapping[str, Any], where: str) -> Reco
         if kwargs.get(name) in (None, ""):
             kwargs.pop(name, None)
     if kwargs.get("id") in (None, ""):
-        raise ProblemError(Problem(where, "id", "is required"))
+        raise ProblemError(Problem(where, "id", "is required", feature))
+    if kind == "place" and not str(kwargs.get("name") or "").strip():
+        kwargs["name"] = _name_for(values, where)
+        _note_repair(Problem(where, "name", f"had no name; named {kwargs['name']!r}", feature))
     try:
         return cls(**kwargs)
     except ValidationError as exc:
-        raise ProblemError(Problem(where, exc.field, f"{exc.reason} (got {exc.value!r})")) from None
+        repaired = _repaired_geometry(exc, kwargs)
+        if repaired is None:
+            raise ProblemError(Problem(where, exc.field, _reason(exc), feature)) from None
+        _note_repair(Problem(where, exc.field, f"{exc.reason}; made valid", feature))
+        kwargs[exc.field] = repaired
+        try:
+            return cls(**kwargs)
+        except ValidationError as again:
+            raise ProblemError(Problem(where, again.field, _reason(again), feature)) from None
     except TypeError as exc:  # a required field is missing
         missing = str(exc).split("'")[1] if "'" in str(exc) else "?"
-        raise ProblemError(Problem(where, missing, "is required")) from None
+        raise ProblemError(Problem(where, missing, "is required", feature)) from None
+
+
+def feature_text(values: Mapping[str, Any]) -> str:
+    """How a person recognises an entry: its name (or title, label) and id."""
+    name = next(
+        (str(values[k]) for k in ("name", "title", "label") if values.get(k) not in (None, "")),
+        "",
+    )
+    ident = values.get("id")
+    parts = [f'"{one_line(name, 40)}"'] if name else []
+    if ident not in (None, ""):
+        parts.append(f"id {one_line(str(ident), 40)}")
+    return ", ".join(parts)
+
+
+def _reason(exc: ValidationError) -> str:
+    """The reason with the value that was refused, except a geometry (never dumped)."""
+    if exc.field == "geometry" or isinstance(exc.value, (list, dict)):
+        return exc.reason
+    return f"{exc.reason} (got {one_line(repr(exc.value), 40)})"
+
+
+def _note_repair(problem: Problem) -> None:
+    repairs = _repairs.get()
+    if repairs is not None:
+        repairs.append(problem)
+
+
+# A name for an unnamed place, in this order; the file's own id (a feature id,
+# a GIS fid) before its description.
+_NAME_SOURCES = ("source_id", "fid", "description", "notes")
+
+
+def _name_for(values: Mapping[str, Any], where: str) -> str:
+    for key in _NAME_SOURCES:
+        text = one_line(str(values.get(key) or ""), 60)
+        if text:
+            return text
+    number = re.findall(r"\d+", where)
+    return f"Unnamed point {number[-1] if number else ''}".strip()
+
+
+def _repaired_geometry(exc: ValidationError, kwargs: dict[str, Any]) -> str | None:
+    """A valid version of an invalid shape, of the same dimension; None if not that case."""
+    if exc.field != "geometry" or not str(exc.reason).startswith("invalid shape"):
+        return None
+    try:
+        shape = shapely.from_wkt(kwargs["geometry"])
+        fixed = shapely.make_valid(shape)
+    except (shapely.errors.GEOSException, TypeError, ValueError, KeyError):
+        return None
+    # make_valid may return lines or points beside the areas (a bow-tie's
+    # crossing): keep only parts of the original's dimension.
+    dimension = shapely.get_dimensions(shape)
+    parts = [p for p in getattr(fixed, "geoms", [fixed]) if shapely.get_dimensions(p) == dimension]
+    if not parts:
+        return None
+    if len(parts) == 1:
+        return parts[0].wkt
+    if dimension == 2:
+        polygons = [g for p in parts for g in getattr(p, "geoms", [p])]
+        return shapely.MultiPolygon(polygons).wkt
+    if dimension == 1:
+        lines = [g for p in parts for g in getattr(p, "geoms", [p])]
+        return shapely.MultiLineString(lines).wkt
+    return None
 
 
 class ProblemError(SitRepError):
