@@ -243,11 +243,12 @@ def refusal_of(result: ImportResult) -> str | None:
     """Why this import may not go ahead as asked (the tail of a one-line
     message), or None when it may."""
     skipped = len(result.plan.skipped)
+    entries = f"{skipped} {'entry' if skipped == 1 else 'entries'}"
     if skipped and not result.importable:
-        return f"; nothing in the file can be imported ({skipped} entries left out)"
+        return f"; nothing in the file can be imported ({entries} left out)"
     if skipped and not result.skip_bad:
         return (
-            f"; {skipped} entries cannot be imported, the other {result.importable} can "
+            f"; {entries} cannot be imported, the other {result.importable} can "
             "(import the rest with --skip-bad)"
         )
     return None

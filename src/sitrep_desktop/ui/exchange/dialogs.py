@@ -105,7 +105,7 @@ class ImportPreviewDialog(QDialog):
             return
         if plan.skipped:
             text = (
-                f"<b>{len(plan.skipped)} entries cannot be imported</b> (listed below, with "
+                f"<b>{_entries(len(plan.skipped))} cannot be imported</b> (listed below, with "
                 f"why). Import the rest: {total} new record(s) in one step (Edit > Undo "
                 "removes them)."
             )
@@ -115,7 +115,7 @@ class ImportPreviewDialog(QDialog):
         else:
             text = "Everything in this file is already in the database: nothing to add."
         if plan.repaired:
-            text += f" {len(plan.repaired)} entries were repaired to be taken (listed below)."
+            text += f" {_entries(len(plan.repaired))} repaired to be taken (listed below)."
         self.summary.setText(text)
         rows = [(KIND_LABELS[k], str(new.get(k, 0)), str(present.get(k, 0))) for k in KIND_LABELS]
         _fill(self.table, ["Records", "New", "Already present"], rows)
@@ -133,6 +133,10 @@ class ImportPreviewDialog(QDialog):
     def listed_rows(self) -> list[tuple[str, ...]]:
         """The entries left out or repaired: (what, where, field, why)."""
         return _rows(self.problems) if self.problems.isVisibleTo(self) else []
+
+
+def _entries(count: int) -> str:
+    return f"{count} {'entry' if count == 1 else 'entries'}"
 
 
 def _problem_row(problem: Problem) -> tuple[str, str, str]:
