@@ -164,3 +164,16 @@ def test_an_export_counts_only_what_its_format_carries(
     result = export_file(store, tmp_path / name)
     assert set(result.counts) == carried
     assert result.counts["event"] == 10
+
+
+def test_a_tak_package_manifest_carries_the_real_name(tmp_path: Path) -> None:
+    """It was named after the temporary file (".out.zip.partial")."""
+    import zipfile
+
+    store = Store.memory()
+    build_demo(store)
+    export_file(store, tmp_path / "homs_front.zip")
+    with zipfile.ZipFile(tmp_path / "homs_front.zip") as archive:
+        manifest = archive.read("MANIFEST/manifest.xml").decode()
+    assert 'name="name" value="homs_front"' in manifest
+    assert [p.name for p in tmp_path.iterdir()] == ["homs_front.zip"]  # nothing left over

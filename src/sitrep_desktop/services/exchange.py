@@ -18,6 +18,7 @@ plans on the store's thread (`plan_batch`).
 from __future__ import annotations
 
 import os
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -125,7 +126,12 @@ def write_export(
     if spec is None or spec.writer is None:
         raise ValueError(f"unknown export format {fmt!r} ({', '.join(EXPORT_FORMATS)})")
     writer = spec.write_function()
-    partial = path.with_name(f".{path.name}.partial{path.suffix}")
+    # Written under its own name in a hidden folder beside the target, then
+    # moved: a reader never sees half a file, and a format that records its
+    # file's name (a TAK package's manifest) records the real one.
+    folder = path.with_name(f".{path.name}.partial")
+    folder.mkdir(exist_ok=True)
+    partial = folder / path.name
     try:
         if fmt == "kml":  # KML marks who holds each place as of the export's time
             writer(batch, partial, at=parse_moment(at, "--at") if at else None)
@@ -133,7 +139,7 @@ def write_export(
             writer(batch, partial)
         os.replace(partial, path)
     finally:
-        partial.unlink(missing_ok=True)
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 # -- import --------------------------------------------------------------------
