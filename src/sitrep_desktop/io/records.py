@@ -8,21 +8,18 @@ becomes a `Problem` naming where in the file, which field, and why.
 
 from __future__ import annotations
 
-import contextvars
 import dataclasses
 import hashlib
 import json
-import re
 import uuid
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-import shapely
-
 from ..domain import Annotation, ControlChange, Event, Faction, Moment, Place, Record
 from ..domain.errors import SitRepError, ValidationError
+from . import repairs
 
 # Field "kind" belongs to places and annotations, so the record type travels as "record".
 RECORD_KEY = "record"
@@ -166,11 +163,6 @@ ZIP_READ_ERRORS = (
 )
 
 Entry = TypeVar("Entry")
-# The repairs made while one entry is read (see record_from_fields); a context
-# variable so that readers need not pass a list through every helper.
-_repairs: contextvars.ContextVar[list[Problem] | None] = contextvars.ContextVar(
-    "repairs", default=None
-)
 
 
 def collect_rows(
@@ -187,19 +179,15 @@ def collect_rows(
     may take. Repairs made on the way are in `batch.repaired`.
     """
     batch, problems = RecordBatch(), []
-    repairs: list[Problem] = []
-    token = _repairs.set(repairs)
-    try:
+    with repairs.noted() as noted:
         for where, entry in entries:
-            del repairs[:]
+            del noted[:]
             try:
                 add_entry(batch, entry, where)
             except ProblemError as exc:
                 problems.append(exc.problem)
                 continue
-            batch.repaired.extend(repairs)
-    finally:
-        _repairs.reset(token)
+            batch.repaired.extend(noted)
     if problems:
         raise ImportFileError(file, problems, batch=batch)
     return batch
@@ -276,15 +264,15 @@ def record_from_fields(kind: str, values: Mapping[str, Any], where: str) -> Reco
     if kwargs.get("id") in (None, ""):
         raise ProblemError(Problem(where, "id", "is required", feature))
     if kind == "place" and not str(kwargs.get("name") or "").strip():
-        kwargs["name"] = _name_for(values, where)
-        _note_repair(Problem(where, "name", f"had no name; named {kwargs['name']!r}", feature))
+        kwargs["name"] = repairs.name_for(values, where)
+        repairs.note(Problem(where, "name", f"had no name; named {kwargs['name']!r}", feature))
     try:
         return cls(**kwargs)
     except ValidationError as exc:
-        repaired = _repaired_geometry(exc, kwargs)
+        repaired = repairs.valid_geometry(exc, kwargs)
         if repaired is None:
             raise ProblemError(Problem(where, exc.field, _reason(exc), feature)) from None
-        _note_repair(Problem(where, exc.field, f"{exc.reason}; made valid", feature))
+        repairs.note(Problem(where, exc.field, f"{exc.reason}; made valid", feature))
         kwargs[exc.field] = repaired
         try:
             return cls(**kwargs)
@@ -313,52 +301,6 @@ def _reason(exc: ValidationError) -> str:
     if exc.field == "geometry" or isinstance(exc.value, (list, dict)):
         return exc.reason
     return f"{exc.reason} (got {one_line(repr(exc.value), 40)})"
-
-
-def _note_repair(problem: Problem) -> None:
-    repairs = _repairs.get()
-    if repairs is not None:
-        repairs.append(problem)
-
-
-# A name for an unnamed place, in this order; the file's own id (a feature id,
-# a GIS fid) before its description.
-_NAME_SOURCES = ("source_id", "fid", "description", "notes")
-
-
-def _name_for(values: Mapping[str, Any], where: str) -> str:
-    for key in _NAME_SOURCES:
-        text = one_line(str(values.get(key) or ""), 60)
-        if text:
-            return text
-    number = re.findall(r"\d+", where)
-    return f"Unnamed point {number[-1] if number else ''}".strip()
-
-
-def _repaired_geometry(exc: ValidationError, kwargs: dict[str, Any]) -> str | None:
-    """A valid version of an invalid shape, of the same dimension; None if not that case."""
-    if exc.field != "geometry" or not str(exc.reason).startswith("invalid shape"):
-        return None
-    try:
-        shape = shapely.from_wkt(kwargs["geometry"])
-        fixed = shapely.make_valid(shape)
-    except (shapely.errors.GEOSException, TypeError, ValueError, KeyError):
-        return None
-    # make_valid may return lines or points beside the areas (a bow-tie's
-    # crossing): keep only parts of the original's dimension.
-    dimension = shapely.get_dimensions(shape)
-    parts = [p for p in getattr(fixed, "geoms", [fixed]) if shapely.get_dimensions(p) == dimension]
-    if not parts:
-        return None
-    if len(parts) == 1:
-        return parts[0].wkt
-    if dimension == 2:
-        polygons = [g for p in parts for g in getattr(p, "geoms", [p])]
-        return shapely.MultiPolygon(polygons).wkt
-    if dimension == 1:
-        lines = [g for p in parts for g in getattr(p, "geoms", [p])]
-        return shapely.MultiLineString(lines).wkt
-    return None
 
 
 class ProblemError(SitRepError):
