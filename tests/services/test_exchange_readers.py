@@ -93,6 +93,16 @@ def survey_geopackage(tmp_path: Path) -> Path:
         crs=UTM_37N,
         append=True,
     )
+    # QGIS keeps its styles in a table without geometry: not data to import.
+    raw.write(
+        path,
+        None,
+        [np.array(["<qgis/>"], dtype=object)],
+        ["styleQML"],
+        layer="layer_styles",
+        driver="GPKG",
+        append=True,
+    )
     return path
 
 

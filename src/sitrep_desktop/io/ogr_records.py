@@ -71,8 +71,8 @@ def gdal_path(path: str | Path) -> str:
     )
 
 
-def layer_names(path: str | Path) -> list[str]:
-    """The file's data layers, in file order."""
+def layer_names(path: str | Path, *, tables: bool = False) -> list[str]:
+    """The file's data layers, in file order; with `tables`, also those without geometry."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # GDAL's notes about odd files
@@ -83,7 +83,12 @@ def layer_names(path: str | Path) -> list[str]:
         raise ImportFileError(
             str(path), [Problem("file", "gdal", f"not a readable GIS file ({exc})")]
         ) from None
-    return [str(name) for name, _kind in layers if str(name) not in _VERTEX_LAYERS]
+    # Tables without geometry (QGIS's layer_styles, metadata) hold no features to draw.
+    return [
+        str(name)
+        for name, kind in layers
+        if (tables or kind is not None) and str(name) not in _VERTEX_LAYERS
+    ]
 
 
 def read(

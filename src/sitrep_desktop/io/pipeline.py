@@ -93,7 +93,7 @@ def _our_geopackage(path: Path) -> bool:
     from . import gpkg, ogr_records
 
     try:
-        layers = ogr_records.layer_names(path)
+        layers = ogr_records.layer_names(path, tables=True)
     except ImportFileError:
         return True  # unreadable: the GeoPackage reader says why
     return any(layer in gpkg.LAYERS for layer in layers)
