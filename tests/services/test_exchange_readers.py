@@ -13,7 +13,7 @@ from pyogrio import raw
 from pyproj import Transformer
 
 from sitrep_desktop.io import pipeline
-from sitrep_desktop.services.exchange import import_file
+from sitrep_desktop.services.exchange import ImportRefused, import_file
 from sitrep_desktop.store import Store
 
 # Hama and Homs, and the M5 between them, in lon/lat.
@@ -155,3 +155,30 @@ def test_gpx_waypoints_become_places_and_tracks_drawings(tmp_path: Path) -> None
     assert len(shapely.get_coordinates(shapely.from_wkt(track.geometry))) == 3
     # The track's vertices are not imported a second time as points.
     assert result.added["place"] == 2 and result.added["event"] == 0
+
+
+GDAL_GPX = Path(__file__).parents[1] / "data" / "third_party" / "gdal" / "test.gpx"
+
+
+def test_gdals_own_gpx_sample_imports_with_its_empty_tracks_listed() -> None:
+    """GDAL's test.gpx: two waypoints (one with a time, one without a name), a
+    route, a two-segment track, and an empty route and two empty tracks."""
+    store = Store.memory()
+    with pytest.raises(ImportRefused) as caught:
+        import_file(store, GDAL_GPX)
+    skipped = [(p.where, p.feature) for p in caught.value.result.plan.skipped]
+    assert skipped == [
+        ("layer 'routes' feature 2", '"empty route"'),
+        ("layer 'tracks' feature 2", '"empty track"'),
+        ("layer 'tracks' feature 3", '"empty track 2"'),
+    ]
+    result = import_file(store, GDAL_GPX, skip_bad=True)
+    assert result.added["event"] == 1 and result.added["place"] == 1
+    [event] = store.events.all()
+    assert (event.title, event.at.text) == ("waypoint name", "2007-11-25T17:58:00+01:00")
+    [place] = store.places.all()
+    assert (place.name, place.lon, place.lat) == ("Unnamed point 2", 4.0, 3.0)
+    drawings = {a.label: a for a in store.annotations.all()}
+    assert set(drawings) == {"route name", "track name"}
+    track = shapely.from_wkt(drawings["track name"].geometry)
+    assert track.geom_type == "MultiLineString" and len(track.geoms) == 2

@@ -26,6 +26,7 @@ from pyproj import CRS, Transformer
 from pyproj.exceptions import CRSError
 from shapely.geometry import mapping
 
+from . import repairs
 from .geojson import foreign_record
 from .progress import Progress, in_shares
 from .records import (
@@ -36,6 +37,7 @@ from .records import (
     Record,
     RecordBatch,
     collect_records,
+    feature_text,
 )
 
 # GPX layers made of other layers' vertices: importing them would repeat each track.
@@ -164,12 +166,9 @@ def _entries(
 
 
 def _record(entry: tuple[Any, dict[str, Any], int], where: str) -> tuple[Record, bool]:
-    shape, row, index = entry
+    shape, row, _index = entry
     properties = {k: v for k, v in row.items() if v is not None}
-    if shape is None or shape.is_empty:
-        raise ProblemError(Problem(where, "geometry", "the feature has no geometry"))
-    # Name and description found whatever their case (NAME, Desc); a feature
-    # without a name is named by foreign_record's repair ("Unnamed point N").
+    # Name and description found whatever their case (NAME, Desc).
     for canonical, columns in (("name", _NAME_COLUMNS), ("description", _DESCRIPTION_COLUMNS)):
         if not properties.get(canonical):
             found = next(
@@ -178,6 +177,16 @@ def _record(entry: tuple[Any, dict[str, Any], int], where: str) -> tuple[Record,
             )
             if found is not None:
                 properties[canonical] = str(found)
+    if shape is None or shape.is_empty:
+        raise ProblemError(
+            Problem(where, "geometry", "the feature has no geometry", feature_text(properties))
+        )
+    if not str(properties.get("name", "")).strip() and properties.get("description"):
+        # Named from its description; without one, record_from_fields names
+        # it "Unnamed point N".
+        name = " ".join(str(properties["description"]).split())[:60]
+        properties["name"] = name
+        repairs.note(Problem(where, "name", f"had no name; named {name!r} from its description"))
     return foreign_record(mapping(shape), properties, where)
 
 
