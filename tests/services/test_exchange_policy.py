@@ -146,6 +146,7 @@ def test_a_bad_reference_is_left_out_with_its_why(tmp_path: Path) -> None:
     assert [e.title for e in store.events.all()] == ["Convoy"]
     [skipped] = result.plan.skipped
     assert (skipped.where, skipped.field) == ("line 3", "place_id")
+    assert skipped.feature.startswith('"Somewhere", id ')
 
 
 @pytest.mark.parametrize(

@@ -137,3 +137,33 @@ def test_the_file_dialogs_filters_come_from_the_format_table():
     assert IMPORT_FILTER.count("(*.csv)") == 1  # CSV and ACLED CSV: one filter, told by content
     assert "*.kmz" not in EXPORT_FILTER and "*.gpx" not in EXPORT_FILTER
     assert "TAK data package (*.zip)" in EXPORT_FILTER
+
+
+def test_one_layer_of_a_multi_layer_geopackage_can_be_chosen(window, tmp_path):
+    import numpy as np
+    import shapely
+    from pyogrio import raw
+
+    from sitrep_desktop.ui.exchange.dialogs import layer_choice
+
+    path = tmp_path / "survey.gpkg"
+    for layer, shape in (
+        ("wells", shapely.Point(36.7, 34.9)),
+        ("tracks", shapely.LineString([(36.7, 34.9), (36.75, 35.1)])),
+    ):
+        raw.write(
+            path,
+            np.array([shapely.to_wkb(shape)], dtype=object),
+            [np.array([f"one of the {layer}"], dtype=object)],
+            ["name"],
+            layer=layer,
+            driver="GPKG",
+            geometry_type=shape.geom_type,
+            crs="EPSG:4326",
+            append=path.exists(),
+        )
+    assert layer_choice(path) == ["wells", "tracks"]
+    assert layer_choice(tmp_path / "nothing.geojson") == []
+    dialog = preview_import(window, path, layer="tracks")
+    rows = {r[0]: r[1:] for r in dialog.problem_rows()}
+    assert rows["drawings"] == ("1", "0") and rows["places"] == ("0", "0")

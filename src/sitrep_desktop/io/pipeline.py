@@ -29,7 +29,14 @@ from typing import Protocol
 from ..domain import Faction, Place
 from . import formats
 from .progress import Progress
-from .records import ZIP_READ_ERRORS, ImportFileError, Problem, RecordBatch
+from .records import (
+    ZIP_READ_ERRORS,
+    ImportFileError,
+    Problem,
+    RecordBatch,
+    feature_text,
+    record_fields,
+)
 
 FORMATS = tuple(formats.readable())
 
@@ -229,6 +236,7 @@ def plan_import(
     refs |= {("faction", c.faction_id, c.id) for c in new.control}
     refs |= {("place", e.place_id, e.id) for e in new.events if e.place_id is not None}
     dangling: set[str] = set()  # records whose reference leads nowhere
+    owners = {r.id: r for r in (*new.control, *new.events)}
     for kind in ("place", "faction"):
         wanted = {ref for k, ref, _ in refs if k == kind and ref not in new_ids}
         found = lookup.existing_ids(kind, wanted) if wanted else set()
@@ -240,6 +248,7 @@ def plan_import(
                         batch.where.get(owner, owner),
                         f"{kind}_id",
                         f"no {kind} with id {ref} in the file or the database",
+                        feature_text(record_fields(owners[owner])),
                     )
                 )
     if problems and not keep_going:

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFileDialog,
     QHeaderView,
+    QInputDialog,
     QLabel,
     QMessageBox,
     QProgressDialog,
@@ -32,7 +33,7 @@ from PySide6.QtWidgets import (
 
 from sitrep_desktop.commands.imports import ImportRecords
 from sitrep_desktop.domain.errors import SitRepError
-from sitrep_desktop.io import formats
+from sitrep_desktop.io import formats, ogr_records, pipeline
 from sitrep_desktop.io.formats import KIND_LABELS
 from sitrep_desktop.io.pipeline import ImportPlan
 from sitrep_desktop.io.records import ImportFileError, Problem
@@ -161,12 +162,13 @@ def _rows(table: QTableWidget) -> list[tuple[str, ...]]:
     ]
 
 
-def preview_import(window, source: Path) -> ImportPreviewDialog | None:
-    """Read and check `source` against the window's store; the dialog says what it found.
+def preview_import(window, source: Path, layer: str | None = None) -> ImportPreviewDialog | None:
+    """Read and check `source` (or one `layer` of it) against the window's store;
+    the dialog says what it found.
 
     Reading shows its progress and can be cancelled (None); the window stays live.
     """
-    reading = ImportReading(source, window)
+    reading = ImportReading(source, window, layer)
     reading.wait()
     try:
         return preview_after_reading(window, reading)
@@ -218,11 +220,44 @@ def apply_import(window, plan: ImportPlan, source: Path, cancel=None) -> bool:
     return True
 
 
+ALL_LAYERS = "All layers"
+
+
+def layer_choice(source: Path) -> list[str]:
+    """The layers a user may choose among (GIS data of several layers), else []."""
+    try:
+        if pipeline.guess_format(source) != "gis":
+            return []
+        names = ogr_records.layer_names(source)
+    except ImportFileError:
+        return []  # the preview says what is wrong with the file
+    return names if len(names) > 1 else []
+
+
+def choose_layer(window, source: Path) -> tuple[bool, str | None]:
+    """(go on, layer): every layer unless the user picks one of several."""
+    names = layer_choice(source)
+    if not names:
+        return True, None
+    chosen, ok = QInputDialog.getItem(
+        window,
+        "Import data",
+        f"{source.name} has {len(names)} layers. Import:",
+        [ALL_LAYERS, *names],
+        0,
+        False,
+    )
+    return ok, None if chosen == ALL_LAYERS else chosen
+
+
 def import_data_dialog(window) -> bool:
     path, _ = QFileDialog.getOpenFileName(window, "Import data", "", IMPORT_FILTER)
     if not path:
         return False
-    dialog = preview_import(window, Path(path))
+    go_on, layer = choose_layer(window, Path(path))
+    if not go_on:
+        return False
+    dialog = preview_import(window, Path(path), layer)
     if dialog is None or dialog.exec() != QDialog.DialogCode.Accepted or dialog.plan is None:
         return False
     return apply_import(window, dialog.plan, Path(path))

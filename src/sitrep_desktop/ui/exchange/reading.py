@@ -31,9 +31,12 @@ class _ReadingThread(QThread):
 
     sigProgress = Signal(object, object)  # bytes done, bytes in the file (may pass 2**31)
 
-    def __init__(self, source: Path, parent: QObject | None = None) -> None:
+    def __init__(
+        self, source: Path, parent: QObject | None = None, layer: str | None = None
+    ) -> None:
         super().__init__(parent)
         self.source = source
+        self.layer = layer
         self.batch: RecordBatch | None = None
         self.error: ImportFileError | None = None
         self.failure: BaseException | None = None
@@ -42,7 +45,7 @@ class _ReadingThread(QThread):
 
     def run(self) -> None:
         try:
-            _fmt, self.batch = read_import(self.source, progress=self._report)
+            _fmt, self.batch = read_import(self.source, layer=self.layer, progress=self._report)
         except ImportCancelled:
             self.cancelled = True
         except ImportFileError as exc:
@@ -68,7 +71,7 @@ class ImportReading(QObject):
 
     sigFinished = Signal()
 
-    def __init__(self, source: Path, parent: QWidget) -> None:
+    def __init__(self, source: Path, parent: QWidget, layer: str | None = None) -> None:
         super().__init__(parent)
         self.source = source
         self.batch: RecordBatch | None = None
@@ -82,7 +85,7 @@ class ImportReading(QObject):
         self.progress.setWindowModality(Qt.WindowModality.WindowModal)  # no edits meanwhile
         self.progress.setMinimumDuration(SHOW_AFTER_MS)
         self.progress.setValue(0)
-        self._thread = _ReadingThread(source, self)
+        self._thread = _ReadingThread(source, self, layer)
         self._thread.sigProgress.connect(self._show_progress)
         self._thread.finished.connect(self._finish)
         # Cancel closes the dialog at once; the worker stops at its next report.
