@@ -182,3 +182,12 @@ def test_gdals_own_gpx_sample_imports_with_its_empty_tracks_listed() -> None:
     assert set(drawings) == {"route name", "track name"}
     track = shapely.from_wkt(drawings["track name"].geometry)
     assert track.geom_type == "MultiLineString" and len(track.geoms) == 2
+
+
+def test_a_zipped_geopackage_is_read_inside_its_zip(survey_geopackage, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    archive = tmp_path / "survey.zip"
+    with zipfile.ZipFile(archive, "w") as zipped:
+        zipped.write(survey_geopackage, "data/survey.gpkg")
+    assert pipeline.guess_format(archive) == "gis"
+    store = Store.memory()
+    assert import_file(store, archive).added["place"] == 2

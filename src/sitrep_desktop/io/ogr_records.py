@@ -129,7 +129,7 @@ def _read_layer(path: str | Path, layer: str) -> tuple[list[Any], list[dict[str,
     shapes = list(shapely.from_wkb(wkb)) if wkb is not None else [None] * count
     to_wgs84 = _transformer(meta.get("crs"), str(path), layer)
     if to_wgs84 is not None:
-        shapes = [None if s is None else _reprojected(s, to_wgs84) for s in shapes]
+        shapes = [None if s is None else reprojected(s, to_wgs84) for s in shapes]
     rows = [
         {name: _plain(columns[i][row]) for i, name in enumerate(fields)} for row in range(count)
     ]
@@ -137,22 +137,29 @@ def _read_layer(path: str | Path, layer: str) -> tuple[list[Any], list[dict[str,
 
 
 def _transformer(crs: str | None, file: str, layer: str) -> Transformer | None:
-    if not crs:
-        return None  # no CRS declared: GDAL's formats default to lon/lat
     try:
-        source = CRS.from_user_input(crs)
+        return wgs84_transformer(crs)
     except CRSError:
         raise ImportFileError(
             file, [Problem(f"layer {layer!r}", "crs", f"unknown coordinate system {crs!r}")]
         ) from None
+
+
+def wgs84_transformer(crs: str | None) -> Transformer | None:
+    """From a layer's declared CRS to lon/lat; None when none is needed (no CRS
+    declared: GDAL's formats then mean lon/lat). Raises pyproj's CRSError."""
+    if not crs:
+        return None
+    source = CRS.from_user_input(crs)
     if source.equals(_WGS84, ignore_axis_order=True):
         return None
     return Transformer.from_crs(source, _WGS84, always_xy=True)
 
 
-def _reprojected(shape: Any, to_wgs84: Transformer) -> Any:
+def reprojected(shapes: Any, to_wgs84: Transformer) -> Any:
+    """A shape (or an array of them) in lon/lat."""
     return shapely.transform(
-        shape, lambda xy: np.column_stack(to_wgs84.transform(xy[:, 0], xy[:, 1]))
+        shapes, lambda xy: np.column_stack(to_wgs84.transform(xy[:, 0], xy[:, 1]))
     )
 
 
