@@ -17,8 +17,8 @@ from pathlib import Path
 from common import print_peak_memory, report
 
 from sitrep_desktop.io import pipeline
+from sitrep_desktop.services.exchange import import_file
 from sitrep_desktop.store import Store
-from sitrep_desktop.store.bulk import StoreLookup, insert_records
 from sitrep_desktop.store.rows import event_to_row
 
 COLUMNS = (
@@ -81,11 +81,10 @@ def write_acled(path: Path, rows: int, seed: int = 7) -> None:
 
 
 def import_rows(db: Path, path: Path) -> int:
-    batch = pipeline.read_file(path, "acled")
+    """The import as the CLI and the window do it (services.exchange)."""
     with Store.open(db, author="bench") as store:
-        plan = pipeline.plan_import(batch, StoreLookup(store), str(path))
-        counts = insert_records(store, plan.new.lists(), categories=plan.categories)
-    return sum(counts.values())
+        result = import_file(store, path, "acled")
+    return sum(result.added.values())
 
 
 def floor_rows(db: Path, path: Path) -> int:

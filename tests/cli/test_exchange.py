@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from sitrep_desktop.cli.main import run_cli
-from sitrep_desktop.demo_situation import write_demo
+from sitrep_desktop.services.demo import write_demo
 from sitrep_desktop.store import Store
 from sitrep_desktop.store.content_hash import content_hash
 
@@ -171,9 +171,9 @@ def test_an_unknown_export_extension_asks_for_a_format(
 def test_an_export_since_a_date_keeps_who_held_each_place_then(tmp_path):
     """Hama changed hands on 2024-12-05; exporting from 2024-12-06 still carries
     the change that says HTS holds it, and nothing older for Hama."""
-    from sitrep_desktop.demo_situation import demo_id, write_demo
     from sitrep_desktop.domain.control import resolve_control
-    from sitrep_desktop.exchange import gather
+    from sitrep_desktop.services.demo import demo_id, write_demo
+    from sitrep_desktop.services.exchange import gather
     from sitrep_desktop.store import Store
 
     with Store.open(write_demo(tmp_path / "demo.db")) as store:
@@ -187,3 +187,65 @@ def test_an_export_since_a_date_keeps_who_held_each_place_then(tmp_path):
     assert {p: s.faction_id for p, s in exported.items()} == {
         p: s.faction_id for p, s in full.items()
     }
+
+
+MIXED_CSV = (
+    "at,title,geometry\n"
+    "2024-12-07,Convoy on the M5,POINT (36.7 34.9)\n"
+    "2024-12-99,Bad day,POINT (36.7 34.9)\n"
+    "2024-12-08,Checkpoint,POINT (36.72 34.8)\n"
+)
+
+
+def test_a_file_with_a_bad_row_exits_2_and_names_it_unless_skip_bad(
+    demo_db: Path, tmp_path: Path, capsys
+) -> None:  # type: ignore[no-untyped-def]
+    source = tmp_path / "mixed.csv"
+    source.write_text(MIXED_CSV, encoding="utf-8")
+    before = file_digest(demo_db)
+    assert run_cli(["import", str(demo_db), str(source), "--dry-run"]) == 2
+    out, err = capsys.readouterr()
+    assert "line 3, field 'at'" in out  # the dry run lists what it would leave out
+    assert err.count("\n") == 1 and "--skip-bad" in err and "the other 2 can" in err
+    assert file_digest(demo_db) == before
+
+    assert run_cli(["import", str(demo_db), str(source), "--dry-run", "--skip-bad"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Would add 2 events from") and "Left out: 1" in out
+    assert file_digest(demo_db) == before
+
+    assert run_cli(["import", str(demo_db), str(source), "--skip-bad", "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["ok"] and result["added"]["event"] == 2
+    assert result["skipped"][0]["where"] == "line 3" and result["repaired"] == []
+    assert set(result) >= {"added", "updated", "already_present", "repaired", "skipped"}
+    with Store.open(demo_db) as store:
+        assert store.events.count() == 12
+
+
+def test_nothing_importable_exits_2_even_with_skip_bad(
+    demo_db: Path, tmp_path: Path, capsys
+) -> None:  # type: ignore[no-untyped-def]
+    source = tmp_path / "bad.csv"
+    source.write_text("at,title\n2024-12-99,Bad day\n", encoding="utf-8")
+    assert run_cli(["import", str(demo_db), str(source), "--skip-bad", "--json"]) == 2
+    out, err = capsys.readouterr()
+    assert json.loads(out)["ok"] is False
+    assert "nothing in the file can be imported" in err
+
+
+def test_the_format_choices_come_from_the_format_table(capsys) -> None:  # type: ignore[no-untyped-def]
+    from sitrep_desktop.io import formats
+
+    with pytest.raises(SystemExit) as caught:
+        run_cli(["import", "x.db", "x.csv", "--format", "nonsense"])
+    assert caught.value.code == 2
+    err = capsys.readouterr().err
+    for name in formats.readable():
+        assert name in err
+
+
+def test_a_csv_export_claims_only_events(demo_db: Path, tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    assert run_cli(["export", str(demo_db), str(tmp_path / "out.csv")]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Exported 10 events to") and "faction" not in out

@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from sitrep_desktop.demo_situation import build_demo
 from sitrep_desktop.domain import ControlChange, Event
 from sitrep_desktop.io import geojson, pipeline
 from sitrep_desktop.io.records import ImportFileError, RecordBatch, derived_id
+from sitrep_desktop.services.demo import build_demo
+from sitrep_desktop.services.exchange import import_file
 from sitrep_desktop.store import Store
 from sitrep_desktop.store.bulk import ImportCancelled, StoreLookup, insert_records
 from sitrep_desktop.store.content_hash import content_hash
@@ -117,8 +118,7 @@ def test_content_hash_ignores_journal_and_row_order(tmp_path: Path) -> None:
         batch.add(record)
     path = tmp_path / "all.geojson"
     geojson.write(batch, path)
-    plan = pipeline.plan_import(pipeline.read_file(path), StoreLookup(second), str(path))
-    insert_records(second, plan.new.lists(), categories=plan.categories)
+    import_file(second, path)
     assert content_hash(first) == content_hash(second)
     assert len(content_hash(first)) == 12
     hama = first.places.by_name("Hama")

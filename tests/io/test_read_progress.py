@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from sitrep_desktop.demo_situation import write_demo
 from sitrep_desktop.domain import Event
-from sitrep_desktop.exchange import plan_file, write_export
 from sitrep_desktop.io import csv, pipeline
 from sitrep_desktop.io.progress import ImportCancelled
 from sitrep_desktop.io.records import ImportFileError, RecordBatch
+from sitrep_desktop.services.demo import write_demo
+from sitrep_desktop.services.exchange import import_file, write_export
 from sitrep_desktop.store import Store
 from sitrep_desktop.store.content_hash import content_hash
 
@@ -126,7 +126,7 @@ def test_cancelling_stops_reading_at_once_and_leaves_the_database_as_it_was(
     with Store.open(db) as store:
         before, hashed = file_digest(db), content_hash(store)
         with pytest.raises(ImportCancelled):
-            plan_file(store, exported[fmt], fmt, progress=cancel_on_the_second_report)
+            import_file(store, exported[fmt], fmt, progress=cancel_on_the_second_report)
         assert len(calls) == 2  # nothing more was read
         assert calls[-1] < exported[fmt].stat().st_size
         assert file_digest(db) == before

@@ -8,12 +8,10 @@ import pyogrio
 import pytest
 from pyogrio import raw
 
-from sitrep_desktop.demo_situation import build_demo
-from sitrep_desktop.exchange import gather, write_export
-from sitrep_desktop.io import pipeline
 from sitrep_desktop.io.safe_xml import descendants, parse_xml
+from sitrep_desktop.services.demo import build_demo
+from sitrep_desktop.services.exchange import gather, import_file, write_export
 from sitrep_desktop.store import Store
-from sitrep_desktop.store.bulk import StoreLookup, insert_records
 from sitrep_desktop.store.content_hash import content_hash
 
 EXTENSIONS = {
@@ -40,9 +38,7 @@ def export(store: Store, tmp_path: Path, fmt: str, **window: str) -> Path:
 
 
 def import_into(store: Store, path: Path) -> dict[str, int]:
-    plan = pipeline.plan_import(pipeline.read_file(path), StoreLookup(store), str(path))
-    insert_records(store, plan.new.lists(), categories=plan.categories)
-    return plan.new.counts()
+    return import_file(store, path).plan.new.counts()
 
 
 @pytest.mark.parametrize("fmt", ["geojson", "kml", "gpkg"])

@@ -5,7 +5,7 @@ import json
 import pytest
 
 from sitrep_desktop.domain import Event, parse_moment
-from sitrep_desktop.exchange import gather, write_export
+from sitrep_desktop.services.exchange import gather, write_export
 from sitrep_desktop.store import Store
 from sitrep_desktop.ui.exchange.dialogs import apply_import, export_data, preview_import
 
@@ -100,3 +100,70 @@ def test_export_writes_the_situation_as_of_the_map_time(window, tmp_path):
     titles = {f["properties"].get("title") for f in features}
     assert "HTS captures Aleppo" in titles
     assert "HTS captures Hama" not in titles  # 5 December: after the map's time
+
+
+def test_a_file_with_some_bad_features_offers_to_import_the_rest(window, tmp_path):
+    mixed = tmp_path / "mixed.geojson"
+    point = {"type": "Point", "coordinates": [36.73, 34.93]}
+    mixed.write_text(
+        json.dumps(
+            {
+                "type": "FeatureCollection",
+                "features": [
+                    {"type": "Feature", "geometry": point, "properties": {"name": "Rastan bridge"}},
+                    {"type": "Feature", "geometry": point, "properties": {}},
+                    {"type": "Nonsense"},
+                ],
+            }
+        )
+    )
+    places = window.store.places.count()
+    dialog = preview_import(window, mixed)
+    assert dialog.import_button.isEnabled() and dialog.import_button.text() == "Import the rest"
+    assert "1 entry cannot be imported" in dialog.summary.text()
+    listed = dialog.listed_rows()
+    assert ("left out", "feature 3", "type") == listed[0][:3]
+    assert ("repaired", "feature 2", "name") == listed[1][:3]
+    assert apply_import(window, dialog.plan, mixed)
+    assert window.store.places.count() == places + 2
+    window.undo_stack.undo()
+    assert window.store.places.count() == places
+
+
+def test_the_file_dialogs_filters_come_from_the_format_table():
+    from sitrep_desktop.ui.exchange.dialogs import EXPORT_FILTER, IMPORT_FILTER
+
+    assert "*.gpx" in IMPORT_FILTER and "*.fgb" in IMPORT_FILTER and "*.kmz" in IMPORT_FILTER
+    assert IMPORT_FILTER.count("(*.csv)") == 1  # CSV and ACLED CSV: one filter, told by content
+    assert "*.kmz" not in EXPORT_FILTER and "*.gpx" not in EXPORT_FILTER
+    assert "TAK data package (*.zip)" in EXPORT_FILTER
+
+
+def test_one_layer_of_a_multi_layer_geopackage_can_be_chosen(window, tmp_path):
+    import numpy as np
+    import shapely
+    from pyogrio import raw
+
+    from sitrep_desktop.ui.exchange.dialogs import layer_choice
+
+    path = tmp_path / "survey.gpkg"
+    for layer, shape in (
+        ("wells", shapely.Point(36.7, 34.9)),
+        ("tracks", shapely.LineString([(36.7, 34.9), (36.75, 35.1)])),
+    ):
+        raw.write(
+            path,
+            np.array([shapely.to_wkb(shape)], dtype=object),
+            [np.array([f"one of the {layer}"], dtype=object)],
+            ["name"],
+            layer=layer,
+            driver="GPKG",
+            geometry_type=shape.geom_type,
+            crs="EPSG:4326",
+            append=path.exists(),
+        )
+    assert layer_choice(path) == ["wells", "tracks"]
+    assert layer_choice(tmp_path / "nothing.geojson") == []
+    dialog = preview_import(window, path, layer="tracks")
+    rows = {r[0]: r[1:] for r in dialog.problem_rows()}
+    assert rows["drawings"] == ("1", "0") and rows["places"] == ("0", "0")

@@ -1,8 +1,10 @@
 """`sitrep export` and `sitrep import`: records out to and in from exchange formats.
 
-An import reads and checks the whole file before the database is opened, so a
-bad file leaves the database byte-for-byte as it was; the records are then
-matched against the database and added in one transaction.
+Both go through services/exchange. An import reads and checks the whole file
+before the database is opened, so a bad file leaves the database byte-for-byte
+as it was; the records are then matched against the database and added in one
+transaction. Entries that cannot be taken are listed; the rest are imported
+only with --skip-bad (exit 2 otherwise, and when nothing can be imported).
 """
 
 from __future__ import annotations
@@ -10,12 +12,21 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ..exchange import EXPORT_FORMATS, export_format_for, gather, write_export
-from ..io import pipeline
+from ..io import formats
 from ..io.records import ImportFileError, Problem
-from ..store.bulk import StoreLookup, insert_records
+from ..services.exchange import (
+    EXPORT_FORMATS,
+    ImportRefused,
+    export_file,
+    export_format_for,
+    import_batch,
+    read_import,
+)
 from ..store.content_hash import content_hash
 from .common import UsageError, open_existing, print_json
+
+# Shown after a dry run or import: at most this many repaired and skipped entries.
+SHOWN_PROBLEMS = 10
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -32,11 +43,14 @@ def register(commands: argparse._SubParsersAction) -> None:
     export.set_defaults(func=run_export)
 
     imp = commands.add_parser(
-        "import", help="add records from GeoJSON, KML, CSV, ACLED, GeoPackage, CoT"
+        "import",
+        help="add records from GeoJSON, KML, CSV, ACLED, GeoPackage, CoT, Shapefile, GPX",
     )
     imp.add_argument("db", help="database file")
     imp.add_argument("file", help="file to import")
-    imp.add_argument("--format", choices=pipeline.FORMATS, help="default: from the extension")
+    imp.add_argument(
+        "--format", choices=formats.readable(), help="default: from the extension and content"
+    )
     imp.add_argument(
         "--map",
         action="append",
@@ -44,7 +58,13 @@ def register(commands: argparse._SubParsersAction) -> None:
         metavar="FIELD=COLUMN",
         help="CSV: read FIELD (at, title, lat, lon, ...) from COLUMN",
     )
+    imp.add_argument("--layer", help="GIS data: import this layer only (default: every layer)")
     imp.add_argument("--dry-run", action="store_true", help="check and count, write nothing")
+    imp.add_argument(
+        "--skip-bad",
+        action="store_true",
+        help="import what can be imported, leaving out (and listing) entries that cannot",
+    )
     imp.add_argument("--json", action="store_true", help="print the result as JSON")
     imp.set_defaults(func=run_import)
 
@@ -54,14 +74,12 @@ def run_export(args: argparse.Namespace) -> int:
     out = Path(args.out)
     fmt = args.format or _export_format(out)
     with open_existing(args.db) as store:
-        batch = gather(store, at=args.at, since=args.since, until=args.until)
+        result = export_file(store, out, fmt, at=args.at, since=args.since, until=args.until)
         digest = content_hash(store)
-    write_export(batch, out, fmt, at=args.at)
-    counts = batch.counts()
     if args.json:
-        print_json({"path": str(out), "format": fmt, "counts": counts, "content_hash": digest})
+        print_json({**result.summary(), "content_hash": digest})
     else:
-        print(f"Exported {_counts_text(counts)} to {out} ({fmt}, database {digest})")
+        print(f"Exported {_counts_text(result.counts)} to {out} ({fmt}, database {digest})")
     return 0
 
 
@@ -79,46 +97,50 @@ def run_import(args: argparse.Namespace) -> int:
         raise UsageError(
             f"database {args.db!r} does not exist (create one with: sitrep demo {args.db})"
         )
+    mapping = _mapping(args.map)
     try:
-        if not source.is_file():
-            raise ImportFileError(str(source), [Problem("file", "-", "does not exist")])
-        fmt = args.format or pipeline.guess_format(source)
         # The whole file is read and checked before the database is opened.
-        batch = pipeline.read_file(source, fmt, mapping=_mapping(args.map))
+        fmt, batch = read_import(source, args.format, mapping=mapping, layer=args.layer)
         with open_existing(args.db) as store:
-            plan = pipeline.plan_import(batch, StoreLookup(store), str(source))
-            added = {kind: 0 for kind in plan.new.lists()}
-            if not args.dry_run:
-                added = insert_records(store, plan.new.lists(), categories=plan.categories)
+            result = import_batch(
+                store, batch, source, fmt, dry_run=args.dry_run, skip_bad=args.skip_bad
+            )
+    except ImportRefused as exc:
+        if args.json:
+            summary = exc.result.summary(ok=False)
+            print_json({**summary, "problems": summary["skipped"]})
+        else:
+            _print_problems("Cannot import", exc.result.plan.skipped)
+        raise
     except ImportFileError as exc:
         if args.json:
             print_json(
                 {"ok": False, "file": exc.file, "problems": [p.as_json() for p in exc.problems]}
             )
         raise
-    preview = plan.preview()
+    summary = result.summary()
     if args.json:
-        print_json(
-            {
-                "ok": True,
-                "file": str(source),
-                "format": fmt,
-                "dry_run": args.dry_run,
-                **preview,
-                "added": added,
-            }
-        )
-    elif args.dry_run:
-        print(
-            f"Would add {_counts_text(preview['new'])} from {source} ({fmt}); "
-            f"already present: {_counts_text(preview['already_present'])}"
-        )
-    else:
-        print(
-            f"Added {_counts_text(added)} from {source} ({fmt}); "
-            f"already present: {_counts_text(preview['already_present'])}"
-        )
+        print_json(summary)
+        return 0
+    counts = summary["new"] if args.dry_run else summary["added"]
+    verb = "Would add" if args.dry_run else "Added"
+    print(
+        f"{verb} {_counts_text(counts)} from {source} ({fmt}); "
+        f"already present: {_counts_text(summary['already_present'])}"
+    )
+    _print_problems("Repaired", result.plan.repaired)
+    _print_problems("Left out", result.plan.skipped)
     return 0
+
+
+def _print_problems(title: str, problems: list[Problem]) -> None:
+    if not problems:
+        return
+    print(f"{title}: {len(problems)}")
+    for problem in problems[:SHOWN_PROBLEMS]:
+        print(f"  {problem}")
+    if len(problems) > SHOWN_PROBLEMS:
+        print(f"  … and {len(problems) - SHOWN_PROBLEMS} more (--json lists them all)")
 
 
 def _mapping(pairs: list[str]) -> dict[str, str] | None:

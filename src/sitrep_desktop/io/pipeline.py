@@ -1,41 +1,44 @@
 """The import pipeline: read a file, check it against the database, then apply.
 
-    batch = read_file(path)                  # parse + validate every record
-    plan = plan_import(batch, lookup, path)  # references, duplicates, preview counts
+    batch = read_file(path, keep_going=True)  # parse + validate every record
+    plan = plan_import(batch, lookup, path, keep_going=True)  # references, duplicates
     ...show plan.preview(), then the store applies plan.new in one transaction
 
-Reading and planning never write. A problem anywhere raises ImportFileError
-listing every problem found (where, field, why), so nothing is half-imported.
-The database is reached through `Lookup` (implemented by store.bulk), which
-keeps this package free of SQL.
+Reading and planning never write. Which reader reads a file comes from the
+format table (io/formats.py) and, where a suffix is shared, from the content
+(a CSV with ACLED's header; a zip with a TAK manifest or .cot entries, else a
+zipped Shapefile or GeoPackage; our own GeoPackage, else another program's).
+
+Strict (the default) a problem anywhere raises ImportFileError listing every
+problem found (where, field, why). With `keep_going` a problem in one entry
+only leaves that entry out, listed in `skipped` with why; whether the rest may
+be imported is the caller's policy (services/exchange). The database is reached
+through `Lookup` (implemented by store.bulk), which keeps this package free of SQL.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import functools
-import importlib
+import zipfile
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
 from ..domain import Faction, Place
+from . import formats
 from .progress import Progress
-from .records import ImportFileError, Problem, RecordBatch
+from .records import (
+    ZIP_READ_ERRORS,
+    ImportFileError,
+    Problem,
+    RecordBatch,
+    feature_text,
+    record_fields,
+)
 
-FORMATS = ("geojson", "kml", "csv", "acled", "gpkg", "cot", "datapackage")
-_EXTENSIONS = {
-    ".geojson": "geojson",
-    ".json": "geojson",
-    ".kml": "kml",
-    ".kmz": "kml",
-    ".csv": "csv",
-    ".gpkg": "gpkg",
-    ".cot": "cot",
-    ".xml": "cot",
-    ".zip": "datapackage",
-}
+FORMATS = tuple(formats.readable())
 
 
 class Lookup(Protocol):
@@ -49,9 +52,10 @@ class Lookup(Protocol):
 
 
 def guess_format(path: str | Path) -> str:
-    """The format from the extension; a CSV whose header looks like ACLED's is "acled"."""
-    suffix = Path(path).suffix.lower()
-    fmt = _EXTENSIONS.get(suffix)
+    """The format from the extension and, where several share it, the content."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    fmt = formats.by_suffix(path)
     if fmt is None:
         raise ImportFileError(
             str(path),
@@ -66,12 +70,40 @@ def guess_format(path: str | Path) -> str:
                 )
             ],
         )
-    if fmt == "csv":
+    if fmt.name == "csv":
         from . import acled
 
-        if acled.looks_like_acled(Path(path)):
+        if acled.looks_like_acled(path):
             return "acled"
-    return fmt
+    if fmt.name == "datapackage" and _zipped_gis_data(path):
+        return "gis"
+    if fmt.name == "gpkg" and not _our_geopackage(path):
+        return "gis"
+    return fmt.name
+
+
+def _zipped_gis_data(path: Path) -> bool:
+    """A zip is a TAK data package only with a manifest or .cot entries; one
+    holding a Shapefile or GeoPackage is GIS data (what QGIS users send)."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = [n.lower() for n in archive.namelist()]
+    except ZIP_READ_ERRORS:
+        return False  # not a zip at all: the data package reader says so
+    if any(n.endswith((".cot", "manifest.xml")) for n in names):
+        return False
+    return any(n.endswith((".shp", ".gpkg", ".fgb", ".gpx")) for n in names)
+
+
+def _our_geopackage(path: Path) -> bool:
+    """Written by us (or ours re-saved): it has one of our record layers."""
+    from . import gpkg, ogr_records
+
+    try:
+        layers = ogr_records.layer_names(path, tables=True)
+    except ImportFileError:
+        return True  # unreadable: the GeoPackage reader says why
+    return any(layer in gpkg.LAYERS for layer in layers)
 
 
 def read_file(
@@ -80,35 +112,36 @@ def read_file(
     *,
     mapping: Mapping[str, str] | None = None,
     progress: Progress | None = None,
+    layer: str | None = None,
+    keep_going: bool = False,
 ) -> RecordBatch:
-    """Parse and validate every record of a file; ImportFileError lists all problems.
+    """Parse and validate every record of a file.
 
-    `progress(done, total)` hears how many of the file's bytes are read; it may
-    raise ImportCancelled to stop (see io.progress).
+    Strict, ImportFileError lists all problems. With `keep_going`, entries with
+    a problem are left out and listed in `batch.skipped`; ImportFileError then
+    means the file as a whole cannot be read. `progress(done, total)` hears how
+    many of the file's bytes are read; it may raise ImportCancelled to stop (see
+    io.progress). `layer` picks one layer of a GIS file (default: every layer).
     """
     path = Path(path)
-    fmt = fmt or guess_format(path)
-    readers = {
-        "geojson": ("geojson", "read"),
-        "kml": ("kml", "read"),
-        "csv": ("csv", "read"),
-        "acled": ("acled", "read"),
-        "gpkg": ("gpkg", "read"),
-        "cot": ("cot", "read"),
-        "datapackage": ("cot", "read_datapackage"),
-    }
-    if fmt not in readers:
-        raise ImportFileError(str(path), [Problem("command", "format", f"unknown format {fmt!r}")])
-    module_name, function = readers[fmt]
-    reader = getattr(importlib.import_module(f"{__package__}.{module_name}"), function)
-    if fmt == "csv" and mapping is not None:
+    name = fmt or guess_format(path)
+    spec = formats.FORMATS.get(name)
+    if spec is None or spec.reader is None:
+        raise ImportFileError(str(path), [Problem("command", "format", f"unknown format {name!r}")])
+    reader = spec.read_function()
+    if spec.mapped and mapping is not None:
         reader = functools.partial(reader, mapping=mapping)
+    if layer is not None:
+        if name != "gis":
+            raise ImportFileError(
+                str(path), [Problem("command", "layer", f"a {spec.title} file has no layers")]
+            )
+        reader = functools.partial(reader, layer=layer)
     # CoT and TAK packages are read in one step: their progress is its start and end.
-    in_one_step = fmt in ("cot", "datapackage")
-    if progress is not None and not in_one_step:
+    if progress is not None and spec.streams:
         reader = functools.partial(reader, progress=progress)
     try:
-        if progress is None or not in_one_step:
+        if progress is None or spec.streams:
             return reader(path)
         size = path.stat().st_size
         progress(0, size)
@@ -119,6 +152,11 @@ def read_file(
         raise ImportFileError(
             str(path), [Problem("file", "-", f"cannot read: {exc.strerror or exc}")]
         ) from None
+    except ImportFileError as exc:
+        if not keep_going or exc.batch is None:
+            raise
+        exc.batch.skipped.extend(exc.problems)
+        return exc.batch
 
 
 @dataclass
@@ -128,14 +166,26 @@ class ImportPlan:
     new: RecordBatch
     present: dict[str, int] = field(default_factory=dict)
     categories: list[str] = field(default_factory=list)
+    # Entries taken with a repair, and entries left out (with why): the file's
+    # own and those whose references lead nowhere.
+    repaired: list[Problem] = field(default_factory=list)
+    skipped: list[Problem] = field(default_factory=list)
+    # Records already present that the file revises (none yet: a later ACLED export).
+    updated: dict[str, int] = field(default_factory=dict)
 
     def preview(self) -> dict[str, dict[str, int]]:
         """{"new": {kind: n}, "already_present": {kind: n}} for a preview or --dry-run."""
         return {"new": self.new.counts(), "already_present": dict(self.present)}
 
 
-def plan_import(batch: RecordBatch, lookup: Lookup, file: str) -> ImportPlan:
-    """Match the batch against the database: skip what is there, check every reference."""
+def plan_import(
+    batch: RecordBatch, lookup: Lookup, file: str, *, keep_going: bool = False
+) -> ImportPlan:
+    """Match the batch against the database: skip what is there, check every reference.
+
+    Strict, a reference to a record neither in the file nor in the database
+    raises ImportFileError; with `keep_going` that record is left out and listed.
+    """
     new = RecordBatch(where=batch.where)
     present = {kind: 0 for kind in batch.lists()}
     remap: dict[str, str] = {}
@@ -185,22 +235,30 @@ def plan_import(batch: RecordBatch, lookup: Lookup, file: str) -> ImportPlan:
     refs = {("place", c.place_id, c.id) for c in new.control}
     refs |= {("faction", c.faction_id, c.id) for c in new.control}
     refs |= {("place", e.place_id, e.id) for e in new.events if e.place_id is not None}
+    dangling: set[str] = set()  # records whose reference leads nowhere
+    owners = {r.id: r for r in (*new.control, *new.events)}
     for kind in ("place", "faction"):
         wanted = {ref for k, ref, _ in refs if k == kind and ref not in new_ids}
         found = lookup.existing_ids(kind, wanted) if wanted else set()
         for k, ref, owner in sorted(refs):
             if k == kind and ref in wanted and ref not in found:
+                dangling.add(owner)
                 problems.append(
                     Problem(
                         batch.where.get(owner, owner),
                         f"{kind}_id",
                         f"no {kind} with id {ref} in the file or the database",
+                        feature_text(record_fields(owners[owner])),
                     )
                 )
-    if problems:
+    if problems and not keep_going:
         raise ImportFileError(file, problems)
+    if dangling:
+        new.control[:] = [c for c in new.control if c.id not in dangling]
+        new.events[:] = [e for e in new.events if e.id not in dangling]
     categories = sorted({e.category for e in new.events})
-    return ImportPlan(new, present, categories)
+    skipped = [*batch.skipped, *problems]
+    return ImportPlan(new, present, categories, list(batch.repaired), skipped)
 
 
 def _remapped(record, remap: dict[str, str]):  # type: ignore[no-untyped-def]

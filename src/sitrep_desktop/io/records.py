@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 
 from ..domain import Annotation, ControlChange, Event, Faction, Moment, Place, Record
 from ..domain.errors import SitRepError, ValidationError
+from . import repairs
 
 # Field "kind" belongs to places and annotations, so the record type travels as "record".
 RECORD_KEY = "record"
@@ -39,28 +40,67 @@ IMPORT_NAMESPACE = uuid.UUID("0d6c2f55-7a0e-4b8a-9d1e-3f1b5c7e9a21")
 
 @dataclass(frozen=True, slots=True)
 class Problem:
-    """One thing wrong with the input: where (line 5, feature 3), which field, why."""
+    """One thing wrong with the input (or repaired in it): where (line 5,
+    feature 3), which field, why, and which feature when it has an id or name.
+
+    Always one short line: whitespace is collapsed and a long reason cut, so a
+    10 KB polygon can never end up in a message.
+    """
 
     where: str
     field: str
     reason: str
+    feature: str = ""  # e.g. 'id "a1", "Antarctica"'; empty when the entry has neither
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "reason", one_line(self.reason))
+        object.__setattr__(self, "feature", one_line(self.feature, MAX_FEATURE_TEXT))
 
     def __str__(self) -> str:
-        return f"{self.where}, field {self.field!r}: {self.reason}"
+        named = f" ({self.feature})" if self.feature else ""
+        return f"{self.where}, field {self.field!r}: {self.reason}{named}"
 
     def as_json(self) -> dict[str, str]:
-        return {"where": self.where, "field": self.field, "reason": self.reason}
+        return {
+            "where": self.where,
+            "field": self.field,
+            "reason": self.reason,
+            "feature": self.feature,
+        }
+
+
+MAX_REASON_TEXT = 200
+MAX_FEATURE_TEXT = 80
+
+
+def one_line(text: str, limit: int = MAX_REASON_TEXT) -> str:
+    """`text` on one line, cut to `limit` characters."""
+    flat = " ".join(str(text).split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
 class ImportFileError(SitRepError):
-    """The file cannot be imported; `problems` lists everything found wrong."""
+    """The file cannot be imported; `problems` lists everything found wrong.
 
-    def __init__(self, file: str, problems: list[Problem]) -> None:
+    When the problems are each in one entry (a row, a feature) and the rest of
+    the file was read, `batch` holds the records that could be read: the
+    import policy may take those and list the others as skipped.
+    """
+
+    def __init__(
+        self,
+        file: str,
+        problems: list[Problem],
+        *,
+        batch: RecordBatch | None = None,
+        hint: str = "",
+    ) -> None:
         self.file = file
         self.problems = problems
+        self.batch = batch
         first = problems[0] if problems else Problem("file", "-", "unreadable")
         more = f" (and {len(problems) - 1} more problem(s))" if len(problems) > 1 else ""
-        super().__init__(f"{file}: {first}{more}")
+        super().__init__(f"{file}: {first}{more}{hint}")
 
 
 @dataclass
@@ -77,6 +117,10 @@ class RecordBatch:
     # Places made up from a name in the data (ACLED, CSV): an existing place of
     # that name is used instead of adding a second one.
     match_places_by_name: set[str] = field(default_factory=set)
+    # Entries taken with a stated repair, and entries left out with why (the
+    # import policy: one odd feature never refuses a whole file).
+    repaired: list[Problem] = field(default_factory=list)
+    skipped: list[Problem] = field(default_factory=list)
 
     def add(self, record: Record, where: str = "") -> None:
         """Add a record, ignoring a second record with an id already in the batch."""
@@ -105,7 +149,7 @@ class RecordBatch:
         return {kind: len(records) for kind, records in self.lists().items()}
 
 
-# A file with more problems than this is reported by its first ones only.
+# An error message names this many problems at most; the rest are counted.
 MAX_PROBLEMS = 100
 # What reading a damaged zip (KMZ, TAK data package) can raise: each means
 # "not a readable archive", never a crash.
@@ -129,20 +173,23 @@ def collect_rows(
     """Add every (where, entry) to one batch, gathering every entry's problem.
 
     `add_entry(batch, entry, where)` adds the entry's records (a CSV row may
-    give a place, an event and a control change) or raises ProblemError. All
-    problems, up to MAX_PROBLEMS, are raised together (ImportFileError), so a
-    user sees them all.
+    give a place, an event and a control change) or raises ProblemError.
+    Every entry is read; if any had a problem, ImportFileError lists them all
+    and carries the batch of the others (`.batch`), which the import policy
+    may take. Repairs made on the way are in `batch.repaired`.
     """
     batch, problems = RecordBatch(), []
-    for where, entry in entries:
-        try:
-            add_entry(batch, entry, where)
-        except ProblemError as exc:
-            problems.append(exc.problem)
-            if len(problems) >= MAX_PROBLEMS:
-                break
+    with repairs.noted() as noted:
+        for where, entry in entries:
+            del noted[:]
+            try:
+                add_entry(batch, entry, where)
+            except ProblemError as exc:
+                problems.append(exc.problem)
+                continue
+            batch.repaired.extend(noted)
     if problems:
-        raise ImportFileError(file, problems)
+        raise ImportFileError(file, problems, batch=batch)
     return batch
 
 
@@ -194,10 +241,17 @@ def text_fields(record: Record) -> dict[str, str]:
 
 
 def record_from_fields(kind: str, values: Mapping[str, Any], where: str) -> Record:
-    """Build and validate a record of `kind`; raise ImportFileError-ready `ProblemError`."""
+    """Build and validate a record of `kind`; raise ImportFileError-ready `ProblemError`.
+
+    Two things are repaired rather than refused, and the repair is noted (see
+    collect_rows): a place without a name is named from the entry's own id or
+    description, else "Unnamed point N"; an invalid polygon (a ring that
+    crosses itself) is made valid with shapely's make_valid.
+    """
     cls = KINDS.get(kind)
+    feature = feature_text(values)
     if cls is None:
-        raise ProblemError(Problem(where, RECORD_KEY, f"unknown record kind {kind!r}"))
+        raise ProblemError(Problem(where, RECORD_KEY, f"unknown record kind {kind!r}", feature))
     known = {f.name: f for f in dataclasses.fields(cls)}
     kwargs: dict[str, Any] = {}
     for name, value in values.items():
@@ -208,14 +262,45 @@ def record_from_fields(kind: str, values: Mapping[str, Any], where: str) -> Reco
         if kwargs.get(name) in (None, ""):
             kwargs.pop(name, None)
     if kwargs.get("id") in (None, ""):
-        raise ProblemError(Problem(where, "id", "is required"))
+        raise ProblemError(Problem(where, "id", "is required", feature))
+    if kind == "place" and not str(kwargs.get("name") or "").strip():
+        kwargs["name"] = repairs.name_for(values, where)
+        repairs.note(Problem(where, "name", f"had no name; named {kwargs['name']!r}", feature))
     try:
         return cls(**kwargs)
     except ValidationError as exc:
-        raise ProblemError(Problem(where, exc.field, f"{exc.reason} (got {exc.value!r})")) from None
+        repaired = repairs.valid_geometry(exc, kwargs)
+        if repaired is None:
+            raise ProblemError(Problem(where, exc.field, _reason(exc), feature)) from None
+        repairs.note(Problem(where, exc.field, f"{exc.reason}; made valid", feature))
+        kwargs[exc.field] = repaired
+        try:
+            return cls(**kwargs)
+        except ValidationError as again:
+            raise ProblemError(Problem(where, again.field, _reason(again), feature)) from None
     except TypeError as exc:  # a required field is missing
         missing = str(exc).split("'")[1] if "'" in str(exc) else "?"
-        raise ProblemError(Problem(where, missing, "is required")) from None
+        raise ProblemError(Problem(where, missing, "is required", feature)) from None
+
+
+def feature_text(values: Mapping[str, Any]) -> str:
+    """How a person recognises an entry: its name (or title, label) and id."""
+    name = next(
+        (str(values[k]) for k in ("name", "title", "label") if values.get(k) not in (None, "")),
+        "",
+    )
+    ident = values.get("id")
+    parts = [f'"{one_line(name, 40)}"'] if name else []
+    if ident not in (None, ""):
+        parts.append(f"id {one_line(str(ident), 40)}")
+    return ", ".join(parts)
+
+
+def _reason(exc: ValidationError) -> str:
+    """The reason with the value that was refused, except a geometry (never dumped)."""
+    if exc.field == "geometry" or isinstance(exc.value, (list, dict)):
+        return exc.reason
+    return f"{exc.reason} (got {one_line(repr(exc.value), 40)})"
 
 
 class ProblemError(SitRepError):

@@ -15,7 +15,9 @@ from pathlib import Path
 import numpy as np
 import pyogrio
 import shapely
-from pyproj import CRS, Transformer
+from pyproj.exceptions import CRSError
+
+from .ogr_records import reprojected, wgs84_transformer
 
 FORMATS = {
     ".gpkg": "GeoPackage",
@@ -112,12 +114,14 @@ def _read(path: str | Path, layer: str) -> tuple[np.ndarray, list[str]]:
     except Exception as exc:
         raise LayerFileError(f"{Path(path).name}: cannot read layer {layer!r} ({exc})") from None
     geometries = shapely.from_wkb(wkb) if wkb is not None else np.empty(0, object)
-    crs = meta.get("crs")
-    if crs and not CRS.from_user_input(crs).equals(CRS.from_epsg(4326), ignore_axis_order=True):
-        to_wgs84 = Transformer.from_crs(crs, "EPSG:4326", always_xy=True)
-        geometries = shapely.transform(
-            geometries, lambda xy: np.column_stack(to_wgs84.transform(xy[:, 0], xy[:, 1]))
-        )
+    try:
+        to_wgs84 = wgs84_transformer(meta.get("crs"))
+    except CRSError:
+        raise LayerFileError(
+            f"{Path(path).name}: layer {layer!r} has an unknown coordinate system"
+        ) from None
+    if to_wgs84 is not None:
+        geometries = reprojected(geometries, to_wgs84)
     fields = list(meta.get("fields", []))
     name_field = next((f for f in NAME_FIELDS if f in fields), None)
     if name_field is None:

@@ -2,10 +2,12 @@
 
 An import is read and checked completely first (on a worker thread, with a
 progress dialog whose Cancel stops reading: ui/exchange/reading.py); the preview
-then says what would be added and what is already there, or lists every
-problem (where, field, why) and imports nothing. Applying is one transaction
-with a progress dialog whose Cancel rolls everything back, and one step on the
-undo stack.
+then says what would be added and what is already there, which entries were
+repaired and which cannot be imported (with why). When some cannot, its button
+imports the rest; when none can, or the file cannot be read, it imports
+nothing. Applying is one transaction with a progress dialog whose Cancel rolls
+everything back, and one step on the undo stack. Formats and file filters come
+from the one table (io/formats.py), the workflow from services/exchange.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFileDialog,
     QHeaderView,
+    QInputDialog,
     QLabel,
     QMessageBox,
     QProgressDialog,
@@ -28,39 +31,28 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from sitrep_desktop.commands.imports import ImportRecords
 from sitrep_desktop.domain.errors import SitRepError
-from sitrep_desktop.exchange import (
-    ImportRecords,
+from sitrep_desktop.io import formats, ogr_records, pipeline
+from sitrep_desktop.io.formats import KIND_LABELS
+from sitrep_desktop.io.pipeline import ImportPlan
+from sitrep_desktop.io.records import ImportFileError, Problem
+from sitrep_desktop.services.exchange import (
+    carried_counts,
     export_format_for,
     gather,
     plan_batch,
     write_export,
 )
-from sitrep_desktop.io.pipeline import ImportPlan
-from sitrep_desktop.io.records import ImportFileError
 from sitrep_desktop.ui.exchange.reading import ImportReading
 from sitrep_desktop.ui.window.actions import add_action, insert_in_file_menu
 
-IMPORT_FILTER = (
-    "All supported (*.geojson *.json *.kml *.kmz *.csv *.gpkg *.cot *.xml *.zip);;"
-    "GeoJSON (*.geojson *.json);;KML/KMZ (*.kml *.kmz);;CSV or ACLED CSV (*.csv);;"
-    "GeoPackage (*.gpkg);;Cursor on Target (*.cot *.xml);;TAK data package (*.zip)"
-)
-EXPORT_FILTER = (
-    "GeoJSON (*.geojson);;KML for Google Earth (*.kml);;CSV, one row per event (*.csv);;"
-    "GeoPackage for QGIS (*.gpkg);;Cursor on Target (*.cot);;TAK data package (*.zip)"
-)
-KIND_LABELS = {
-    "faction": "factions",
-    "place": "places",
-    "control_change": "control changes",
-    "event": "events",
-    "annotation": "drawings",
-}
+IMPORT_FILTER = formats.import_filter()
+EXPORT_FILTER = formats.export_filter()
 
 
 class ImportPreviewDialog(QDialog):
-    """What an import would do, or why it cannot be done."""
+    """What an import would do (and what it repairs or leaves out), or why it cannot be done."""
 
     def __init__(
         self,
@@ -77,9 +69,14 @@ class ImportPreviewDialog(QDialog):
         self.summary.setWordWrap(True)
         layout.addWidget(self.summary)
         self.table = QTableWidget(self)
-        self.table.verticalHeader().hide()
-        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         layout.addWidget(self.table)
+        # Entries repaired or left out, beside the counts; hidden when there are none.
+        self.problems = QTableWidget(self)
+        layout.addWidget(self.problems)
+        for table in (self.table, self.problems):
+            table.verticalHeader().hide()
+            table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.problems.hide()
         buttons = QDialogButtonBox(self)
         self.cancel_button = buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
         self.import_button = buttons.addButton("Import", QDialogButtonBox.ButtonRole.AcceptRole)
@@ -87,59 +84,91 @@ class ImportPreviewDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         if error is not None:
-            self._show_problems(error)
+            self._show_problems(error.file, error.problems)
         elif plan is not None:
-            self._show_plan(plan)
-        self.resize(620, 380)
+            self._show_plan(source, plan)
+        self.resize(680, 420)
 
-    def _show_problems(self, error: ImportFileError) -> None:
-        count = len(error.problems)
+    def _show_problems(self, file: str, problems: list[Problem]) -> None:
         self.summary.setText(
-            f"<b>Nothing was imported.</b> {count} problem(s) in {error.file}; "
+            f"<b>Nothing was imported.</b> {len(problems)} problem(s) in {file}; "
             "fix them and import again."
         )
-        self._fill(
-            ["Where", "Field", "Why"], [(p.where, p.field, p.reason) for p in error.problems]
-        )
+        _fill(self.table, ["Where", "Field", "Why"], [_problem_row(p) for p in problems])
         self.import_button.setEnabled(False)
 
-    def _show_plan(self, plan: ImportPlan) -> None:
+    def _show_plan(self, source: Path, plan: ImportPlan) -> None:
         preview = plan.preview()
         new, present = preview["new"], preview["already_present"]
         total = sum(new.values())
-        self.summary.setText(
-            f"{total} new record(s) will be added in one step (Edit > Undo removes them)."
-            if total
-            else "Everything in this file is already in the database: nothing to add."
-        )
+        if plan.skipped and not total and not sum(present.values()):
+            self._show_problems(str(source), plan.skipped)
+            return
+        if plan.skipped:
+            text = (
+                f"<b>{_entries(len(plan.skipped))} cannot be imported</b> (listed below, with "
+                f"why). Import the rest: {total} new record(s) in one step (Edit > Undo "
+                "removes them)."
+            )
+            self.import_button.setText("Import the rest")
+        elif total:
+            text = f"{total} new record(s) will be added in one step (Edit > Undo removes them)."
+        else:
+            text = "Everything in this file is already in the database: nothing to add."
+        if plan.repaired:
+            text += f" {_entries(len(plan.repaired))} repaired to be taken (listed below)."
+        self.summary.setText(text)
         rows = [(KIND_LABELS[k], str(new.get(k, 0)), str(present.get(k, 0))) for k in KIND_LABELS]
-        self._fill(["Records", "New", "Already present"], rows)
+        _fill(self.table, ["Records", "New", "Already present"], rows)
+        listed = [("left out", *_problem_row(p)) for p in plan.skipped]
+        listed += [("repaired", *_problem_row(p)) for p in plan.repaired]
+        if listed:
+            _fill(self.problems, ["", "Where", "Field", "Why"], listed)
+            self.problems.show()
         self.import_button.setEnabled(total > 0)
 
-    def _fill(self, headers: list[str], rows: list[tuple[str, ...]]) -> None:
-        self.table.setColumnCount(len(headers))
-        self.table.setHorizontalHeaderLabels(headers)
-        self.table.setRowCount(len(rows))
-        for r, row in enumerate(rows):
-            for c, text in enumerate(row):
-                self.table.setItem(r, c, QTableWidgetItem(text))
-        self.table.horizontalHeader().setSectionResizeMode(
-            len(headers) - 1, QHeaderView.ResizeMode.Stretch
-        )
-
     def problem_rows(self) -> list[tuple[str, str, str]]:
-        return [
-            tuple(self.table.item(r, c).text() for c in range(3))  # type: ignore[misc]
-            for r in range(self.table.rowCount())
-        ]
+        """The main table's rows: counts per kind, or the problems when nothing can be taken."""
+        return _rows(self.table)
+
+    def listed_rows(self) -> list[tuple[str, ...]]:
+        """The entries left out or repaired: (what, where, field, why)."""
+        return _rows(self.problems) if self.problems.isVisibleTo(self) else []
 
 
-def preview_import(window, source: Path) -> ImportPreviewDialog | None:
-    """Read and check `source` against the window's store; the dialog says what it found.
+def _entries(count: int) -> str:
+    return f"{count} {'entry' if count == 1 else 'entries'}"
+
+
+def _problem_row(problem: Problem) -> tuple[str, str, str]:
+    why = f"{problem.reason} ({problem.feature})" if problem.feature else problem.reason
+    return problem.where, problem.field, why
+
+
+def _fill(table: QTableWidget, headers: list[str], rows: list[tuple[str, ...]]) -> None:
+    table.setColumnCount(len(headers))
+    table.setHorizontalHeaderLabels(headers)
+    table.setRowCount(len(rows))
+    for r, row in enumerate(rows):
+        for c, text in enumerate(row):
+            table.setItem(r, c, QTableWidgetItem(text))
+    table.horizontalHeader().setSectionResizeMode(len(headers) - 1, QHeaderView.ResizeMode.Stretch)
+
+
+def _rows(table: QTableWidget) -> list[tuple[str, ...]]:
+    return [
+        tuple(table.item(r, c).text() for c in range(table.columnCount()))
+        for r in range(table.rowCount())
+    ]
+
+
+def preview_import(window, source: Path, layer: str | None = None) -> ImportPreviewDialog | None:
+    """Read and check `source` (or one `layer` of it) against the window's store;
+    the dialog says what it found.
 
     Reading shows its progress and can be cancelled (None); the window stays live.
     """
-    reading = ImportReading(source, window)
+    reading = ImportReading(source, window, layer)
     reading.wait()
     try:
         return preview_after_reading(window, reading)
@@ -191,11 +220,44 @@ def apply_import(window, plan: ImportPlan, source: Path, cancel=None) -> bool:
     return True
 
 
+ALL_LAYERS = "All layers"
+
+
+def layer_choice(source: Path) -> list[str]:
+    """The layers a user may choose among (GIS data of several layers), else []."""
+    try:
+        if pipeline.guess_format(source) != "gis":
+            return []
+        names = ogr_records.layer_names(source)
+    except ImportFileError:
+        return []  # the preview says what is wrong with the file
+    return names if len(names) > 1 else []
+
+
+def choose_layer(window, source: Path) -> tuple[bool, str | None]:
+    """(go on, layer): every layer unless the user picks one of several."""
+    names = layer_choice(source)
+    if not names:
+        return True, None
+    chosen, ok = QInputDialog.getItem(
+        window,
+        "Import data",
+        f"{source.name} has {len(names)} layers. Import:",
+        [ALL_LAYERS, *names],
+        0,
+        False,
+    )
+    return ok, None if chosen == ALL_LAYERS else chosen
+
+
 def import_data_dialog(window) -> bool:
     path, _ = QFileDialog.getOpenFileName(window, "Import data", "", IMPORT_FILTER)
     if not path:
         return False
-    dialog = preview_import(window, Path(path))
+    go_on, layer = choose_layer(window, Path(path))
+    if not go_on:
+        return False
+    dialog = preview_import(window, Path(path), layer)
     if dialog is None or dialog.exec() != QDialog.DialogCode.Accepted or dialog.plan is None:
         return False
     return apply_import(window, dialog.plan, Path(path))
@@ -209,12 +271,15 @@ def export_data(window, path: Path) -> Path | None:
         return None
     at = window.time_state.at
     try:
-        write_export(gather(window.store, at=at), path, fmt, at=at)
+        batch = gather(window.store, at=at)
+        write_export(batch, path, fmt, at=at)
     except (SitRepError, OSError, ValueError) as exc:
         QMessageBox.critical(window, "Export data", f"{path.name} was not written: {exc}")
         return None
     when = f" as of {at.text}" if at else ""
-    window.statusBar().showMessage(f"Exported the situation{when} to {path}", 10_000)
+    counts = carried_counts(batch, fmt)  # only what the format holds: a CSV has events
+    what = ", ".join(f"{n} {KIND_LABELS[k]}" for k, n in counts.items() if n) or "nothing"
+    window.statusBar().showMessage(f"Exported {what}{when} to {path}", 10_000)
     return path
 
 

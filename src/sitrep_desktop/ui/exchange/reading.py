@@ -2,7 +2,7 @@
 
 Only the reading runs on the worker: parsing and checking every record, which
 takes seconds for 100,000 ACLED rows and touches nothing but the file. Matching
-the records against the store stays on the main thread (exchange.plan_batch):
+the records against the store stays on the main thread (services.exchange.plan_batch):
 the store's sqlite3 connection belongs to the thread that opened it, and
 planning takes ~0.1-0.3 s for those rows, too little to justify a second
 connection (which an in-memory store could not have anyway).
@@ -16,9 +16,9 @@ from pathlib import Path
 from PySide6.QtCore import QEventLoop, QObject, Qt, QThread, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
-from sitrep_desktop.exchange import read_source
 from sitrep_desktop.io.progress import ImportCancelled
 from sitrep_desktop.io.records import ImportFileError, RecordBatch
+from sitrep_desktop.services.exchange import read_import
 
 # A read that ends sooner shows no dialog at all.
 SHOW_AFTER_MS = 300
@@ -27,13 +27,16 @@ READING_SWITCH_INTERVAL = 0.0005  # seconds: see ImportReading.__init__
 
 
 class _ReadingThread(QThread):
-    """Runs exchange.read_source; the outcome is in its attributes once it finishes."""
+    """Runs services.exchange.read_import; the outcome is in its attributes once it finishes."""
 
     sigProgress = Signal(object, object)  # bytes done, bytes in the file (may pass 2**31)
 
-    def __init__(self, source: Path, parent: QObject | None = None) -> None:
+    def __init__(
+        self, source: Path, parent: QObject | None = None, layer: str | None = None
+    ) -> None:
         super().__init__(parent)
         self.source = source
+        self.layer = layer
         self.batch: RecordBatch | None = None
         self.error: ImportFileError | None = None
         self.failure: BaseException | None = None
@@ -42,7 +45,7 @@ class _ReadingThread(QThread):
 
     def run(self) -> None:
         try:
-            _fmt, self.batch = read_source(self.source, progress=self._report)
+            _fmt, self.batch = read_import(self.source, layer=self.layer, progress=self._report)
         except ImportCancelled:
             self.cancelled = True
         except ImportFileError as exc:
@@ -68,7 +71,7 @@ class ImportReading(QObject):
 
     sigFinished = Signal()
 
-    def __init__(self, source: Path, parent: QWidget) -> None:
+    def __init__(self, source: Path, parent: QWidget, layer: str | None = None) -> None:
         super().__init__(parent)
         self.source = source
         self.batch: RecordBatch | None = None
@@ -82,7 +85,7 @@ class ImportReading(QObject):
         self.progress.setWindowModality(Qt.WindowModality.WindowModal)  # no edits meanwhile
         self.progress.setMinimumDuration(SHOW_AFTER_MS)
         self.progress.setValue(0)
-        self._thread = _ReadingThread(source, self)
+        self._thread = _ReadingThread(source, self, layer)
         self._thread.sigProgress.connect(self._show_progress)
         self._thread.finished.connect(self._finish)
         # Cancel closes the dialog at once; the worker stops at its next report.
