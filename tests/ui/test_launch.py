@@ -21,7 +21,7 @@ def test_first_run_creates_the_database_from_the_demo_and_says_so(qtbot, tmp_pat
     assert str(path) in welcome.text() and "demo" in welcome.text()
     assert str(path) in window.statusBar().currentMessage()
     # Features came after the first paint: their menus are there now.
-    assert hasattr(window, "logging") and hasattr(window, "backups")
+    assert window.features is not None and window.features.backups is not None
 
 
 def test_an_existing_database_is_opened_as_it_is(qtbot, tmp_path):

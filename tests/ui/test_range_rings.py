@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from sitrep_desktop.geo.geodesy import distances_from
-from sitrep_desktop.ui.measure.range_rings import RadiiError, parse_radii, ring_track
+from sitrep_desktop.ui.measure.range_rings import ring_track
 
 # The offscreen platform cannot pass a dialog's size hints on; a real one can.
 pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
@@ -12,8 +12,8 @@ pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
 
 @pytest.fixture
 def dialog(window, qtbot):
-    window.measure_feature.rings_action.trigger()
-    dialog = window.measure_feature.dialog
+    window.features.measure.rings_action.trigger()
+    dialog = window.features.measure.dialog
     assert dialog is not None and dialog.isVisible()
     return dialog
 
@@ -52,8 +52,8 @@ def test_the_rings_are_drawn_on_the_map_and_cleared_on_close(dialog, window):
 def test_a_selected_place_is_the_default_centre(window):
     hama = window.store.places.by_name("Hama")
     window.selection.select("place", hama.id)
-    window.measure_feature.rings_action.trigger()
-    assert window.measure_feature.dialog.centre_edit.text() == "Hama"
+    window.features.measure.rings_action.trigger()
+    assert window.features.measure.dialog.centre_edit.text() == "Hama"
 
 
 def test_a_typed_coordinate_can_be_the_centre(dialog):
@@ -95,10 +95,3 @@ def test_every_ring_vertex_is_exactly_the_radius_from_the_centre():
     lats, lons = ring_track(34.72405, 36.72559, 40_233.6)
     distances = distances_from(34.72405, 36.72559, lats, lons)
     assert np.allclose(distances, 40_233.6, atol=1e-6)
-
-
-def test_radii_are_read_sorted_and_checked():
-    assert parse_radii("25, 10 50;10") == [10.0, 25.0, 50.0]
-    for text in ("", "ten", "0", "nan"):
-        with pytest.raises(RadiiError):
-            parse_radii(text)

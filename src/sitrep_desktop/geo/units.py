@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import math
+import re
+
 from sitrep_desktop.geo.geodesy import Leg, compass_point
 
 UNITS = ("m", "km", "mi", "nmi")
@@ -27,6 +30,27 @@ def to_unit(metres: float, unit: str) -> float:
 def from_unit(value: float, unit: str) -> float:
     """Convert a value in ``unit`` to metres."""
     return value * _metres_per(unit)
+
+
+class RadiiError(ValueError):
+    """Radii text that is not a list of positive numbers."""
+
+
+def parse_radii(text: str) -> list[float]:
+    """ "10, 25 50" -> [10.0, 25.0, 50.0]: positive numbers, sorted, duplicates dropped."""
+    parts = [p for p in re.split(r"[,;\s]+", text.strip()) if p]
+    if not parts:
+        raise RadiiError("give at least one radius, e.g. 10, 25, 50")
+    values = set()
+    for part in parts:
+        try:
+            value = float(part)
+        except ValueError:
+            raise RadiiError(f"{part!r} is not a number") from None
+        if not math.isfinite(value) or value <= 0:
+            raise RadiiError(f"{part!r} must be a positive number")
+        values.add(value)
+    return sorted(values)
 
 
 def format_distance(metres: float, unit: str = "km") -> str:

@@ -6,7 +6,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QActionGroup
-from PySide6.QtWidgets import QDialog, QToolBar
+from PySide6.QtWidgets import QDialog
 
 from sitrep_desktop.commands import UpdateRecord
 from sitrep_desktop.commands.annotation_commands import copy_forward
@@ -16,7 +16,7 @@ from sitrep_desktop.ui.drawing.style_dialog import AnnotationStyleDialog
 from sitrep_desktop.ui.map.layers.control_areas import ControlAreaLayer
 from sitrep_desktop.ui.map.tools.draw import DrawingHost, DrawTool, Prompts
 from sitrep_desktop.ui.map.tools.edit import EditTool
-from sitrep_desktop.ui.window.actions import add_action
+from sitrep_desktop.ui.window.context import FeatureContext
 
 # kind, menu text, shortcut. Ctrl+Alt keeps clear of the single keys other tools use.
 TOOLS = (
@@ -34,19 +34,20 @@ KIND_DEFAULTS = {"arrow": "advance", "text": "note"}
 class DrawingFeature(QObject):
     """Owns the drawing tools of one window and the actions that reach them."""
 
-    def __init__(self, window) -> None:
-        super().__init__(window)
-        self.window = window
-        self.prompts = Prompts(window)
+    def __init__(self, ctx: FeatureContext) -> None:
+        super().__init__(ctx.parent)
+        self.ctx = ctx
+        self.prompts = Prompts(ctx.parent)
         self.chosen_style: dict[str, Any] | None = None
         self.chosen_label = ""
-        self.host = DrawingHost(window, self.style_for, self.prompts)
+        self.host = DrawingHost(ctx, self.style_for, self.prompts)
         self.tools = {kind: DrawTool(kind, self.host) for kind, _, _ in TOOLS}
         self.edit_tool = EditTool(self.host)
-        self.control_layer = ControlAreaLayer(window)
+        # The layer works with the window's store, canvas and time (its public parts).
+        self.control_layer = ControlAreaLayer(ctx.parent)
         self._build_actions()
-        window.canvas.sigToolChanged.connect(self._on_tool_changed)
-        window.signals.sigChanged.connect(lambda _change: self.edit_tool.refresh())
+        ctx.canvas.sigToolChanged.connect(self._on_tool_changed)
+        ctx.signals.sigChanged.connect(lambda _change: self.edit_tool.refresh())
 
     # -- styles ----------------------------------------------------------------------
     def prompts_changed(self, prompts: Prompts) -> None:
@@ -67,11 +68,11 @@ class DrawingFeature(QObject):
 
     def edit_style(self) -> None:
         """Style the picked drawing, or (nothing picked) the drawings to come."""
-        target = self.edit_tool.target if self.window.canvas.tool is self.edit_tool else None
+        target = self.edit_tool.target if self.ctx.canvas.tool is self.edit_tool else None
         style = target.style if target else self.chosen_style
         label = target.label if target else self.chosen_label
         dialog = AnnotationStyleDialog(
-            style, label, self.window.store.factions.all(), parent=self.window
+            style, label, self.ctx.store.factions.all(), parent=self.ctx.parent
         )
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
@@ -83,7 +84,9 @@ class DrawingFeature(QObject):
             return True
         extra = {k: v for k, v in target.style.items() if k in ("centre", "radius_m")}
         after = _replace(target, style={**style, **extra}, label=label)
-        return self.window.undo_stack.run(UpdateRecord(target, after, "style drawing"), self.window)
+        return self.ctx.undo_stack.run(
+            UpdateRecord(target, after, "style drawing"), self.ctx.parent
+        )
 
     # -- time --------------------------------------------------------------------------
     def copy_forward(self, when: str | None = None) -> bool:
@@ -93,7 +96,7 @@ class DrawingFeature(QObject):
             self.host.status("Pick a drawing with the edit tool first.")
             return False
         if when is None:
-            at = self.window.time_state.at
+            at = self.ctx.time_state.at
             when = self.prompts.text(
                 "Copy forward", "New valid-from date (YYYY-MM-DD):", at.text if at else ""
             )
@@ -104,17 +107,12 @@ class DrawingFeature(QObject):
         except SitRepError as exc:
             self.prompts.refuse(str(exc))
             return False
-        return self.window.undo_stack.run(command, self.window)
+        return self.ctx.undo_stack.run(command, self.ctx.parent)
 
     # -- actions -----------------------------------------------------------------------
     def _build_actions(self) -> None:
-        window = self.window
-        self.menu = window.menuBar().addMenu("&Draw")
-        if hasattr(window, "menu_help"):
-            window.menuBar().insertMenu(window.menu_help.menuAction(), self.menu)
-        self.toolbar = QToolBar("Draw", window)
-        self.toolbar.setObjectName("toolbar_draw")
-        window.addToolBar(self.toolbar)
+        self.menu = self.ctx.menus.add("&Draw")
+        self.toolbar = self.ctx.toolbar("Draw", "toolbar_draw")
         self.tool_group = QActionGroup(self)
         self.tool_group.setExclusionPolicy(QActionGroup.ExclusionPolicy.ExclusiveOptional)
         self.tool_actions: dict[str, QAction] = {}
@@ -140,7 +138,7 @@ class DrawingFeature(QObject):
 
     def _action(self, text: str, slot, shortcut: str | None = None) -> QAction:
         # In the Draw menu and on its toolbar; slots take the checked flag.
-        action = add_action(self.window, self.menu, text, slot, shortcut, checked=True)
+        action = self.ctx.action(self.menu, text, slot, shortcut, checked=True)
         self.toolbar.addAction(action)
         return action
 
@@ -151,7 +149,7 @@ class DrawingFeature(QObject):
         return action
 
     def _use(self, tool) -> None:
-        self.window.canvas.set_tool(tool)
+        self.ctx.canvas.set_tool(tool)
 
     def _on_tool_changed(self, tool) -> None:
         for action in self.tool_actions.values():
@@ -167,7 +165,6 @@ def _replace(record, **fields):
     return dataclasses.replace(record, **fields)
 
 
-def install_drawing(window) -> DrawingFeature:
-    """Add drawing to `window` (called once a store is open); also kept as window.drawing."""
-    window.drawing = DrawingFeature(window)
-    return window.drawing
+def install_drawing(ctx: FeatureContext) -> DrawingFeature:
+    """Add the Draw menu and toolbar to a window that has opened a file."""
+    return DrawingFeature(ctx)

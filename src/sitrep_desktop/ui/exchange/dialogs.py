@@ -11,8 +11,10 @@ undo stack.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import NamedTuple
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -39,7 +41,7 @@ from sitrep_desktop.exchange import (
 from sitrep_desktop.io.pipeline import ImportPlan
 from sitrep_desktop.io.records import ImportFileError
 from sitrep_desktop.ui.exchange.reading import ImportReading
-from sitrep_desktop.ui.window.actions import add_action, insert_in_file_menu
+from sitrep_desktop.ui.window.context import FeatureContext
 
 IMPORT_FILTER = (
     "All supported (*.geojson *.json *.kml *.kmz *.csv *.gpkg *.cot *.xml *.zip);;"
@@ -230,14 +232,20 @@ def export_data_dialog(window) -> Path | None:
     return export_data(window, target)
 
 
-def install_exchange(window) -> None:
+class ExchangeActions(NamedTuple):
+    import_data: QAction
+    export_data: QAction
+
+
+def install_exchange(ctx: FeatureContext) -> ExchangeActions:
     """File > Import data… (Ctrl+I) and File > Export data… (Ctrl+Shift+E)."""
+    window = ctx.parent  # the dialogs' parent, which also has the store and undo stack
     actions = [
-        add_action(window, None, text, slot, shortcut)
+        ctx.action(None, text, slot, shortcut)
         for text, shortcut, slot in (
             ("&Import data…", "Ctrl+I", lambda: import_data_dialog(window)),
             ("&Export data…", "Ctrl+Shift+E", lambda: export_data_dialog(window)),
         )
     ]
-    insert_in_file_menu(window, actions)
-    window.action_import, window.action_export = actions
+    ctx.menus.insert_in_file(actions)
+    return ExchangeActions(*actions)

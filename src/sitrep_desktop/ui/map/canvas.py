@@ -532,3 +532,7 @@ class MapCanvas(pg.PlotWidget):
     def _event_tip(self, x: float, y: float, data: tuple[str, str]) -> str:
         event = self._events.get(data[1])
         return f"{event.at.text} {event.title}" if event else ""
+
+    @property
+    def places(self) -> list:
+        return list(self._places.values())

@@ -6,8 +6,9 @@ QtWidgets; `open_store` then builds the panes, which import pyqtgraph and friend
 
 from __future__ import annotations
 
-import importlib
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QKeySequence
@@ -21,21 +22,34 @@ from PySide6.QtWidgets import (
 )
 
 from sitrep_desktop.ui.window.actions import add_action
+from sitrep_desktop.ui.window.context import FeatureContext, Menus
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QAction
+
+    from sitrep_desktop.ui.drawing.feature import DrawingFeature
+    from sitrep_desktop.ui.exchange.dialogs import ExchangeActions
+    from sitrep_desktop.ui.logging.feature import LoggingFeature
+    from sitrep_desktop.ui.map.feature import MapFeature
+    from sitrep_desktop.ui.measure.feature import MeasureFeature
+    from sitrep_desktop.ui.window.backups import BackupController
 
 APP_NAME = "SitRep Desktop"
 MAX_RECENT = 8
 
-# Features that add menus, docks or tools: "module:function", each called with the
-# window after a store is opened. Adding a feature is one line here.
-FEATURE_INSTALLERS: tuple[str, ...] = (
-    "sitrep_desktop.ui.snapshot.feature:install_snapshot",
-    "sitrep_desktop.ui.exchange.dialogs:install_exchange",
-    "sitrep_desktop.ui.window.backups:install_backups",
-    "sitrep_desktop.ui.measure.feature:install_measure",
-    "sitrep_desktop.ui.logging.feature:install_logging",
-    "sitrep_desktop.ui.drawing.feature:install_drawing",
-    "sitrep_desktop.ui.map.feature:install_map",
-)
+
+@dataclass(frozen=True)
+class Features:
+    """The features installed in a window, for tests and scripts to drive; features
+    themselves never look each other up here (each gets a FeatureContext)."""
+
+    export_snapshot: QAction
+    exchange: ExchangeActions
+    backups: BackupController
+    measure: MeasureFeature
+    logging: LoggingFeature
+    drawing: DrawingFeature
+    map: MapFeature
 
 
 _OPEN_WINDOWS: list[MainWindow] = []  # windows that took over from another: kept alive here
@@ -65,6 +79,8 @@ class MainWindow(QMainWindow):
         placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.setCentralWidget(placeholder)
         self.docks: dict[str, QDockWidget] = {}
+        self.context: FeatureContext | None = None
+        self.features: Features | None = None
 
     # -- menus -----------------------------------------------------------------------
     def _build_menus(self) -> None:
@@ -135,8 +151,8 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.canvas)
         self.event_list = EventListPane(store, self.selection, self.time_state, self)
         self.detail = DetailPane(store, self.selection, self.time_state, self)
-        self._dock("events", "Events", self.event_list, Qt.DockWidgetArea.RightDockWidgetArea)
-        self._dock("detail", "Details", self.detail, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.add_dock("events", "Events", self.event_list, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.add_dock("detail", "Details", self.detail, Qt.DockWidgetArea.RightDockWidgetArea)
         self.resizeDocks([self.docks["events"]], [560], Qt.Orientation.Horizontal)
         for view in (self.canvas, self.event_list.model, self.detail):
             self.signals.sigChanged.connect(view.on_store_changed)
@@ -152,12 +168,56 @@ class MainWindow(QMainWindow):
         else:
             self._install_features()
 
+    def _context(self) -> FeatureContext:
+        return FeatureContext(
+            store=self.store,
+            db_path=self.db_path,
+            settings=self.settings,
+            selection=self.selection,
+            time_state=self.time_state,
+            undo_stack=self.undo_stack,
+            signals=self.signals,
+            canvas=self.canvas,
+            event_list=self.event_list,
+            detail=self.detail,
+            menus=Menus(
+                self.menuBar(),
+                self.menu_file,
+                self.menu_edit,
+                self.menu_view,
+                self.menu_tools,
+                self.menu_help,
+            ),
+            parent=self,
+            docks=self.docks,
+            add_dock=self.add_dock,
+        )
+
     def _install_features(self) -> None:
+        # Imported here, not at the top: they pull in pyqtgraph, and the frame is
+        # shown before that is loaded.
+        from sitrep_desktop.ui.drawing.feature import install_drawing
+        from sitrep_desktop.ui.exchange.dialogs import install_exchange
+        from sitrep_desktop.ui.logging.feature import install_logging
+        from sitrep_desktop.ui.map.feature import install_map
+        from sitrep_desktop.ui.measure.feature import install_measure
+        from sitrep_desktop.ui.snapshot.feature import install_snapshot
+        from sitrep_desktop.ui.window.backups import install_backups
+
         if self.store is None:  # closed before the deferred install came round
             return
-        for spec in FEATURE_INSTALLERS:
-            module, function = spec.split(":")
-            getattr(importlib.import_module(module), function)(self)
+        ctx = self.context = self._context()
+        # Adding a feature is a field of Features and one line here, in menu order.
+        self.features = Features(
+            export_snapshot=install_snapshot(ctx),
+            exchange=install_exchange(ctx),
+            # Backups act on the window's file itself (a restore reopens it).
+            backups=install_backups(self),
+            measure=install_measure(ctx),
+            logging=install_logging(ctx),
+            drawing=install_drawing(ctx),
+            map=install_map(ctx),
+        )
         # Features add docks: only now does the saved layout have all its parts.
         self._restore_layout()
         self.sigFeaturesInstalled.emit()
@@ -179,13 +239,17 @@ class MainWindow(QMainWindow):
     def _show_redo_text(self, text: str) -> None:
         self.action_redo.setText(f"&Redo {text}".strip())
 
-    def _dock(self, name: str, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> None:
+    def add_dock(
+        self, name: str, title: str, widget: QWidget, area: Qt.DockWidgetArea
+    ) -> QDockWidget:
+        """Dock `widget` in `area` as `name`; its show/hide toggle goes in the View menu."""
         dock = QDockWidget(title, self)
         dock.setObjectName(f"dock_{name}")
         dock.setWidget(widget)
         self.addDockWidget(area, dock)
         self.docks[name] = dock
         self.menu_view.addAction(dock.toggleViewAction())
+        return dock
 
     def _close_store(self) -> None:
         if self.store is None:

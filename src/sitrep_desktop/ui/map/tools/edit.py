@@ -92,10 +92,10 @@ class EditTool(ToolBase):
 
     @property
     def target(self) -> Annotation | None:
-        if self.target_id is None or self.host.window.store is None:
+        if self.target_id is None or self.host.ctx.store is None:
             return None
         try:
-            return self.host.window.store.annotations.get(self.target_id)
+            return self.host.ctx.store.annotations.get(self.target_id)
         except Exception:  # deleted (or undone) since it was picked
             return None
 
@@ -266,9 +266,9 @@ class EditTool(ToolBase):
         canvas = self.canvas
         click = self._at(lat, lon)
         tolerance = HIT_PIXELS * self._pixel()
-        at = getattr(self.host.window.time_state, "at", None)
+        at = self.host.ctx.time_state.at
         best, best_d = None, tolerance
-        for annotation in self.host.window.store.annotations.valid_at(at):
+        for annotation in self.host.ctx.store.annotations.valid_at(at):
             item = canvas.annotation_items.get(annotation.id)
             if item is not None and not item.isVisible():
                 continue

@@ -20,18 +20,17 @@ from PySide6.QtWidgets import QComboBox, QFrame, QHBoxLayout, QLabel, QPushButto
 from sitrep_desktop.commands import AddRecords
 from sitrep_desktop.domain import Annotation
 from sitrep_desktop.geo.coords import format_dd
-from sitrep_desktop.geo.geodesy import densify, inverse
-from sitrep_desktop.geo.route import Route, distance_text, leg_text, measure_route
+from sitrep_desktop.geo.geodesy import densify
+from sitrep_desktop.geo.route import Route, distance_text, geodesic_track, leg_text, measure_route
 from sitrep_desktop.ui.map.tools.base import MapTool
 
 if TYPE_CHECKING:
     from sitrep_desktop.ui.map.canvas import MapCanvas
-    from sitrep_desktop.ui.window.main_window import MainWindow
+    from sitrep_desktop.ui.window.context import FeatureContext
 
 LINE_COLOUR = "#d81b60"
 SNAP_PIXELS = 12.0
 CLICK_SLOP_PIXELS = 5.0  # a press and release further apart than this is a pan
-MAX_VERTICES_PER_LEG = 400
 
 
 @dataclass(frozen=True)
@@ -40,25 +39,6 @@ class MeasurePoint:
     lat: float
     lon: float
     place_id: str | None = None
-
-
-def geodesic_track(points: list[MeasurePoint]) -> tuple[np.ndarray, np.ndarray]:
-    """(lats, lons) along the geodesic legs, longitudes unwrapped across the antimeridian."""
-    lats: list[float] = []
-    lons: list[float] = []
-    for a, b in zip(points, points[1:]):
-        leg = densify(a.lat, a.lon, b.lat, b.lon, max_segment_m=_segment_m(a, b))
-        start = 1 if lats else 0  # each leg starts where the last one ended
-        lats += [p[0] for p in leg[start:]]
-        lons += [p[1] for p in leg[start:]]
-    lon_array = np.degrees(np.unwrap(np.radians(np.asarray(lons, dtype=float))))
-    return np.asarray(lats, dtype=float), lon_array
-
-
-def _segment_m(a: MeasurePoint, b: MeasurePoint) -> float:
-    length = inverse(a.lat, a.lon, b.lat, b.lon).distance_m
-    # 10 km pieces are smooth at any zoom; very long legs get fewer, longer pieces.
-    return max(10_000.0, length / MAX_VERTICES_PER_LEG)
 
 
 class MeasurePanel(QFrame):
@@ -87,8 +67,8 @@ class MeasurePanel(QFrame):
 class MeasureTool(MapTool):
     name = "measure"
 
-    def __init__(self, window: MainWindow) -> None:
-        self.window = window
+    def __init__(self, ctx: FeatureContext) -> None:
+        self.ctx = ctx
         self.points: list[MeasurePoint] = []
         self.panel: MeasurePanel | None = None
         self._items: list = []
@@ -194,8 +174,8 @@ class MeasureTool(MapTool):
         annotation = self.annotation()
         if annotation is None:
             return False
-        return self.window.undo_stack.run(
-            AddRecords([annotation], text="save measurement"), self.window
+        return self.ctx.undo_stack.run(
+            AddRecords([annotation], text="save measurement"), self.ctx.parent
         )
 
     # -- drawing ---------------------------------------------------------------------
