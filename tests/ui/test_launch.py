@@ -1,6 +1,8 @@
 """Start-up: the first run creates the user's database from the demo and says so;
 features arrive just after the map's first paint."""
 
+from pathlib import Path
+
 from PySide6.QtCore import QSettings
 
 from sitrep_desktop.ui.window.launch import open_initial
@@ -35,3 +37,19 @@ def test_an_existing_database_is_opened_as_it_is(qtbot, tmp_path):
         open_initial(window, path, first_run=False)
     assert window.db_path == path
     assert not hasattr(window, "welcome_box")  # nothing to announce for the user's own file
+
+
+def test_the_command_line_and_the_window_agree_on_the_default_database():
+    from PySide6.QtCore import QCoreApplication, QStandardPaths
+
+    from sitrep_desktop.paths import APPLICATION, ORGANISATION, default_database_path
+
+    names = QCoreApplication.organizationName(), QCoreApplication.applicationName()
+    QCoreApplication.setOrganizationName(ORGANISATION)
+    QCoreApplication.setApplicationName(APPLICATION)
+    try:
+        folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation)
+    finally:
+        QCoreApplication.setOrganizationName(names[0])
+        QCoreApplication.setApplicationName(names[1])
+    assert default_database_path() == Path(folder) / "sitrep.db"

@@ -41,11 +41,12 @@ class Route:
     total_m: float
     straight: Leg | None
 
-    def sentence(self) -> str:
+    def sentence(self, unit: str = "km") -> str:
         """ "Homs is 44 km (28 mi) S of Hama": the last point seen from the first."""
         if self.straight is None:
             return ""
-        return describe_relative(self.waypoints[-1].name, self.waypoints[0].name, self.straight)
+        last, first = self.waypoints[-1].name, self.waypoints[0].name
+        return describe_relative(last, first, self.straight, unit)
 
     def figures(self, unit: str = "km") -> list[str]:
         """One line per leg and a total line, as people read them."""

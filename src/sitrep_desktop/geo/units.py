@@ -65,15 +65,16 @@ def format_distance(metres: float, unit: str = "km") -> str:
     return f"{value:.3g} {unit}"
 
 
-def describe_relative(subject: str, reference: str, leg: Leg) -> str:
+def describe_relative(subject: str, reference: str, leg: Leg, unit: str = "km") -> str:
     """Say where ``subject`` lies from ``reference``: "Homs is 45 km (28 mi) S of Hama".
 
     ``leg`` is the geodesic FROM the reference TO the subject (``inverse(reference,
     subject)``), so its initial bearing is the direction to look from the reference.
-    Distances closer than a metre have no meaningful bearing and read "at".
+    The distance is in ``unit`` first, then in the other common one (km for miles
+    and nautical miles, miles for km). Closer than a metre reads "at".
     """
     if leg.distance_m < 1.0:
         return f"{subject} is at {reference}"
-    km = format_distance(leg.distance_m, "km")
-    miles = format_distance(leg.distance_m, "mi")
-    return f"{subject} is {km} ({miles}) {compass_point(leg.initial_bearing)} of {reference}"
+    first = format_distance(leg.distance_m, unit)
+    second = format_distance(leg.distance_m, "mi" if unit in ("km", "m") else "km")
+    return f"{subject} is {first} ({second}) {compass_point(leg.initial_bearing)} of {reference}"

@@ -144,7 +144,7 @@ class MeasureTool(MapTool):
     def sentence(self) -> str:
         """ "Homs is 45 km (28 mi) S of Hama", plus the path length when it has turns."""
         route = self.route()
-        text = route.sentence()
+        text = route.sentence(self.unit)
         if len(route.legs) > 1:
             names = " – ".join(p.name for p in self.points)
             text += f"; the path {names} is {leg_total(route, self.unit)}"
@@ -166,7 +166,7 @@ class MeasureTool(MapTool):
             lons = (lons + 180.0) % 360.0 - 180.0  # stored WGS84 stays in range
         wkt = "LINESTRING (" + ", ".join(f"{o:.7f} {a:.7f}" for a, o in zip(lats, lons)) + ")"
         label = f"{self.points[0].name} → {self.points[-1].name}: {leg_total(route, self.unit)}"
-        notes = "\n".join([*route.figures(self.unit), route.sentence()])
+        notes = "\n".join([*route.figures(self.unit), route.sentence(self.unit)])
         style = {"colour": LINE_COLOUR, "width": 2, "dash": "dash"}
         return Annotation(geometry=wkt, kind="line", label=label, notes=notes, style=style)
 
@@ -212,7 +212,7 @@ class MeasureTool(MapTool):
         if self.panel is not None:
             lines = route.figures(self.unit)
             if route.legs:
-                lines.append(route.sentence())
+                lines.append(route.sentence(self.unit))
             self.panel.figures.setText(
                 "\n".join(lines)
                 or "Click points or places to measure. Backspace: undo point, Esc: end."
