@@ -73,3 +73,39 @@ def test_a_screenshot_of_the_window_is_saved(window):
     image = window.grab().toImage()
     assert image.width() >= 1000
     assert image.save(str(OUTPUT / "window_demo.png"))
+
+
+def test_no_two_actions_share_a_shortcut(window):
+    from sitrep_desktop.ui.window.shortcuts import shortcut_clashes
+
+    assert shortcut_clashes(window) == {}
+
+
+def test_ctrl_shift_s_exports_a_snapshot(window, qtbot, monkeypatch):
+    from PySide6.QtCore import Qt
+
+    from sitrep_desktop.ui.snapshot import feature
+
+    asked = []
+    monkeypatch.setattr(
+        feature.QFileDialog, "getSaveFileName", lambda *a, **k: asked.append(a) or ("", "")
+    )
+    window.canvas.setFocus()
+    qtbot.keyClick(
+        window.canvas,
+        Qt.Key.Key_S,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+    )
+    assert asked, "Ctrl+Shift+S did not open the snapshot export"
+
+
+def test_help_lists_every_keyboard_shortcut(window, qtbot):
+    dialog = window.show_shortcuts()
+    qtbot.waitExposed(dialog)
+    rows = {(s.what, s.keys) for s in dialog.shortcuts}
+    assert ("Export snapshot", "Ctrl+Shift+S") in rows
+    assert ("Zoom to selection", "Ctrl+J") in rows
+    assert ("Log control change", "Ctrl+K") in rows
+    assert ("Measure distance", "M") in rows
+    assert {s.where for s in dialog.shortcuts} >= {"File", "Edit", "View", "Draw", "Help"}
+    assert dialog.table.rowCount() == len(dialog.shortcuts) > 30

@@ -57,8 +57,9 @@ class MapFeature:
             menu, "Zoom &out", lambda: canvas.zoom_by(1 / 1.5), QKeySequence.StandardKey.ZoomOut
         )
         self.action_zoom_all = ctx.action(menu, "Zoom to &all", canvas.zoom_to_all, "Ctrl+0")
+        # Not Ctrl+Shift+S: that is Export snapshot (two owners and Qt runs neither).
         self.action_zoom_selection = ctx.action(
-            menu, "Zoom to &selection", canvas.zoom_to_selection, "Ctrl+Shift+S"
+            menu, "Zoom to &selection", canvas.zoom_to_selection, "Ctrl+J"
         )
         self.action_layers = ctx.action(menu, "&Layers", lambda: self._show_dock("layers"))
         self.action_legend = ctx.action(menu, "Le&gend", lambda: self._show_dock("legend"))

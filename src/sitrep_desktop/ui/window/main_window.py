@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
+    QDialog,
     QDockWidget,
     QFileDialog,
     QLabel,
@@ -101,6 +102,7 @@ class MainWindow(QMainWindow):
         self.action_quit = add_action(
             self, self.menu_file, "&Quit", self.close, QKeySequence.StandardKey.Quit
         )
+        add_action(self, self.menu_help, "&Keyboard shortcuts", self.show_shortcuts, "F1")
         add_action(self, self.menu_help, "&About SitRep Desktop", self.show_about)
         from PySide6.QtGui import QUndoStack
 
@@ -351,6 +353,15 @@ class MainWindow(QMainWindow):
             action = self.menu_recent.addAction(path)
             action.triggered.connect(lambda _checked=False, p=path: self.open_path(Path(p)))
         self.menu_recent.setEnabled(bool(self.recent_files()))
+
+    def show_shortcuts(self) -> QDialog:
+        from sitrep_desktop.ui.window.shortcuts import KeyboardShortcutsDialog
+
+        dialog = KeyboardShortcutsDialog(self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        self.shortcuts_dialog = dialog
+        return dialog
 
     def show_about(self) -> None:
         from sitrep_desktop import __version__
