@@ -91,6 +91,7 @@ def test_ctrl_k_logs_a_control_change_and_the_map_recolours_at_once(window):
 
 def test_a_control_change_without_source_is_refused_inline(window):
     dialog = window.features.logging.log_control_change(HOMS)
+    dialog.form.set_data("faction", demo_id("faction", "HTS"))
     dialog.form.set_text("source", "")
     dialog.accept()
     assert dialog.isVisible() and dialog.form.error_text("source") == "is required"
@@ -176,3 +177,18 @@ def test_what_changed_between_27_november_and_6_december(window):
     assert "Homs" not in handed and "Damascus" not in handed
     assert "    Aleppo: GOV → HTS" in dialog.lines and "    Hama: GOV → HTS" in dialog.lines
     assert len(dialog.changes.events) == 9  # the 27 November event is the start, not in it
+
+
+def test_ctrl_k_at_a_past_date_proposes_that_date_and_nobody_as_the_new_holder(window):
+    from sitrep_desktop.domain import parse_moment
+
+    window.time_state.set_at(parse_moment("2024-12-04"))
+    window.selection.select("place", HOMS)
+    window.features.logging.action_log_control.trigger()
+    form = window.features.logging.last_dialog.form
+    assert form.text("at") == "2024-12-04"
+    assert form.data("faction") is None  # not the government, which holds Homs then
+    assert "Held by" in form.holder.text() and "2024-12-04" in form.holder.text()
+    form.set_text("source", "field report")
+    window.features.logging.last_dialog.accept()
+    assert form.error_text("faction") == "is required"

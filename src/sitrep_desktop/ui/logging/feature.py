@@ -168,7 +168,10 @@ class LoggingFeature:
         sel = self.ctx.selection
         if not place_id and sel.kind == "place":
             place_id = sel.id
-        return self.open_dialog("control_change", place=place_id or None)
+        dialog = self.open_dialog("control_change", place=place_id or None)
+        # At the map's time, not now: an analyst replaying 2024 logs a 2024 change.
+        dialog.form.propose_new_controller(self.ctx.time_state.at)  # type: ignore[attr-defined]
+        return dialog
 
     def from_template(self, template: EventTemplate, actor: str = "") -> RecordDialog:
         sel = self.ctx.selection
