@@ -6,7 +6,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QActionGroup
-from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QDialog, QMenu, QToolButton
 
 from sitrep_desktop.commands import UpdateRecord
 from sitrep_desktop.commands.annotation_commands import copy_forward
@@ -116,34 +116,58 @@ class DrawingFeature(QObject):
         self.tool_group = QActionGroup(self)
         self.tool_group.setExclusionPolicy(QActionGroup.ExclusionPolicy.ExclusiveOptional)
         self.tool_actions: dict[str, QAction] = {}
+        # The six shape tools share one toolbar button with a menu, so the toolbar
+        # fits a 1024-pixel screen with room for the estimated areas' switch.
+        self.shapes_button = QToolButton(self.toolbar)
+        self.shapes_button.setText("Draw")
+        self.shapes_button.setToolTip("Draw a point, line, arrow, area, circle or label")
+        self.shapes_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.shapes_menu = QMenu(self.shapes_button)
+        self.shapes_button.setMenu(self.shapes_menu)
+        self.toolbar.addWidget(self.shapes_button)
         for kind, text, shortcut in TOOLS:
-            self.tool_actions[kind] = self._tool_action(text, shortcut, self.tools[kind])
+            action = self._tool_action(text, shortcut, self.tools[kind], on_toolbar=False)
+            self.shapes_menu.addAction(action)
+            self.tool_actions[kind] = action
         self.tool_actions["edit"] = self._tool_action(
             "&Edit drawings", "Ctrl+Alt+E", self.edit_tool
         )
+        self.tool_actions["edit"].setIconText("Edit")
         self.menu.addSeparator()
         self.action_style = self._action("&Style…", self.edit_style, "Ctrl+Alt+S")
         self.action_copy_forward = self._action(
             "Copy &forward to a new date…", lambda: self.copy_forward(), "Ctrl+Alt+F"
         )
+        self.action_copy_forward.setIconText("Copy forward")
         self.menu.addSeparator()
         self.action_control_areas = self._action(
             "Show &estimated control areas", self.control_layer.set_enabled, "Ctrl+Alt+K"
         )
         self.action_control_areas.setCheckable(True)
+        self.action_control_areas.setIconText("Estimated areas")
         self.action_control_areas.setChecked(self.control_layer.enabled)
         self.action_convert = self._action(
-            "Con&vert estimated areas to drawings", self.control_layer.convert_to_annotations
+            "Con&vert estimated areas to drawings",
+            self.control_layer.convert_to_annotations,
+            on_toolbar=False,
         )
 
-    def _action(self, text: str, slot, shortcut: str | None = None) -> QAction:
-        # In the Draw menu and on its toolbar; slots take the checked flag.
+    def _action(
+        self, text: str, slot, shortcut: str | None = None, *, on_toolbar: bool = True
+    ) -> QAction:
+        # In the Draw menu (and on its toolbar); slots take the checked flag.
         action = self.ctx.action(self.menu, text, slot, shortcut, checked=True)
-        self.toolbar.addAction(action)
+        if on_toolbar:
+            self.toolbar.addAction(action)
         return action
 
-    def _tool_action(self, text: str, shortcut: str, tool) -> QAction:
-        action = self._action(text, lambda checked: self._use(tool if checked else None), shortcut)
+    def _tool_action(self, text: str, shortcut: str, tool, *, on_toolbar: bool = True) -> QAction:
+        action = self._action(
+            text,
+            lambda checked: self._use(tool if checked else None),
+            shortcut,
+            on_toolbar=on_toolbar,
+        )
         action.setCheckable(True)
         self.tool_group.addAction(action)
         return action

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
@@ -37,6 +37,12 @@ if TYPE_CHECKING:
 
 APP_NAME = "SitRep Desktop"
 MAX_RECENT = 8
+# The map is what a user came for: the docks beside it give way before it drops
+# under this share of the window's width (a 1024-pixel laptop included).
+MAP_SHARE = 0.6
+SIDE_SHARE = 0.3  # the events and details column on first start
+SIDE_WIDTH_MAX = 560
+DOCK_MIN_WIDTH = 180
 
 
 @dataclass(frozen=True)
@@ -80,6 +86,11 @@ class MainWindow(QMainWindow):
         placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.setCentralWidget(placeholder)
         self.docks: dict[str, QDockWidget] = {}
+        # Docks are fitted once the layout has settled, however many changes came.
+        self._fit_timer = QTimer(self)
+        self._fit_timer.setSingleShot(True)
+        self._fit_timer.setInterval(0)
+        self._fit_timer.timeout.connect(self.keep_map_share)
         self.context: FeatureContext | None = None
         self.features: Features | None = None
 
@@ -155,7 +166,7 @@ class MainWindow(QMainWindow):
         self.detail = DetailPane(store, self.selection, self.time_state, self)
         self.add_dock("events", "Events", self.event_list, Qt.DockWidgetArea.RightDockWidgetArea)
         self.add_dock("detail", "Details", self.detail, Qt.DockWidgetArea.RightDockWidgetArea)
-        self.resizeDocks([self.docks["events"]], [560], Qt.Orientation.Horizontal)
+        self._first_layout()
         for view in (self.canvas, self.event_list.model, self.detail):
             self.signals.sigChanged.connect(view.on_store_changed)
         self.canvas.sigCursorMoved.connect(self.show_cursor)
@@ -247,10 +258,14 @@ class MainWindow(QMainWindow):
         """Dock `widget` in `area` as `name`; its show/hide toggle goes in the View menu."""
         dock = QDockWidget(title, self)
         dock.setObjectName(f"dock_{name}")
+        if area in (Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea):
+            # Narrow enough to give way to the map on a small screen (keep_map_share).
+            widget.setMinimumWidth(DOCK_MIN_WIDTH)
         dock.setWidget(widget)
         self.addDockWidget(area, dock)
         self.docks[name] = dock
         self.menu_view.addAction(dock.toggleViewAction())
+        dock.visibilityChanged.connect(lambda _shown: self._fit_timer.start())
         return dock
 
     def _close_store(self) -> None:
@@ -380,6 +395,50 @@ class MainWindow(QMainWindow):
         self.about_box = box
 
     # -- layout -----------------------------------------------------------------------
+    def _first_layout(self) -> None:
+        """Sizes for a first start: a third of the width for the list and details,
+        the list over a detail pane tall enough to read an event."""
+        side = min(SIDE_WIDTH_MAX, int(self.width() * SIDE_SHARE))
+        self.resizeDocks([self.docks["events"]], [side], Qt.Orientation.Horizontal)
+        height = max(self.height() - 260, 300)
+        self.resizeDocks(
+            [self.docks["events"], self.docks["detail"]],
+            [int(height * 0.55), int(height * 0.45)],
+            Qt.Orientation.Vertical,
+        )
+
+    def keep_map_share(self) -> None:
+        """Narrow the docks beside the map, in proportion, until it has MAP_SHARE
+        of the width again (or they reach their minimum)."""
+        central = self.centralWidget()
+        if central is None or self.width() <= 0:
+            return
+        self.layout().activate()  # place a dock just shown before measuring the map
+        if central.width() >= MAP_SHARE * self.width():
+            return
+        columns: dict[int, QDockWidget] = {}  # docks stacked in one column count once
+        for dock in self.docks.values():
+            area = self.dockWidgetArea(dock)
+            beside = area in (
+                Qt.DockWidgetArea.LeftDockWidgetArea,
+                Qt.DockWidgetArea.RightDockWidgetArea,
+            )
+            if beside and dock.isVisible() and not dock.isFloating():
+                columns.setdefault(dock.x(), dock)
+        side = list(columns.values())
+        if not side:
+            return
+        widths = [dock.width() for dock in side]
+        allowed = (1 - MAP_SHARE) * self.width() - 12  # the splitters' handles
+        scale = min(1.0, allowed / max(sum(widths), 1))
+        self.resizeDocks(side, [int(w * scale) for w in widths], Qt.Orientation.Horizontal)
+        self.layout().activate()
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        super().resizeEvent(event)
+        if self.docks:
+            self._fit_timer.start()
+
     def _restore_layout(self) -> None:
         geometry = self.settings.value("window/geometry")
         state = self.settings.value("window/state")
@@ -387,6 +446,9 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         if state is not None:
             self.restoreState(state)
+        else:  # first start: size the panes again for the size the window now has
+            QTimer.singleShot(0, self._first_layout)
+        self._fit_timer.start()
 
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt override)
         self.settings.setValue("window/geometry", self.saveGeometry())
