@@ -11,7 +11,7 @@ from sitrep_desktop.ui.map.layers.user_layers import UserLayers
 from sitrep_desktop.ui.map.panels.layer_panel import LayerPanel
 from sitrep_desktop.ui.map.panels.legend import LegendPanel
 from sitrep_desktop.ui.map.panels.search_box import PICK_SPAN_DEG, SearchPanel
-from sitrep_desktop.ui.map.panels.time_control import TimeControl
+from sitrep_desktop.ui.map.panels.time_control import TimeControl, last_known_time
 from sitrep_desktop.ui.window.context import FeatureContext
 
 DOCK_WIDTH = 320
@@ -40,7 +40,9 @@ class MapFeature:
         # The map is what a user came for: these open on demand (Ctrl+F, View menu).
         for dock in (search, layers, legend):
             dock.hide()
-        self.time_control = TimeControl(ctx.time_state, ctx.parent)
+        self.time_control = TimeControl(
+            ctx.time_state, ctx.parent, data_end=lambda: last_known_time(ctx.store)
+        )
         self._build_actions()
 
     def _build_actions(self) -> None:
