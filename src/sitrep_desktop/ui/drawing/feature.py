@@ -10,13 +10,14 @@ from PySide6.QtWidgets import QDialog, QMenu, QToolButton
 
 from sitrep_desktop.commands import UpdateRecord
 from sitrep_desktop.commands.annotation_commands import copy_forward
-from sitrep_desktop.domain import SitRepError
+from sitrep_desktop.domain import Annotation, SitRepError
 from sitrep_desktop.domain.annotation_styles import full_style, preset_style
+from sitrep_desktop.ui.drawing.properties import DrawingPropertiesDialog
 from sitrep_desktop.ui.drawing.style_dialog import AnnotationStyleDialog
 from sitrep_desktop.ui.map.layers.control_areas import ControlAreaLayer
 from sitrep_desktop.ui.map.tools.draw import DrawingHost, DrawTool, Prompts
 from sitrep_desktop.ui.map.tools.edit import EditTool
-from sitrep_desktop.ui.window.context import FeatureContext
+from sitrep_desktop.ui.window.context import FeatureContext, ObjectAction
 
 # kind, menu text, shortcut. Ctrl+Alt keeps clear of the single keys other tools use.
 TOOLS = (
@@ -28,7 +29,8 @@ TOOLS = (
     ("text", "&Text label", "Ctrl+Alt+T"),
 )
 # The look a new drawing of each kind takes until the user picks a style.
-KIND_DEFAULTS = {"arrow": "advance", "text": "note"}
+# A line is most often a front line: drawn thin and grey it read as a border.
+KIND_DEFAULTS = {"line": "front line", "arrow": "advance", "text": "note"}
 
 
 class DrawingFeature(QObject):
@@ -43,6 +45,13 @@ class DrawingFeature(QObject):
         self.host = DrawingHost(ctx, self.style_for, self.prompts)
         self.tools = {kind: DrawTool(kind, self.host) for kind, _, _ in TOOLS}
         self.edit_tool = EditTool(self.host)
+        self.host.on_drawn = self._after_drawn
+        self.host.on_properties = self.edit_properties
+        self.properties_dialog: DrawingPropertiesDialog | None = None
+        ctx.editors["annotation"] = self._edit_by_id
+        ctx.object_actions.append(
+            ObjectAction("Copy forward to a new date…", ("annotation",), self._copy_forward_by_id)
+        )
         # The layer works with the window's store, canvas and time (its public parts).
         self.control_layer = ControlAreaLayer(ctx.parent)
         self._build_actions()
@@ -88,10 +97,60 @@ class DrawingFeature(QObject):
             UpdateRecord(target, after, "style drawing"), self.ctx.parent
         )
 
+    # -- properties ----------------------------------------------------------------------
+    def _after_drawn(self, annotation: Annotation) -> None:
+        """A shape is finished: the tool stops (the next click is not a new line), the
+        drawing is selected, and its properties open to name and date it."""
+        self.ctx.canvas.set_tool(None)
+        self.ctx.selection.select("annotation", annotation.id)
+        self.edit_properties(annotation)
+
+    def _edit_by_id(self, annotation_id: str) -> DrawingPropertiesDialog | None:
+        annotation = self.ctx.store.annotations.find(annotation_id)
+        return self.edit_properties(annotation) if annotation is not None else None
+
+    def selected_drawing(self) -> Annotation | None:
+        """The drawing picked with the edit tool, or else the one selected."""
+        if self.edit_tool.target is not None:
+            return self.edit_tool.target
+        sel = self.ctx.selection
+        return self.ctx.store.annotations.find(sel.id) if sel.kind == "annotation" else None
+
+    def edit_properties(
+        self, annotation: Annotation | None = None
+    ) -> DrawingPropertiesDialog | None:
+        """Open the properties of `annotation` (default: the selected drawing); not
+        modal, so the map stays in view; Save is one undo step."""
+        annotation = annotation or self.selected_drawing()
+        if annotation is None:
+            self.host.status("Select a drawing first (click it with Edit drawings).")
+            return None
+        if self.properties_dialog is not None:
+            self.properties_dialog.close()
+        dialog = DrawingPropertiesDialog(annotation, self.ctx.store.factions.all(), self.ctx.parent)
+        dialog.accepted.connect(lambda: self._save_properties(dialog))
+        dialog.setModal(False)
+        dialog.show()
+        self.properties_dialog = dialog
+        return dialog
+
+    def _save_properties(self, dialog: DrawingPropertiesDialog) -> bool:
+        edited = dialog.annotation()
+        if edited is None or edited == dialog.original:
+            return False
+        command = UpdateRecord(dialog.original, edited, "edit drawing")
+        return self.ctx.undo_stack.run(command, self.ctx.parent)
+
     # -- time --------------------------------------------------------------------------
+    def _copy_forward_by_id(self, _kind: str, annotation_id: str) -> bool:
+        self.ctx.selection.select("annotation", annotation_id)
+        if self.edit_tool.target_id not in (None, annotation_id):
+            self.edit_tool.select(None)
+        return self.copy_forward()
+
     def copy_forward(self, when: str | None = None) -> bool:
         """Copy the picked drawing to a new start date (asks for the date if not given)."""
-        target = self.edit_tool.target
+        target = self.selected_drawing()
         if target is None:
             self.host.status("Pick a drawing with the edit tool first.")
             return False
@@ -134,6 +193,9 @@ class DrawingFeature(QObject):
         )
         self.tool_actions["edit"].setIconText("Edit")
         self.menu.addSeparator()
+        self.action_properties = self._action(
+            "&Properties (name, dates, style)…", lambda: self.edit_properties(), on_toolbar=False
+        )
         self.action_style = self._action("&Style…", self.edit_style, "Ctrl+Alt+S")
         self.action_copy_forward = self._action(
             "Copy &forward to a new date…", lambda: self.copy_forward(), "Ctrl+Alt+F"

@@ -189,7 +189,8 @@ class LoggingFeature:
             "control_change": self.ctx.store.control,
         }
         if kind not in repositories:
-            return None
+            editor = self.ctx.editors.get(kind)  # drawings: their properties dialog
+            return editor(record_id) if editor is not None else None  # type: ignore[return-value]
         record = repositories[kind].find(record_id)
         return None if record is None else self.open_dialog(kind, record)
 
@@ -206,7 +207,12 @@ class LoggingFeature:
 
     def edit_target(self) -> Record | None:
         sel, store = self.ctx.selection, self.ctx.store
-        repo = {"event": store.events, "place": store.places, "control_change": store.control}
+        repo = {
+            "event": store.events,
+            "place": store.places,
+            "control_change": store.control,
+            "annotation": store.annotations,
+        }
         return repo[sel.kind].find(sel.id) if sel.kind in repo else None
 
     def delete_selected(self, confirm=None) -> bool:

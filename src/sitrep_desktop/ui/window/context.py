@@ -10,7 +10,7 @@ window's private parts.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -55,6 +55,15 @@ class Menus:
 
 
 @dataclass(frozen=True)
+class ObjectAction:
+    """An entry of the map's right-click menu, for the record kinds it names."""
+
+    text: str
+    kinds: tuple[str, ...]  # "place", "annotation", "event"
+    run: Callable[[str, str], object]  # (kind, record id)
+
+
+@dataclass(frozen=True)
 class FeatureContext:
     """The parts of one window (over one open file) that features work with."""
 
@@ -72,6 +81,11 @@ class FeatureContext:
     parent: QMainWindow  # the Qt parent for dialogs, docks and toolbars; nothing more
     docks: dict[str, QDockWidget]  # by name: "events", "detail", "timeline", "search"…
     add_dock: Callable[[str, str, QWidget, Qt.DockWidgetArea], QDockWidget]
+    # Extension points features fill for each other without knowing each other:
+    # an editor per record kind ("annotation" -> open its properties), and the
+    # entries of the map's right-click menu.
+    editors: dict[str, Callable[[str], object]] = field(default_factory=dict)
+    object_actions: list[ObjectAction] = field(default_factory=list)
 
     def action(
         self,

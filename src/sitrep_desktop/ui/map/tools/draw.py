@@ -103,12 +103,23 @@ class DrawingHost:
         self.ctx = ctx
         self.style_for = style
         self.prompts = prompts
+        self.on_drawn: Callable[[Annotation], None] | None = None
+        self.on_properties: Callable[[Annotation], None] | None = None
 
     def run(self, command) -> bool:
         return self.ctx.undo_stack.run(command, self.ctx.parent)
 
     def status(self, message: str) -> None:
         self.ctx.status(message)
+
+    def drawn(self, annotation: Annotation) -> None:
+        """A new drawing was saved: the feature decides what follows (see DrawingFeature)."""
+        if self.on_drawn is not None:
+            self.on_drawn(annotation)
+
+    def open_properties(self, annotation: Annotation) -> None:
+        if self.on_properties is not None:
+            self.on_properties(annotation)
 
 
 def checked_polygon(shape, prompts: Prompts):
@@ -245,6 +256,7 @@ class DrawTool(ToolBase):
         if not self.host.run(AddRecords([annotation], text=f"draw {self.kind}")):
             return None
         self.host.status(f"{self.kind} saved")
+        self.host.drawn(annotation)
         return annotation
 
     def _shape(self, vertices: list[tuple[float, float]], style: dict):
