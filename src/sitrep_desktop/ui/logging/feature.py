@@ -18,9 +18,10 @@ from sitrep_desktop.ui.logging.changes_between import ChangesBetweenDialog
 from sitrep_desktop.ui.logging.forms.place_and_control import RecordDialog
 from sitrep_desktop.ui.map.panels.timeline import TimelinePane
 from sitrep_desktop.ui.map.tools.base import MapTool
-from sitrep_desktop.ui.window.context import FeatureContext
+from sitrep_desktop.ui.window.context import FeatureContext, ObjectAction
 
 CONFIRM_DELETE_ABOVE = 1  # deleting more than this many records asks first
+NEAR_PLACE_KM = 10.0  # "Show events here": a town and its outskirts
 
 
 class PickPointTool(MapTool):
@@ -52,6 +53,7 @@ class LoggingFeature:
         self._build_actions()
         self._build_timeline()
         self._connect_panes()
+        self._offer_on_the_map()
 
     # -- building -------------------------------------------------------------------------
     def _build_actions(self) -> None:
@@ -107,6 +109,23 @@ class LoggingFeature:
         filters = self.ctx.event_list.filters
         if filters.map_only.isChecked():
             filters.emit_changed()
+
+    def _offer_on_the_map(self) -> None:
+        """Entries of the map's right-click menu (the object is selected first)."""
+        both = ("place", "annotation")
+        for text, kinds, run in (
+            ("Edit…", both, lambda kind, rid: self.edit(kind, rid)),
+            ("Log event here…", ("place",), lambda _k, rid: self.open_dialog("event", place=rid)),
+            ("Log control change…", ("place",), lambda _k, rid: self.log_control_change(rid)),
+            ("Show events here", ("place",), lambda _k, rid: self.show_events_near(rid)),
+            ("Delete", both, lambda _k, _rid: self.delete_selected()),
+        ):
+            self.ctx.object_actions.append(ObjectAction(text, kinds, run))
+
+    def show_events_near(self, place_id: str, km: float = NEAR_PLACE_KM) -> None:
+        """Filter the event list to what happened within `km` of the place."""
+        self.ctx.docks["events"].show()
+        self.ctx.event_list.filters.show_near(place_id, km)
 
     # -- dialogs --------------------------------------------------------------------------
     def open_dialog(self, kind: str, record: Record | None = None, **prefill) -> RecordDialog:

@@ -7,12 +7,13 @@ from PySide6.QtGui import QKeySequence
 
 from sitrep_desktop.commands.base import AddRecords
 from sitrep_desktop.services.place_search import SearchResult, place_from_result
+from sitrep_desktop.ui.map.context_menu import MapContextMenu
 from sitrep_desktop.ui.map.layers.user_layers import UserLayers
 from sitrep_desktop.ui.map.panels.layer_panel import LayerPanel
 from sitrep_desktop.ui.map.panels.legend import LegendPanel
 from sitrep_desktop.ui.map.panels.search_box import PICK_SPAN_DEG, SearchPanel
 from sitrep_desktop.ui.map.panels.time_control import TimeControl, last_known_time
-from sitrep_desktop.ui.window.context import FeatureContext
+from sitrep_desktop.ui.window.context import FeatureContext, ObjectAction
 
 DOCK_WIDTH = 320
 
@@ -40,6 +41,8 @@ class MapFeature:
         # The map is what a user came for: these open on demand (Ctrl+F, View menu).
         for dock in (search, layers, legend):
             dock.hide()
+        ctx.object_actions.append(ObjectAction("Zoom to", ("place", "annotation"), self.zoom_to))
+        self.context_menu = MapContextMenu(ctx)
         self.time_control = TimeControl(
             ctx.time_state, ctx.parent, data_end=lambda: last_known_time(ctx.store)
         )
@@ -71,6 +74,10 @@ class MapFeature:
         toolbar.addSeparator()
         toolbar.addWidget(self.time_control)
         self.toolbar = toolbar
+
+    def zoom_to(self, kind: str, record_id: str) -> None:
+        self.ctx.selection.select(kind, record_id)
+        self.ctx.canvas.zoom_to_selection()
 
     def _show_dock(self, name: str) -> None:
         dock = self.ctx.docks[name]
