@@ -109,3 +109,24 @@ def test_help_lists_every_keyboard_shortcut(window, qtbot):
     assert ("Measure distance", "M") in rows
     assert {s.where for s in dialog.shortcuts} >= {"File", "Edit", "View", "Draw", "Help"}
     assert dialog.table.rowCount() == len(dialog.shortcuts) > 30
+
+
+def test_jumping_to_a_gazetteer_town_clears_the_previous_place(window):
+    from sitrep_desktop.demo_situation import demo_id
+    from sitrep_desktop.services.place_search import search_places
+
+    window.selection.select("place", demo_id("place", "Homs"))
+    result = next(r for r in search_places("Talbiseh", []) if not r.in_database)
+    window.features.map.go_to(result)
+    assert window.selection.kind == "" and not window.detail.delete_button.isEnabled()
+    west, south, east, north = window.canvas.visible_lonlat()
+    assert north - south > 1.0  # the town with its neighbours, not a blank close-up
+
+
+def test_a_selected_place_leads_to_its_events_in_the_list(window):
+    from sitrep_desktop.demo_situation import demo_id
+
+    window.selection.select("place", demo_id("place", "Talbiseh"))
+    before = window.event_list.model.rowCount()
+    window.detail.body.linkActivated.emit(f"events-near:{demo_id('place', 'Talbiseh')}")
+    assert 0 < window.event_list.model.rowCount() < before

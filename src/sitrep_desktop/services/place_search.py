@@ -2,7 +2,10 @@
 
 Both are ranked with the gazetteer's own rules (geo.gazetteer.match_score:
 exact, prefix, word, substring, on folded names, so Hims, حمص and Homs meet);
-at equal quality the database's places come first, then by population.
+at equal quality the database's places come first, then by population. Names
+far outside the database's own area (its places' box and a margin) are offered
+only when they match exactly, and after the near ones: "Hims" finds Homs, not
+Hempstead or Tsim Sha Tsui.
 Used by the window's Find place panel (Ctrl+F); plain Python.
 """
 
@@ -11,7 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sitrep_desktop.domain import Place
-from sitrep_desktop.geo.gazetteer import Gazetteer, match_score
+from sitrep_desktop.geo.gazetteer import EXACT, Gazetteer, match_score
+from sitrep_desktop.geo.point_input import outside_area
 
 MAX_RESULTS = 25
 
@@ -26,6 +30,7 @@ class SearchResult:
     detail: str
     place_id: str = ""  # set for the database's own places
     alt_names: tuple[str, ...] = ()
+    far: bool = False  # a gazetteer entry far outside the database's own area
 
     @property
     def in_database(self) -> bool:
@@ -50,8 +55,12 @@ def search_places(query: str, places: list[Place], limit: int = MAX_RESULTS) -> 
                     place.alt_names,
                 )
             )
-    for entry, score in Gazetteer.load().search(query, limit):
+    for entry, score in Gazetteer.load().search(query, limit * 4):
+        far = outside_area(entry, places)
+        if far and score < EXACT:
+            continue  # "Hims" is not Hempstead: far off, only an exact name is offered
         population = f" · {entry.population:,} people" if entry.population else ""
+        where = " · far from this map" if far else ""
         results.append(
             SearchResult(
                 entry.name,
@@ -59,11 +68,13 @@ def search_places(query: str, places: list[Place], limit: int = MAX_RESULTS) -> 
                 entry.lon,
                 score,
                 entry.population,
-                f"gazetteer · {entry.country}{population}",
+                f"gazetteer · {entry.country}{population}{where}",
                 alt_names=entry.alt_names,
+                far=far,
             )
         )
-    results.sort(key=lambda r: (-r.score, not r.in_database, -r.population))
+    # Near before far, then by how well the name matches; the database's own first.
+    results.sort(key=lambda r: (r.far, -r.score, not r.in_database, -r.population))
     return results[:limit]
 
 

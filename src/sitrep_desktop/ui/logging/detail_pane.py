@@ -28,6 +28,7 @@ class DetailPane(QWidget):
     sigEditRequested = Signal(str, str)  # kind, id
     sigLogControlRequested = Signal(str)  # place id
     sigDeleteRequested = Signal(str, str)  # kind, id
+    sigEventsNearRequested = Signal(str)  # place id: show its events in the list
 
     def __init__(
         self,
@@ -93,6 +94,9 @@ class DetailPane(QWidget):
 
     def _on_link(self, link: str) -> None:
         kind, _, record_id = link.partition(":")
+        if kind == "events-near":
+            self.sigEventsNearRequested.emit(record_id)
+            return
         self.selection.select(kind, record_id)
 
     def show_record(self, kind: str, record_id: str) -> None:
@@ -177,6 +181,9 @@ class DetailPane(QWidget):
         ]
         # History lines are escaped piece by piece so the links and <br> stay markup.
         rows.append(("Control history", "<br>".join(history) or "—"))
+        rows.append(
+            ("Events", f"<a href='events-near:{place.id}'>show those nearby in the list</a>")
+        )
         return _card(place.name, place.notes, rows, escape_values=False)
 
     def _history_html(self, record_id: str) -> str:

@@ -102,6 +102,7 @@ class LoggingFeature:
         ctx.detail.sigEditRequested.connect(lambda kind, rid: self.edit(kind, rid))
         ctx.detail.sigLogControlRequested.connect(lambda pid: self.log_control_change(pid))
         ctx.detail.sigDeleteRequested.connect(lambda kind, rid: self.delete_selected())
+        ctx.detail.sigEventsNearRequested.connect(self.show_events_near)
         ctx.event_list.filters.bbox_source = ctx.canvas.visible_lonlat
         ctx.canvas.view.sigRangeChangedManually.connect(self._map_moved)
 

@@ -92,6 +92,8 @@ class MapFeature:
         self.ctx.canvas.center_on(result.lat, result.lon, PICK_SPAN_DEG)
         if result.in_database:
             self.ctx.selection.select("place", result.place_id)
+        else:  # a gazetteer town: the previous place is no longer what is shown
+            self.ctx.selection.clear()
 
     def add_as_place(self, result: SearchResult) -> None:
         ctx = self.ctx

@@ -20,7 +20,8 @@ from PySide6.QtWidgets import (
 
 from sitrep_desktop.services.place_search import SearchResult, search_places
 
-PICK_SPAN_DEG = 0.5
+# About 150 km across: the town with its neighbours' names, not a blank close-up.
+PICK_SPAN_DEG = 1.4
 
 
 class SearchPanel(QWidget):
