@@ -1,7 +1,8 @@
 """Range rings: true geodesic circles around a place or point, and what lies inside each.
 
-The rings drawn are overlays owned by the dialog (gone when it closes);
-"Save as annotations" stores them as circle annotations through the undo stack.
+The rings drawn are overlays owned by the dialog: they stay on the map when it
+closes (an analyst keeps them in view while working) until Clear or the next
+Draw; "Save as annotations" stores them as circle annotations (undoable).
 """
 
 from __future__ import annotations
@@ -38,7 +39,10 @@ from sitrep_desktop.store.spatial import PlaceDistance, places_within
 if TYPE_CHECKING:
     from sitrep_desktop.ui.window.context import FeatureContext
 
-RING_COLOUR = "#6a1b9a"
+# Near-black: rings are a measuring aid, and no faction wears this colour (the
+# purple they had was Russia's).
+RING_COLOUR = "#212121"
+LABEL_FILL = (255, 255, 255, 210)
 RING_VERTICES = 180
 
 
@@ -72,6 +76,10 @@ class RangeRingsDialog(QDialog):
         self.save_button = QPushButton("Save as annotations")
         self.save_button.setEnabled(False)
         self.clear_button = QPushButton("Clear")
+        self.clear_button.setToolTip("Take the rings off the map")
+        hint = QLabel("The rings stay on the map after this window closes, until Clear.")
+        hint.setStyleSheet("color: #616161")
+        hint.setWordWrap(True)
 
         form = QFormLayout()
         form.addRow("Centre", self.centre_edit)
@@ -87,6 +95,7 @@ class RangeRingsDialog(QDialog):
         layout.addWidget(self.error_label)
         layout.addWidget(self.tree)
         layout.addLayout(buttons)
+        layout.addWidget(hint)
 
         self.draw_button.clicked.connect(self.draw)
         self.save_button.clicked.connect(self.save_annotations)
@@ -143,7 +152,12 @@ class RangeRingsDialog(QDialog):
             x, y = canvas.lonlat_to_view(lons, lats)
             pen = pg.mkPen(RING_COLOUR, width=2, style=Qt.PenStyle.DashLine)
             self._add(pg.PlotDataItem(x=x, y=y, pen=pen), 44)
-            label = pg.TextItem(f"{ring.radius:g} {self.unit}", color=RING_COLOUR, anchor=(0.5, 1))
+            label = pg.TextItem(
+                f"{ring.radius:g} {self.unit}",
+                color=RING_COLOUR,
+                anchor=(0.5, 1),
+                fill=pg.mkBrush(*LABEL_FILL),
+            )
             label.setPos(float(x[0]), float(y[0]))  # the first vertex is due north
             self._add(label, 44)
 
@@ -166,8 +180,12 @@ class RangeRingsDialog(QDialog):
                     )
                 )
             self.tree.addTopLevelItem(top)
+            # The ring's heading spans the row, so it never widens the Place column
+            # and pushes Bearing out of sight.
+            top.setFirstColumnSpanned(True)
             top.setExpanded(True)
-        self.tree.resizeColumnToContents(0)
+        for column in range(self.tree.columnCount()):
+            self.tree.resizeColumnToContents(column)
 
     def _add(self, item, z: float) -> None:
         item.setZValue(z)
@@ -221,10 +239,6 @@ class RangeRingsDialog(QDialog):
             return False
         command = AddRecords(records, text=f"save {len(records)} range ring(s)")
         return self.ctx.undo_stack.run(command, self)
-
-    def done(self, result: int) -> None:  # noqa: D401 (Qt override)
-        self.clear_rings()
-        super().done(result)
 
 
 def ring_track(lat: float, lon: float, radius_m: float) -> tuple[np.ndarray, np.ndarray]:
