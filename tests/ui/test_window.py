@@ -130,3 +130,25 @@ def test_a_selected_place_leads_to_its_events_in_the_list(window):
     before = window.event_list.model.rowCount()
     window.detail.body.linkActivated.emit(f"events-near:{demo_id('place', 'Talbiseh')}")
     assert 0 < window.event_list.model.rowCount() < before
+
+
+def test_the_keyboard_page_lists_every_action_of_the_window(window):
+    from sitrep_desktop.ui.window.shortcuts import window_shortcuts
+
+    page = (Path(__file__).parents[2] / "docs" / "keyboard.md").read_text(encoding="utf-8")
+    missing = [s.what for s in window_shortcuts(window) if s.where != "Map" and s.what not in page]
+    assert missing == []
+
+
+def test_a_background_map_can_be_added_from_the_view_menu(window, monkeypatch):
+    from sitrep_desktop.ui.map.panels import layer_panel
+
+    filters = []
+    monkeypatch.setattr(
+        layer_panel.QFileDialog,
+        "getOpenFileName",
+        lambda _parent, _title, _dir, spec: filters.append(spec) or ("", ""),
+    )
+    window.features.map.action_add_layer.trigger()
+    assert "MBTiles" in window.features.map.action_add_layer.text()
+    assert filters and "*.mbtiles" in filters[0] and window.docks["layers"].isVisible()

@@ -68,6 +68,9 @@ class MapFeature:
         )
         self.action_layers = ctx.action(menu, "&Layers", lambda: self._show_dock("layers"))
         self.action_legend = ctx.action(menu, "Le&gend", lambda: self._show_dock("legend"))
+        self.action_add_layer = ctx.action(
+            menu, "Add map layer or &background (MBTiles)…", self.add_layer
+        )
         toolbar = ctx.toolbar("Map", "toolbar_map", new_row=True)
         for action in (self.action_zoom_all, self.action_zoom_selection):
             toolbar.addAction(action)
@@ -78,6 +81,10 @@ class MapFeature:
     def zoom_to(self, kind: str, record_id: str) -> None:
         self.ctx.selection.select(kind, record_id)
         self.ctx.canvas.zoom_to_selection()
+
+    def add_layer(self) -> None:
+        self._show_dock("layers")
+        self.layers.add_dialog()
 
     def _show_dock(self, name: str) -> None:
         dock = self.ctx.docks[name]
