@@ -87,15 +87,10 @@ def test_ctrl_shift_s_exports_a_snapshot(window, qtbot, monkeypatch):
     from sitrep_desktop.ui.snapshot import feature
 
     asked = []
-    monkeypatch.setattr(
-        feature.QFileDialog, "getSaveFileName", lambda *a, **k: asked.append(a) or ("", "")
-    )
+    monkeypatch.setattr(feature.SnapshotDialog, "exec", lambda dialog: asked.append(dialog) or 0)
     window.canvas.setFocus()
-    qtbot.keyClick(
-        window.canvas,
-        Qt.Key.Key_S,
-        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
-    )
+    keys = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    qtbot.keyClick(window.canvas, Qt.Key.Key_S, keys)
     assert asked, "Ctrl+Shift+S did not open the snapshot export"
 
 

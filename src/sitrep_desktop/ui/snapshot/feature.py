@@ -1,17 +1,17 @@
-"""File > Export snapshot: the current view, at the current time, as PNG/SVG/PDF."""
+"""File > Export snapshot: the current view or a place's surroundings, at the map's
+time or another, as PNG/SVG/PDF on screen-size or paper (export_dialog.py asks)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
+from PySide6.QtWidgets import QDialog, QMessageBox
 
+from sitrep_desktop.ui.snapshot.export_dialog import SnapshotDialog
 from sitrep_desktop.ui.snapshot.layout import SnapshotRequest
 from sitrep_desktop.ui.snapshot.render import Snapshot
 from sitrep_desktop.ui.window.context import FeatureContext
-
-FILTER = "PNG picture (*.png);;SVG drawing (*.svg);;PDF document, A4 (*.pdf)"
 
 
 def install_snapshot(ctx: FeatureContext) -> QAction:
@@ -24,19 +24,16 @@ def install_snapshot(ctx: FeatureContext) -> QAction:
 
 
 def export_snapshot_dialog(ctx: FeatureContext) -> Path | None:
-    window = ctx.parent
-    path, _ = QFileDialog.getSaveFileName(window, "Export snapshot", "snapshot.png", FILTER)
-    if not path:
+    """Ask for the file, extent, time, paper, DPI and title; then write the snapshot."""
+    dialog = SnapshotDialog(ctx)
+    if dialog.exec() != QDialog.DialogCode.Accepted:
         return None
-    title, ok = QInputDialog.getText(window, "Export snapshot", "Title:", text="Situation map")
-    if not ok:
-        return None
-    return export_snapshot(ctx, Path(path), title)
+    request = dialog.request()
+    return None if request is None else write_snapshot(ctx, dialog.path, request)
 
 
 def export_snapshot(ctx: FeatureContext, path: Path, title: str = "Situation map") -> Path | None:
     """Draw what the map shows now (extent and "as of" time) into `path`."""
-    window = ctx.parent
     fmt = path.suffix.lower().lstrip(".") or "png"
     if fmt not in ("png", "svg", "pdf"):
         path, fmt = path.with_suffix(".png"), "png"
@@ -51,10 +48,14 @@ def export_snapshot(ctx: FeatureContext, path: Path, title: str = "Situation map
         paper="A4" if fmt == "pdf" else None,
         dpi=300 if fmt == "pdf" else 150,
     )
+    return write_snapshot(ctx, path, request)
+
+
+def write_snapshot(ctx: FeatureContext, path: Path, request: SnapshotRequest) -> Path | None:
     try:
         Snapshot(ctx.store, request).render(path)
     except (OSError, ValueError) as exc:
-        QMessageBox.critical(window, "Snapshot not written", str(exc))
+        QMessageBox.critical(ctx.parent, "Snapshot not written", str(exc))
         return None
     ctx.status(f"Snapshot written to {path} (and {path.name}.json)", 10000)
     return path
