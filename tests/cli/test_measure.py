@@ -27,7 +27,7 @@ def test_homs_is_45_km_south_of_hama(demo_db, capsys):
 
 
 def test_measure_json_has_each_leg_and_the_total(demo_db, capsys):
-    result = run_json(capsys, "measure", demo_db, "Hama", "Homs", "al-Rastan", "--units", "mi")
+    result = run_json(capsys, "measure", demo_db, "Hama", "al-Rastan", "Homs", "--units", "mi")
     assert [p["name"] for p in result["points"]] == ["Hama", "al-Rastan", "Homs"]
     assert [(leg["from"], leg["to"]) for leg in result["legs"]] == [
         ("Hama", "al-Rastan"),
@@ -43,7 +43,7 @@ def test_measure_json_has_each_leg_and_the_total(demo_db, capsys):
         "from", "to", "distance", "distance_m", "initial_bearing", "final_bearing", "compass"
     }  # fmt: skip
     assert first["compass"] == "S"
-    assert result["sentence"] == "Homs is 45 km (28 mi) S of Hama"
+    assert result["sentence"] == "Homs is 28 mi (45 km) S of Hama"
 
 
 def test_measure_reads_coordinates_and_mgrs(demo_db, capsys):
@@ -83,9 +83,11 @@ def test_within_json(demo_db, capsys):
 @pytest.mark.parametrize(
     ("argv", "expected"),
     [
-        (["measure", "{db}", "Homz", "Hama"], "FROM 'Homz': no place of that name"),
-        (["measure", "{db}", "Hama", "Homs", "Rastn"], "VIA #1 'Rastn'"),
-        (["measure", "{db}", "Hama", "95,36"], "TO '95,36': not a usable coordinate"),
+        (["measure", "{db}", "Homz", "Hama"], "POINT #1 'Homz': no place of that name"),
+        (["measure", "{db}", "Hama", "Homs", "Rastn"], "POINT #3 'Rastn'"),
+        (["measure", "{db}", "Hama", "95,36"], "POINT #2 '95,36': not a usable coordinate"),
+        (["measure", "{db}", "Hama"], "give at least two points to measure between"),
+        (["measure", "{db}", "Atlantis", "Homs"], "POINT #1 'Atlantis' matches only Atlantis, ZA"),
         (["within", "{db}", "Homz", "10"], "PLACE 'Homz'"),
         (["within", "{db}", "Homs", "ten"], "RADIUS 'ten' is not a number"),
         (["within", "{db}", "Homs", "0"], "RADIUS '0' must be a positive number"),
@@ -113,3 +115,50 @@ def test_an_unknown_place_suggests_the_closest_names(demo_db, capsys):
 def test_a_missing_database_exits_2(tmp_path, capsys):
     assert main(["measure", str(tmp_path / "none.db"), "Hama", "Homs"]) == 2
     assert "does not exist" in capsys.readouterr().err
+
+
+def test_points_are_measured_in_the_order_given(demo_db, capsys):
+    result = run_json(capsys, "measure", demo_db, "Hama", "Homs", "Damascus")
+    assert [(leg["from"], leg["to"]) for leg in result["legs"]] == [
+        ("Hama", "Homs"),
+        ("Homs", "Damascus"),
+    ]
+    assert result["total"] == pytest.approx(185.8, abs=0.1)
+
+
+def test_negative_coordinates_are_points_not_options(demo_db, capsys):
+    result = run_json(capsys, "measure", demo_db, "-41.32,174.81", "40.96,-5.50")
+    assert [p["source"] for p in result["points"]] == ["coordinate", "coordinate"]
+    assert (result["points"][0]["lat"], result["points"][1]["lon"]) == (-41.32, -5.5)
+    assert result["total"] == pytest.approx(19_959.7, abs=0.5)
+
+
+def test_a_name_found_only_far_away_is_taken_with_anywhere(demo_db, capsys):
+    result = run_json(capsys, "measure", demo_db, "Atlantis", "Homs", "--anywhere")
+    assert result["points"][0]["country"] == "ZA"
+    assert result["total"] > 7_000
+
+
+def test_the_sentence_follows_the_units(demo_db, capsys):
+    assert main(["measure", demo_db, "Hama", "Homs", "--units", "nmi"]) == 0
+    assert "Homs is 24 nmi (45 km) S of Hama" in capsys.readouterr().out
+
+
+def test_json_keeps_full_precision(demo_db, capsys):
+    leg = run_json(capsys, "measure", demo_db, "35.13179,36.75783", "Homs")["legs"][0]
+    assert leg["distance_m"] != round(leg["distance_m"], 3)
+    assert leg["distance"] == leg["distance_m"] / 1000
+
+
+def test_where_prints_the_default_database_and_commands_use_it(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.setattr("sys.platform", "linux")
+    assert main(["where"]) == 0
+    path = tmp_path / "data" / "SitRep" / "SitRep Desktop" / "sitrep.db"
+    assert capsys.readouterr().out.strip() == str(path)
+    path.parent.mkdir(parents=True)
+    write_demo(path)
+    assert main(["measure", "Hama", "Homs"]) == 0
+    assert "Homs is 45 km (28 mi) S of Hama" in capsys.readouterr().out
+    assert main(["within", "Homs", "10", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["centre"]["name"] == "Homs"

@@ -33,7 +33,7 @@ def open_demo_window(qtbot, tmp_path):
     window.show()
     qtbot.waitExposed(window)
     window.canvas.set_lonlat_range(36.0, 34.3, 37.5, 35.6)
-    window.drawing.prompts_changed(Answers())
+    window.features.drawing.prompts_changed(Answers())
     return window
 
 

@@ -67,7 +67,7 @@ def test_polygon_fill_follows_its_opacity(qapp):
 def test_style_a_picked_drawing_through_the_undo_stack(qtbot, tmp_path):
     window = open_demo_window(qtbot, tmp_path)
     m5 = window.store.annotations.get(demo_id("annotation", "M5"))
-    feature = window.drawing
+    feature = window.features.drawing
     assert feature.apply_style({"colour": "#000000", "width": 5.0}, "M5 (main road)", m5)
     styled = window.store.annotations.get(m5.id)
     assert styled.label == "M5 (main road)" and styled.style["width"] == 5.0

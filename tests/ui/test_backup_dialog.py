@@ -178,7 +178,7 @@ def test_the_real_main_window_gets_backups(qtbot, tmp_path: Path) -> None:
     qtbot.addWidget(window)
     path = write_demo(tmp_path / "homs.db")
     assert window.open_path(path)
-    controller = getattr(window, "backups", None) or install_backups(window)
+    controller = window.features.backups
     assert [b.reason for b in list_backups(path)] == ["open"]
     assert window.store is not None
     add_village(window.store)

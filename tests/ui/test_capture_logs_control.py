@@ -19,7 +19,7 @@ def capture_form(window, qtbot, actors="HTS", at="2024-12-07"):
     window.selection.select("place", HOMS)
     window.activateWindow()
     qtbot.keyClick(window, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
-    dialog = window.logging.last_dialog
+    dialog = window.features.logging.last_dialog
     qtbot.waitExposed(dialog)
     form = dialog.form
     form.set_text("title", "HTS captures Homs")
@@ -124,7 +124,7 @@ def test_without_a_source_the_box_waits_unticked_and_the_event_saves_alone(windo
 
 def test_editing_hama_captured_on_5_december_offers_no_duplicate(window, qtbot):
     event = next(e for e in window.store.events.all() if e.title == "HTS captures Hama")
-    dialog = window.logging.edit("event", event.id)
+    dialog = window.features.logging.edit("event", event.id)
     box = dialog.form.control_offer
     assert box.isVisible() and not box.check.isVisible()
     assert box.note.text() == "Already logged: HTS holds Hama from 2024-12-05."
@@ -137,7 +137,7 @@ def test_editing_hama_captured_on_5_december_offers_no_duplicate(window, qtbot):
 
 def test_editing_an_event_into_a_capture_logs_both_in_one_step(window, qtbot):
     event = next(e for e in window.store.events.all() if e.title.startswith("HTS urges"))
-    dialog = window.logging.edit("event", event.id)
+    dialog = window.features.logging.edit("event", event.id)
     assert not dialog.form.control_offer.isVisible()  # a statement implies nothing
     dialog.form.set_text("category", "capture")
     dialog.form.set_text("source", "field report")
@@ -197,7 +197,7 @@ def test_saving_an_old_capture_unchanged_logs_nothing_new(window):
             confidence="high",
         )
     )
-    dialog = window.logging.edit("event", old.id)
+    dialog = window.features.logging.edit("event", old.id)
     box = dialog.form.control_offer
     assert box.isVisible() and box.check.isVisible() and not box.check.isChecked()
     changes = window.store.control.count()

@@ -18,7 +18,7 @@ def window(qtbot, tmp_path):
 
 
 def test_control_area_around_hama_changes_hands_on_5_december(window):
-    layer = window.drawing.control_layer
+    layer = window.features.drawing.control_layer
     window.time_state.set_at(parse_moment("2024-12-04"))
     assert layer.faction_at(*NEAR_HAMA) == demo_id("faction", "GOV")
     window.time_state.set_at(parse_moment("2024-12-06"))
@@ -28,14 +28,14 @@ def test_control_area_around_hama_changes_hands_on_5_december(window):
 
 def test_control_areas_are_labelled_as_an_estimate(window):
     window.time_state.set_at(parse_moment("2024-12-06"))
-    item = window.drawing.control_layer.items[demo_id("faction", "HTS")]
+    item = window.features.drawing.control_layer.items[demo_id("faction", "HTS")]
     labels = [child.text() for child in item.childItems() if hasattr(child, "text")]
     assert labels == ["HTS — ESTIMATE"]
     assert "estimated" in item.toolTip()
 
 
 def test_a_new_control_change_moves_the_estimate(window):
-    layer = window.drawing.control_layer
+    layer = window.features.drawing.control_layer
     homs = window.store.places.by_name("Homs")
     assert layer.faction_at(homs.lat, homs.lon) == demo_id("faction", "GOV")
     change = ControlChange(
@@ -50,19 +50,19 @@ def test_a_new_control_change_moves_the_estimate(window):
 
 
 def test_control_areas_can_be_turned_off(window):
-    action = window.drawing.action_control_areas
-    assert action.isChecked() and window.drawing.control_layer.items
+    action = window.features.drawing.action_control_areas
+    assert action.isChecked() and window.features.drawing.control_layer.items
     action.trigger()
     assert not action.isChecked()
-    assert window.drawing.control_layer.items == {}
+    assert window.features.drawing.control_layer.items == {}
     action.trigger()
-    assert window.drawing.control_layer.items
+    assert window.features.drawing.control_layer.items
 
 
 def test_convert_estimate_into_editable_polygons(window):
     window.time_state.set_at(parse_moment("2024-12-06"))
     before = {a.id for a in window.store.annotations.all()}
-    window.drawing.action_convert.trigger()
+    window.features.drawing.action_convert.trigger()
     added = [a for a in window.store.annotations.all() if a.id not in before]
     assert {a.style["faction_id"] for a in added} == {
         demo_id("faction", short) for short in ("GOV", "HTS", "RUS")

@@ -20,9 +20,9 @@ def window(qtbot, tmp_path):
 
 
 def use(window, kind):
-    window.drawing.tool_actions[kind].trigger()
+    window.features.drawing.tool_actions[kind].trigger()
     assert window.canvas.tool is (
-        window.drawing.edit_tool if kind == "edit" else window.drawing.tools[kind]
+        window.features.drawing.edit_tool if kind == "edit" else window.features.drawing.tools[kind]
     )
 
 
@@ -59,7 +59,7 @@ def test_draw_a_point_symbol_with_one_click(qtbot, window):
 
 
 def test_draw_a_text_label_beside_talbiseh(qtbot, window):
-    window.drawing.prompts_changed(Answers(text="Rebel positions struck"))
+    window.features.drawing.prompts_changed(Answers(text="Rebel positions struck"))
     before = {a.id for a in window.store.annotations.all()}
     use(window, "text")
     click(qtbot, window, 34.84, 36.60)
@@ -86,7 +86,7 @@ def test_enter_finishes_and_escape_cancels(qtbot, window):
     click(qtbot, window, *B)
     qtbot.keyClick(window.canvas, Qt.Key.Key_Escape)
     assert new_annotations(window, before) == []
-    assert window.canvas.tool is window.drawing.tools["line"]  # still drawing lines
+    assert window.canvas.tool is window.features.drawing.tools["line"]  # still drawing lines
     click(qtbot, window, *A)
     click(qtbot, window, *B)
     qtbot.keyClick(window.canvas, Qt.Key.Key_Return)
@@ -102,14 +102,14 @@ def test_vertices_snap_to_a_place_nearby(qtbot, window):
 
 def test_a_self_crossing_polygon_is_refused_with_a_message(qtbot, window):
     answers = Answers(repair=False)
-    window.drawing.prompts_changed(answers)
+    window.features.drawing.prompts_changed(answers)
     bow_tie = [(35.1, 36.3), (34.9, 36.5), (35.1, 36.5), (34.9, 36.3)]
     assert draw_shape(qtbot, window, "polygon", bow_tie) == []
     assert answers.refusals and "crosses itself" in answers.refusals[0]
 
 
 def test_a_self_crossing_polygon_is_repaired_on_request(qtbot, window):
-    window.drawing.prompts_changed(Answers(repair=True))
+    window.features.drawing.prompts_changed(Answers(repair=True))
     bow_tie = [(35.1, 36.3), (34.9, 36.5), (35.1, 36.5), (34.9, 36.3)]
     (annotation,) = draw_shape(qtbot, window, "polygon", bow_tie)
     shape = shapely.from_wkt(annotation.geometry)
@@ -128,7 +128,7 @@ def test_move_a_vertex_then_undo(qtbot, window):
     (annotation,) = draw_shape(qtbot, window, "line", [A, B, C])
     use(window, "edit")
     click(qtbot, window, *B)  # pick the line
-    assert window.drawing.edit_tool.target_id == annotation.id
+    assert window.features.drawing.edit_tool.target_id == annotation.id
     drag(qtbot, window, B, (35.02, 36.60))
     moved = shapely.from_wkt(window.store.annotations.get(annotation.id).geometry)
     assert moved.coords[1][0] == pytest.approx(36.60, abs=0.01)
@@ -177,7 +177,7 @@ def test_annotation_valid_only_before_5_december_disappears_after(qtbot, window)
     assert annotation.valid_from.text == "2024-12-01"  # drawn "as of" the time shown
     use(window, "edit")
     click(qtbot, window, *A)
-    assert window.drawing.copy_forward("2024-12-05")
+    assert window.features.drawing.copy_forward("2024-12-05")
     old = window.store.annotations.get(annotation.id)
     assert old.valid_to.text == "2024-12-04"
     assert window.canvas.annotation_items[annotation.id].isVisible()

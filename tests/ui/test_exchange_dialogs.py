@@ -30,9 +30,9 @@ def new_events_file(tmp_path):
 
 
 def test_the_file_menu_offers_import_and_export(window):
-    assert window.action_import.shortcut().toString() == "Ctrl+I"
-    assert window.action_export.shortcut().toString() == "Ctrl+Shift+E"
-    assert window.action_import in window.menu_file.actions()
+    assert window.features.exchange.import_data.shortcut().toString() == "Ctrl+I"
+    assert window.features.exchange.export_data.shortcut().toString() == "Ctrl+Shift+E"
+    assert window.features.exchange.import_data in window.menu_file.actions()
 
 
 def test_import_previews_then_adds_in_one_undoable_step(window, new_events_file):

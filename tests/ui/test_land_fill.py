@@ -88,7 +88,7 @@ def test_the_land_is_under_every_line_and_under_raster_tiles(canvas):
 
 
 def test_the_layer_panel_hides_and_recolours_the_land(window):
-    panel = window.map_feature.layers
+    panel = window.features.map.layers
     canvas = window.canvas
     canvas.set_lonlat_range(*SYRIA)
     row = panel.row_for("basemap", "land")
@@ -106,7 +106,7 @@ def test_the_layer_panel_hides_and_recolours_the_land(window):
 
 
 def test_the_land_cannot_be_moved_above_the_lines(window):
-    panel = window.map_feature.layers
+    panel = window.features.map.layers
     land = window.canvas.basemap.items["land"]
     panel.list.setCurrentItem(panel.row_for("basemap", "land"))
     assert not panel.buttons["up"].isEnabled() and not panel.buttons["down"].isEnabled()

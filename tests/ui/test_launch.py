@@ -1,6 +1,8 @@
 """Start-up: the first run creates the user's database from the demo and says so;
 features arrive just after the map's first paint."""
 
+from pathlib import Path
+
 from PySide6.QtCore import QSettings
 
 from sitrep_desktop.ui.window.launch import open_initial
@@ -21,7 +23,7 @@ def test_first_run_creates_the_database_from_the_demo_and_says_so(qtbot, tmp_pat
     assert str(path) in welcome.text() and "demo" in welcome.text()
     assert str(path) in window.statusBar().currentMessage()
     # Features came after the first paint: their menus are there now.
-    assert hasattr(window, "logging") and hasattr(window, "backups")
+    assert window.features is not None and window.features.backups is not None
 
 
 def test_an_existing_database_is_opened_as_it_is(qtbot, tmp_path):
@@ -35,3 +37,19 @@ def test_an_existing_database_is_opened_as_it_is(qtbot, tmp_path):
         open_initial(window, path, first_run=False)
     assert window.db_path == path
     assert not hasattr(window, "welcome_box")  # nothing to announce for the user's own file
+
+
+def test_the_command_line_and_the_window_agree_on_the_default_database():
+    from PySide6.QtCore import QCoreApplication, QStandardPaths
+
+    from sitrep_desktop.paths import APPLICATION, ORGANISATION, default_database_path
+
+    names = QCoreApplication.organizationName(), QCoreApplication.applicationName()
+    QCoreApplication.setOrganizationName(ORGANISATION)
+    QCoreApplication.setApplicationName(APPLICATION)
+    try:
+        folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation)
+    finally:
+        QCoreApplication.setOrganizationName(names[0])
+        QCoreApplication.setApplicationName(names[1])
+    assert default_database_path() == Path(folder) / "sitrep.db"

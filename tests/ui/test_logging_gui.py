@@ -3,7 +3,7 @@
 import pytest
 
 from sitrep_desktop.demo_situation import demo_id
-from sitrep_desktop.ui.templates import template_named
+from sitrep_desktop.domain.templates import template_named
 
 pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
 
@@ -13,8 +13,8 @@ HOMS = demo_id("place", "Homs")
 
 def test_ctrl_e_on_a_selected_place_logs_an_event_there_and_undo_removes_it(window):
     window.selection.select("place", HAMA)
-    window.logging.action_new_event.trigger()
-    dialog = window.logging.last_dialog
+    window.features.logging.action_new_event.trigger()
+    dialog = window.features.logging.last_dialog
     assert dialog.form.data("place") == HAMA
     dialog.form.set_text("title", "Shelling of Hama outskirts")
     dialog.form.set_text("at", "2024-12-05T14:30+02:00")
@@ -33,7 +33,7 @@ def test_ctrl_e_on_a_selected_place_logs_an_event_there_and_undo_removes_it(wind
 
 def test_a_validation_error_keeps_the_form_open_and_the_store_unchanged(window, qtbot):
     journal = window.store.journal.count()
-    dialog = window.logging.new_place()
+    dialog = window.features.logging.new_place()
     dialog.form.set_text("name", "Kafr Nabudah")
     dialog.form.set_text("lat", "95")
     dialog.form.set_text("lon", "36.5")
@@ -51,7 +51,7 @@ def test_a_validation_error_keeps_the_form_open_and_the_store_unchanged(window, 
 
 
 def test_a_bad_time_is_shown_inline_not_saved(window):
-    dialog = window.logging.open_dialog("event")
+    dialog = window.features.logging.open_dialog("event")
     dialog.form.set_text("title", "Something")
     dialog.form.set_text("at", "5 December")
     dialog.accept()
@@ -63,7 +63,7 @@ def test_edit_from_the_detail_pane_shows_history_and_undoes(window):
     event = next(e for e in window.store.events.all() if e.title == "HTS captures Hama")
     window.selection.select("event", event.id)
     window.detail.edit_button.click()
-    dialog = window.logging.last_dialog
+    dialog = window.features.logging.last_dialog
     dialog.form.set_text("title", "HTS takes Hama")
     dialog.form.set_text("confidence", "medium")
     dialog.accept()
@@ -78,8 +78,8 @@ def test_edit_from_the_detail_pane_shows_history_and_undoes(window):
 def test_ctrl_k_logs_a_control_change_and_the_map_recolours_at_once(window):
     window.selection.select("place", HOMS)
     assert window.canvas.place_colours[HOMS] == "#c62828"
-    window.logging.action_log_control.trigger()
-    dialog = window.logging.last_dialog
+    window.features.logging.action_log_control.trigger()
+    dialog = window.features.logging.last_dialog
     dialog.form.set_data("faction", demo_id("faction", "HTS"))
     dialog.form.set_text("at", "2024-12-08")
     dialog.form.set_text("source", "field report")
@@ -90,7 +90,8 @@ def test_ctrl_k_logs_a_control_change_and_the_map_recolours_at_once(window):
 
 
 def test_a_control_change_without_source_is_refused_inline(window):
-    dialog = window.logging.log_control_change(HOMS)
+    dialog = window.features.logging.log_control_change(HOMS)
+    dialog.form.set_data("faction", demo_id("faction", "HTS"))
     dialog.form.set_text("source", "")
     dialog.accept()
     assert dialog.isVisible() and dialog.form.error_text("source") == "is required"
@@ -101,9 +102,9 @@ def test_deleting_many_asks_first_and_undo_restores_all(window):
     table = window.event_list.table
     table.selectAll()
     asked = []
-    assert not window.logging.delete_selected(confirm=lambda n: asked.append(n) or False)
+    assert not window.features.logging.delete_selected(confirm=lambda n: asked.append(n) or False)
     assert asked == [10] and window.store.events.count() == 10
-    assert window.logging.delete_selected(confirm=lambda n: True)
+    assert window.features.logging.delete_selected(confirm=lambda n: True)
     assert window.store.events.count() == 0
     assert window.event_list.model.rowCount() == 0
     window.action_undo.trigger()
@@ -117,7 +118,7 @@ def test_deleting_a_place_still_in_use_is_refused_and_nothing_changes(window, mo
     warned = []
     monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: warned.append(a[2]))
     window.selection.select("place", HAMA)
-    assert not window.logging.delete_selected()
+    assert not window.features.logging.delete_selected()
     assert "still has" in warned[0]
     assert window.store.places.find(HAMA) is not None
     assert window.undo_stack.count() == 0
@@ -125,7 +126,7 @@ def test_deleting_a_place_still_in_use_is_refused_and_nothing_changes(window, mo
 
 def test_template_x_captured_y_fills_actor_place_and_category(window):
     window.selection.select("place", HOMS)
-    dialog = window.logging.from_template(template_named("X captured Y"), actor="HTS")
+    dialog = window.features.logging.from_template(template_named("X captured Y"), actor="HTS")
     form = dialog.form
     assert form.text("title") == "HTS captured Homs"
     assert form.text("category") == "capture"
@@ -137,7 +138,7 @@ def test_template_x_captured_y_fills_actor_place_and_category(window):
 
 def test_airstrike_template_needs_no_actor(window):
     window.selection.select("place", demo_id("place", "Talbiseh"))
-    dialog = window.logging.from_template(template_named("airstrike on Y"))
+    dialog = window.features.logging.from_template(template_named("airstrike on Y"))
     assert dialog.form.text("title") == "Airstrike on Talbiseh"
     assert dialog.form.text("category") == "airstrike"
 
@@ -146,7 +147,7 @@ def test_new_event_at_a_map_click(window):
     window.selection.clear()
     window.canvas.resize(800, 600)
     window.canvas.center_on(35.5, 37.0, span_deg=0.5)  # no place within snapping distance
-    window.logging.action_new_event.trigger()
+    window.features.logging.action_new_event.trigger()
     tool = window.canvas.tool
     assert tool is not None and tool.name == "pick point"
 
@@ -158,7 +159,7 @@ def test_new_event_at_a_map_click(window):
 
     tool.mouse_press(35.5, 37.0, Click())
     assert window.canvas.tool is None
-    dialog = window.logging.last_dialog
+    dialog = window.features.logging.last_dialog
     assert dialog.form.text("geometry") == "POINT (37.000000 35.500000)"
     dialog.form.set_text("title", "Convoy seen")
     dialog.accept()
@@ -167,7 +168,7 @@ def test_new_event_at_a_map_click(window):
 
 
 def test_what_changed_between_27_november_and_6_december(window):
-    dialog = window.logging.what_changed("2024-11-27", "2024-12-06")
+    dialog = window.features.logging.what_changed("2024-11-27", "2024-12-06")
     handed = {
         h.place.name: (h.before.short_name, h.after.short_name) for h in dialog.changes.handovers
     }
@@ -176,3 +177,18 @@ def test_what_changed_between_27_november_and_6_december(window):
     assert "Homs" not in handed and "Damascus" not in handed
     assert "    Aleppo: GOV → HTS" in dialog.lines and "    Hama: GOV → HTS" in dialog.lines
     assert len(dialog.changes.events) == 9  # the 27 November event is the start, not in it
+
+
+def test_ctrl_k_at_a_past_date_proposes_that_date_and_nobody_as_the_new_holder(window):
+    from sitrep_desktop.domain import parse_moment
+
+    window.time_state.set_at(parse_moment("2024-12-04"))
+    window.selection.select("place", HOMS)
+    window.features.logging.action_log_control.trigger()
+    form = window.features.logging.last_dialog.form
+    assert form.text("at") == "2024-12-04"
+    assert form.data("faction") is None  # not the government, which holds Homs then
+    assert "Held by" in form.holder.text() and "2024-12-04" in form.holder.text()
+    form.set_text("source", "field report")
+    window.features.logging.last_dialog.accept()
+    assert form.error_text("faction") == "is required"

@@ -83,7 +83,7 @@ def test_hama_changes_hands_on_5_december(window):
     hama = demo_id("place", "Hama")
     window.time_state.set_at(parse_moment("2024-12-04T23:00:00Z"))
     assert window.canvas.place_colours[hama] == GOV
-    window.map_feature.time_control.set_moment(parse_moment("2024-12-05T12:00:00Z"))
+    window.features.map.time_control.set_moment(parse_moment("2024-12-05T12:00:00Z"))
     assert window.canvas.place_colours[hama] == HTS
 
 
@@ -95,7 +95,7 @@ def test_events_after_the_as_of_time_are_hidden(window):
 
 
 def test_the_time_control_sets_the_shared_time(window):
-    control = window.map_feature.time_control
+    control = window.features.map.time_control
     control.latest.setChecked(False)
     assert window.time_state.at is not None
     control.latest.setChecked(True)
@@ -126,8 +126,8 @@ def test_gazetteer_search_ranks_hama_before_yokohama():
 
 
 def test_picking_a_result_centres_and_selects(window):
-    panel = window.map_feature.search
-    window.map_feature.find()
+    panel = window.features.map.search
+    window.features.map.find()
     panel.query.setText("Hims")
     panel.query.returnPressed.emit()
     assert window.selection.id == demo_id("place", "Homs")
@@ -136,7 +136,7 @@ def test_picking_a_result_centres_and_selects(window):
 
 
 def test_add_as_place_makes_a_gazetteer_town_a_place(window):
-    panel = window.map_feature.search
+    panel = window.features.map.search
     panel.query.setText("Palmyra")
     row = next(i for i, r in enumerate(panel.found) if not r.in_database)
     panel.results.setCurrentRow(row)
@@ -169,18 +169,18 @@ def test_a_user_layer_loads_is_remembered_and_toggles(window, tmp_path):
         geometry_type="LineString",
         crs="EPSG:4326",
     )
-    panel = window.map_feature.layers
+    panel = window.features.map.layers
     assert panel.add_file(str(path))
-    (layer,) = window.map_feature.user_layers.repository.all()
+    (layer,) = window.features.map.user_layers.repository.all()
     assert layer.format == "GeoJSON"
-    item = window.map_feature.user_layers.items[layer.id]
+    item = window.features.map.user_layers.items[layer.id]
     assert item.isVisible()
     panel.set_shown("user", layer.id, False)
     assert not item.isVisible()
 
 
 def test_basemap_layers_toggle_from_the_panel(window):
-    window.map_feature.layers.set_shown("basemap", "rivers", False)
+    window.features.map.layers.set_shown("basemap", "rivers", False)
     assert not window.canvas.basemap.items["rivers"].isVisible()
 
 
@@ -206,7 +206,7 @@ def test_the_layer_panel_is_remembered_for_the_next_window(qtbot, tmp_path):
     first = MainWindow(QSettings(settings_path, QSettings.Format.IniFormat))
     qtbot.addWidget(first)
     first.open_store(store, None)
-    panel = first.map_feature.layers
+    panel = first.features.map.layers
     panel.set_shown("basemap", "rivers", False)
     panel.set_colour("basemap", "coastline", "#ff00ff")
     panel.list.setCurrentItem(panel.row_for("basemap", "coastline"))
@@ -224,13 +224,13 @@ def test_the_layer_panel_is_remembered_for_the_next_window(qtbot, tmp_path):
     assert not basemap.items["rivers"].wanted and not basemap.items["rivers"].isVisible()
     assert basemap.items["coastline"].colour == "#ff00ff"
     assert basemap.items["coastline"].zValue() == z_coast
-    panel = second.map_feature.layers
+    panel = second.features.map.layers
     assert panel.row_for("data", "Annotations").checkState() == Qt.CheckState.Unchecked
     assert not any(item.isVisible() for item in second.canvas.annotation_items.values())
 
 
 def test_hidden_drawings_stay_hidden_when_the_data_changes(window):
-    panel = window.map_feature.layers
+    panel = window.features.map.layers
     panel.set_shown("data", "Annotations", False)
     window.store.annotations.add(
         Annotation(kind="line", label="New front", geometry="LINESTRING (36.5 34.9, 37.0 34.9)")

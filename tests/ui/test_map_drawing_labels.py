@@ -60,7 +60,7 @@ VIEWS = {
 @pytest.mark.parametrize("view", VIEWS)
 def test_drawing_and_estimate_labels_keep_clear_of_each_other_and_of_places(window, view):
     canvas = window.canvas
-    window.drawing.control_layer.set_enabled(True)
+    window.features.drawing.control_layer.set_enabled(True)
     canvas.set_lonlat_range(*VIEWS[view])
     canvas.grab()
     texts = _map_text_boxes(canvas)
@@ -115,7 +115,7 @@ def test_at_world_zoom_big_countries_are_named_before_tiny_territories(window):
 
 def test_at_world_zoom_small_drawings_keep_their_labels_for_a_closer_look(window):
     canvas = window.canvas
-    window.drawing.control_layer.set_enabled(True)
+    window.features.drawing.control_layer.set_enabled(True)
     canvas.set_lonlat_range(-170, -60, 170, 75)
     canvas.grab()
     texts = [i for i in canvas.scene().items() if isinstance(i, MapText)]

@@ -58,9 +58,9 @@ def _colour_at(canvas, image: QImage, lon: float, lat: float) -> QColor:
 def test_an_mbtiles_background_is_drawn_right_way_up(window, tmp_path):
     path = tmp_path / "syria.mbtiles"
     _write_package(path)
-    assert window.map_feature.layers.add_file(str(path))
-    (layer,) = window.map_feature.user_layers.repository.all()
-    item = window.map_feature.user_layers.items[layer.id]
+    assert window.features.map.layers.add_file(str(path))
+    (layer,) = window.features.map.user_layers.repository.all()
+    item = window.features.map.user_layers.items[layer.id]
     canvas = window.canvas
     canvas.set_lonlat_range(38.5, 33.5, 41.5, 36.5)  # desert east of Homs: few other marks
     image = canvas.grab().toImage()
@@ -72,7 +72,7 @@ def test_an_mbtiles_background_is_drawn_right_way_up(window, tmp_path):
     assert _colour_at(canvas, image, lon, north - quarter) == NORTH
     assert _colour_at(canvas, image, lon, south + quarter) == SOUTH
     # Hidden from the layer panel: the map shows its own background again.
-    window.map_feature.layers.set_shown("user", layer.id, False)
+    window.features.map.layers.set_shown("user", layer.id, False)
     image = canvas.grab().toImage()
     assert _colour_at(canvas, image, lon, north - quarter) not in (NORTH, SOUTH)
 
@@ -80,7 +80,7 @@ def test_an_mbtiles_background_is_drawn_right_way_up(window, tmp_path):
 def test_a_damaged_mbtiles_file_is_refused_with_its_reason(window, tmp_path):
     path = tmp_path / "broken.mbtiles"
     path.write_bytes(b"this is not sqlite")
-    layers = window.map_feature.user_layers
+    layers = window.features.map.user_layers
     try:
         layers.add_file(path)
     except ValueError as exc:

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from sitrep_desktop.geo.geodesy import distances_from
-from sitrep_desktop.ui.measure.range_rings import RadiiError, parse_radii, ring_track
+from sitrep_desktop.ui.measure.range_rings import ring_track
 
 # The offscreen platform cannot pass a dialog's size hints on; a real one can.
 pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
@@ -12,8 +12,8 @@ pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
 
 @pytest.fixture
 def dialog(window, qtbot):
-    window.measure_feature.rings_action.trigger()
-    dialog = window.measure_feature.dialog
+    window.features.measure.rings_action.trigger()
+    dialog = window.features.measure.dialog
     assert dialog is not None and dialog.isVisible()
     return dialog
 
@@ -39,21 +39,48 @@ def test_rings_around_homs_list_the_places_inside_each_nearest_first(dialog):
     assert (talbiseh.text(1), talbiseh.text(2)) == ("8.0 mi", "2° N")
 
 
-def test_the_rings_are_drawn_on_the_map_and_cleared_on_close(dialog, window):
+def test_the_rings_stay_on_the_map_when_the_dialog_closes_until_cleared(dialog, window):
     dialog.centre_edit.setText("Hama")
     dialog.radii_edit.setText("50")
     items_before = len(window.canvas.getPlotItem().items)
     assert dialog.draw()
     assert len(window.canvas.getPlotItem().items) == items_before + 2  # ring and its label
     dialog.close()
+    assert len(window.canvas.getPlotItem().items) == items_before + 2
+    window.features.measure.show_range_rings()
+    dialog.clear_button.click()
     assert len(window.canvas.getPlotItem().items) == items_before
+
+
+def test_each_ring_is_labelled_with_its_radius_in_a_colour_no_faction_wears(dialog, window):
+    import pyqtgraph as pg
+
+    from sitrep_desktop.ui.measure.range_rings import RING_COLOUR
+
+    dialog.centre_edit.setText("Homs")
+    dialog.radii_edit.setText("25")
+    dialog.units.setCurrentText("mi")
+    assert dialog.draw()
+    labels = [i for i in window.canvas.getPlotItem().items if isinstance(i, pg.TextItem)]
+    assert any(label.toPlainText() == "25 mi" for label in labels)
+    faction_colours = {f.colour.lower() for f in window.store.factions.all()}
+    assert RING_COLOUR.lower() not in faction_colours
+
+
+def test_the_bearing_column_is_in_view(dialog):
+    dialog.centre_edit.setText("Homs")
+    dialog.radii_edit.setText("10, 25")
+    assert dialog.draw()
+    header = dialog.tree.header()
+    bearing_right = header.sectionPosition(2) + header.sectionSize(2)
+    assert header.sectionSize(2) > 20 and bearing_right <= dialog.tree.viewport().width()
 
 
 def test_a_selected_place_is_the_default_centre(window):
     hama = window.store.places.by_name("Hama")
     window.selection.select("place", hama.id)
-    window.measure_feature.rings_action.trigger()
-    assert window.measure_feature.dialog.centre_edit.text() == "Hama"
+    window.features.measure.rings_action.trigger()
+    assert window.features.measure.dialog.centre_edit.text() == "Hama"
 
 
 def test_a_typed_coordinate_can_be_the_centre(dialog):
@@ -95,10 +122,3 @@ def test_every_ring_vertex_is_exactly_the_radius_from_the_centre():
     lats, lons = ring_track(34.72405, 36.72559, 40_233.6)
     distances = distances_from(34.72405, 36.72559, lats, lons)
     assert np.allclose(distances, 40_233.6, atol=1e-6)
-
-
-def test_radii_are_read_sorted_and_checked():
-    assert parse_radii("25, 10 50;10") == [10.0, 25.0, 50.0]
-    for text in ("", "ten", "0", "nan"):
-        with pytest.raises(RadiiError):
-            parse_radii(text)

@@ -143,7 +143,7 @@ def test_export_snapshot_from_the_window(qtbot, demo_path, tmp_path):
     window.open_store(Store.open(demo_path), demo_path)
     window.resize(1000, 700)
     window.show()
-    assert window.action_export_snapshot.shortcut().toString() == "Ctrl+Shift+S"
-    out = export_snapshot(window, tmp_path / "view.png", "From the window")
+    assert window.features.export_snapshot.shortcut().toString() == "Ctrl+Shift+S"
+    out = export_snapshot(window.context, tmp_path / "view.png", "From the window")
     assert out is not None and out.exists()
     assert json.loads((tmp_path / "view.png.json").read_text())["title"] == "From the window"

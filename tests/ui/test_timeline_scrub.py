@@ -11,7 +11,7 @@ GOV, HTS = "#c62828", "#2e7d32"
 
 
 def test_scrubbing_across_5_december_recolours_hama(window):
-    timeline = window.logging.timeline
+    timeline = window.features.logging.timeline
     cursor = timeline.strip.cursor
     start = seconds_of(
         moment_at(0).__class__("2024-12-04T18:00:00Z", "2024-12-04T18:00:00.000000Z")
@@ -28,15 +28,15 @@ def test_scrubbing_across_5_december_recolours_hama(window):
 
 
 def test_later_events_leave_the_list_as_the_time_moves_back(window):
-    window.logging.timeline.scrub_to("2024-11-30T12:00Z")
+    window.features.logging.timeline.scrub_to("2024-11-30T12:00Z")
     assert window.event_list.model.rowCount() == 2
-    window.logging.timeline.latest_button.click()
+    window.features.logging.timeline.latest_button.click()
     assert window.time_state.at is None
     assert window.event_list.model.rowCount() == 10
 
 
 def test_play_steps_a_day_at_a_time_and_pause_stops(window):
-    timeline = window.logging.timeline
+    timeline = window.features.logging.timeline
     timeline.scrub_to("2024-11-29T12:00Z")
     timeline.play_button.setChecked(True)
     assert timeline.timer.isActive()
@@ -48,6 +48,6 @@ def test_play_steps_a_day_at_a_time_and_pause_stops(window):
 
 
 def test_timeline_shows_every_event_and_control_change(window):
-    strip = window.logging.timeline.strip
+    strip = window.features.logging.timeline.strip
     assert len(strip.events.data) == 10
     assert len(strip.controls.data) == 16

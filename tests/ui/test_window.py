@@ -73,3 +73,77 @@ def test_a_screenshot_of_the_window_is_saved(window):
     image = window.grab().toImage()
     assert image.width() >= 1000
     assert image.save(str(OUTPUT / "window_demo.png"))
+
+
+def test_no_two_actions_share_a_shortcut(window):
+    from sitrep_desktop.ui.window.shortcuts import shortcut_clashes
+
+    assert shortcut_clashes(window) == {}
+
+
+def test_ctrl_shift_s_exports_a_snapshot(window, qtbot, monkeypatch):
+    from PySide6.QtCore import Qt
+
+    from sitrep_desktop.ui.snapshot import feature
+
+    asked = []
+    monkeypatch.setattr(feature.SnapshotDialog, "exec", lambda dialog: asked.append(dialog) or 0)
+    window.canvas.setFocus()
+    keys = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    qtbot.keyClick(window.canvas, Qt.Key.Key_S, keys)
+    assert asked, "Ctrl+Shift+S did not open the snapshot export"
+
+
+def test_help_lists_every_keyboard_shortcut(window, qtbot):
+    dialog = window.show_shortcuts()
+    qtbot.waitExposed(dialog)
+    rows = {(s.what, s.keys) for s in dialog.shortcuts}
+    assert ("Export snapshot", "Ctrl+Shift+S") in rows
+    assert ("Zoom to selection", "Ctrl+J") in rows
+    assert ("Log control change", "Ctrl+K") in rows
+    assert ("Measure distance", "M") in rows
+    assert {s.where for s in dialog.shortcuts} >= {"File", "Edit", "View", "Draw", "Help"}
+    assert dialog.table.rowCount() == len(dialog.shortcuts) > 30
+
+
+def test_jumping_to_a_gazetteer_town_clears_the_previous_place(window):
+    from sitrep_desktop.demo_situation import demo_id
+    from sitrep_desktop.services.place_search import search_places
+
+    window.selection.select("place", demo_id("place", "Homs"))
+    result = next(r for r in search_places("Talbiseh", []) if not r.in_database)
+    window.features.map.go_to(result)
+    assert window.selection.kind == "" and not window.detail.delete_button.isEnabled()
+    west, south, east, north = window.canvas.visible_lonlat()
+    assert north - south > 1.0  # the town with its neighbours, not a blank close-up
+
+
+def test_a_selected_place_leads_to_its_events_in_the_list(window):
+    from sitrep_desktop.demo_situation import demo_id
+
+    window.selection.select("place", demo_id("place", "Talbiseh"))
+    before = window.event_list.model.rowCount()
+    window.detail.body.linkActivated.emit(f"events-near:{demo_id('place', 'Talbiseh')}")
+    assert 0 < window.event_list.model.rowCount() < before
+
+
+def test_the_keyboard_page_lists_every_action_of_the_window(window):
+    from sitrep_desktop.ui.window.shortcuts import window_shortcuts
+
+    page = (Path(__file__).parents[2] / "docs" / "keyboard.md").read_text(encoding="utf-8")
+    missing = [s.what for s in window_shortcuts(window) if s.where != "Map" and s.what not in page]
+    assert missing == []
+
+
+def test_a_background_map_can_be_added_from_the_view_menu(window, monkeypatch):
+    from sitrep_desktop.ui.map.panels import layer_panel
+
+    filters = []
+    monkeypatch.setattr(
+        layer_panel.QFileDialog,
+        "getOpenFileName",
+        lambda _parent, _title, _dir, spec: filters.append(spec) or ("", ""),
+    )
+    window.features.map.action_add_layer.trigger()
+    assert "MBTiles" in window.features.map.action_add_layer.text()
+    assert filters and "*.mbtiles" in filters[0] and window.docks["layers"].isVisible()

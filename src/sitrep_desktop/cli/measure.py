@@ -7,10 +7,10 @@ import math
 from typing import Any
 
 from ..geo.gazetteer import Gazetteer
-from ..geo.geodesy import compass_point
-from ..geo.point_input import PointInputError, ResolvedPoint, resolve_point
+from ..geo.geodesy import compass_point, inverse
+from ..geo.point_input import PointInputError, ResolvedPoint, outside_area, resolve_point
 from ..geo.route import bearing_text, distance_text, measure_route
-from ..geo.units import from_unit, to_unit
+from ..geo.units import format_distance, from_unit, to_unit
 from ..store import Store
 from ..store.spatial import places_within
 from .common import UsageError, open_existing, print_json, print_table
@@ -23,17 +23,15 @@ def register(commands: argparse._SubParsersAction) -> None:
     measure = commands.add_parser(
         "measure",
         help="distance and bearing between points, on the WGS84 ellipsoid",
-        description="Measure the path FROM -> VIA... -> TO: each leg's geodesic distance and "
-        "initial bearing, the total, and where TO lies from FROM as a sentence. "
-        f"Each point is {POINT_HELP}.",
-        epilog="Order: the path starts at FROM, passes each VIA in the order given, and ends at "
-        "TO, e.g. `sitrep measure demo.db Hama Homs al-Rastan` measures "
-        "Hama -> al-Rastan -> Homs.",
+        description="Measure the path through POINTs in the order given: each leg's geodesic "
+        "distance and initial bearing, the total, and where the last point lies from the "
+        f"first as a sentence. Each point is {POINT_HELP}.",
+        epilog="`sitrep measure demo.db Hama Homs Damascus` measures Hama -> Homs -> Damascus. "
+        "DB may be left out: your own database (`sitrep where`). Negative coordinates "
+        "are points, not options: `sitrep measure db -41.32,174.81 40.96,-5.50`.",
     )
-    measure.add_argument("db", help="database file")
-    measure.add_argument("origin", metavar="FROM", help="start point")
-    measure.add_argument("destination", metavar="TO", help="end point")
-    measure.add_argument("via", metavar="VIA", nargs="*", help="points passed on the way, in order")
+    measure.add_argument("db", help="database file (optional: see `sitrep where`)")
+    measure.add_argument("points", metavar="POINT", nargs="*", help="two or more points, in order")
     _common_options(measure)
     measure.set_defaults(func=run_measure)
 
@@ -43,7 +41,7 @@ def register(commands: argparse._SubParsersAction) -> None:
         description=f"List the database's places within RADIUS of PLACE ({POINT_HELP}), "
         "nearest first, with distance and bearing from PLACE. Distances are geodesic.",
     )
-    within.add_argument("db", help="database file")
+    within.add_argument("db", help="database file (optional: see `sitrep where`)")
     within.add_argument("place", metavar="PLACE", help="centre of the ring")
     within.add_argument("radius", metavar="RADIUS", help="ring radius in --units")
     _common_options(within)
@@ -52,25 +50,46 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 def _common_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--units", choices=UNITS, default="km", help="distance unit (default: km)")
-    parser.add_argument("--json", action="store_true", help="print JSON")
+    parser.add_argument("--json", action="store_true", help="print JSON (full precision)")
+    parser.add_argument(
+        "--anywhere",
+        action="store_true",
+        help="accept a gazetteer name found only far from the database's places",
+    )
 
 
-def resolve_argument(store: Store, label: str, text: str) -> ResolvedPoint:
-    """The point an argument names, or a UsageError that names the argument."""
+def resolve_argument(
+    store: Store, label: str, text: str, *, anywhere: bool = True
+) -> ResolvedPoint:
+    """The point an argument names, or a UsageError that names the argument.
+
+    Unless ``anywhere``, a gazetteer name far outside the database's own area is
+    refused: "Atlantis" matching a town in South Africa is almost surely a mistake.
+    """
+    places = store.places.all()
     try:
-        return resolve_point(text, store.places.all(), Gazetteer.load())
+        point = resolve_point(text, places, Gazetteer.load())
     except PointInputError as error:
         raise UsageError(f"{label} {error}") from None
+    if not anywhere and point.source == "gazetteer" and outside_area(point, places):
+        nearest = min(inverse(p.lat, p.lon, point.lat, point.lon).distance_m for p in places)
+        raise UsageError(
+            f"{label} {text!r} matches only {point.name}, {point.country} "
+            f"({point.lat:.4f}, {point.lon:.4f}), {format_distance(nearest)} from the nearest "
+            "place of this database; give coordinates, or add --anywhere to measure there"
+        )
+    return point
 
 
 def run_measure(args: argparse.Namespace) -> int:
-    labelled = [
-        ("FROM", args.origin),
-        *((f"VIA #{i}", text) for i, text in enumerate(args.via, 1)),
-        ("TO", args.destination),
-    ]
+    if len(args.points) < 2:
+        given = f" (got only {args.points[0]!r})" if args.points else ""
+        raise UsageError(f"give at least two points to measure between{given}")
+    labelled = [(f"POINT #{i}", text) for i, text in enumerate(args.points, 1)]
     with open_existing(args.db) as store:
-        points = [resolve_argument(store, label, text) for label, text in labelled]
+        points = [
+            resolve_argument(store, label, text, anywhere=args.anywhere) for label, text in labelled
+        ]
     route = measure_route(points)
     unit = args.units
     if args.json:
@@ -82,17 +101,17 @@ def run_measure(args: argparse.Namespace) -> int:
                     {
                         "from": r.start.name,
                         "to": r.end.name,
-                        "distance": round(to_unit(r.leg.distance_m, unit), 4),
-                        "distance_m": round(r.leg.distance_m, 3),
-                        "initial_bearing": round(r.leg.initial_bearing, 6),
-                        "final_bearing": round(r.leg.final_bearing, 6),
+                        "distance": to_unit(r.leg.distance_m, unit),
+                        "distance_m": r.leg.distance_m,
+                        "initial_bearing": r.leg.initial_bearing,
+                        "final_bearing": r.leg.final_bearing,
                         "compass": compass_point(r.leg.initial_bearing),
                     }
                     for r in route.legs
                 ],
-                "total": round(to_unit(route.total_m, unit), 4),
-                "total_m": round(route.total_m, 3),
-                "sentence": route.sentence(),
+                "total": to_unit(route.total_m, unit),
+                "total_m": route.total_m,
+                "sentence": route.sentence(unit),
             }
         )
         return 0
@@ -110,7 +129,7 @@ def run_measure(args: argparse.Namespace) -> int:
         ],
     )
     print(f"Total: {distance_text(route.total_m, unit)}")
-    print(route.sentence())
+    print(route.sentence(unit))
     for point in points:
         if point.source == "gazetteer":
             print(f"({point.name}, {point.country}: from the gazetteer, not the database)")
@@ -121,7 +140,7 @@ def run_within(args: argparse.Namespace) -> int:
     radius = _radius(args.radius, args.units)
     unit = args.units
     with open_existing(args.db) as store:
-        centre = resolve_argument(store, "PLACE", args.place)
+        centre = resolve_argument(store, "PLACE", args.place, anywhere=args.anywhere)
         exclude = {centre.place_id} if centre.place_id else set()
         found = places_within(store, centre.lat, centre.lon, radius, exclude)
     if args.json:
@@ -130,7 +149,7 @@ def run_within(args: argparse.Namespace) -> int:
                 "centre": _point_json(args.place, centre),
                 "radius": float(args.radius),
                 "units": unit,
-                "radius_m": round(radius, 3),
+                "radius_m": radius,
                 "count": len(found),
                 "places": [
                     {
@@ -139,9 +158,9 @@ def run_within(args: argparse.Namespace) -> int:
                         "kind": f.place.kind,
                         "lat": f.place.lat,
                         "lon": f.place.lon,
-                        "distance": round(to_unit(f.distance_m, unit), 4),
-                        "distance_m": round(f.distance_m, 3),
-                        "bearing": round(f.bearing, 6),
+                        "distance": to_unit(f.distance_m, unit),
+                        "distance_m": f.distance_m,
+                        "bearing": f.bearing,
                         "compass": compass_point(f.bearing),
                     }
                     for f in found

@@ -20,6 +20,10 @@ from sitrep_desktop.geo.gazetteer import EXACT, Gazetteer, fold, match_score
 from sitrep_desktop.geo.route import Waypoint
 
 SUGGESTIONS = 5
+# How far beyond the box of a database's places a gazetteer name may lie before it
+# is taken for a mistake ("Atlantis" is a town in South Africa): about 550 km, so
+# the neighbouring countries' towns still count as near.
+AREA_MARGIN_DEG = 5.0
 
 
 class NamedPlace(Waypoint, Protocol):
@@ -125,3 +129,18 @@ def closest_names(
         ranked = sorted(found.items(), key=lambda item: -item[1])
         names += [name for name, score in ranked if score >= 1.8 and name not in names]
     return names[:SUGGESTIONS]
+
+
+def outside_area(
+    point: Waypoint, places: Iterable[Waypoint], margin_deg: float = AREA_MARGIN_DEG
+) -> bool:
+    """Whether ``point`` lies outside the box of ``places`` widened by ``margin_deg``
+    (never, when there are no places to draw a box around)."""
+    places = list(places)
+    if not places:
+        return False
+    lats = [p.lat for p in places]
+    lons = [p.lon for p in places]
+    inside_lat = min(lats) - margin_deg <= point.lat <= max(lats) + margin_deg
+    inside_lon = min(lons) - margin_deg <= point.lon <= max(lons) + margin_deg
+    return not (inside_lat and inside_lon)

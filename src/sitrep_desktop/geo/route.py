@@ -10,7 +10,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from sitrep_desktop.geo.geodesy import Leg, compass_point, inverse, path_legs
+import numpy as np
+
+from sitrep_desktop.geo.geodesy import Leg, compass_point, densify, inverse, path_legs
 from sitrep_desktop.geo.units import describe_relative, to_unit
 
 
@@ -39,11 +41,12 @@ class Route:
     total_m: float
     straight: Leg | None
 
-    def sentence(self) -> str:
+    def sentence(self, unit: str = "km") -> str:
         """ "Homs is 44 km (28 mi) S of Hama": the last point seen from the first."""
         if self.straight is None:
             return ""
-        return describe_relative(self.waypoints[-1].name, self.waypoints[0].name, self.straight)
+        last, first = self.waypoints[-1].name, self.waypoints[0].name
+        return describe_relative(last, first, self.straight, unit)
 
     def figures(self, unit: str = "km") -> list[str]:
         """One line per leg and a total line, as people read them."""
@@ -80,3 +83,25 @@ def bearing_text(bearing: float) -> str:
 
 def leg_text(distance_m: float, bearing: float, unit: str = "km") -> str:
     return f"{distance_text(distance_m, unit)}, {bearing_text(bearing)}"
+
+
+MAX_VERTICES_PER_LEG = 400
+
+
+def geodesic_track(points: Sequence[Waypoint]) -> tuple[np.ndarray, np.ndarray]:
+    """(lats, lons) along the geodesic legs, longitudes unwrapped across the antimeridian."""
+    lats: list[float] = []
+    lons: list[float] = []
+    for a, b in zip(points, points[1:]):
+        leg = densify(a.lat, a.lon, b.lat, b.lon, max_segment_m=_segment_m(a, b))
+        start = 1 if lats else 0  # each leg starts where the last one ended
+        lats += [p[0] for p in leg[start:]]
+        lons += [p[1] for p in leg[start:]]
+    lon_array = np.degrees(np.unwrap(np.radians(np.asarray(lons, dtype=float))))
+    return np.asarray(lats, dtype=float), lon_array
+
+
+def _segment_m(a: Waypoint, b: Waypoint) -> float:
+    length = inverse(a.lat, a.lon, b.lat, b.lon).distance_m
+    # 10 km pieces are smooth at any zoom; very long legs get fewer, longer pieces.
+    return max(10_000.0, length / MAX_VERTICES_PER_LEG)

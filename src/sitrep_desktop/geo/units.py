@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 
 from sitrep_desktop.geo.geodesy import Leg, compass_point
 
@@ -31,6 +32,27 @@ def from_unit(value: float, unit: str) -> float:
     return value * _metres_per(unit)
 
 
+class RadiiError(ValueError):
+    """Radii text that is not a list of positive numbers."""
+
+
+def parse_radii(text: str) -> list[float]:
+    """ "10, 25 50" -> [10.0, 25.0, 50.0]: positive numbers, sorted, duplicates dropped."""
+    parts = [p for p in re.split(r"[,;\s]+", text.strip()) if p]
+    if not parts:
+        raise RadiiError("give at least one radius, e.g. 10, 25, 50")
+    values = set()
+    for part in parts:
+        try:
+            value = float(part)
+        except ValueError:
+            raise RadiiError(f"{part!r} is not a number") from None
+        if not math.isfinite(value) or value <= 0:
+            raise RadiiError(f"{part!r} must be a positive number")
+        values.add(value)
+    return sorted(values)
+
+
 def format_distance(metres: float, unit: str = "km") -> str:
     """A distance rounded the way people say it: "44 km", "1,250 km", "2.76 mi", "0.5 nmi".
 
@@ -43,18 +65,19 @@ def format_distance(metres: float, unit: str = "km") -> str:
     return f"{value:.3g} {unit}"
 
 
-def describe_relative(subject: str, reference: str, leg: Leg) -> str:
+def describe_relative(subject: str, reference: str, leg: Leg, unit: str = "km") -> str:
     """Say where ``subject`` lies from ``reference``: "Homs is 45 km (28 mi) S of Hama".
 
     ``leg`` is the geodesic FROM the reference TO the subject (``inverse(reference,
     subject)``), so its initial bearing is the direction to look from the reference.
-    Distances closer than a metre have no meaningful bearing and read "at".
+    The distance is in ``unit`` first, then in the other common one (km for miles
+    and nautical miles, miles for km). Closer than a metre reads "at".
     """
     if leg.distance_m < 1.0:
         return f"{subject} is at {reference}"
-    km = format_distance(leg.distance_m, "km")
-    miles = format_distance(leg.distance_m, "mi")
-    return f"{subject} is {km} ({miles}) {compass_point(leg.initial_bearing)} of {reference}"
+    first = format_distance(leg.distance_m, unit)
+    second = format_distance(leg.distance_m, "mi" if unit in ("km", "m") else "km")
+    return f"{subject} is {first} ({second}) {compass_point(leg.initial_bearing)} of {reference}"
 
 
 def nice_length(max_metres: float) -> float:

@@ -6,17 +6,18 @@ from typing import Any
 
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QActionGroup
-from PySide6.QtWidgets import QDialog, QToolBar
+from PySide6.QtWidgets import QDialog, QMenu, QToolButton
 
 from sitrep_desktop.commands import UpdateRecord
 from sitrep_desktop.commands.annotation_commands import copy_forward
-from sitrep_desktop.domain import SitRepError
+from sitrep_desktop.domain import Annotation, SitRepError
 from sitrep_desktop.domain.annotation_styles import full_style, preset_style
+from sitrep_desktop.ui.drawing.properties import DrawingPropertiesDialog
 from sitrep_desktop.ui.drawing.style_dialog import AnnotationStyleDialog
 from sitrep_desktop.ui.map.layers.control_areas import ControlAreaLayer
 from sitrep_desktop.ui.map.tools.draw import DrawingHost, DrawTool, Prompts
 from sitrep_desktop.ui.map.tools.edit import EditTool
-from sitrep_desktop.ui.window.actions import add_action
+from sitrep_desktop.ui.window.context import FeatureContext, ObjectAction
 
 # kind, menu text, shortcut. Ctrl+Alt keeps clear of the single keys other tools use.
 TOOLS = (
@@ -28,25 +29,34 @@ TOOLS = (
     ("text", "&Text label", "Ctrl+Alt+T"),
 )
 # The look a new drawing of each kind takes until the user picks a style.
-KIND_DEFAULTS = {"arrow": "advance", "text": "note"}
+# A line is most often a front line: drawn thin and grey it read as a border.
+KIND_DEFAULTS = {"line": "front line", "arrow": "advance", "text": "note"}
 
 
 class DrawingFeature(QObject):
     """Owns the drawing tools of one window and the actions that reach them."""
 
-    def __init__(self, window) -> None:
-        super().__init__(window)
-        self.window = window
-        self.prompts = Prompts(window)
+    def __init__(self, ctx: FeatureContext) -> None:
+        super().__init__(ctx.parent)
+        self.ctx = ctx
+        self.prompts = Prompts(ctx.parent)
         self.chosen_style: dict[str, Any] | None = None
         self.chosen_label = ""
-        self.host = DrawingHost(window, self.style_for, self.prompts)
+        self.host = DrawingHost(ctx, self.style_for, self.prompts)
         self.tools = {kind: DrawTool(kind, self.host) for kind, _, _ in TOOLS}
         self.edit_tool = EditTool(self.host)
-        self.control_layer = ControlAreaLayer(window)
+        self.host.on_drawn = self._after_drawn
+        self.host.on_properties = self.edit_properties
+        self.properties_dialog: DrawingPropertiesDialog | None = None
+        ctx.editors["annotation"] = self._edit_by_id
+        ctx.object_actions.append(
+            ObjectAction("Copy forward to a new date…", ("annotation",), self._copy_forward_by_id)
+        )
+        # The layer works with the window's store, canvas and time (its public parts).
+        self.control_layer = ControlAreaLayer(ctx.parent)
         self._build_actions()
-        window.canvas.sigToolChanged.connect(self._on_tool_changed)
-        window.signals.sigChanged.connect(lambda _change: self.edit_tool.refresh())
+        ctx.canvas.sigToolChanged.connect(self._on_tool_changed)
+        ctx.signals.sigChanged.connect(lambda _change: self.edit_tool.refresh())
 
     # -- styles ----------------------------------------------------------------------
     def prompts_changed(self, prompts: Prompts) -> None:
@@ -67,11 +77,11 @@ class DrawingFeature(QObject):
 
     def edit_style(self) -> None:
         """Style the picked drawing, or (nothing picked) the drawings to come."""
-        target = self.edit_tool.target if self.window.canvas.tool is self.edit_tool else None
+        target = self.edit_tool.target if self.ctx.canvas.tool is self.edit_tool else None
         style = target.style if target else self.chosen_style
         label = target.label if target else self.chosen_label
         dialog = AnnotationStyleDialog(
-            style, label, self.window.store.factions.all(), parent=self.window
+            style, label, self.ctx.store.factions.all(), parent=self.ctx.parent
         )
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
@@ -83,17 +93,69 @@ class DrawingFeature(QObject):
             return True
         extra = {k: v for k, v in target.style.items() if k in ("centre", "radius_m")}
         after = _replace(target, style={**style, **extra}, label=label)
-        return self.window.undo_stack.run(UpdateRecord(target, after, "style drawing"), self.window)
+        return self.ctx.undo_stack.run(
+            UpdateRecord(target, after, "style drawing"), self.ctx.parent
+        )
+
+    # -- properties ----------------------------------------------------------------------
+    def _after_drawn(self, annotation: Annotation) -> None:
+        """A shape is finished: the tool stops (the next click is not a new line), the
+        drawing is selected, and its properties open to name and date it."""
+        self.ctx.canvas.set_tool(None)
+        self.ctx.selection.select("annotation", annotation.id)
+        self.edit_properties(annotation)
+
+    def _edit_by_id(self, annotation_id: str) -> DrawingPropertiesDialog | None:
+        annotation = self.ctx.store.annotations.find(annotation_id)
+        return self.edit_properties(annotation) if annotation is not None else None
+
+    def selected_drawing(self) -> Annotation | None:
+        """The drawing picked with the edit tool, or else the one selected."""
+        if self.edit_tool.target is not None:
+            return self.edit_tool.target
+        sel = self.ctx.selection
+        return self.ctx.store.annotations.find(sel.id) if sel.kind == "annotation" else None
+
+    def edit_properties(
+        self, annotation: Annotation | None = None
+    ) -> DrawingPropertiesDialog | None:
+        """Open the properties of `annotation` (default: the selected drawing); not
+        modal, so the map stays in view; Save is one undo step."""
+        annotation = annotation or self.selected_drawing()
+        if annotation is None:
+            self.host.status("Select a drawing first (click it with Edit drawings).")
+            return None
+        if self.properties_dialog is not None:
+            self.properties_dialog.close()
+        dialog = DrawingPropertiesDialog(annotation, self.ctx.store.factions.all(), self.ctx.parent)
+        dialog.accepted.connect(lambda: self._save_properties(dialog))
+        dialog.setModal(False)
+        dialog.show()
+        self.properties_dialog = dialog
+        return dialog
+
+    def _save_properties(self, dialog: DrawingPropertiesDialog) -> bool:
+        edited = dialog.annotation()
+        if edited is None or edited == dialog.original:
+            return False
+        command = UpdateRecord(dialog.original, edited, "edit drawing")
+        return self.ctx.undo_stack.run(command, self.ctx.parent)
 
     # -- time --------------------------------------------------------------------------
+    def _copy_forward_by_id(self, _kind: str, annotation_id: str) -> bool:
+        self.ctx.selection.select("annotation", annotation_id)
+        if self.edit_tool.target_id not in (None, annotation_id):
+            self.edit_tool.select(None)
+        return self.copy_forward()
+
     def copy_forward(self, when: str | None = None) -> bool:
         """Copy the picked drawing to a new start date (asks for the date if not given)."""
-        target = self.edit_tool.target
+        target = self.selected_drawing()
         if target is None:
             self.host.status("Pick a drawing with the edit tool first.")
             return False
         if when is None:
-            at = self.window.time_state.at
+            at = self.ctx.time_state.at
             when = self.prompts.text(
                 "Copy forward", "New valid-from date (YYYY-MM-DD):", at.text if at else ""
             )
@@ -104,54 +166,76 @@ class DrawingFeature(QObject):
         except SitRepError as exc:
             self.prompts.refuse(str(exc))
             return False
-        return self.window.undo_stack.run(command, self.window)
+        return self.ctx.undo_stack.run(command, self.ctx.parent)
 
     # -- actions -----------------------------------------------------------------------
     def _build_actions(self) -> None:
-        window = self.window
-        self.menu = window.menuBar().addMenu("&Draw")
-        if hasattr(window, "menu_help"):
-            window.menuBar().insertMenu(window.menu_help.menuAction(), self.menu)
-        self.toolbar = QToolBar("Draw", window)
-        self.toolbar.setObjectName("toolbar_draw")
-        window.addToolBar(self.toolbar)
+        self.menu = self.ctx.menus.add("&Draw")
+        self.toolbar = self.ctx.toolbar("Draw", "toolbar_draw")
         self.tool_group = QActionGroup(self)
         self.tool_group.setExclusionPolicy(QActionGroup.ExclusionPolicy.ExclusiveOptional)
         self.tool_actions: dict[str, QAction] = {}
+        # The six shape tools share one toolbar button with a menu, so the toolbar
+        # fits a 1024-pixel screen with room for the estimated areas' switch.
+        self.shapes_button = QToolButton(self.toolbar)
+        self.shapes_button.setText("Draw")
+        self.shapes_button.setToolTip("Draw a point, line, arrow, area, circle or label")
+        self.shapes_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.shapes_menu = QMenu(self.shapes_button)
+        self.shapes_button.setMenu(self.shapes_menu)
+        self.toolbar.addWidget(self.shapes_button)
         for kind, text, shortcut in TOOLS:
-            self.tool_actions[kind] = self._tool_action(text, shortcut, self.tools[kind])
+            action = self._tool_action(text, shortcut, self.tools[kind], on_toolbar=False)
+            self.shapes_menu.addAction(action)
+            self.tool_actions[kind] = action
         self.tool_actions["edit"] = self._tool_action(
             "&Edit drawings", "Ctrl+Alt+E", self.edit_tool
         )
+        self.tool_actions["edit"].setIconText("Edit")
         self.menu.addSeparator()
+        self.action_properties = self._action(
+            "&Properties (name, dates, style)…", lambda: self.edit_properties(), on_toolbar=False
+        )
         self.action_style = self._action("&Style…", self.edit_style, "Ctrl+Alt+S")
         self.action_copy_forward = self._action(
             "Copy &forward to a new date…", lambda: self.copy_forward(), "Ctrl+Alt+F"
         )
+        self.action_copy_forward.setIconText("Copy forward")
         self.menu.addSeparator()
         self.action_control_areas = self._action(
             "Show &estimated control areas", self.control_layer.set_enabled, "Ctrl+Alt+K"
         )
         self.action_control_areas.setCheckable(True)
+        self.action_control_areas.setIconText("Estimated areas")
         self.action_control_areas.setChecked(self.control_layer.enabled)
         self.action_convert = self._action(
-            "Con&vert estimated areas to drawings", self.control_layer.convert_to_annotations
+            "Con&vert estimated areas to drawings",
+            self.control_layer.convert_to_annotations,
+            on_toolbar=False,
         )
 
-    def _action(self, text: str, slot, shortcut: str | None = None) -> QAction:
-        # In the Draw menu and on its toolbar; slots take the checked flag.
-        action = add_action(self.window, self.menu, text, slot, shortcut, checked=True)
-        self.toolbar.addAction(action)
+    def _action(
+        self, text: str, slot, shortcut: str | None = None, *, on_toolbar: bool = True
+    ) -> QAction:
+        # In the Draw menu (and on its toolbar); slots take the checked flag.
+        action = self.ctx.action(self.menu, text, slot, shortcut, checked=True)
+        if on_toolbar:
+            self.toolbar.addAction(action)
         return action
 
-    def _tool_action(self, text: str, shortcut: str, tool) -> QAction:
-        action = self._action(text, lambda checked: self._use(tool if checked else None), shortcut)
+    def _tool_action(self, text: str, shortcut: str, tool, *, on_toolbar: bool = True) -> QAction:
+        action = self._action(
+            text,
+            lambda checked: self._use(tool if checked else None),
+            shortcut,
+            on_toolbar=on_toolbar,
+        )
         action.setCheckable(True)
         self.tool_group.addAction(action)
         return action
 
     def _use(self, tool) -> None:
-        self.window.canvas.set_tool(tool)
+        self.ctx.canvas.set_tool(tool)
 
     def _on_tool_changed(self, tool) -> None:
         for action in self.tool_actions.values():
@@ -167,7 +251,6 @@ def _replace(record, **fields):
     return dataclasses.replace(record, **fields)
 
 
-def install_drawing(window) -> DrawingFeature:
-    """Add drawing to `window` (called once a store is open); also kept as window.drawing."""
-    window.drawing = DrawingFeature(window)
-    return window.drawing
+def install_drawing(ctx: FeatureContext) -> DrawingFeature:
+    """Add the Draw menu and toolbar to a window that has opened a file."""
+    return DrawingFeature(ctx)

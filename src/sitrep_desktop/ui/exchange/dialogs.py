@@ -13,8 +13,10 @@ from the one table (io/formats.py), the workflow from services/exchange.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import NamedTuple
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -45,7 +47,7 @@ from sitrep_desktop.services.exchange import (
     write_export,
 )
 from sitrep_desktop.ui.exchange.reading import ImportReading
-from sitrep_desktop.ui.window.actions import add_action, insert_in_file_menu
+from sitrep_desktop.ui.window.context import FeatureContext
 
 IMPORT_FILTER = formats.import_filter()
 EXPORT_FILTER = formats.export_filter()
@@ -295,14 +297,20 @@ def export_data_dialog(window) -> Path | None:
     return export_data(window, target)
 
 
-def install_exchange(window) -> None:
+class ExchangeActions(NamedTuple):
+    import_data: QAction
+    export_data: QAction
+
+
+def install_exchange(ctx: FeatureContext) -> ExchangeActions:
     """File > Import data… (Ctrl+I) and File > Export data… (Ctrl+Shift+E)."""
+    window = ctx.parent  # the dialogs' parent, which also has the store and undo stack
     actions = [
-        add_action(window, None, text, slot, shortcut)
+        ctx.action(None, text, slot, shortcut)
         for text, shortcut, slot in (
             ("&Import data…", "Ctrl+I", lambda: import_data_dialog(window)),
             ("&Export data…", "Ctrl+Shift+E", lambda: export_data_dialog(window)),
         )
     ]
-    insert_in_file_menu(window, actions)
-    window.action_import, window.action_export = actions
+    ctx.menus.insert_in_file(actions)
+    return ExchangeActions(*actions)

@@ -13,7 +13,7 @@ import json
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
-from sitrep_desktop.domain import ControlChange, Event, Place
+from sitrep_desktop.domain import Annotation, ControlChange, Event, Place
 from sitrep_desktop.store import JournalEntry, Store, StoreChange
 from sitrep_desktop.ui.window.selection import Selection
 from sitrep_desktop.ui.window.time_state import TimeState
@@ -28,6 +28,7 @@ class DetailPane(QWidget):
     sigEditRequested = Signal(str, str)  # kind, id
     sigLogControlRequested = Signal(str)  # place id
     sigDeleteRequested = Signal(str, str)  # kind, id
+    sigEventsNearRequested = Signal(str)  # place id: show its events in the list
 
     def __init__(
         self,
@@ -93,6 +94,9 @@ class DetailPane(QWidget):
 
     def _on_link(self, link: str) -> None:
         kind, _, record_id = link.partition(":")
+        if kind == "events-near":
+            self.sigEventsNearRequested.emit(record_id)
+            return
         self.selection.select(kind, record_id)
 
     def show_record(self, kind: str, record_id: str) -> None:
@@ -103,6 +107,8 @@ class DetailPane(QWidget):
             record = self.store.places.find(record_id)
         elif kind == "control_change":
             record = self.store.control.find(record_id)
+        elif kind == "annotation":
+            record = self.store.annotations.find(record_id)
         self.edit_button.setEnabled(record is not None)
         self.delete_button.setEnabled(record is not None)
         self.control_button.setEnabled(isinstance(record, (Place, ControlChange)))
@@ -112,6 +118,8 @@ class DetailPane(QWidget):
             self.body.setText(self._place_html(record) + self._history_html(record.id))
         elif isinstance(record, ControlChange):
             self.body.setText(self._control_html(record) + self._history_html(record.id))
+        elif isinstance(record, Annotation):
+            self.body.setText(_drawing_html(record) + self._history_html(record.id))
         else:
             self.body.setText(
                 "<p style='color:#757575'>Select an event or a place on the map or in the list.</p>"
@@ -173,6 +181,9 @@ class DetailPane(QWidget):
         ]
         # History lines are escaped piece by piece so the links and <br> stay markup.
         rows.append(("Control history", "<br>".join(history) or "—"))
+        rows.append(
+            ("Events", f"<a href='events-near:{place.id}'>show those nearby in the list</a>")
+        )
         return _card(place.name, place.notes, rows, escape_values=False)
 
     def _history_html(self, record_id: str) -> str:
@@ -227,3 +238,13 @@ def _card(title: str, text: str, rows: list[tuple[str, str]], escape_values: boo
         f"<h3 style='margin:2px 0'>{html.escape(title)}</h3>"
         f"<p>{html.escape(text)}</p><table>{cells}</table>"
     )
+
+
+def _drawing_html(drawing: Annotation) -> str:
+    rows = [
+        ("Kind", drawing.kind),
+        ("Valid from", drawing.valid_from.text if drawing.valid_from else "always"),
+        ("Valid to", drawing.valid_to.text if drawing.valid_to else "still valid"),
+        ("Style", str(drawing.style.get("preset", "custom"))),
+    ]
+    return _card(drawing.label or f"Unnamed {drawing.kind}", drawing.notes, rows)

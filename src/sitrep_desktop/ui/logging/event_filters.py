@@ -191,6 +191,12 @@ class EventFilterBar(QWidget):
         if self.near_place.currentData():
             self.emit_changed()
 
+    def show_near(self, place_id: str, km: float) -> None:
+        """Only the events within `km` of the place (the filters shown, to undo it)."""
+        self.near_place.setCurrentIndex(max(self.near_place.findData(place_id), 0))
+        self.near_km.setValue(km)
+        self.emit_changed()
+
     def clear(self) -> None:
         self.apply(EventFilter(search=self.search))
 

@@ -33,6 +33,10 @@ from sitrep_desktop.ui.window.time_state import TimeState
 from sitrep_desktop.ui.window.time_text import local_and_utc, short
 
 COLUMNS = ("Time", "Category", "Title", "Place", "Confidence")
+# The width of each column but the title, as a typical value: the title stretches.
+COLUMN_SAMPLES = {0: "2024-12-06 14:30", 1: "movement", 3: "Dar al-Kabira", 4: "Confidence"}
+# Which column gives way when the title would get less than this share of the width.
+TITLE_SHARE_BEFORE_HIDING = ((4, 0.35), (1, 0.25), (3, 0.25))
 SORT_KEYS = ("time", "category", "title", "place", "confidence")
 PAGE_SIZE = 200
 MAX_PAGES = 40  # ~8,000 rows kept in memory
@@ -224,7 +228,13 @@ class EventListPane(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(22)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-        self.table.setColumnWidth(0, 130)
+        header.setMinimumSectionSize(40)
+        metrics = self.table.fontMetrics()
+        self._column_widths = {
+            column: metrics.horizontalAdvance(sample) + 16
+            for column, sample in COLUMN_SAMPLES.items()
+        }
+        self.fit_columns()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
         layout.addWidget(self.filter_box)
@@ -242,6 +252,23 @@ class EventListPane(QWidget):
         selection.sigChanged.connect(self._on_selection)
         time_state.sigChanged.connect(self.model.set_until)
         self._after_reset()
+
+    def fit_columns(self) -> None:
+        """The title is what a reader scans: the other columns get just the room
+        their usual values need and the title the rest; in a narrow pane the
+        confidence, the category, then the place give way (the detail pane has all)."""
+        available = self.table.viewport().width() or self.table.width()
+        shown = dict(self._column_widths)
+        for column, title_share in TITLE_SHARE_BEFORE_HIDING:
+            if available - sum(shown.values()) < title_share * available:
+                del shown[column]
+        for column, width in self._column_widths.items():
+            self.table.setColumnHidden(column, column not in shown)
+            self.table.setColumnWidth(column, width)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        super().resizeEvent(event)
+        self.fit_columns()
 
     def _toggle_filters(self, shown: bool) -> None:
         self.filters.setVisible(shown)

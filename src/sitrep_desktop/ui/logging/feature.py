@@ -2,7 +2,7 @@
 
 Ctrl+E logs an event at the selected place, or at the next map click; Ctrl+K
 logs a control change; Delete deletes what is selected (asking first when it
-is more than one record). Every edit is a command on `window.undo_stack`.
+is more than one record). Every edit is a command on the undo stack.
 """
 
 from __future__ import annotations
@@ -13,14 +13,15 @@ from PySide6.QtWidgets import QMessageBox
 
 from sitrep_desktop.commands import DeleteRecords
 from sitrep_desktop.domain import Record
+from sitrep_desktop.domain.templates import TEMPLATES, EventTemplate
 from sitrep_desktop.ui.logging.changes_between import ChangesBetweenDialog
 from sitrep_desktop.ui.logging.forms.place_and_control import RecordDialog
 from sitrep_desktop.ui.map.panels.timeline import TimelinePane
 from sitrep_desktop.ui.map.tools.base import MapTool
-from sitrep_desktop.ui.templates import TEMPLATES, EventTemplate
-from sitrep_desktop.ui.window.actions import add_action
+from sitrep_desktop.ui.window.context import FeatureContext, ObjectAction
 
 CONFIRM_DELETE_ABOVE = 1  # deleting more than this many records asks first
+NEAR_PLACE_KM = 10.0  # "Show events here": a town and its outskirts
 
 
 class PickPointTool(MapTool):
@@ -43,78 +44,100 @@ class PickPointTool(MapTool):
 
 
 class LoggingFeature:
-    """Owns the actions and the timeline; follows the window when it opens another file."""
+    """Owns the Edit and Log actions, the record dialogs and the timeline of one window."""
 
-    def __init__(self, window) -> None:
-        self.window = window
+    def __init__(self, ctx: FeatureContext) -> None:
+        self.ctx = ctx
         self.dialogs: list = []  # open dialogs (kept so tests and the user can reach them)
         self.last_dialog = None
         self._build_actions()
         self._build_timeline()
         self._connect_panes()
+        self._offer_on_the_map()
 
     # -- building -------------------------------------------------------------------------
     def _build_actions(self) -> None:
-        w = self.window
-        edit = w.menu_edit
-        self.action_new_event = add_action(w, edit, "New &event…", self.new_event, "Ctrl+E")
-        self.action_log_control = add_action(
-            w, edit, "Log &control change…", self.log_control_change, "Ctrl+K"
+        ctx = self.ctx
+        edit = ctx.menus.edit
+        self.action_new_event = ctx.action(edit, "New &event…", self.new_event, "Ctrl+E")
+        self.action_log_control = ctx.action(
+            edit, "Log &control change…", self.log_control_change, "Ctrl+K"
         )
-        self.action_edit = add_action(w, edit, "Edit &selected…", self.edit_selected, "Ctrl+Return")
-        self.action_delete = add_action(
-            self.window,
+        self.action_edit = ctx.action(edit, "Edit &selected…", self.edit_selected, "Ctrl+Return")
+        self.action_delete = ctx.action(
             edit,
             "&Delete selected",
             self.delete_selected,
             QKeySequence.StandardKey.Delete,
         )
-        log = w.menuBar().addMenu("&Log")
+        log = ctx.menus.add("&Log")
         self.menu_log = log
         log.addAction(self.action_new_event)
-        add_action(w, log, "New event at a map &click…", self.new_event_at_click)
+        ctx.action(log, "New event at a map &click…", self.new_event_at_click)
         log.addAction(self.action_log_control)
         log.addSeparator()
-        add_action(w, log, "New &place…", self.new_place)
-        add_action(w, log, "New place at a map c&lick…", self.new_place_at_click)
+        ctx.action(log, "New &place…", self.new_place)
+        ctx.action(log, "New place at a map c&lick…", self.new_place_at_click)
         log.addSeparator()
         templates = log.addMenu("From &template")
         for template in TEMPLATES:
-            add_action(
-                self.window,
+            ctx.action(
                 templates,
                 template.name + "…",
                 lambda t=template: self.from_template(t),
             )
         log.addSeparator()
-        add_action(w, log, "&What changed between…", self.what_changed)
+        ctx.action(log, "&What changed between…", self.what_changed)
 
     def _build_timeline(self) -> None:
-        w = self.window
-        self.timeline = TimelinePane(w.store, w.time_state, w)
-        w._dock("timeline", "Timeline", self.timeline, Qt.DockWidgetArea.BottomDockWidgetArea)
+        ctx = self.ctx
+        self.timeline = TimelinePane(ctx.store, ctx.time_state, ctx.parent)
+        ctx.dock("timeline", "Timeline", self.timeline, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.timeline.sigWhatChangedRequested.connect(self.what_changed)
 
     def _connect_panes(self) -> None:
-        w = self.window
-        w.signals.sigChanged.connect(self.timeline.on_store_changed)
-        w.signals.sigChanged.connect(w.event_list.on_store_changed)
-        w.detail.sigEditRequested.connect(lambda kind, rid: self.edit(kind, rid))
-        w.detail.sigLogControlRequested.connect(lambda pid: self.log_control_change(pid))
-        w.detail.sigDeleteRequested.connect(lambda kind, rid: self.delete_selected())
-        w.event_list.filters.bbox_source = w.canvas.visible_lonlat
-        w.canvas.view.sigRangeChangedManually.connect(self._map_moved)
+        ctx = self.ctx
+        ctx.signals.sigChanged.connect(self.timeline.on_store_changed)
+        ctx.signals.sigChanged.connect(ctx.event_list.on_store_changed)
+        ctx.detail.sigEditRequested.connect(lambda kind, rid: self.edit(kind, rid))
+        ctx.detail.sigLogControlRequested.connect(lambda pid: self.log_control_change(pid))
+        ctx.detail.sigDeleteRequested.connect(lambda kind, rid: self.delete_selected())
+        ctx.detail.sigEventsNearRequested.connect(self.show_events_near)
+        ctx.event_list.filters.bbox_source = ctx.canvas.visible_lonlat
+        ctx.canvas.view.sigRangeChangedManually.connect(self._map_moved)
 
     def _map_moved(self, *_args) -> None:
-        filters = self.window.event_list.filters
+        filters = self.ctx.event_list.filters
         if filters.map_only.isChecked():
             filters.emit_changed()
 
+    def _offer_on_the_map(self) -> None:
+        """Entries of the map's right-click menu (the object is selected first)."""
+        both = ("place", "annotation")
+        for text, kinds, run in (
+            ("Edit…", both, lambda kind, rid: self.edit(kind, rid)),
+            ("Log event here…", ("place",), lambda _k, rid: self.open_dialog("event", place=rid)),
+            ("Log control change…", ("place",), lambda _k, rid: self.log_control_change(rid)),
+            ("Show events here", ("place",), lambda _k, rid: self.show_events_near(rid)),
+            ("Delete", both, lambda _k, _rid: self.delete_selected()),
+        ):
+            self.ctx.object_actions.append(ObjectAction(text, kinds, run))
+
+    def show_events_near(self, place_id: str, km: float = NEAR_PLACE_KM) -> None:
+        """Filter the event list to what happened within `km` of the place."""
+        self.ctx.docks["events"].show()
+        self.ctx.event_list.filters.show_near(place_id, km)
+
     # -- dialogs --------------------------------------------------------------------------
     def open_dialog(self, kind: str, record: Record | None = None, **prefill) -> RecordDialog:
-        w = self.window
+        ctx = self.ctx
         dialog = RecordDialog(
-            kind, w.store, w.undo_stack, record, w, on_saved=lambda r: self._saved(kind, r)
+            kind,
+            ctx.store,
+            ctx.undo_stack,
+            record,
+            ctx.parent,
+            on_saved=lambda r: self._saved(kind, r),
         )
         if prefill:
             dialog.form.prefill(**prefill)
@@ -130,22 +153,22 @@ class LoggingFeature:
             self.dialogs.remove(dialog)
 
     def _saved(self, kind: str, record: Record) -> None:
-        self.window.selection.select(kind, record.id)
+        self.ctx.selection.select(kind, record.id)
 
     # -- actions --------------------------------------------------------------------------
     def new_event(self) -> RecordDialog | None:
-        sel = self.window.selection
+        sel = self.ctx.selection
         if sel.kind == "place" and sel.id:
             return self.open_dialog("event", place=sel.id)
         self.new_event_at_click()
         return None
 
     def new_event_at_click(self) -> None:
-        self.window.statusBar().showMessage("Click the map where the event happened (Esc cancels)")
-        self.window.canvas.set_tool(PickPointTool(self._event_at_point))
+        self.ctx.status("Click the map where the event happened (Esc cancels)", 0)
+        self.ctx.canvas.set_tool(PickPointTool(self._event_at_point))
 
     def _event_at_point(self, lat: float, lon: float, place) -> RecordDialog:
-        self.window.statusBar().clearMessage()
+        self.ctx.clear_status()
         if place is not None:
             return self.open_dialog("event", place=place.id)
         return self.open_dialog("event", geometry=f"POINT ({lon:.6f} {lat:.6f})")
@@ -156,20 +179,23 @@ class LoggingFeature:
         return dialog
 
     def new_place_at_click(self) -> None:
-        self.window.statusBar().showMessage("Click the map where the place is (Esc cancels)")
-        self.window.canvas.set_tool(
+        self.ctx.status("Click the map where the place is (Esc cancels)", 0)
+        self.ctx.canvas.set_tool(
             PickPointTool(lambda lat, lon, _p: self.new_place(lat=f"{lat:.6f}", lon=f"{lon:.6f}"))
         )
 
     def log_control_change(self, place_id: str = "") -> RecordDialog:
-        sel = self.window.selection
+        sel = self.ctx.selection
         if not place_id and sel.kind == "place":
             place_id = sel.id
-        return self.open_dialog("control_change", place=place_id or None)
+        dialog = self.open_dialog("control_change", place=place_id or None)
+        # At the map's time, not now: an analyst replaying 2024 logs a 2024 change.
+        dialog.form.propose_new_controller(self.ctx.time_state.at)  # type: ignore[attr-defined]
+        return dialog
 
     def from_template(self, template: EventTemplate, actor: str = "") -> RecordDialog:
-        sel = self.window.selection
-        place = self.window.store.places.find(sel.id) if sel.kind == "place" else None
+        sel = self.ctx.selection
+        place = self.ctx.store.places.find(sel.id) if sel.kind == "place" else None
         values = template.fill(actor, place.name if place else "", place.id if place else None)
         dialog = self.open_dialog("event", **values)
         if template.needs_actor and not actor:
@@ -178,30 +204,35 @@ class LoggingFeature:
 
     def edit(self, kind: str, record_id: str) -> RecordDialog | None:
         repositories = {
-            "event": self.window.store.events,
-            "place": self.window.store.places,
-            "control_change": self.window.store.control,
+            "event": self.ctx.store.events,
+            "place": self.ctx.store.places,
+            "control_change": self.ctx.store.control,
         }
         if kind not in repositories:
-            return None
+            editor = self.ctx.editors.get(kind)  # drawings: their properties dialog
+            return editor(record_id) if editor is not None else None  # type: ignore[return-value]
         record = repositories[kind].find(record_id)
         return None if record is None else self.open_dialog(kind, record)
 
     def edit_selected(self) -> RecordDialog | None:
-        sel = self.window.selection
+        sel = self.ctx.selection
         return self.edit(sel.kind, sel.id)
 
     def records_to_delete(self) -> list[Record]:
-        w = self.window
-        table = w.event_list.table
-        if len(table.selectionModel().selectedRows()) > 1:
-            return list(w.event_list.selected_events())
+        event_list = self.ctx.event_list
+        if len(event_list.table.selectionModel().selectedRows()) > 1:
+            return list(event_list.selected_events())
         found = self.edit_target()
         return [found] if found is not None else []
 
     def edit_target(self) -> Record | None:
-        sel, store = self.window.selection, self.window.store
-        repo = {"event": store.events, "place": store.places, "control_change": store.control}
+        sel, store = self.ctx.selection, self.ctx.store
+        repo = {
+            "event": store.events,
+            "place": store.places,
+            "control_change": store.control,
+            "annotation": store.annotations,
+        }
         return repo[sel.kind].find(sel.id) if sel.kind in repo else None
 
     def delete_selected(self, confirm=None) -> bool:
@@ -214,24 +245,24 @@ class LoggingFeature:
             if not ask(len(records)):
                 return False
         command = DeleteRecords(records, text=_delete_text(records))
-        refusal = self.window.undo_stack.attempt(command)
+        refusal = self.ctx.undo_stack.attempt(command)
         if refusal is not None:
-            QMessageBox.warning(self.window, "Not deleted", refusal)
+            QMessageBox.warning(self.ctx.parent, "Not deleted", refusal)
             return False
-        self.window.selection.clear()
+        self.ctx.selection.clear()
         return True
 
     def _confirm_delete(self, count: int) -> bool:
         answer = QMessageBox.question(
-            self.window,
+            self.ctx.parent,
             "Delete records",
             f"Delete {count} records? You can undo this with Ctrl+Z.",
         )
         return answer == QMessageBox.StandardButton.Yes
 
     def what_changed(self, start: str = "", end: str = "") -> ChangesBetweenDialog:
-        dialog = ChangesBetweenDialog(self.window.store, start, end, self.window)
-        dialog.sigRecordChosen.connect(self.window.selection.select)
+        dialog = ChangesBetweenDialog(self.ctx.store, start, end, self.ctx.parent)
+        dialog.sigRecordChosen.connect(self.ctx.selection.select)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.last_dialog = dialog
         dialog.open()
@@ -287,7 +318,5 @@ def _add_gazetteer_search(dialog: RecordDialog) -> None:
     dialog.gazetteer_choose = choose  # type: ignore[attr-defined]
 
 
-def install_logging(window) -> LoggingFeature:
-    feature = LoggingFeature(window)
-    window.logging = feature
-    return feature
+def install_logging(ctx: FeatureContext) -> LoggingFeature:
+    return LoggingFeature(ctx)

@@ -1,12 +1,12 @@
 """Range rings: true geodesic circles around a place or point, and what lies inside each.
 
-The rings drawn are overlays owned by the dialog (gone when it closes);
-"Save as annotations" stores them as circle annotations through the undo stack.
+The rings drawn are overlays owned by the dialog: they stay on the map when it
+closes (an analyst keeps them in view while working) until Clear or the next
+Draw; "Save as annotations" stores them as circle annotations (undoable).
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -33,35 +33,17 @@ from sitrep_desktop.geo.gazetteer import Gazetteer
 from sitrep_desktop.geo.geodesy import geodesic_circle
 from sitrep_desktop.geo.point_input import PointInputError, ResolvedPoint, resolve_point
 from sitrep_desktop.geo.route import bearing_text, distance_text
-from sitrep_desktop.geo.units import from_unit
+from sitrep_desktop.geo.units import RadiiError, from_unit, parse_radii
 from sitrep_desktop.store.spatial import PlaceDistance, places_within
 
 if TYPE_CHECKING:
-    from sitrep_desktop.ui.window.main_window import MainWindow
+    from sitrep_desktop.ui.window.context import FeatureContext
 
-RING_COLOUR = "#6a1b9a"
+# Near-black: rings are a measuring aid, and no faction wears this colour (the
+# purple they had was Russia's).
+RING_COLOUR = "#212121"
+LABEL_FILL = (255, 255, 255, 210)
 RING_VERTICES = 180
-
-
-class RadiiError(ValueError):
-    """Radii text that is not a list of positive numbers."""
-
-
-def parse_radii(text: str) -> list[float]:
-    """ "10, 25 50" -> [10.0, 25.0, 50.0]: positive numbers, sorted, duplicates dropped."""
-    parts = [p for p in re.split(r"[,;\s]+", text.strip()) if p]
-    if not parts:
-        raise RadiiError("give at least one radius, e.g. 10, 25, 50")
-    values = set()
-    for part in parts:
-        try:
-            value = float(part)
-        except ValueError:
-            raise RadiiError(f"{part!r} is not a number") from None
-        if not np.isfinite(value) or value <= 0:
-            raise RadiiError(f"{part!r} must be a positive number")
-        values.add(value)
-    return sorted(values)
 
 
 @dataclass(frozen=True)
@@ -72,13 +54,13 @@ class Ring:
 
 
 class RangeRingsDialog(QDialog):
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
-        self.window = window
+    def __init__(self, ctx: FeatureContext) -> None:
+        super().__init__(ctx.parent)
+        self.ctx = ctx
         self.setWindowTitle("Range rings")
         self.centre_edit = QLineEdit()
         self.centre_edit.setPlaceholderText("place name, lat,lon, DMS or MGRS")
-        names = [p.name for p in window.store.places.all()]
+        names = [p.name for p in ctx.store.places.all()]
         completer = QCompleter(names, self)
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.centre_edit.setCompleter(completer)
@@ -94,6 +76,10 @@ class RangeRingsDialog(QDialog):
         self.save_button = QPushButton("Save as annotations")
         self.save_button.setEnabled(False)
         self.clear_button = QPushButton("Clear")
+        self.clear_button.setToolTip("Take the rings off the map")
+        hint = QLabel("The rings stay on the map after this window closes, until Clear.")
+        hint.setStyleSheet("color: #616161")
+        hint.setWordWrap(True)
 
         form = QFormLayout()
         form.addRow("Centre", self.centre_edit)
@@ -109,6 +95,7 @@ class RangeRingsDialog(QDialog):
         layout.addWidget(self.error_label)
         layout.addWidget(self.tree)
         layout.addLayout(buttons)
+        layout.addWidget(hint)
 
         self.draw_button.clicked.connect(self.draw)
         self.save_button.clicked.connect(self.save_annotations)
@@ -123,9 +110,9 @@ class RangeRingsDialog(QDialog):
         self._prefill_from_selection()
 
     def _prefill_from_selection(self) -> None:
-        selection = getattr(self.window, "selection", None)
+        selection = self.ctx.selection
         if selection is not None and selection.kind == "place":
-            place = self.window.store.places.find(selection.id)
+            place = self.ctx.store.places.find(selection.id)
             if place is not None:
                 self.centre_edit.setText(place.name)
 
@@ -137,7 +124,7 @@ class RangeRingsDialog(QDialog):
     def draw(self) -> bool:
         """Resolve the centre and radii, draw the rings and list the places; False on bad input."""
         self.clear_rings()
-        store = self.window.store
+        store = self.ctx.store
         try:
             centre = resolve_point(self.centre_edit.text(), store.places.all(), Gazetteer.load())
             radii = parse_radii(self.radii_edit.text())
@@ -158,14 +145,19 @@ class RangeRingsDialog(QDialog):
         return True
 
     def _draw_rings(self) -> None:
-        canvas = self._canvas = self.window.canvas
+        canvas = self._canvas = self.ctx.canvas
         assert self.centre is not None
         for ring in self.rings:
             lats, lons = ring_track(self.centre.lat, self.centre.lon, ring.radius_m)
             x, y = canvas.lonlat_to_view(lons, lats)
             pen = pg.mkPen(RING_COLOUR, width=2, style=Qt.PenStyle.DashLine)
             self._add(pg.PlotDataItem(x=x, y=y, pen=pen), 44)
-            label = pg.TextItem(f"{ring.radius:g} {self.unit}", color=RING_COLOUR, anchor=(0.5, 1))
+            label = pg.TextItem(
+                f"{ring.radius:g} {self.unit}",
+                color=RING_COLOUR,
+                anchor=(0.5, 1),
+                fill=pg.mkBrush(*LABEL_FILL),
+            )
             label.setPos(float(x[0]), float(y[0]))  # the first vertex is due north
             self._add(label, 44)
 
@@ -188,8 +180,12 @@ class RangeRingsDialog(QDialog):
                     )
                 )
             self.tree.addTopLevelItem(top)
+            # The ring's heading spans the row, so it never widens the Place column
+            # and pushes Bearing out of sight.
+            top.setFirstColumnSpanned(True)
             top.setExpanded(True)
-        self.tree.resizeColumnToContents(0)
+        for column in range(self.tree.columnCount()):
+            self.tree.resizeColumnToContents(column)
 
     def _add(self, item, z: float) -> None:
         item.setZValue(z)
@@ -242,11 +238,7 @@ class RangeRingsDialog(QDialog):
         if not records:
             return False
         command = AddRecords(records, text=f"save {len(records)} range ring(s)")
-        return self.window.undo_stack.run(command, self)
-
-    def done(self, result: int) -> None:  # noqa: D401 (Qt override)
-        self.clear_rings()
-        super().done(result)
+        return self.ctx.undo_stack.run(command, self)
 
 
 def ring_track(lat: float, lon: float, radius_m: float) -> tuple[np.ndarray, np.ndarray]:

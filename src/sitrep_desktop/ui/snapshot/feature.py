@@ -1,56 +1,61 @@
-"""File > Export snapshot: the current view, at the current time, as PNG/SVG/PDF."""
+"""File > Export snapshot: the current view or a place's surroundings, at the map's
+time or another, as PNG/SVG/PDF on screen-size or paper (export_dialog.py asks)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QDialog, QMessageBox
 
+from sitrep_desktop.ui.snapshot.export_dialog import SnapshotDialog
 from sitrep_desktop.ui.snapshot.layout import SnapshotRequest
 from sitrep_desktop.ui.snapshot.render import Snapshot
-from sitrep_desktop.ui.window.actions import add_action, insert_in_file_menu
-
-FILTER = "PNG picture (*.png);;SVG drawing (*.svg);;PDF document, A4 (*.pdf)"
+from sitrep_desktop.ui.window.context import FeatureContext
 
 
-def install_snapshot(window) -> None:
-    action = add_action(
-        window, None, "Export &snapshot…", lambda: export_snapshot_dialog(window), "Ctrl+Shift+S"
+def install_snapshot(ctx: FeatureContext) -> QAction:
+    """File > Export snapshot… (Ctrl+Shift+S)."""
+    action = ctx.action(
+        None, "Export &snapshot…", lambda: export_snapshot_dialog(ctx), "Ctrl+Shift+S"
     )
-    insert_in_file_menu(window, [action])
-    window.action_export_snapshot = action
+    ctx.menus.insert_in_file([action])
+    return action
 
 
-def export_snapshot_dialog(window) -> Path | None:
-    path, _ = QFileDialog.getSaveFileName(window, "Export snapshot", "snapshot.png", FILTER)
-    if not path:
+def export_snapshot_dialog(ctx: FeatureContext) -> Path | None:
+    """Ask for the file, extent, time, paper, DPI and title; then write the snapshot."""
+    dialog = SnapshotDialog(ctx)
+    if dialog.exec() != QDialog.DialogCode.Accepted:
         return None
-    title, ok = QInputDialog.getText(window, "Export snapshot", "Title:", text="Situation map")
-    if not ok:
-        return None
-    return export_snapshot(window, Path(path), title)
+    request = dialog.request()
+    return None if request is None else write_snapshot(ctx, dialog.path, request)
 
 
-def export_snapshot(window, path: Path, title: str = "Situation map") -> Path | None:
+def export_snapshot(ctx: FeatureContext, path: Path, title: str = "Situation map") -> Path | None:
     """Draw what the map shows now (extent and "as of" time) into `path`."""
     fmt = path.suffix.lower().lstrip(".") or "png"
     if fmt not in ("png", "svg", "pdf"):
         path, fmt = path.with_suffix(".png"), "png"
-    canvas = window.canvas
+    canvas = ctx.canvas
     size = (max(canvas.width(), 400) * 2, max(canvas.height(), 300) * 2)
     request = SnapshotRequest(
         bbox=canvas.visible_lonlat(),
         fmt=fmt,
-        at=window.time_state.at,
+        at=ctx.time_state.at,
         title=title,
         size=None if fmt == "pdf" else size,
         paper="A4" if fmt == "pdf" else None,
         dpi=300 if fmt == "pdf" else 150,
     )
+    return write_snapshot(ctx, path, request)
+
+
+def write_snapshot(ctx: FeatureContext, path: Path, request: SnapshotRequest) -> Path | None:
     try:
-        Snapshot(window.store, request).render(path)
+        Snapshot(ctx.store, request).render(path)
     except (OSError, ValueError) as exc:
-        QMessageBox.critical(window, "Snapshot not written", str(exc))
+        QMessageBox.critical(ctx.parent, "Snapshot not written", str(exc))
         return None
-    window.statusBar().showMessage(f"Snapshot written to {path} (and {path.name}.json)", 10000)
+    ctx.status(f"Snapshot written to {path} (and {path.name}.json)", 10000)
     return path

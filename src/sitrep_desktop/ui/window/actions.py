@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu, QWidget
@@ -30,10 +30,3 @@ def add_action(
     if menu is not None:
         menu.addAction(action)
     return action
-
-
-def insert_in_file_menu(window, actions: Sequence[QAction]) -> None:
-    """Put `actions` in the File menu above its last separator and Quit."""
-    items = window.menu_file.actions()
-    before = items[-2] if len(items) >= 2 else None
-    window.menu_file.insertActions(before, list(actions))

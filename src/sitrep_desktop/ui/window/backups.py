@@ -238,6 +238,4 @@ class BackupController(QObject):
 
 def install_backups(window: Any, policy: BackupPolicy | None = None) -> BackupController:
     """Add File > Restore from backup…, back up now (on open) and every few minutes of edits."""
-    controller = BackupController(window, policy)
-    window.backups = controller
-    return controller
+    return BackupController(window, policy)

@@ -16,9 +16,10 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QStandardPaths
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from sitrep_desktop.paths import APPLICATION, ORGANISATION, default_database_path
 from sitrep_desktop.ui.window.first_paint import on_first_paint
 from sitrep_desktop.ui.window.main_window import APP_NAME, MainWindow
 
@@ -30,14 +31,9 @@ def _exit_with(app, what: str) -> None:
     app.quit()
 
 
-def default_database_path() -> Path:
-    folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation)
-    return Path(folder) / "sitrep.db"
-
-
 def run_gui(argv: Sequence[str]) -> int:
-    QCoreApplication.setOrganizationName("SitRep")
-    QCoreApplication.setApplicationName(APP_NAME)
+    QCoreApplication.setOrganizationName(ORGANISATION)
+    QCoreApplication.setApplicationName(APPLICATION)
     app = QApplication.instance() or QApplication([sys.argv[0], *argv[1:]])
     window = MainWindow()
     path = Path(argv[0]) if argv else default_database_path()

@@ -6,12 +6,14 @@ QtWidgets; `open_store` then builds the panes, which import pyqtgraph and friend
 
 from __future__ import annotations
 
-import importlib
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
+    QDialog,
     QDockWidget,
     QFileDialog,
     QLabel,
@@ -21,21 +23,40 @@ from PySide6.QtWidgets import (
 )
 
 from sitrep_desktop.ui.window.actions import add_action
+from sitrep_desktop.ui.window.context import FeatureContext, Menus
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QAction
+
+    from sitrep_desktop.ui.drawing.feature import DrawingFeature
+    from sitrep_desktop.ui.exchange.dialogs import ExchangeActions
+    from sitrep_desktop.ui.logging.feature import LoggingFeature
+    from sitrep_desktop.ui.map.feature import MapFeature
+    from sitrep_desktop.ui.measure.feature import MeasureFeature
+    from sitrep_desktop.ui.window.backups import BackupController
 
 APP_NAME = "SitRep Desktop"
 MAX_RECENT = 8
+# The map is what a user came for: the docks beside it give way before it drops
+# under this share of the window's width (a 1024-pixel laptop included).
+MAP_SHARE = 0.6
+SIDE_SHARE = 0.3  # the events and details column on first start
+SIDE_WIDTH_MAX = 560
+DOCK_MIN_WIDTH = 180
 
-# Features that add menus, docks or tools: "module:function", each called with the
-# window after a store is opened. Adding a feature is one line here.
-FEATURE_INSTALLERS: tuple[str, ...] = (
-    "sitrep_desktop.ui.snapshot.feature:install_snapshot",
-    "sitrep_desktop.ui.exchange.dialogs:install_exchange",
-    "sitrep_desktop.ui.window.backups:install_backups",
-    "sitrep_desktop.ui.measure.feature:install_measure",
-    "sitrep_desktop.ui.logging.feature:install_logging",
-    "sitrep_desktop.ui.drawing.feature:install_drawing",
-    "sitrep_desktop.ui.map.feature:install_map",
-)
+
+@dataclass(frozen=True)
+class Features:
+    """The features installed in a window, for tests and scripts to drive; features
+    themselves never look each other up here (each gets a FeatureContext)."""
+
+    export_snapshot: QAction
+    exchange: ExchangeActions
+    backups: BackupController
+    measure: MeasureFeature
+    logging: LoggingFeature
+    drawing: DrawingFeature
+    map: MapFeature
 
 
 _OPEN_WINDOWS: list[MainWindow] = []  # windows that took over from another: kept alive here
@@ -65,6 +86,13 @@ class MainWindow(QMainWindow):
         placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.setCentralWidget(placeholder)
         self.docks: dict[str, QDockWidget] = {}
+        # Docks are fitted once the layout has settled, however many changes came.
+        self._fit_timer = QTimer(self)
+        self._fit_timer.setSingleShot(True)
+        self._fit_timer.setInterval(0)
+        self._fit_timer.timeout.connect(self.keep_map_share)
+        self.context: FeatureContext | None = None
+        self.features: Features | None = None
 
     # -- menus -----------------------------------------------------------------------
     def _build_menus(self) -> None:
@@ -85,6 +113,7 @@ class MainWindow(QMainWindow):
         self.action_quit = add_action(
             self, self.menu_file, "&Quit", self.close, QKeySequence.StandardKey.Quit
         )
+        add_action(self, self.menu_help, "&Keyboard shortcuts", self.show_shortcuts, "F1")
         add_action(self, self.menu_help, "&About SitRep Desktop", self.show_about)
         from PySide6.QtGui import QUndoStack
 
@@ -135,9 +164,9 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.canvas)
         self.event_list = EventListPane(store, self.selection, self.time_state, self)
         self.detail = DetailPane(store, self.selection, self.time_state, self)
-        self._dock("events", "Events", self.event_list, Qt.DockWidgetArea.RightDockWidgetArea)
-        self._dock("detail", "Details", self.detail, Qt.DockWidgetArea.RightDockWidgetArea)
-        self.resizeDocks([self.docks["events"]], [560], Qt.Orientation.Horizontal)
+        self.add_dock("events", "Events", self.event_list, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.add_dock("detail", "Details", self.detail, Qt.DockWidgetArea.RightDockWidgetArea)
+        self._first_layout()
         for view in (self.canvas, self.event_list.model, self.detail):
             self.signals.sigChanged.connect(view.on_store_changed)
         self.canvas.sigCursorMoved.connect(self.show_cursor)
@@ -152,12 +181,56 @@ class MainWindow(QMainWindow):
         else:
             self._install_features()
 
+    def _context(self) -> FeatureContext:
+        return FeatureContext(
+            store=self.store,
+            db_path=self.db_path,
+            settings=self.settings,
+            selection=self.selection,
+            time_state=self.time_state,
+            undo_stack=self.undo_stack,
+            signals=self.signals,
+            canvas=self.canvas,
+            event_list=self.event_list,
+            detail=self.detail,
+            menus=Menus(
+                self.menuBar(),
+                self.menu_file,
+                self.menu_edit,
+                self.menu_view,
+                self.menu_tools,
+                self.menu_help,
+            ),
+            parent=self,
+            docks=self.docks,
+            add_dock=self.add_dock,
+        )
+
     def _install_features(self) -> None:
+        # Imported here, not at the top: they pull in pyqtgraph, and the frame is
+        # shown before that is loaded.
+        from sitrep_desktop.ui.drawing.feature import install_drawing
+        from sitrep_desktop.ui.exchange.dialogs import install_exchange
+        from sitrep_desktop.ui.logging.feature import install_logging
+        from sitrep_desktop.ui.map.feature import install_map
+        from sitrep_desktop.ui.measure.feature import install_measure
+        from sitrep_desktop.ui.snapshot.feature import install_snapshot
+        from sitrep_desktop.ui.window.backups import install_backups
+
         if self.store is None:  # closed before the deferred install came round
             return
-        for spec in FEATURE_INSTALLERS:
-            module, function = spec.split(":")
-            getattr(importlib.import_module(module), function)(self)
+        ctx = self.context = self._context()
+        # Adding a feature is a field of Features and one line here, in menu order.
+        self.features = Features(
+            export_snapshot=install_snapshot(ctx),
+            exchange=install_exchange(ctx),
+            # Backups act on the window's file itself (a restore reopens it).
+            backups=install_backups(self),
+            measure=install_measure(ctx),
+            logging=install_logging(ctx),
+            drawing=install_drawing(ctx),
+            map=install_map(ctx),
+        )
         # Features add docks: only now does the saved layout have all its parts.
         self._restore_layout()
         self.sigFeaturesInstalled.emit()
@@ -179,13 +252,21 @@ class MainWindow(QMainWindow):
     def _show_redo_text(self, text: str) -> None:
         self.action_redo.setText(f"&Redo {text}".strip())
 
-    def _dock(self, name: str, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> None:
+    def add_dock(
+        self, name: str, title: str, widget: QWidget, area: Qt.DockWidgetArea
+    ) -> QDockWidget:
+        """Dock `widget` in `area` as `name`; its show/hide toggle goes in the View menu."""
         dock = QDockWidget(title, self)
         dock.setObjectName(f"dock_{name}")
+        if area in (Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea):
+            # Narrow enough to give way to the map on a small screen (keep_map_share).
+            widget.setMinimumWidth(DOCK_MIN_WIDTH)
         dock.setWidget(widget)
         self.addDockWidget(area, dock)
         self.docks[name] = dock
         self.menu_view.addAction(dock.toggleViewAction())
+        dock.visibilityChanged.connect(lambda _shown: self._fit_timer.start())
+        return dock
 
     def _close_store(self) -> None:
         if self.store is None:
@@ -288,6 +369,15 @@ class MainWindow(QMainWindow):
             action.triggered.connect(lambda _checked=False, p=path: self.open_path(Path(p)))
         self.menu_recent.setEnabled(bool(self.recent_files()))
 
+    def show_shortcuts(self) -> QDialog:
+        from sitrep_desktop.ui.window.shortcuts import KeyboardShortcutsDialog
+
+        dialog = KeyboardShortcutsDialog(self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        self.shortcuts_dialog = dialog
+        return dialog
+
     def show_about(self) -> None:
         from sitrep_desktop import __version__
         from sitrep_desktop.paths import resource_path
@@ -305,6 +395,50 @@ class MainWindow(QMainWindow):
         self.about_box = box
 
     # -- layout -----------------------------------------------------------------------
+    def _first_layout(self) -> None:
+        """Sizes for a first start: a third of the width for the list and details,
+        the list over a detail pane tall enough to read an event."""
+        side = min(SIDE_WIDTH_MAX, int(self.width() * SIDE_SHARE))
+        self.resizeDocks([self.docks["events"]], [side], Qt.Orientation.Horizontal)
+        height = max(self.height() - 260, 300)
+        self.resizeDocks(
+            [self.docks["events"], self.docks["detail"]],
+            [int(height * 0.55), int(height * 0.45)],
+            Qt.Orientation.Vertical,
+        )
+
+    def keep_map_share(self) -> None:
+        """Narrow the docks beside the map, in proportion, until it has MAP_SHARE
+        of the width again (or they reach their minimum)."""
+        central = self.centralWidget()
+        if central is None or self.width() <= 0:
+            return
+        self.layout().activate()  # place a dock just shown before measuring the map
+        if central.width() >= MAP_SHARE * self.width():
+            return
+        columns: dict[int, QDockWidget] = {}  # docks stacked in one column count once
+        for dock in self.docks.values():
+            area = self.dockWidgetArea(dock)
+            beside = area in (
+                Qt.DockWidgetArea.LeftDockWidgetArea,
+                Qt.DockWidgetArea.RightDockWidgetArea,
+            )
+            if beside and dock.isVisible() and not dock.isFloating():
+                columns.setdefault(dock.x(), dock)
+        side = list(columns.values())
+        if not side:
+            return
+        widths = [dock.width() for dock in side]
+        allowed = (1 - MAP_SHARE) * self.width() - 12  # the splitters' handles
+        scale = min(1.0, allowed / max(sum(widths), 1))
+        self.resizeDocks(side, [int(w * scale) for w in widths], Qt.Orientation.Horizontal)
+        self.layout().activate()
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        super().resizeEvent(event)
+        if self.docks:
+            self._fit_timer.start()
+
     def _restore_layout(self) -> None:
         geometry = self.settings.value("window/geometry")
         state = self.settings.value("window/state")
@@ -312,6 +446,9 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         if state is not None:
             self.restoreState(state)
+        else:  # first start: size the panes again for the size the window now has
+            QTimer.singleShot(0, self._first_layout)
+        self._fit_timer.start()
 
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt override)
         self.settings.setValue("window/geometry", self.saveGeometry())

@@ -24,6 +24,7 @@ from sitrep_desktop.domain import (
     CONFIDENCE_LEVELS,
     PLACE_KINDS,
     ControlChange,
+    Moment,
     Place,
     Record,
 )
@@ -84,16 +85,40 @@ class ControlChangeForm(RecordForm):
     def build_fields(self) -> None:
         places = [(p.name, p.id) for p in self.store.places.all()]
         self.combo("place", "Place", places)
-        factions = [(f"{f.short_name} — {f.name}", f.id) for f in self.store.factions.all()]
+        self._factions = {f.id: f for f in self.store.factions.all()}
+        factions = [(f"{f.short_name} — {f.name}", f.id) for f in self._factions.values()]
         self.combo("faction", "New controller", factions)
         self.line("at", "Effective", "2024-12-05 or 2024-12-05T14:30+02:00").setText(
             local_now_text()
         )
+        self.holder = QLabel("", self)
+        self.holder.setObjectName("CurrentHolder")
+        self.layout_.insertRow(2, "", self.holder)
+        self.fields["place"].currentIndexChanged.connect(lambda _i: self.propose_new_controller())
         self.line("source", "Source")
         self.combo("confidence", "Confidence", [(c, c) for c in CONFIDENCE_LEVELS])
         self.set_text("confidence", "medium")
         self.add("notes", "Notes", QPlainTextEdit(self))
         self.fields["notes"].setMaximumHeight(80)
+
+    def propose_new_controller(self, at: Moment | None = None) -> None:
+        """Say who holds the place at `at` (the map's time) and propose no one: a
+        change of control is to someone else, and the user must say whom."""
+        if at is not None:
+            self.set_text("at", at.text)
+            self._as_of = at
+        if self.record is not None:
+            return
+        as_of = getattr(self, "_as_of", None)
+        state = self.store.control.control_map(as_of).get(self.data("place") or "")
+        holder = self._factions.get(state.faction_id) if state and state.faction_id else None
+        when = f" on {as_of.text}" if as_of is not None else ""
+        self.holder.setText(
+            f"Held by {holder.short_name}{when}" if holder else f"No known holder{when}"
+        )
+        box = self.fields["faction"]
+        box.setCurrentIndex(-1)  # type: ignore[attr-defined]
+        box.setPlaceholderText("choose the new controller")  # type: ignore[attr-defined]
 
     def make_record(self) -> Record:
         return ControlChange(

@@ -28,6 +28,9 @@ from sitrep_desktop.io.vector_layers import FILE_FILTER, LayerFileError
 ROLE = Qt.ItemDataRole.UserRole  # ("data" | "user" | "basemap", key)
 DATA_LAYERS = ("Places", "Events", "Annotations")
 
+# Raster tiles (satellite, topographic) made for offline use: see docs/backgrounds.md.
+BACKGROUND_FILTER = "Background map, raster MBTiles (*.mbtiles)"
+
 
 class LayerPanel(QWidget):
     def __init__(
@@ -45,7 +48,7 @@ class LayerPanel(QWidget):
         grid = QGridLayout()
         for i, (key, text) in enumerate(
             [
-                ("add", "Add layer file…"),
+                ("add", "Add layer or background…"),
                 ("remove", "Remove"),
                 ("up", "Up"),
                 ("down", "Down"),
@@ -189,7 +192,10 @@ class LayerPanel(QWidget):
 
     def add_dialog(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
-            self, "Add a map layer", "", f"{FILE_FILTER};;Raster tiles (*.mbtiles);;All files (*)"
+            self,
+            "Add a map layer or a background map",
+            "",
+            f"{FILE_FILTER};;{BACKGROUND_FILTER};;All files (*)",
         )
         if path:
             self.add_file(path)

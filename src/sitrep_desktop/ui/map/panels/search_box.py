@@ -1,15 +1,11 @@
 """Place search (Ctrl+F): the database's places and the offline gazetteer together.
 
-Both are ranked with the gazetteer's own rules (geo.gazetteer.match_score:
-exact, prefix, word, substring, on folded names, so Hims, حمص and Homs meet);
-at equal quality the database's places come first, then by population.
-Picking a result centres the map on it; "Add as place" makes a gazetteer
-result a place of the database (one undoable command).
+The search itself is services/place_search.py (no Qt). Picking a result centres
+the map on it; "Add as place" makes a gazetteer result a place of the database
+(one undoable command).
 """
 
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -22,62 +18,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sitrep_desktop.domain import Place
-from sitrep_desktop.geo.gazetteer import Gazetteer, match_score
+from sitrep_desktop.services.place_search import SearchResult, search_places
 
-MAX_RESULTS = 25
-PICK_SPAN_DEG = 0.5
-
-
-@dataclass(frozen=True)
-class SearchResult:
-    name: str
-    lat: float
-    lon: float
-    score: float
-    population: int
-    detail: str
-    place_id: str = ""  # set for the database's own places
-    alt_names: tuple[str, ...] = ()
-
-    @property
-    def in_database(self) -> bool:
-        return bool(self.place_id)
-
-
-def search_places(query: str, places: list[Place], limit: int = MAX_RESULTS) -> list[SearchResult]:
-    """The database's places and gazetteer entries matching ``query``, best first."""
-    results = []
-    for place in places:
-        score = match_score(query, place.all_names)
-        if score is not None:
-            results.append(
-                SearchResult(
-                    place.name,
-                    place.lat,
-                    place.lon,
-                    score,
-                    place.population or 0,
-                    f"in this database · {place.kind.replace('_', ' ')}",
-                    place.id,
-                    place.alt_names,
-                )
-            )
-    for entry, score in Gazetteer.load().search(query, limit):
-        population = f" · {entry.population:,} people" if entry.population else ""
-        results.append(
-            SearchResult(
-                entry.name,
-                entry.lat,
-                entry.lon,
-                score,
-                entry.population,
-                f"gazetteer · {entry.country}{population}",
-                alt_names=entry.alt_names,
-            )
-        )
-    results.sort(key=lambda r: (-r.score, not r.in_database, -r.population))
-    return results[:limit]
+# About 150 km across: the town with its neighbours' names, not a blank close-up.
+PICK_SPAN_DEG = 1.4
 
 
 class SearchPanel(QWidget):
@@ -144,17 +88,3 @@ class SearchPanel(QWidget):
         row = self.results.currentRow()
         if 0 <= row < len(self.found) and not self.found[row].in_database:
             self.sigAddRequested.emit(self.found[row])
-
-
-def place_from_result(result: SearchResult) -> Place:
-    """A new Place for a gazetteer result (town or city by population)."""
-    kind = "city" if result.population >= 100_000 else "town" if result.population else "village"
-    return Place(
-        name=result.name,
-        lat=result.lat,
-        lon=result.lon,
-        kind=kind,
-        alt_names=tuple(n for n in result.alt_names if n != result.name)[:20],
-        population=result.population or None,
-        notes="Added from the GeoNames gazetteer (CC BY 4.0).",
-    )

@@ -25,6 +25,7 @@ from sitrep_desktop.ui.map.tools.base import MapTool
 
 if TYPE_CHECKING:
     from sitrep_desktop.ui.map.canvas import MapCanvas
+    from sitrep_desktop.ui.window.context import FeatureContext
 
 SNAP_PIXELS = 12.0
 HANDLE_PIXELS = 8.0
@@ -96,16 +97,29 @@ class ToolBase(MapTool):
 class DrawingHost:
     """What the tools need from the window: kept narrow so tools test easily."""
 
-    def __init__(self, window, style: Callable[[str], dict[str, Any]], prompts: Prompts) -> None:
-        self.window = window
+    def __init__(
+        self, ctx: FeatureContext, style: Callable[[str], dict[str, Any]], prompts: Prompts
+    ) -> None:
+        self.ctx = ctx
         self.style_for = style
         self.prompts = prompts
+        self.on_drawn: Callable[[Annotation], None] | None = None
+        self.on_properties: Callable[[Annotation], None] | None = None
 
     def run(self, command) -> bool:
-        return self.window.undo_stack.run(command, self.window)
+        return self.ctx.undo_stack.run(command, self.ctx.parent)
 
     def status(self, message: str) -> None:
-        self.window.statusBar().showMessage(message, 5000)
+        self.ctx.status(message)
+
+    def drawn(self, annotation: Annotation) -> None:
+        """A new drawing was saved: the feature decides what follows (see DrawingFeature)."""
+        if self.on_drawn is not None:
+            self.on_drawn(annotation)
+
+    def open_properties(self, annotation: Annotation) -> None:
+        if self.on_properties is not None:
+            self.on_properties(annotation)
 
 
 def checked_polygon(shape, prompts: Prompts):
@@ -227,8 +241,7 @@ class DrawTool(ToolBase):
         shape = self._shape(vertices, style)
         if shape is None:
             return None
-        time_state = getattr(self.host.window, "time_state", None)
-        at = time_state.at if time_state is not None and style.pop("tie_to_time", True) else None
+        at = self.host.ctx.time_state.at if style.pop("tie_to_time", True) else None
         try:
             annotation = Annotation(
                 kind=self.kind,
@@ -243,6 +256,7 @@ class DrawTool(ToolBase):
         if not self.host.run(AddRecords([annotation], text=f"draw {self.kind}")):
             return None
         self.host.status(f"{self.kind} saved")
+        self.host.drawn(annotation)
         return annotation
 
     def _shape(self, vertices: list[tuple[float, float]], style: dict):

@@ -92,16 +92,26 @@ class EditTool(ToolBase):
 
     @property
     def target(self) -> Annotation | None:
-        if self.target_id is None or self.host.window.store is None:
+        if self.target_id is None or self.host.ctx.store is None:
             return None
         try:
-            return self.host.window.store.annotations.get(self.target_id)
+            return self.host.ctx.store.annotations.get(self.target_id)
         except Exception:  # deleted (or undone) since it was picked
             return None
 
     def select(self, annotation_id: str | None) -> None:
         self.target_id = annotation_id
+        if annotation_id is not None:
+            # One selection everywhere: Edit selected and Delete then mean this drawing.
+            self.host.ctx.selection.select("annotation", annotation_id)
         self.refresh()
+
+    def mouse_double_click(self, lat: float, lon: float, event: QMouseEvent) -> bool:
+        target = self.target
+        if target is None or self._annotation_at(lat, lon) is None:
+            return False
+        self.host.open_properties(target)
+        return True
 
     def refresh(self) -> None:
         """Show the handles of the picked drawing (after any change to it)."""
@@ -263,30 +273,41 @@ class EditTool(ToolBase):
         return best
 
     def _annotation_at(self, lat: float, lon: float) -> Annotation | None:
-        canvas = self.canvas
-        click = self._at(lat, lon)
-        tolerance = HIT_PIXELS * self._pixel()
-        at = getattr(self.host.window.time_state, "at", None)
-        best, best_d = None, tolerance
-        for annotation in self.host.window.store.annotations.valid_at(at):
-            item = canvas.annotation_items.get(annotation.id)
-            if item is not None and not item.isVisible():
-                continue
-            shape = self._projected(shapely.from_wkt(annotation.geometry))
-            if shape.geom_type.endswith("Polygon"):
-                d = shape.boundary.distance(click)
-                # Inside an area counts as a hit, but an outline under the cursor wins.
-                if shape.covers(click):
-                    d = min(d, tolerance * 0.99)
-            else:
-                d = shape.distance(click)
-            if d <= best_d:
-                best, best_d = annotation, d
-        return best
+        return drawing_at(self.host.ctx.store, self.canvas, self.host.ctx.time_state.at, lat, lon)
 
     def _snap(self, lat: float, lon: float) -> tuple[float, float]:
         place = self.canvas.place_near(lat, lon, SNAP_PIXELS)
         return (place.lat, place.lon) if place is not None else (lat, lon)
+
+
+def drawing_at(store, canvas: MapCanvas, at, lat: float, lon: float) -> Annotation | None:
+    """The drawing shown at `at` under (lat, lon) on `canvas`: the nearest line or
+    outline within a few pixels, or the area the point lies in."""
+
+    def projected(shape):
+        return shapely.transform(
+            shape, lambda xy: np.column_stack(canvas.lonlat_to_view(xy[:, 0], xy[:, 1]))
+        )
+
+    x, y = canvas.lonlat_to_view(lon, lat)
+    click = shapely.Point(float(x), float(y))
+    tolerance = HIT_PIXELS * float(max(canvas.view.viewPixelSize()))
+    best, best_d = None, tolerance
+    for annotation in store.annotations.valid_at(at):
+        item = canvas.annotation_items.get(annotation.id)
+        if item is not None and not item.isVisible():
+            continue
+        shape = projected(shapely.from_wkt(annotation.geometry))
+        if shape.geom_type.endswith("Polygon"):
+            d = shape.boundary.distance(click)
+            # Inside an area counts as a hit, but an outline under the cursor wins.
+            if shape.covers(click):
+                d = min(d, tolerance * 0.99)
+        else:
+            d = shape.distance(click)
+        if d <= best_d:
+            best, best_d = annotation, d
+    return best
 
 
 def _circle_centre(annotation: Annotation, shape) -> tuple[float, float]:

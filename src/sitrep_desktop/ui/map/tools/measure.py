@@ -20,18 +20,17 @@ from PySide6.QtWidgets import QComboBox, QFrame, QHBoxLayout, QLabel, QPushButto
 from sitrep_desktop.commands import AddRecords
 from sitrep_desktop.domain import Annotation
 from sitrep_desktop.geo.coords import format_dd
-from sitrep_desktop.geo.geodesy import densify, inverse
-from sitrep_desktop.geo.route import Route, distance_text, leg_text, measure_route
+from sitrep_desktop.geo.geodesy import densify
+from sitrep_desktop.geo.route import Route, distance_text, geodesic_track, leg_text, measure_route
 from sitrep_desktop.ui.map.tools.base import MapTool
 
 if TYPE_CHECKING:
     from sitrep_desktop.ui.map.canvas import MapCanvas
-    from sitrep_desktop.ui.window.main_window import MainWindow
+    from sitrep_desktop.ui.window.context import FeatureContext
 
 LINE_COLOUR = "#d81b60"
 SNAP_PIXELS = 12.0
 CLICK_SLOP_PIXELS = 5.0  # a press and release further apart than this is a pan
-MAX_VERTICES_PER_LEG = 400
 
 
 @dataclass(frozen=True)
@@ -40,25 +39,6 @@ class MeasurePoint:
     lat: float
     lon: float
     place_id: str | None = None
-
-
-def geodesic_track(points: list[MeasurePoint]) -> tuple[np.ndarray, np.ndarray]:
-    """(lats, lons) along the geodesic legs, longitudes unwrapped across the antimeridian."""
-    lats: list[float] = []
-    lons: list[float] = []
-    for a, b in zip(points, points[1:]):
-        leg = densify(a.lat, a.lon, b.lat, b.lon, max_segment_m=_segment_m(a, b))
-        start = 1 if lats else 0  # each leg starts where the last one ended
-        lats += [p[0] for p in leg[start:]]
-        lons += [p[1] for p in leg[start:]]
-    lon_array = np.degrees(np.unwrap(np.radians(np.asarray(lons, dtype=float))))
-    return np.asarray(lats, dtype=float), lon_array
-
-
-def _segment_m(a: MeasurePoint, b: MeasurePoint) -> float:
-    length = inverse(a.lat, a.lon, b.lat, b.lon).distance_m
-    # 10 km pieces are smooth at any zoom; very long legs get fewer, longer pieces.
-    return max(10_000.0, length / MAX_VERTICES_PER_LEG)
 
 
 class MeasurePanel(QFrame):
@@ -87,8 +67,8 @@ class MeasurePanel(QFrame):
 class MeasureTool(MapTool):
     name = "measure"
 
-    def __init__(self, window: MainWindow) -> None:
-        self.window = window
+    def __init__(self, ctx: FeatureContext) -> None:
+        self.ctx = ctx
         self.points: list[MeasurePoint] = []
         self.panel: MeasurePanel | None = None
         self._items: list = []
@@ -164,7 +144,7 @@ class MeasureTool(MapTool):
     def sentence(self) -> str:
         """ "Homs is 45 km (28 mi) S of Hama", plus the path length when it has turns."""
         route = self.route()
-        text = route.sentence()
+        text = route.sentence(self.unit)
         if len(route.legs) > 1:
             names = " – ".join(p.name for p in self.points)
             text += f"; the path {names} is {leg_total(route, self.unit)}"
@@ -186,7 +166,7 @@ class MeasureTool(MapTool):
             lons = (lons + 180.0) % 360.0 - 180.0  # stored WGS84 stays in range
         wkt = "LINESTRING (" + ", ".join(f"{o:.7f} {a:.7f}" for a, o in zip(lats, lons)) + ")"
         label = f"{self.points[0].name} → {self.points[-1].name}: {leg_total(route, self.unit)}"
-        notes = "\n".join([*route.figures(self.unit), route.sentence()])
+        notes = "\n".join([*route.figures(self.unit), route.sentence(self.unit)])
         style = {"colour": LINE_COLOUR, "width": 2, "dash": "dash"}
         return Annotation(geometry=wkt, kind="line", label=label, notes=notes, style=style)
 
@@ -194,8 +174,8 @@ class MeasureTool(MapTool):
         annotation = self.annotation()
         if annotation is None:
             return False
-        return self.window.undo_stack.run(
-            AddRecords([annotation], text="save measurement"), self.window
+        return self.ctx.undo_stack.run(
+            AddRecords([annotation], text="save measurement"), self.ctx.parent
         )
 
     # -- drawing ---------------------------------------------------------------------
@@ -232,7 +212,7 @@ class MeasureTool(MapTool):
         if self.panel is not None:
             lines = route.figures(self.unit)
             if route.legs:
-                lines.append(route.sentence())
+                lines.append(route.sentence(self.unit))
             self.panel.figures.setText(
                 "\n".join(lines)
                 or "Click points or places to measure. Backspace: undo point, Esc: end."

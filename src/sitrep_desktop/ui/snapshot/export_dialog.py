@@ -1,0 +1,174 @@
+"""File > Export snapshot…: what to draw (extent, time), onto what (file, paper, DPI)
+and under which title, remembered for the next time.
+
+The extent is the current view, or a radius around a place (as `sitrep snapshot
+--around Homs --radius 60km`); the time is the map's "as of" unless changed.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QComboBox,
+    QCompleter,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QRadioButton,
+    QWidget,
+)
+
+from sitrep_desktop.domain.errors import ValidationError
+from sitrep_desktop.domain.times import parse_moment
+from sitrep_desktop.geo.geodesy import geodesic_circle
+from sitrep_desktop.ui.snapshot.layout import PAPER_MM, SnapshotRequest
+from sitrep_desktop.ui.window.context import FeatureContext
+
+FILTER = "PNG picture (*.png);;PDF document (*.pdf);;SVG drawing (*.svg)"
+SCREEN = "screen size (pixels)"
+DPI_CHOICES = (150, 300)
+RADIUS_KM = 60.0
+
+
+def extent_around(lat: float, lon: float, radius_m: float) -> tuple[float, float, float, float]:
+    """(W, S, E, N) of the geodesic circle of `radius_m` around the point."""
+    ring = geodesic_circle(lat, lon, radius_m, 72)
+    lats, lons = [p[0] for p in ring], [p[1] for p in ring]
+    return min(lons), min(lats), max(lons), max(lats)
+
+
+class SnapshotDialog(QDialog):
+    """The snapshot's options; `request()` builds what Snapshot draws (None: a field is wrong)."""
+
+    def __init__(self, ctx: FeatureContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent or ctx.parent)
+        self.ctx = ctx
+        self.setWindowTitle("Export snapshot")
+        settings = ctx.settings
+        self.path_edit = QLineEdit(str(settings.value("snapshot/path", "snapshot.png")))
+        browse = QPushButton("Choose…")
+        browse.clicked.connect(self._choose_path)
+        self.view_button = QRadioButton("The current view")
+        self.around_button = QRadioButton("Around")
+        group = QButtonGroup(self)
+        for button in (self.view_button, self.around_button):
+            group.addButton(button)
+        self.place_edit = QLineEdit(str(settings.value("snapshot/around", "")))
+        self.place_edit.setPlaceholderText("a place, e.g. Homs")
+        self.place_edit.setCompleter(QCompleter([p.name for p in ctx.store.places.all()], self))
+        self.radius_box = QDoubleSpinBox(minimum=1.0, maximum=5000.0, decimals=0, suffix=" km")
+        self.radius_box.setValue(float(settings.value("snapshot/radius_km", RADIUS_KM)))
+        around = settings.value("snapshot/extent", "view") == "around"
+        (self.around_button if around else self.view_button).setChecked(True)
+        at = ctx.time_state.at
+        self.at_edit = QLineEdit(at.text if at is not None else "")
+        self.at_edit.setPlaceholderText("latest (or e.g. 2024-12-06)")
+        self.paper_box = QComboBox()
+        self.paper_box.addItems([SCREEN, *PAPER_MM])
+        self.paper_box.setCurrentText(str(settings.value("snapshot/paper", "A4")))
+        self.dpi_box = QComboBox()
+        self.dpi_box.addItems([str(d) for d in DPI_CHOICES])
+        self.dpi_box.setCurrentText(str(settings.value("snapshot/dpi", 300)))
+        self.title_edit = QLineEdit(str(settings.value("snapshot/title", "Situation map")))
+        self.message = QLabel("")
+        self.message.setStyleSheet("color:#c62828")
+        self.message.setWordWrap(True)
+
+        file_row = QHBoxLayout()
+        file_row.addWidget(self.path_edit, 1)
+        file_row.addWidget(browse)
+        around_row = QHBoxLayout()
+        around_row.addWidget(self.around_button)
+        around_row.addWidget(self.place_edit, 1)
+        around_row.addWidget(self.radius_box)
+        form = QFormLayout(self)
+        form.addRow("File", file_row)
+        form.addRow("Extent", self.view_button)
+        form.addRow("", around_row)
+        form.addRow("As of", self.at_edit)
+        form.addRow("Paper (landscape)", self.paper_box)
+        form.addRow("Dots per inch", self.dpi_box)
+        form.addRow("Title", self.title_edit)
+        form.addRow(self.message)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+        self.place_edit.textEdited.connect(lambda _t: self.around_button.setChecked(True))
+
+    @property
+    def path(self) -> Path:
+        path = Path(self.path_edit.text().strip() or "snapshot.png")
+        return path if path.suffix.lower() in (".png", ".svg", ".pdf") else path.with_suffix(".png")
+
+    def request(self) -> SnapshotRequest | None:
+        fmt = self.path.suffix.lower().lstrip(".")
+        try:
+            bbox = self._extent()
+            at_text = self.at_edit.text().strip()
+            at = parse_moment(at_text, "as of") if at_text else None
+        except (ValidationError, ValueError) as exc:
+            self.message.setText(str(exc))
+            return None
+        paper = self.paper_box.currentText()
+        on_paper = paper != SCREEN or fmt == "pdf"  # a PDF is always a page
+        canvas = self.ctx.canvas
+        screen = (max(canvas.width(), 400) * 2, max(canvas.height(), 300) * 2)
+        return SnapshotRequest(
+            bbox=bbox,
+            fmt=fmt,
+            at=at,
+            title=self.title_edit.text().strip() or "Situation map",
+            size=None if on_paper else screen,
+            paper=(paper if paper != SCREEN else "A4") if on_paper else None,
+            dpi=int(self.dpi_box.currentText()) if on_paper else 150,
+            filters=self._filters(),
+        )
+
+    def _extent(self) -> tuple[float, float, float, float]:
+        if not self.around_button.isChecked():
+            return self.ctx.canvas.visible_lonlat()
+        name = self.place_edit.text().strip()
+        place = self.ctx.store.places.by_name(name) if name else None
+        if place is None:
+            raise ValueError(f"Around: no place named {name!r} in this database")
+        return extent_around(place.lat, place.lon, self.radius_box.value() * 1000.0)
+
+    def _filters(self) -> dict:
+        if not self.around_button.isChecked():
+            return {}
+        return {
+            "around": self.place_edit.text().strip(),
+            "radius": f"{self.radius_box.value():g}km",
+        }
+
+    def remember(self) -> None:
+        settings = self.ctx.settings
+        settings.setValue("snapshot/path", str(self.path))
+        settings.setValue("snapshot/extent", "around" if self.around_button.isChecked() else "view")
+        settings.setValue("snapshot/around", self.place_edit.text().strip())
+        settings.setValue("snapshot/radius_km", self.radius_box.value())
+        settings.setValue("snapshot/paper", self.paper_box.currentText())
+        settings.setValue("snapshot/dpi", int(self.dpi_box.currentText()))
+        settings.setValue("snapshot/title", self.title_edit.text().strip())
+
+    def accept(self) -> None:
+        if self.request() is None:
+            return
+        self.remember()
+        super().accept()
+
+    def _choose_path(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Export snapshot", str(self.path), FILTER)
+        if path:
+            self.path_edit.setText(path)
