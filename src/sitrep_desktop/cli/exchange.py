@@ -97,6 +97,9 @@ def run_import(args: argparse.Namespace) -> int:
             )
         raise
     preview = plan.preview()
+    if not args.dry_run:  # what another import added meanwhile is already present too
+        for kind, planned in preview["new"].items():
+            preview["already_present"][kind] += planned - added[kind]
     if args.json:
         print_json(
             {
@@ -118,6 +121,9 @@ def run_import(args: argparse.Namespace) -> int:
             f"Added {_counts_text(added)} from {source} ({fmt}); "
             f"already present: {_counts_text(preview['already_present'])}"
         )
+    if not args.json:
+        for warning in plan.warnings:
+            print(f"Check {warning}")
     return 0
 
 

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Protocol
 
 from ..domain import Faction, Place
+from ..domain.times import implausible_year
 from .progress import Progress
 from .records import ImportFileError, Problem, RecordBatch
 
@@ -128,10 +129,16 @@ class ImportPlan:
     new: RecordBatch
     present: dict[str, int] = field(default_factory=dict)
     categories: list[str] = field(default_factory=list)
+    # Imported all the same, but worth a look: "year 0999 — typo?".
+    warnings: list[Problem] = field(default_factory=list)
 
-    def preview(self) -> dict[str, dict[str, int]]:
-        """{"new": {kind: n}, "already_present": {kind: n}} for a preview or --dry-run."""
-        return {"new": self.new.counts(), "already_present": dict(self.present)}
+    def preview(self) -> dict:
+        """{"new": {kind: n}, "already_present": {kind: n}} for a preview or --dry-run,
+        with "warnings" (where, field, reason) when there are any."""
+        preview: dict = {"new": self.new.counts(), "already_present": dict(self.present)}
+        if self.warnings:
+            preview["warnings"] = [w.as_json() for w in self.warnings]
+        return preview
 
 
 def plan_import(batch: RecordBatch, lookup: Lookup, file: str) -> ImportPlan:
@@ -200,7 +207,23 @@ def plan_import(batch: RecordBatch, lookup: Lookup, file: str) -> ImportPlan:
     if problems:
         raise ImportFileError(file, problems)
     categories = sorted({e.category for e in new.events})
-    return ImportPlan(new, present, categories)
+    return ImportPlan(new, present, categories, _year_warnings(new))
+
+
+def _year_warnings(batch: RecordBatch) -> list[Problem]:
+    warnings = []
+    for kind, records, fields in (
+        ("control change", batch.control, ("at",)),
+        ("event", batch.events, ("at",)),
+        ("annotation", batch.annotations, ("valid_from", "valid_to")),
+    ):
+        for record in records:
+            for name in fields:
+                moment = getattr(record, name)
+                why = None if moment is None else implausible_year(moment, kind)
+                if why is not None:
+                    warnings.append(Problem(batch.where.get(record.id, record.id), name, why))
+    return warnings
 
 
 def _remapped(record, remap: dict[str, str]):  # type: ignore[no-untyped-def]
