@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import sqlite3
+
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from sitrep_desktop.commands import Command
 from sitrep_desktop.domain.errors import SitRepError
 from sitrep_desktop.store import Store
+from sitrep_desktop.store.errors import FileReplacedError
 
 UNDO_LIMIT = 200
 
@@ -18,19 +22,34 @@ class StoreUndoCommand(QUndoCommand):
         self.store = store
         self.command = command
         self.already_done = False
+        self.store_stack: UndoStack | None = None
 
     def redo(self) -> None:  # Qt calls redo() on push: that is the first do.
         if self.already_done:
             self.already_done = False
             return
-        self.command.do(self.store)
+        self._guarded(self.command.do)
 
     def undo(self) -> None:
-        self.command.undo(self.store)
+        self._guarded(self.command.undo)
+
+    def _guarded(self, step) -> None:  # type: ignore[no-untyped-def]
+        # An exception here would vanish inside Qt's undo(); say it instead.
+        try:
+            step(self.store)
+        except (SitRepError, sqlite3.Error) as exc:
+            stack = self.store_stack
+            if stack is not None:
+                stack.refused(exc)
 
 
 class UndoStack(QUndoStack):
     """A bounded history of edits over one store."""
+
+    # The file was deleted or replaced on disk: whoever can offer "Save as" listens.
+    sigFileLost = Signal(str)
+    # An undo or redo the store refused (full disk, read-only file…): the window says so.
+    sigRefused = Signal(str)
 
     def __init__(self, store: Store, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -41,13 +60,25 @@ class UndoStack(QUndoStack):
         """Do `command` and push it; on refusal return why (the stack stays unchanged)."""
         try:
             command.do(self.store)
+        except FileReplacedError as exc:
+            self.sigFileLost.emit(str(exc))
+            return str(exc)
         except SitRepError as exc:
             return str(exc)
+        except sqlite3.Error as exc:  # a refusal the store did not name: still shown
+            return f"not saved: {exc}"
         wrapped = StoreUndoCommand(self.store, command)
+        wrapped.store_stack = self
         # Done first so a refusal never reaches the stack; push's redo() then skips.
         wrapped.already_done = True
         self.push(wrapped)
         return None
+
+    def refused(self, exc: BaseException) -> None:
+        if isinstance(exc, FileReplacedError):
+            self.sigFileLost.emit(str(exc))
+        else:
+            self.sigRefused.emit(f"{self.undoText() or 'undo'}: {exc}")
 
     def run(self, command: Command, parent: QWidget | None = None) -> bool:
         """Like `attempt`, saying why in a message box when the store refuses."""
