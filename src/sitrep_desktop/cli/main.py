@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import sqlite3
 import sys
 from collections.abc import Sequence
 
@@ -54,12 +55,28 @@ def run_cli(argv: Sequence[str]) -> int:
     args = parser.parse_args(list(argv))
     try:
         return int(args.func(args) or 0)
+    except BrokenPipeError:  # `sitrep events db | head` is not an error
+        return 0
     except (SitRepError, FileExistsError, FileNotFoundError, PermissionError) as exc:
         sys.stderr.write(f"sitrep {args.command}: {_one_line(exc)}\n")
         return EXIT_BAD_INPUT
-    except BrokenPipeError:  # `sitrep events db | head` is not an error
-        return 0
+    except (OSError, sqlite3.Error, RecursionError, MemoryError, UnicodeError) as exc:
+        # No traceback on any input: a full disk, a lock, a hostile file get one line.
+        sys.stderr.write(f"sitrep {args.command}: {_described(exc)}\n")
+        return EXIT_BAD_INPUT
 
 
 def _one_line(exc: BaseException) -> str:
     return " ".join(str(exc).split())
+
+
+def _described(exc: BaseException) -> str:
+    if isinstance(exc, RecursionError):
+        return "the input is nested too deeply to read"
+    if isinstance(exc, MemoryError):
+        return "the input is too large to read in this computer's memory"
+    from ..store.errors import describe_os_error
+
+    where = getattr(exc, "filename", None)
+    prefix = f"{where}: " if where else ""
+    return _one_line(f"{prefix}{describe_os_error(exc)}")

@@ -139,8 +139,12 @@ def collect_rows(
             add_entry(batch, entry, where)
         except ProblemError as exc:
             problems.append(exc.problem)
-            if len(problems) >= MAX_PROBLEMS:
-                break
+        except RecursionError:  # 2,000 nested MultiGeometry, [[[[…]]]] in a field
+            problems.append(Problem(where, "-", "nested too deeply to read"))
+        except UnicodeError as exc:  # a lone surrogate met on its way to bytes
+            problems.append(Problem(where, "-", f"not storable text ({exc.reason})"))
+        if len(problems) >= MAX_PROBLEMS:
+            break
     if problems:
         raise ImportFileError(file, problems)
     return batch
@@ -238,6 +242,8 @@ def _plain_value(name: str, value: Any, where: str) -> Any:
                 value = json.loads(text)
             except ValueError:
                 raise ProblemError(Problem(where, name, "is not valid JSON")) from None
+            except RecursionError:
+                raise ProblemError(Problem(where, name, "is JSON nested too deeply")) from None
         elif name in ("lat", "lon"):
             return _float(name, text, where)
         elif name == "population":
@@ -273,4 +279,5 @@ def derived_id(*parts: object) -> str:
 def content_key(values: Mapping[str, Any] | list[Any]) -> str:
     """A short digest of a row's content, for rows that carry no key of their own."""
     text = json.dumps(values, ensure_ascii=False, sort_keys=True, default=str)
-    return hashlib.sha256(text.encode()).hexdigest()[:32]
+    # surrogatepass: a lone surrogate is refused by validation, with its field named.
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32]

@@ -23,6 +23,7 @@ from .errors import (
     FileReplacedError,
     ReadOnlyError,
     StoreError,
+    describe_os_error,
     store_error_from,
 )
 from .opening import (
@@ -319,7 +320,19 @@ class Store:
 
 
 def _open_checked(path: Path) -> tuple[sqlite3.Connection, Path | None]:
-    """Check the file, connect, back it up if its schema is older, migrate it."""
+    """Check the file, connect, back it up if its schema is older, migrate it.
+
+    Every failure is a StoreError saying why (full disk, read-only, locked...).
+    """
+    try:
+        return _open_checked_unguarded(path)
+    except (OSError, sqlite3.Error) as exc:
+        raise store_error_from(exc, str(path)) or StoreError(
+            f"{path} cannot be opened: {describe_os_error(exc)}"
+        ) from None
+
+
+def _open_checked_unguarded(path: Path) -> tuple[sqlite3.Connection, Path | None]:
     version = inspect_file(path)
     if version and is_read_only(path):
         # Opened for reading: nothing is set or migrated; a write says "read-only".
