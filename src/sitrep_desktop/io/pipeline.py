@@ -22,6 +22,7 @@ from typing import Protocol
 
 from ..domain import Faction, Place
 from ..domain.times import implausible_year
+from . import limits
 from .progress import Progress
 from .records import ImportFileError, Problem, RecordBatch
 
@@ -104,11 +105,13 @@ def read_file(
     reader = getattr(importlib.import_module(f"{__package__}.{module_name}"), function)
     if fmt == "csv" and mapping is not None:
         reader = functools.partial(reader, mapping=mapping)
-    # CoT and TAK packages are read in one step: their progress is its start and end.
-    in_one_step = fmt in ("cot", "datapackage")
+    # A CoT file is read in one step: its progress is its start and end.
+    in_one_step = fmt == "cot"
     if progress is not None and not in_one_step:
         reader = functools.partial(reader, progress=progress)
     try:
+        if fmt in ("geojson", "kml", "cot"):  # parsed whole: its size is its memory
+            limits.check_document_size(str(path), path.stat().st_size, fmt)
         if progress is None or not in_one_step:
             return reader(path)
         size = path.stat().st_size

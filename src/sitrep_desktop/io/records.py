@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 
 from ..domain import Annotation, ControlChange, Event, Faction, Moment, Place, Record
 from ..domain.errors import SitRepError, ValidationError
+from . import limits
 
 # Field "kind" belongs to places and annotations, so the record type travels as "record".
 RECORD_KEY = "record"
@@ -145,6 +146,9 @@ def collect_rows(
             problems.append(Problem(where, "-", f"not storable text ({exc.reason})"))
         if len(problems) >= MAX_PROBLEMS:
             break
+        too_many = limits.count_problem(len(batch.where))
+        if too_many is not None:
+            raise ImportFileError(file, [Problem(where, "-", too_many)])
     if problems:
         raise ImportFileError(file, problems)
     return batch
@@ -233,6 +237,9 @@ class ProblemError(SitRepError):
 def _plain_value(name: str, value: Any, where: str) -> Any:
     if isinstance(value, str):
         text = value
+        too_big = limits.field_problem(name, text)
+        if too_big is not None:
+            raise ProblemError(Problem(where, name, too_big))
         if name in _OPTIONAL_FIELDS and not text.strip():
             return None
         if name in _LIST_FIELDS or name in _DICT_FIELDS:
