@@ -297,3 +297,26 @@ def test_a_refused_undo_is_shown_not_swallowed(window: StandInWindow, monkeypatc
     stack.undo()
     box = window.file_guard.last_message
     assert box.isVisible() and "the disk is full" in box.text()
+
+
+def test_a_file_on_a_read_only_disk_opens_with_a_warning(qtbot, tmp_path: Path) -> None:
+    import subprocess
+
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(folder)], capture_output=True
+    )
+    if mounted.returncode != 0:
+        pytest.skip("cannot mount a tmpfs here")
+    try:
+        path = write_demo(folder / "demo.db")
+        subprocess.run(["mount", "-o", "remount,ro", str(folder)], check=True)
+        window = _real_window(qtbot, tmp_path, path)
+        warning = window.file_guard.last_message
+        assert warning.isVisible() and "read-only" in warning.text()
+        refusal = window.undo_stack.attempt(_add_command("Not saved"))
+        assert refusal is not None and "read-only" in refusal
+        window.close()
+    finally:
+        subprocess.run(["umount", str(folder)], check=True)

@@ -54,3 +54,23 @@ def test_editing_an_old_record_without_changing_its_time_asks_nothing() -> None:
     assert year_doubts(UpdateRecord(old, renamed)) == []
     moved = dataclasses.replace(old, at="9999-01-01")
     assert year_doubts(UpdateRecord(old, moved))[0].startswith("at: year 9999")
+
+
+def test_the_window_opens_a_file_with_events_in_0999_and_9999(qtbot, tmp_path) -> None:
+    from PySide6.QtCore import QSettings
+
+    from sitrep_desktop.demo_situation import write_demo
+    from sitrep_desktop.ui.window.main_window import MainWindow
+
+    path = write_demo(tmp_path / "years.db")
+    with Store.open(path) as store:
+        store.events.add(Event(at="0999-01-01T00:00Z", title="A typo of 2024"))
+        store.events.add(Event(at="9999-12-31T23:59Z", title="The end of time"))
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(settings)
+    qtbot.addWidget(window)
+    assert window.open_path(path)  # was: ValueError in the list and the timeline
+    model = window.event_list.model
+    titles = [model.event_at(r).title for r in range(model.rowCount())]
+    assert {"A typo of 2024", "The end of time"} <= set(titles)
+    window.close()
