@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import sqlite3
 import sys
 from collections.abc import Sequence
 
 from .. import __version__
 from ..domain.errors import SitRepError
+from ..store.errors import EngineError
 from .common import EXIT_BAD_INPUT
 
 # Each module has register(subparsers); adding a command is one line here.
@@ -60,7 +60,7 @@ def run_cli(argv: Sequence[str]) -> int:
     except (SitRepError, FileExistsError, FileNotFoundError, PermissionError) as exc:
         sys.stderr.write(f"sitrep {args.command}: {_one_line(exc)}\n")
         return EXIT_BAD_INPUT
-    except (OSError, sqlite3.Error, RecursionError, MemoryError, UnicodeError) as exc:
+    except (OSError, EngineError, RecursionError, MemoryError, UnicodeError) as exc:
         # No traceback on any input: a full disk, a lock, a hostile file get one line.
         sys.stderr.write(f"sitrep {args.command}: {_described(exc)}\n")
         return EXIT_BAD_INPUT

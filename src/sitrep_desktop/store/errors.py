@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import errno
+import sqlite3
 
 from ..domain.errors import SitRepError
+
+# The engine's own errors, for callers outside store/ that must still catch what
+# the store did not name (they do not import sqlite3: SQL lives in the store).
+EngineError = sqlite3.Error
 
 
 class StoreError(SitRepError):

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
-
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 from PySide6.QtWidgets import QMessageBox, QWidget
@@ -12,7 +10,7 @@ from sitrep_desktop.commands import AddRecords, Command, CompositeCommand, Updat
 from sitrep_desktop.domain.errors import SitRepError
 from sitrep_desktop.domain.times import implausible_year
 from sitrep_desktop.store import Store
-from sitrep_desktop.store.errors import FileReplacedError
+from sitrep_desktop.store.errors import EngineError, FileReplacedError
 
 UNDO_LIMIT = 200
 
@@ -38,7 +36,7 @@ class StoreUndoCommand(QUndoCommand):
         # An exception here would vanish inside Qt's undo(); say it instead.
         try:
             step(self.store)
-        except (SitRepError, sqlite3.Error) as exc:
+        except (SitRepError, EngineError) as exc:
             stack = self.store_stack
             if stack is not None:
                 stack.refused(exc)
@@ -73,7 +71,7 @@ class UndoStack(QUndoStack):
             return str(exc)
         except SitRepError as exc:
             return str(exc)
-        except sqlite3.Error as exc:  # a refusal the store did not name: still shown
+        except EngineError as exc:  # a refusal the store did not name: still shown
             return f"not saved: {exc}"
         wrapped = StoreUndoCommand(self.store, command)
         wrapped.store_stack = self
