@@ -28,8 +28,8 @@ def demo_db(tmp_path: Path) -> Path:
 def test_backups_live_in_a_folder_named_after_the_database(demo_db: Path) -> None:
     with Store.open(demo_db) as store:
         made = make_backup(store, "on open")
-    assert made.parent == demo_db.parent / "hama.backups" == backups_dir(demo_db)
-    assert made.name.startswith("hama.") and made.name.endswith(".on-open.db")
+    assert made.parent == demo_db.parent / "hama.db.backups" == backups_dir(demo_db)
+    assert made.name.startswith("hama.db.000001.") and made.name.endswith(".on-open.db")
     [info] = list_backups(demo_db)
     assert info.path == made and info.reason == "on-open" and info.size == made.stat().st_size
     assert info.taken.tzinfo is not None
@@ -65,8 +65,8 @@ def test_files_that_are_not_backups_are_ignored(demo_db: Path) -> None:
     folder = backups_dir(demo_db)
     folder.mkdir()
     (folder / "notes.txt").write_text("mine")
-    (folder / "hama.20241205T120000.000000Z.periodic.db.partial").write_bytes(b"half")
-    (folder / "other.20241205T120000.000000Z.periodic.db").write_bytes(b"another db")
+    (folder / "hama.db.000001.20241205T120000.000000Z.periodic.db.partial").write_bytes(b"half")
+    (folder / "other.db.000002.20241205T120000.000000Z.periodic.db").write_bytes(b"another db")
     assert list_backups(demo_db) == []
     assert list_backups(demo_db.with_name("missing.db")) == []
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -185,3 +186,137 @@ def test_the_real_main_window_gets_backups(qtbot, tmp_path: Path) -> None:
     assert controller.restore(list_backups(path)[0].path)
     assert window.store is not None and window.store.places.by_name("Kafr Nabudah") is None
     window.close()
+
+
+# -- the file under the window ---------------------------------------------------------
+
+
+def _real_window(qtbot, tmp_path: Path, path: Path):
+    from sitrep_desktop.ui.window.main_window import MainWindow
+
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(settings)
+    qtbot.addWidget(window)
+    assert window.open_path(path)
+    return window
+
+
+def test_plain_files_named_like_backup_folders_do_not_stop_the_tools(qtbot, tmp_path) -> None:
+    path = write_demo(tmp_path / "demo.db")
+    (tmp_path / "demo.backups").write_text("someone's notes")
+    (tmp_path / "demo.db.backups").write_text("someone's notes")
+    window = _real_window(qtbot, tmp_path, path)
+    # Every feature installed after the backups (measure, logging, drawing, map).
+    assert getattr(window, "backups", None) is not None
+    assert getattr(window, "file_guard", None) is not None
+    for feature in ("measure_feature", "logging", "drawing", "map_feature"):
+        assert getattr(window, feature, None) is not None, feature
+    assert "Backup failed" in window.statusBar().currentMessage()
+    assert "is a file, not a folder" in window.statusBar().currentMessage()
+    window.close()
+
+
+def stale_index(path: Path) -> None:
+    """An index that no longer matches its table: passes quick_check, fails integrity_check."""
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA journal_mode = DELETE")
+    conn.execute("CREATE TABLE scratch (name TEXT)")
+    conn.execute("CREATE INDEX scratch_name ON scratch(name)")
+    roots = dict(conn.execute("SELECT name, rootpage FROM sqlite_master WHERE type = 'index'"))
+    conn.execute("PRAGMA writable_schema = ON")
+    for name, other in (("places_name", "scratch_name"), ("scratch_name", "places_name")):
+        conn.execute("UPDATE sqlite_master SET rootpage = ? WHERE name = ?", (roots[other], name))
+    conn.close()
+
+
+def test_a_file_failing_the_integrity_check_is_not_backed_up_and_the_user_is_told(
+    qtbot, tmp_path: Path
+) -> None:
+    path = write_demo(tmp_path / "stale.db")
+    with Store.open(path) as store:
+        from sitrep_desktop.store.backups import make_backup
+
+        good = make_backup(store, "open")
+    stale_index(path)
+    window = StandInWindow(path)
+    qtbot.addWidget(window)
+    controller = install_backups(window)
+    assert controller.damaged_box is not None and controller.damaged_box.isVisible()
+    assert "integrity check" in controller.damaged_box.text()
+    assert [b.path for b in list_backups(path)] == [good]
+
+
+def test_a_replaced_file_is_noticed_on_focus_and_saved_as_a_new_file(qtbot, tmp_path) -> None:
+    import os
+
+    path = write_demo(tmp_path / "ops.db")
+    window = _real_window(qtbot, tmp_path, path)
+    assert window.store is not None
+    add_village(window.store, "Logged in the window")
+    colleague = write_demo(tmp_path / "colleague.db")
+    os.replace(colleague, path)
+    saved = tmp_path / "mine.db"
+    window.file_guard.choose_path = lambda _window, _lost: saved
+    assert not window.file_guard.check()  # what regaining focus runs
+    assert window.file_guard.box is not None and window.file_guard.box.isVisible()
+    assert "replaced" in window.file_guard.box.text()
+    # An edit meanwhile is refused, not "saved" into the old file.
+    refusal = window.undo_stack.attempt(_add_command("Lost otherwise"))
+    assert refusal is not None and "replaced" in refusal
+    assert window.file_guard.save_as() == saved
+    successor = window.successor
+    qtbot.addWidget(successor)
+    assert successor.store.path == saved
+    assert successor.store.places.by_name("Logged in the window") is not None
+    successor.close()
+    with Store.open(path) as theirs:
+        assert theirs.places.by_name("Logged in the window") is None
+
+
+def _add_command(name: str):
+    from sitrep_desktop.commands import AddRecords
+
+    return AddRecords([Place(name=name, lat=35.0, lon=36.0)], f"add {name}")
+
+
+def test_a_refused_undo_is_shown_not_swallowed(window: StandInWindow, monkeypatch) -> None:
+    from sitrep_desktop.store.errors import DiskFullError
+    from sitrep_desktop.ui.window.undo import UndoStack
+
+    assert window.store is not None
+    stack = UndoStack(window.store, window)
+    window.undo_stack = stack
+    install_backups(window)
+    assert stack.attempt(_add_command("Kafr Nabudah")) is None
+
+    def full(*_args, **_kwargs):
+        raise DiskFullError("aleppo.db: the disk is full; nothing was saved")
+
+    monkeypatch.setattr(type(window.store.places), "delete_many", full, raising=False)
+    monkeypatch.setattr(window.store, "transaction", full)
+    stack.undo()
+    box = window.file_guard.last_message
+    assert box.isVisible() and "the disk is full" in box.text()
+
+
+def test_a_file_on_a_read_only_disk_opens_with_a_warning(qtbot, tmp_path: Path) -> None:
+    import subprocess
+
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(folder)], capture_output=True
+    )
+    if mounted.returncode != 0:
+        pytest.skip("cannot mount a tmpfs here")
+    try:
+        path = write_demo(folder / "demo.db")
+        subprocess.run(["mount", "-o", "remount,ro", str(folder)], check=True)
+        window = _real_window(qtbot, tmp_path, path)
+        warning = window.file_guard.last_message
+        assert warning.isVisible() and "read-only" in warning.text()
+        refusal = window.undo_stack.attempt(_add_command("Not saved"))
+        assert refusal is not None and "read-only" in refusal
+        window.close()
+    finally:
+        subprocess.run(["umount", str(folder)], check=True)

@@ -130,6 +130,8 @@ def run_import(args: argparse.Namespace) -> int:
     )
     _print_problems("Repaired", result.plan.repaired)
     _print_problems("Left out", result.plan.skipped)
+    for warning in result.plan.warnings:
+        print(f"Check {warning}")
     return 0
 
 

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from .. import __version__
 from ..domain.errors import SitRepError
 from ..paths import default_database_path, looks_like_database
+from ..store.errors import EngineError
 from .common import EXIT_BAD_INPUT, print_json
 
 # Each module has register(subparsers); adding a command is one line here.
@@ -91,12 +92,28 @@ def run_cli(argv: Sequence[str]) -> int:
     args = parser.parse_args(with_default_database(argv))
     try:
         return int(args.func(args) or 0)
+    except BrokenPipeError:  # `sitrep events db | head` is not an error
+        return 0
     except (SitRepError, FileExistsError, FileNotFoundError, PermissionError) as exc:
         sys.stderr.write(f"sitrep {args.command}: {_one_line(exc)}\n")
         return EXIT_BAD_INPUT
-    except BrokenPipeError:  # `sitrep events db | head` is not an error
-        return 0
+    except (OSError, EngineError, RecursionError, MemoryError, UnicodeError) as exc:
+        # No traceback on any input: a full disk, a lock, a hostile file get one line.
+        sys.stderr.write(f"sitrep {args.command}: {_described(exc)}\n")
+        return EXIT_BAD_INPUT
 
 
 def _one_line(exc: BaseException) -> str:
     return " ".join(str(exc).split())
+
+
+def _described(exc: BaseException) -> str:
+    if isinstance(exc, RecursionError):
+        return "the input is nested too deeply to read"
+    if isinstance(exc, MemoryError):
+        return "the input is too large to read in this computer's memory"
+    from ..store.errors import describe_os_error
+
+    where = getattr(exc, "filename", None)
+    prefix = f"{where}: " if where else ""
+    return _one_line(f"{prefix}{describe_os_error(exc)}")

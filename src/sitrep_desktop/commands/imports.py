@@ -26,20 +26,24 @@ class ImportRecords(Command):
         self.progress: Progress | None = None
         self.cancel: Cancel | None = None
         self.added: dict[str, int] = {}
+        # Added by another writer between planning and applying: not ours to undo.
+        self.skipped: set[str] = set()
 
     def do(self, store: Store) -> None:
+        self.skipped = set()
         self.added = insert_records(
             store,
             self.plan.new.lists(),
             categories=self.plan.categories,
             progress=self.progress,
             cancel=self.cancel,
+            skipped=self.skipped,
         )
 
     def undo(self, store: Store) -> None:
         lists = self.plan.new.lists()
         with store.transaction():
             for kind in _UNDO_ORDER:
-                ids = [record.id for record in lists[kind]]
+                ids = [record.id for record in lists[kind] if record.id not in self.skipped]
                 if ids:
                     repository_for(store, kind).delete_many(ids)

@@ -50,7 +50,7 @@ def new_id() -> str:
 def _required_text(name: str, value: object) -> str:
     if not isinstance(value, str) or not value.strip():
         raise ValidationError(name, value, "is required")
-    return value.strip()
+    return _storable(name, value.strip())
 
 
 def _text(name: str, value: object) -> str:
@@ -58,7 +58,22 @@ def _text(name: str, value: object) -> str:
         return ""
     if not isinstance(value, str):
         raise ValidationError(name, value, "must be text")
-    return value
+    return _storable(name, value)
+
+
+def _storable(name: str, text: str) -> str:
+    """`text`, if it can be written as UTF-8: a lone surrogate (from JSON's "\\ud800")
+    passes every other check and fails only when the database writes it."""
+    if not text.isascii():
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raise ValidationError(
+                name,
+                text[max(0, exc.start - 10) : exc.end + 10],
+                "holds a lone surrogate, not text",
+            ) from None
+    return text
 
 
 def _names(name: str, value: object) -> tuple[str, ...]:
@@ -72,7 +87,7 @@ def _names(name: str, value: object) -> tuple[str, ...]:
     for item in items:
         if not isinstance(item, str) or not item.strip():
             raise ValidationError(name, value, "every entry must be non-empty text")
-    return tuple(item.strip() for item in items)
+    return tuple(_storable(name, item.strip()) for item in items)
 
 
 def check_latitude(value: object, name: str = "lat") -> float:

@@ -27,6 +27,8 @@ import shapely
 from ..domain import Annotation, ControlState, Event, Faction, Place, Record, resolve_control
 from . import cot_shapes
 from .cot_shapes import STAMP, envelope
+from .limits import BudgetedArchive
+from .progress import Progress
 from .records import (
     KINDS,
     RECORD_KEY,
@@ -150,26 +152,32 @@ def parse(data: bytes, file: str) -> RecordBatch:
     return collect_records(file, _events(parse_xml(data, file), file, "event"), _read_one)
 
 
-def read_datapackage(path: str | Path) -> RecordBatch:
-    """Every CoT entry of a data package; problems of all entries are reported together."""
+def read_datapackage(path: str | Path, *, progress: Progress | None = None) -> RecordBatch:
+    """Every CoT entry of a data package; problems of all entries are reported together.
+
+    Entries are unpacked within one budget (io.limits); `progress` may cancel.
+    """
     file = str(path)
     try:
         with zipfile.ZipFile(path) as archive:
-            return collect_records(file, _package_events(archive, file), _read_one)
+            budget = BudgetedArchive(archive, file, Path(path).stat().st_size, progress)
+            batch = collect_records(file, _package_events(budget, file), _read_one)
+            budget.finish()
+            return batch
     except ZIP_READ_ERRORS as exc:
         raise ImportFileError(
             file, [Problem("archive", "zip", f"not a readable data package ({exc})")]
         ) from None
 
 
-def _package_events(archive: zipfile.ZipFile, file: str) -> Iterator[tuple[str, Element]]:
-    for info in archive.infolist():
+def _package_events(budget: BudgetedArchive, file: str) -> Iterator[tuple[str, Element]]:
+    for info in budget.archive.infolist():
         name = info.filename
         if not name.lower().endswith((".cot", ".xml")) or name.upper().startswith("MANIFEST/"):
             continue
         if info.file_size > MAX_ENTRY_BYTES:
             raise ImportFileError(file, [Problem(f"entry {name}", "size", "too large")])
-        root = parse_xml(archive.read(info), f"{file}:{name}")
+        root = parse_xml(budget.read(info), f"{file}:{name}")
         yield from _events(root, file, f"entry {name} event")
 
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import math
 import re
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from xml.etree.ElementTree import Element, SubElement, tostring
 
@@ -28,6 +28,7 @@ from shapely.geometry.base import BaseGeometry
 
 from ..domain import Annotation, Record
 from ..domain.annotation_styles import full_style
+from ..domain.times import utc_key
 from ..geo.geodesy import geodesic_circle, inverse
 from .records import ImportFileError, Problem, ProblemError, derived_id, record_from_fields
 from .safe_xml import child, children, parse_xml
@@ -48,7 +49,9 @@ def envelope(
     uid: str, kind: str, when: datetime, lon: float, lat: float
 ) -> tuple[Element, Element]:
     """A CoT <event> at (lon, lat) and its empty <detail>, valid for a year from `when`."""
-    stamp = when.strftime(STAMP)
+    # utc_key pads years below 1000; the stale time stops at the end of year 9999.
+    stamp = utc_key(when)
+    stale = utc_key(when + min(timedelta(days=365), datetime.max.replace(tzinfo=UTC) - when))
     event = Element(
         "event",
         version="2.0",
@@ -57,7 +60,7 @@ def envelope(
         how="h-e",
         time=stamp,
         start=stamp,
-        stale=(when + timedelta(days=365)).strftime(STAMP),
+        stale=stale,
     )
     SubElement(event, "point", lat=repr(lat), lon=repr(lon), hae=UNKNOWN, ce=UNKNOWN, le=UNKNOWN)
     return event, SubElement(event, "detail")

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from ..domain import Event, Place
+from .limits import bounded_lines
 from .progress import Progress, open_counted
 from .records import (
     ImportFileError,
@@ -100,7 +101,7 @@ def dict_rows(data: bytes | BinaryIO, file: str) -> Iterator[tuple[int, dict[str
     # Decoded as it is read, so a file's progress follows the rows parsed.
     text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
     text._CHUNK_SIZE = 65_536  # type: ignore[attr-defined]  # fewer, larger reads: as fast
-    reader = stdlib_csv.DictReader(text)
+    reader = stdlib_csv.DictReader(bounded_lines(text, file))
     try:
         if not reader.fieldnames:
             raise ImportFileError(file, [Problem("line 1", "header", "the file has no header row")])

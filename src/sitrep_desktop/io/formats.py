@@ -105,7 +105,6 @@ FORMATS: dict[str, Format] = {
             "cot:read_datapackage",
             "cot:write_datapackage",
             ("place", "event", "annotation"),
-            streams=False,
         ),
         # Other programs' GIS files, read through GDAL (pyogrio): points become
         # places (or events, with a time), lines and areas become drawings.

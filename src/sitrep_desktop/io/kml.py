@@ -22,6 +22,7 @@ from shapely.geometry.base import BaseGeometry
 
 from ..domain import ControlChange, Moment, Record, resolve_control
 from .geojson import foreign_record
+from .limits import BudgetedArchive
 from .progress import Progress, in_shares
 from .records import (
     KINDS,
@@ -206,7 +207,7 @@ def _kml_from_kmz(data: bytes, file: str) -> bytes:
             entry = next((i for i in names if i.filename.lower() == "doc.kml"), names[0])
             if entry.file_size > MAX_KMZ_BYTES:
                 raise ImportFileError(file, [Problem("archive", entry.filename, "too large")])
-            return archive.read(entry)
+            return BudgetedArchive(archive, file, len(data)).read(entry)
     except ZIP_READ_ERRORS as exc:
         raise ImportFileError(
             file, [Problem("archive", "zip", f"not a readable KMZ ({exc})")]

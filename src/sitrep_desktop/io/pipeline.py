@@ -27,7 +27,8 @@ from pathlib import Path
 from typing import Protocol
 
 from ..domain import Faction, Place
-from . import formats
+from ..domain.times import implausible_year
+from . import formats, limits
 from .progress import Progress
 from .records import (
     ZIP_READ_ERRORS,
@@ -137,10 +138,12 @@ def read_file(
                 str(path), [Problem("command", "layer", f"a {spec.title} file has no layers")]
             )
         reader = functools.partial(reader, layer=layer)
-    # CoT and TAK packages are read in one step: their progress is its start and end.
+    # A CoT file is read in one step: their progress is its start and end.
     if progress is not None and spec.streams:
         reader = functools.partial(reader, progress=progress)
     try:
+        if name in ("geojson", "kml", "cot"):  # parsed whole: its size is its memory
+            limits.check_document_size(str(path), path.stat().st_size, name)
         if progress is None or spec.streams:
             return reader(path)
         size = path.stat().st_size
@@ -172,10 +175,16 @@ class ImportPlan:
     skipped: list[Problem] = field(default_factory=list)
     # Records already present that the file revises (none yet: a later ACLED export).
     updated: dict[str, int] = field(default_factory=dict)
+    # Imported all the same, but worth a look: "year 0999 — typo?".
+    warnings: list[Problem] = field(default_factory=list)
 
-    def preview(self) -> dict[str, dict[str, int]]:
-        """{"new": {kind: n}, "already_present": {kind: n}} for a preview or --dry-run."""
-        return {"new": self.new.counts(), "already_present": dict(self.present)}
+    def preview(self) -> dict:
+        """{"new": {kind: n}, "already_present": {kind: n}} for a preview or --dry-run,
+        with "warnings" (where, field, reason) when there are any."""
+        preview: dict = {"new": self.new.counts(), "already_present": dict(self.present)}
+        if self.warnings:
+            preview["warnings"] = [w.as_json() for w in self.warnings]
+        return preview
 
 
 def plan_import(
@@ -258,7 +267,25 @@ def plan_import(
         new.events[:] = [e for e in new.events if e.id not in dangling]
     categories = sorted({e.category for e in new.events})
     skipped = [*batch.skipped, *problems]
-    return ImportPlan(new, present, categories, list(batch.repaired), skipped)
+    return ImportPlan(
+        new, present, categories, list(batch.repaired), skipped, warnings=_year_warnings(new)
+    )
+
+
+def _year_warnings(batch: RecordBatch) -> list[Problem]:
+    warnings = []
+    for kind, records, fields in (
+        ("control change", batch.control, ("at",)),
+        ("event", batch.events, ("at",)),
+        ("annotation", batch.annotations, ("valid_from", "valid_to")),
+    ):
+        for record in records:
+            for name in fields:
+                moment = getattr(record, name)
+                why = None if moment is None else implausible_year(moment, kind)
+                if why is not None:
+                    warnings.append(Problem(batch.where.get(record.id, record.id), name, why))
+    return warnings
 
 
 def _remapped(record, remap: dict[str, str]):  # type: ignore[no-untyped-def]

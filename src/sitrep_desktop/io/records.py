@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 
 from ..domain import Annotation, ControlChange, Event, Faction, Moment, Place, Record
 from ..domain.errors import SitRepError, ValidationError
-from . import repairs
+from . import limits, repairs
 
 # Field "kind" belongs to places and annotations, so the record type travels as "record".
 RECORD_KEY = "record"
@@ -182,10 +182,19 @@ def collect_rows(
     with repairs.noted() as noted:
         for where, entry in entries:
             del noted[:]
+            too_many = limits.count_problem(len(batch.where))
+            if too_many is not None:
+                raise ImportFileError(file, [Problem(where, "-", too_many)])
             try:
                 add_entry(batch, entry, where)
             except ProblemError as exc:
                 problems.append(exc.problem)
+                continue
+            except RecursionError:  # 2,000 nested MultiGeometry, [[[[…]]]] in a field
+                problems.append(Problem(where, "-", "nested too deeply to read"))
+                continue
+            except UnicodeError as exc:  # a lone surrogate met on its way to bytes
+                problems.append(Problem(where, "-", f"not storable text ({exc.reason})"))
                 continue
             batch.repaired.extend(noted)
     if problems:
@@ -314,6 +323,9 @@ class ProblemError(SitRepError):
 def _plain_value(name: str, value: Any, where: str) -> Any:
     if isinstance(value, str):
         text = value
+        too_big = limits.field_problem(name, text)
+        if too_big is not None:
+            raise ProblemError(Problem(where, name, too_big))
         if name in _OPTIONAL_FIELDS and not text.strip():
             return None
         if name in _LIST_FIELDS or name in _DICT_FIELDS:
@@ -323,6 +335,8 @@ def _plain_value(name: str, value: Any, where: str) -> Any:
                 value = json.loads(text)
             except ValueError:
                 raise ProblemError(Problem(where, name, "is not valid JSON")) from None
+            except RecursionError:
+                raise ProblemError(Problem(where, name, "is JSON nested too deeply")) from None
         elif name in ("lat", "lon"):
             return _float(name, text, where)
         elif name == "population":
@@ -358,4 +372,5 @@ def derived_id(*parts: object) -> str:
 def content_key(values: Mapping[str, Any] | list[Any]) -> str:
     """A short digest of a row's content, for rows that carry no key of their own."""
     text = json.dumps(values, ensure_ascii=False, sort_keys=True, default=str)
-    return hashlib.sha256(text.encode()).hexdigest()[:32]
+    # surrogatepass: a lone surrogate is refused by validation, with its field named.
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32]

@@ -162,6 +162,9 @@ class ImportResult:
     def summary(self, ok: bool = True) -> dict[str, Any]:
         preview = self.plan.preview()
         kinds = list(preview["new"])
+        if not self.dry_run and self.added:  # what another import added meanwhile
+            for kind, planned in preview["new"].items():
+                preview["already_present"][kind] += planned - self.added.get(kind, 0)
         return {
             "ok": ok,
             "file": self.file,

@@ -1,10 +1,20 @@
 """Rolling backups beside the database, and restoring one safely.
 
-Backups of `hama.db` live in `hama.backups/`, one self-contained SQLite file
-each, named `hama.<UTC time>.<reason>.db` so that name order is time order.
-They are made with SQLite's backup API (a consistent copy even while another
-window writes), written under a temporary name and renamed into place, so a
-crash never leaves half a backup in the list. Only the newest `keep` are kept.
+Backups of `hama.db` live in `hama.db.backups/` (the full file name: `hama.db`
+and `hama.sqlite` never share a folder), one self-contained SQLite file each,
+named `hama.db.<number>.<UTC time>.<reason>.db`. The number counts up with each
+backup made, and rotation ranks by it, never by the time in the name: a clock
+that once ran years ahead must not make every new backup the "oldest".
+
+Each backup is made with SQLite's backup API (a consistent copy even while
+another window writes), passes `PRAGMA integrity_check` under a temporary name
+and only then is renamed into place: a file that fails the check (a stale
+index passes `quick_check`) is never backed up over the last good backup.
+Only the newest `keep` are kept, and always the newest verified one.
+
+Backups made before this layout (`hama.backups/hama.<time>.<reason>.db`, a
+folder shared by every file named hama.*) are still listed and restorable,
+ranked before every new one; only those with the file's own suffix count.
 
 Restoring replaces the database file: the caller closes its Store first.
 """
@@ -31,8 +41,14 @@ DEFAULT_KEEP = 10
 DEFAULT_INTERVAL_MINUTES = 5.0
 _STAMP = "%Y%m%dT%H%M%S.%fZ"
 _NAME = re.compile(
+    r"^(?P<stem>.+)\.(?P<number>\d{6,})\.(?P<stamp>\d{8}T\d{6}\.\d{6}Z)"
+    r"\.(?P<reason>[a-z0-9-]+)(?P<ext>\.[^.]*)?$"
+)
+_LEGACY_NAME = re.compile(
     r"^(?P<stem>.+)\.(?P<stamp>\d{8}T\d{6}\.\d{6}Z)\.(?P<reason>[a-z0-9-]+)(?P<ext>\.[^.]*)?$"
 )
+# A raw byte copy of a file SQLite could not read (kept before a restore replaces it).
+UNCHECKED = "unchecked"
 # Tables whose counts the restore dialog shows, with their labels.
 COUNTED_TABLES = (
     ("places", "places"),
@@ -47,14 +63,24 @@ class BackupError(StoreError):
     """A backup could not be made or restored; the database was left as it was."""
 
 
+class DamagedSourceError(BackupError):
+    """The database fails SQLite's integrity check: no backup was made of it."""
+
+
 @dataclass(frozen=True, slots=True)
 class BackupInfo:
-    """One backup file: when it was taken (UTC), why, and how big it is."""
+    """One backup file: when it was taken (UTC), why, how big it is, its place in line.
+
+    `number` counts the backups of one file in the order they were made (0 for
+    the old layout); `verified` says it passed `integrity_check` when it was made.
+    """
 
     path: Path
     taken: datetime
     reason: str
     size: int
+    number: int = 0
+    verified: bool = False
 
     def record_counts(self) -> dict[str, int]:
         """How many records of each kind the backup holds ({} if it cannot be read)."""
@@ -63,50 +89,89 @@ class BackupInfo:
 
 def backups_dir(db_path: str | Path) -> Path:
     db_path = Path(db_path)
+    return db_path.with_name(f"{db_path.name}.backups")
+
+
+def legacy_backups_dir(db_path: str | Path) -> Path:
+    """Where backups lived before: by stem, shared by hama.db and hama.sqlite."""
+    db_path = Path(db_path)
     return db_path.with_name(f"{db_path.stem}.backups")
 
 
 def list_backups(db_path: str | Path) -> list[BackupInfo]:
-    """The backups of `db_path`, newest first."""
+    """The backups of `db_path`, newest (last made) first."""
     db_path = Path(db_path)
-    folder = backups_dir(db_path)
+    found = [
+        *_scan(backups_dir(db_path), _NAME, db_path.name, db_path),
+        *_scan(legacy_backups_dir(db_path), _LEGACY_NAME, db_path.stem, db_path),
+    ]
+    found.sort(key=lambda b: (b.number, b.taken, b.path.name), reverse=True)
+    return found
+
+
+def _scan(folder: Path, pattern: re.Pattern[str], stem: str, db_path: Path) -> list[BackupInfo]:
     if not folder.is_dir():
         return []
+    suffix = db_path.suffix or ".db"
     found = []
     for entry in folder.iterdir():
-        match = _NAME.match(entry.name)
-        if not match or match["stem"] != db_path.stem or not entry.is_file():
+        match = pattern.match(entry.name)
+        # The old shared folder also holds the backups of hama.sqlite: the suffix tells.
+        if not match or match["stem"] != stem or (match["ext"] or "") != suffix:
+            continue
+        if not entry.is_file():
             continue
         taken = datetime.strptime(match["stamp"], _STAMP).replace(tzinfo=UTC)
-        found.append(BackupInfo(entry, taken, match["reason"], entry.stat().st_size))
-    found.sort(key=lambda b: (b.taken, b.path.name), reverse=True)
+        number = int(match["number"]) if "number" in pattern.groupindex else 0
+        reason = match["reason"]
+        verified = number > 0 and not reason.endswith(UNCHECKED)
+        found.append(BackupInfo(entry, taken, reason, entry.stat().st_size, number, verified))
     return found
 
 
 def make_backup(store: Store, reason: str = "periodic", *, keep: int = DEFAULT_KEEP) -> Path:
-    """Back up an open file-backed store beside its file; drop all but the newest `keep`."""
+    """Back up an open file-backed store beside its file; drop all but the newest `keep`.
+
+    The copy must pass `integrity_check` before it counts; if it fails, nothing is
+    added or pruned and DamagedSourceError says so.
+    """
     if store.path is None:
         raise BackupError("an in-memory database has no file to back up")
-    target = _new_backup_path(store.path, reason)
-    temporary = target.with_name(target.name + ".partial")
+    temporary: Path | None = None
     try:
+        target = _new_backup_path(store.path, reason)
+        temporary = target.with_name(target.name + ".partial")
         store.backup_to(temporary)
         _make_self_contained(temporary)
+        problem = _integrity_problem(temporary)
+        if problem is not None:
+            raise DamagedSourceError(
+                f"{store.path.name} fails SQLite's integrity check ({problem}); no backup "
+                f"was made, so the last good backup is kept — restore it from "
+                "File > Restore from backup, or copy your records out now"
+            )
         _fsync(temporary)
         os.replace(temporary, target)
     except (OSError, sqlite3.Error) as exc:
-        temporary.unlink(missing_ok=True)
-        raise BackupError(f"could not back up {store.path.name}: {exc}") from None
+        raise BackupError(f"could not back up {store.path.name}: {_why(exc)}") from None
+    finally:
+        if temporary is not None:
+            temporary.unlink(missing_ok=True)
     prune_backups(store.path, keep)
     return target
 
 
 def prune_backups(db_path: str | Path, keep: int = DEFAULT_KEEP) -> list[Path]:
-    """Delete all but the newest `keep` backups; return what was deleted."""
+    """Delete all but the newest `keep` backups, never the newest verified one."""
+    backups = list_backups(db_path)
+    kept = backups[: max(keep, 1)]
+    if not any(b.verified for b in kept):
+        kept += [b for b in backups if b.verified][:1]
     removed = []
-    for old in list_backups(db_path)[max(keep, 1) :]:
-        old.path.unlink(missing_ok=True)
-        removed.append(old.path)
+    for old in backups:
+        if old not in kept:
+            old.path.unlink(missing_ok=True)
+            removed.append(old.path)
     return removed
 
 
@@ -199,13 +264,38 @@ class BackupPolicy:
 def _new_backup_path(db_path: Path, reason: str) -> Path:
     slug = re.sub(r"[^a-z0-9]+", "-", reason.lower()).strip("-") or "backup"
     folder = backups_dir(db_path)
+    if folder.exists() and not folder.is_dir():
+        raise BackupError(
+            f"cannot keep backups of {db_path.name}: {folder.name} beside it is a file, "
+            "not a folder; rename or move it"
+        )
     folder.mkdir(parents=True, exist_ok=True)
+    number = 1 + max((b.number for b in list_backups(db_path)), default=0)
+    stamp = datetime.now(UTC).strftime(_STAMP)
     while True:
-        stamp = datetime.now(UTC).strftime(_STAMP)
-        target = folder / f"{db_path.stem}.{stamp}.{slug}{db_path.suffix or '.db'}"
+        target = folder / f"{db_path.name}.{number:06d}.{stamp}.{slug}{db_path.suffix or '.db'}"
         if not target.exists():
             return target
-        time.sleep(0.000_01)  # two backups in one microsecond: take the next one
+        number += 1  # a backup made by another window in the meantime
+
+
+def _integrity_problem(path: Path) -> str | None:
+    """None if `path` passes `integrity_check`, else SQLite's first complaint."""
+    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
+    try:
+        result = conn.execute("PRAGMA integrity_check(1)").fetchone()[0]
+    except sqlite3.DatabaseError as exc:
+        return str(exc)
+    finally:
+        conn.close()
+    return None if result == "ok" else result
+
+
+def _why(exc: BaseException) -> str:
+    """An OS or SQLite error in words a user can act on (full disk, read-only)."""
+    from .errors import describe_os_error
+
+    return describe_os_error(exc)
 
 
 def _make_self_contained(path: Path) -> None:
@@ -219,15 +309,12 @@ def _make_self_contained(path: Path) -> None:
 
 
 def _check_readable(path: Path, name: str) -> None:
-    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
-    try:
-        result = conn.execute("PRAGMA quick_check").fetchone()[0]
-    except sqlite3.DatabaseError as exc:
-        raise BackupError(f"the backup {name} is not a readable database ({exc})") from None
-    finally:
-        conn.close()
-    if result != "ok":
-        raise BackupError(f"the backup {name} is damaged ({result}); nothing was changed")
+    # integrity_check, not quick_check: a stale index passes the quick one.
+    problem = _integrity_problem(path)
+    if problem is not None:
+        raise BackupError(
+            f"the backup {name} fails SQLite's integrity check ({problem}); nothing was changed"
+        )
 
 
 def _backup_current_file(db_path: Path, keep: int) -> Path:
@@ -245,8 +332,12 @@ def _backup_current_file(db_path: Path, keep: int) -> Path:
         finally:
             source.close()
         _make_self_contained(temporary)
+        if _integrity_problem(temporary) is not None:
+            raise sqlite3.DatabaseError("fails the integrity check")
     except sqlite3.DatabaseError:
-        # The file being replaced may be the damaged one: keep its bytes (and its WAL).
+        # The file being replaced may be the damaged one: keep its bytes (and its WAL),
+        # named as unchecked so that rotation never counts it as a good backup.
+        target = _new_backup_path(db_path, f"before-restore-{UNCHECKED}")
         shutil.copyfile(db_path, temporary)
         wal = _sidecar(db_path, "-wal")
         if wal.exists():

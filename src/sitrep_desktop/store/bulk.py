@@ -78,11 +78,15 @@ def insert_records(
     categories: Sequence[str] = (),
     progress: Progress | None = None,
     cancel: Cancel | None = None,
+    skipped: set[str] | None = None,
 ) -> dict[str, int]:
     """Insert new records of each kind ({kind: records}) all-or-nothing; counts per kind.
 
     `cancel()` is asked between chunks; when it says True, everything is rolled
     back and ImportCancelled raised. `progress(done, total)` follows each chunk.
+    A record whose id another writer added since the plan was made (the same
+    file imported twice at once) is already present: it is not counted, and its
+    id goes into `skipped` so that undoing this import leaves it alone.
     """
     total = sum(len(records.get(kind, ())) for kind in _ORDER)
     done = 0
@@ -94,12 +98,19 @@ def insert_records(
         points = _place_points(conn, records.get("place", ()))
         for kind in _ORDER:
             batch = records.get(kind, ())
-            counts[kind] = len(batch)
+            counts[kind] = 0
             for start in range(0, len(batch), CHUNK):
                 if cancel is not None and cancel():
                     raise ImportCancelled("import cancelled; nothing was imported")
                 chunk = list(batch[start : start + CHUNK])
-                _insert(store, kind, chunk, points)
+                # Checked inside the write lock: nobody can add them between here and the insert.
+                present = StoreLookup(store).existing_ids(kind, [r.id for r in chunk])
+                if skipped is not None:
+                    skipped.update(present)
+                fresh = [r for r in chunk if r.id not in present]
+                if fresh:
+                    _insert(store, kind, fresh, points)
+                counts[kind] += len(fresh)
                 done += len(chunk)
                 if progress is not None:
                     progress(done, total)

@@ -7,11 +7,20 @@ before anything sets WAL mode or writes.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
-from .errors import CorruptDatabaseError, NewerSchemaError, NotADatabaseError
+from .errors import (
+    CorruptDatabaseError,
+    DatabaseBusyError,
+    DiskFullError,
+    NewerSchemaError,
+    NotADatabaseError,
+    ReadOnlyError,
+    sqlite_error_kind,
+)
 from .schema import LATEST_VERSION, MIGRATIONS
 
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -27,9 +36,8 @@ def inspect_file(path: Path) -> int:
         header = handle.read(len(SQLITE_HEADER))
     if header != SQLITE_HEADER:
         raise NotADatabaseError(f"{path} is not a SitRep database (not an SQLite file)")
-    uri = f"{path.resolve().as_uri()}?mode=ro"
     try:
-        conn = sqlite3.connect(uri, uri=True, timeout=5)
+        conn = sqlite3.connect(read_only_uri(path), uri=True, timeout=5)
     except sqlite3.Error as exc:
         raise NotADatabaseError(f"{path} cannot be opened: {exc}") from None
     try:
@@ -39,7 +47,11 @@ def inspect_file(path: Path) -> int:
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         app = _application_tables(conn)
     except sqlite3.DatabaseError as exc:
-        raise CorruptDatabaseError(f"{path} is damaged ({exc}); it was left unchanged") from None
+        # A full disk, a read-only folder (the check needs to create -shm) and
+        # another program's lock are not damage: each is named as what it is.
+        raise _not_damage(path, exc) or CorruptDatabaseError(
+            f"{path} is damaged ({exc}); it was left unchanged"
+        ) from None
     finally:
         conn.close()
     if version > LATEST_VERSION:
@@ -52,6 +64,51 @@ def inspect_file(path: Path) -> int:
             f"{path} is an SQLite file of another program, not a SitRep database"
         )
     return version
+
+
+def is_read_only(path: Path) -> bool:
+    """True if `path` cannot be written: a read-only file, folder or disk."""
+    try:
+        if os.statvfs(path).f_flag & os.ST_RDONLY:
+            return True
+    except (OSError, AttributeError):  # no statvfs on Windows
+        pass
+    # WAL mode needs to write the file and to create -wal and -shm beside it.
+    return not (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK))
+
+
+def read_only_uri(path: Path) -> str:
+    """A URI that reads `path` without writing anything beside it.
+
+    A WAL file's reader needs -shm; on a read-only disk or folder it cannot be
+    created, and with no -wal there the file alone is the whole database:
+    `immutable` reads it so. With a -wal present, its pages must be read too.
+    """
+    uri = f"{path.resolve().as_uri()}?mode=ro"
+    wal = path.with_name(path.name + "-wal")
+    if is_read_only(path) and not wal.exists():
+        uri += "&immutable=1"
+    return uri
+
+
+def _not_damage(path: Path, exc: sqlite3.Error) -> Exception | None:
+    kind = sqlite_error_kind(exc)
+    if kind == "locked":
+        return DatabaseBusyError(
+            f"{path} is locked by another program; close it there and try again"
+        )
+    if kind == "full" or (kind is None and _disk_full(path)):
+        return DiskFullError(f"{path} cannot be opened: the disk is full; free some space")
+    if kind == "read-only" or (kind is None and is_read_only(path)):
+        return ReadOnlyError(f"{path} cannot be read: its folder or disk is read-only ({exc})")
+    return None
+
+
+def _disk_full(path: Path) -> bool:
+    try:
+        return os.statvfs(path.parent).f_bavail == 0
+    except (OSError, AttributeError):
+        return False
 
 
 def _application_tables(conn: sqlite3.Connection) -> list[str]:

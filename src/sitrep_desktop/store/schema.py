@@ -273,10 +273,29 @@ def _measure_new_indexes(conn: sqlite3.Connection) -> None:
             conn.execute(f"ANALYZE {name}")
 
 
+# v4: sort keys with the year padded to four digits. Keys were written with
+# strftime("%Y"), which gives "999-01-01T…" for year 999: that sorted after every
+# 2024 key, so a typo of 0999 became the latest control change. Date-only keys
+# (date.isoformat) were always padded; only keys whose first "-" comes early change.
+_PAD_KEYS = [
+    f"""UPDATE {table} SET {column} =
+        printf('%04d', CAST(substr({column}, 1, instr({column}, '-') - 1) AS INTEGER))
+        || substr({column}, instr({column}, '-'))
+    WHERE {column} IS NOT NULL AND instr({column}, '-') BETWEEN 2 AND 4;"""
+    for table, column in (
+        ("events", "at_key"),
+        ("control_changes", "at_key"),
+        ("annotations", "valid_from_key"),
+        ("annotations", "valid_to_key"),
+    )
+]
+_V4 = "\n".join(_PAD_KEYS)
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "records, spatial index, full-text search, change journal", _V1),
     Migration(2, "user layers, saved filters, settings", _V2),
     Migration(3, "indexes to sort the event list by any column", _V3, _measure_new_indexes),
+    Migration(4, "sort keys padded to four-digit years", _V4),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version

@@ -566,7 +566,3 @@ class MapCanvas(pg.PlotWidget):
         ids = self.situation.events.ids
         event = self.store.events.find(ids[int(data)]) if 0 <= int(data) < len(ids) else None
         return f"{event.at.text} {event.title}" if event else ""
-
-    @property
-    def places(self) -> list:
-        return list(self._places.values())

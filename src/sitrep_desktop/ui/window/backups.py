@@ -31,10 +31,12 @@ from sitrep_desktop.domain.errors import SitRepError
 from sitrep_desktop.store.backups import (
     BackupInfo,
     BackupPolicy,
+    DamagedSourceError,
     list_backups,
     make_backup,
     restore_backup,
 )
+from sitrep_desktop.ui.window.file_guard import FileGuard
 
 log = logging.getLogger(__name__)
 
@@ -147,6 +149,7 @@ class BackupController(QObject):
         self.action = window.menu_file.addAction("Restore from backup…")
         self.action.triggered.connect(self.restore_dialog)
         self.timer: QTimer | None = None
+        self.damaged_box: QMessageBox | None = None
         if os.environ.get(NO_TIMER_VARIABLE) != "1":
             self.timer = QTimer(self)
             self.timer.setInterval(TICK_MS)
@@ -184,6 +187,15 @@ class BackupController(QObject):
             return None
         try:
             made = make_backup(store, reason)
+        except DamagedSourceError as exc:  # the user must hear this one, not just glimpse it
+            log.warning("backup refused: %s", exc)
+            self._status(f"Backup refused: {exc}")
+            self.damaged_box = QMessageBox(
+                QMessageBox.Icon.Warning, "Backup refused", str(exc), parent=self.window
+            )
+            self.damaged_box.setModal(False)
+            self.damaged_box.show()
+            return None
         except SitRepError as exc:  # a full disk must not stop the editing
             log.warning("backup failed: %s", exc)
             self._status(f"Backup failed: {exc}")
@@ -238,4 +250,7 @@ class BackupController(QObject):
 
 def install_backups(window: Any, policy: BackupPolicy | None = None) -> BackupController:
     """Add File > Restore from backup…, back up now (on open) and every few minutes of edits."""
-    return BackupController(window, policy)
+    controller = BackupController(window, policy)
+    # The file under the window (replaced, read-only, refused edits) has its own guard.
+    window.file_guard = FileGuard(window)
+    return controller

@@ -1,0 +1,197 @@
+"""How much a file may make us hold in memory, and an archive reader that keeps to it.
+
+A hostile or mistaken file must be refused with a line naming the limit, never
+eat the laptop's memory: a zip whose entries each look small but add up to
+gigabytes, an entry that claims 1 kB and inflates to 10 GB, a 262 MB name, a
+polygon of 50 million vertices, millions of records, a CSV line of 500 MB.
+
+`LIMITS` holds the caps; `configured(...)` changes them for a block (tests, or
+a user who really means to read a 300 MB GeoJSON). Every refusal is an
+ImportFileError whose reason names the limit, e.g.
+"a name of 262,144,000 characters is over the limit of 1,000 (name_chars)".
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import IO, TYPE_CHECKING
+
+from .progress import Progress
+
+if TYPE_CHECKING:
+    from .records import ImportFileError
+
+MB = 1024 * 1024
+# Read a zip entry this much at a time: zipfile's read() of a whole entry asks the
+# decompressor for up to 2 GB at once, before the CRC check could refuse the entry.
+CHUNK = MB
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Caps on what one file may make us hold; each refusal names its field.
+
+    A document parsed whole costs about ten times its size: measured, 50 MB of
+    GeoJSON points peaked at 556 MB and 32 MB of KML placemarks at 264 MB, so
+    64 MB keeps one parse well under the 1 GB a field laptop can spare.
+    """
+
+    archive_bytes: int = 64 * MB  # decompressed, all entries of one KMZ or TAK package
+    document_bytes: int = 64 * MB  # a GeoJSON, KML or CoT file parsed as one document
+    line_chars: int = 4 * MB  # one line of a CSV file (its header included)
+    field_chars: int = MB  # one text field of a record
+    name_chars: int = 1_000  # a name, title or label
+    vertices: int = 1_000_000  # of one feature's geometry
+    features: int = 500_000  # records in one file
+
+
+LIMITS = Limits()
+_NAME_FIELDS = frozenset({"name", "short_name", "title", "label"})
+
+
+@contextmanager
+def configured(**changes: int) -> Iterator[Limits]:
+    """Use other limits inside the block: `with configured(features=10): ...`."""
+    global LIMITS
+    before = LIMITS
+    LIMITS = dataclasses.replace(LIMITS, **changes)
+    try:
+        yield LIMITS
+    finally:
+        LIMITS = before
+
+
+def over(what: str, size: int, limit: str, unit: str = "") -> str:
+    """Why: "a name of 5,000 characters is over the limit of 1,000 (name_chars)"."""
+    value = getattr(LIMITS, limit)
+    if limit.endswith("_bytes"):  # sizes read better in MB
+        return f"{what} of {size / MB:,.1f} MB is over the limit of {value / MB:,.0f} MB ({limit})"
+    return f"{what} of {size:,}{unit} is over the limit of {value:,}{unit} ({limit})"
+
+
+def refuse(file: str, where: str, field: str, reason: str) -> ImportFileError:
+    from .records import ImportFileError, Problem  # records uses this module
+
+    return ImportFileError(file, [Problem(where, field, reason)])
+
+
+# -- per record ------------------------------------------------------------------------
+
+
+def field_problem(name: str, value: str) -> str | None:
+    """Why a text field is too big to keep, or None."""
+    if name == "geometry":
+        # WKT separates vertices by commas: a cheap upper count, before shapely parses it.
+        vertices = value.count(",") + 1
+        if vertices > LIMITS.vertices:
+            return over("a geometry", vertices, "vertices", " vertices")
+        return None
+    if name in _NAME_FIELDS and len(value) > LIMITS.name_chars:
+        return over("a name", len(value), "name_chars", " characters")
+    if len(value) > LIMITS.field_chars:
+        return over("a field", len(value), "field_chars", " characters")
+    return None
+
+
+def count_problem(count: int) -> str | None:
+    if count > LIMITS.features:
+        return over("a file", count, "features", " records")
+    return None
+
+
+# -- whole files -----------------------------------------------------------------------
+
+
+def check_document_size(file: str, size: int, fmt: str) -> None:
+    """Refuse a file parsed as one document (GeoJSON, KML, CoT) above `document_bytes`."""
+    if size > LIMITS.document_bytes:
+        reason = over(f"a {fmt} document", size, "document_bytes")
+        raise refuse(file, "file", "size", f"{reason}; split it into smaller files")
+
+
+def bounded_lines(text: IO[str], file: str) -> Iterator[str]:
+    """The lines of a text stream, refusing one longer than `line_chars` before reading it all.
+
+    For csv.reader: a 500 MB header line would otherwise be read whole, then split.
+    """
+    limit = LIMITS.line_chars
+    number = 0
+    while True:
+        line = text.readline(limit + 1)
+        if not line:
+            return
+        number += 1
+        if len(line) > limit and not line.endswith("\n"):
+            raise refuse(
+                file, f"line {number}", "-", over("a line", len(line), "line_chars", " characters")
+            )
+        yield line
+
+
+class BudgetedArchive:
+    """Reads the entries of one zip within one total budget of decompressed bytes.
+
+    The budget is counted while each entry is streamed, a chunk at a time, so
+    neither many entries that look small nor an entry that lies about its size
+    can make us hold more than `archive_bytes`. `progress(done, total)` hears
+    the compressed bytes behind us after every chunk and may raise to cancel.
+    """
+
+    def __init__(
+        self,
+        archive: zipfile.ZipFile,
+        file: str,
+        size: int,
+        progress: Progress | None = None,
+    ) -> None:
+        self.archive = archive
+        self.file = file
+        self.size = max(size, 1)
+        self.progress = progress
+        self.used = 0  # decompressed bytes so far, all entries
+        self.passed = 0  # compressed bytes of the entries already read
+        self.reported = 0  # reports only grow
+
+    def read(self, info: zipfile.ZipInfo) -> bytes:
+        budget = LIMITS.archive_bytes
+        if self.used + info.file_size > budget:  # the header says so already: do not start
+            raise self._over(info, self.used + info.file_size)
+        chunks = []
+        with self.archive.open(info) as stream:
+            while True:
+                chunk = stream.read(CHUNK)
+                if not chunk:
+                    break
+                self.used += len(chunk)
+                if self.used > budget:
+                    raise self._over(info, self.used)
+                chunks.append(chunk)
+                self._report(info, stream.tell())
+        self.passed += info.compress_size
+        self._report(info, None)
+        return b"".join(chunks)
+
+    def _report(self, info: zipfile.ZipInfo, read: int | None) -> None:
+        if self.progress is None:
+            return
+        within = info.compress_size
+        if read is not None and info.file_size:
+            within = info.compress_size * min(read, info.file_size) // info.file_size
+        done = min(self.passed if read is None else self.passed + within, self.size - 1)
+        if done > self.reported:
+            self.reported = done
+            self.progress(done, self.size)
+
+    def finish(self) -> None:
+        """Report the whole file read (the central directory and skipped entries too)."""
+        if self.progress is not None and self.reported < self.size:
+            self.reported = self.size
+            self.progress(self.size, self.size)
+
+    def _over(self, info: zipfile.ZipInfo, size: int) -> ImportFileError:
+        reason = over("the unpacked archive", size, "archive_bytes")
+        return refuse(self.file, f"entry {info.filename}", "size", f"at least {reason}")
