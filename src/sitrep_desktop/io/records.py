@@ -249,9 +249,9 @@ def record_from_fields(kind: str, values: Mapping[str, Any], where: str) -> Reco
     crosses itself) is made valid with shapely's make_valid.
     """
     cls = KINDS.get(kind)
-    feature = feature_text(values)
     if cls is None:
-        raise ProblemError(Problem(where, RECORD_KEY, f"unknown record kind {kind!r}", feature))
+        problem = Problem(where, RECORD_KEY, f"unknown record kind {kind!r}", feature_text(values))
+        raise ProblemError(problem)
     known = {f.name: f for f in dataclasses.fields(cls)}
     kwargs: dict[str, Any] = {}
     for name, value in values.items():
@@ -262,25 +262,31 @@ def record_from_fields(kind: str, values: Mapping[str, Any], where: str) -> Reco
         if kwargs.get(name) in (None, ""):
             kwargs.pop(name, None)
     if kwargs.get("id") in (None, ""):
-        raise ProblemError(Problem(where, "id", "is required", feature))
+        raise ProblemError(Problem(where, "id", "is required", feature_text(values)))
     if kind == "place" and not str(kwargs.get("name") or "").strip():
         kwargs["name"] = repairs.name_for(values, where)
-        repairs.note(Problem(where, "name", f"had no name; named {kwargs['name']!r}", feature))
+        repairs.note(
+            Problem(where, "name", f"had no name; named {kwargs['name']!r}", feature_text(values))
+        )
     try:
         return cls(**kwargs)
     except ValidationError as exc:
         repaired = repairs.valid_geometry(exc, kwargs)
         if repaired is None:
-            raise ProblemError(Problem(where, exc.field, _reason(exc), feature)) from None
-        repairs.note(Problem(where, exc.field, f"{exc.reason}; made valid", feature))
+            raise ProblemError(
+                Problem(where, exc.field, _reason(exc), feature_text(values))
+            ) from None
+        repairs.note(Problem(where, exc.field, f"{exc.reason}; made valid", feature_text(values)))
         kwargs[exc.field] = repaired
         try:
             return cls(**kwargs)
         except ValidationError as again:
-            raise ProblemError(Problem(where, again.field, _reason(again), feature)) from None
+            raise ProblemError(
+                Problem(where, again.field, _reason(again), feature_text(values))
+            ) from None
     except TypeError as exc:  # a required field is missing
         missing = str(exc).split("'")[1] if "'" in str(exc) else "?"
-        raise ProblemError(Problem(where, missing, "is required", feature)) from None
+        raise ProblemError(Problem(where, missing, "is required", feature_text(values))) from None
 
 
 def feature_text(values: Mapping[str, Any]) -> str:
