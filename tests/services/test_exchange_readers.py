@@ -3,6 +3,7 @@ of another program's GeoPackage comes in (reprojected), GPX and FlatGeobuf too."
 
 from __future__ import annotations
 
+import json
 import zipfile
 from pathlib import Path
 
@@ -191,3 +192,28 @@ def test_a_zipped_geopackage_is_read_inside_its_zip(survey_geopackage, tmp_path:
     assert pipeline.guess_format(archive) == "gis"
     store = Store.memory()
     assert import_file(store, archive).added["place"] == 2
+
+
+def test_a_geojson_declaring_a_projected_crs_is_reprojected(tmp_path: Path) -> None:
+    """Older QGIS and GDAL write a "crs" member; ours (RFC 7946) never does."""
+    path = tmp_path / "villages_utm.geojson"
+    crs = {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::32637"}}
+    point = {"type": "Point", "coordinates": list(utm(*HOMS))}
+    homs = {"type": "Feature", "properties": {"NAME": "Homs"}, "geometry": point}
+    collection = {"type": "FeatureCollection", "crs": crs, "features": [homs]}
+    path.write_text(json.dumps(collection), encoding="utf-8")
+    assert pipeline.guess_format(path) == "gis"
+    store = Store.memory()
+    import_file(store, path)
+    homs = store.places.by_name("Homs")
+    assert (homs.lon, homs.lat) == pytest.approx(HOMS, abs=1e-6)
+
+
+def test_a_geojson_declaring_lon_lat_stays_geojson(tmp_path: Path) -> None:
+    path = tmp_path / "lonlat.geojson"
+    path.write_text(
+        '{"type": "FeatureCollection", "crs": {"type": "name", "properties": '
+        '{"name": "urn:ogc:def:crs:OGC:1.3:CRS84"}}, "features": []}',
+        encoding="utf-8",
+    )
+    assert pipeline.guess_format(path) == "geojson"
