@@ -217,3 +217,19 @@ def test_a_geojson_declaring_lon_lat_stays_geojson(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     assert pipeline.guess_format(path) == "geojson"
+
+
+FIONA_ZIP = Path(__file__).parents[1] / "data" / "third_party" / "fiona" / "coutwildrnp.zip"
+
+
+def test_fionas_zipped_wilderness_shapefile_imports_its_67_areas() -> None:
+    """It was read as a TAK data package: "ok", 0 records."""
+    assert pipeline.guess_format(FIONA_ZIP) == "gis"
+    store = Store.memory()
+    result = import_file(store, FIONA_ZIP)
+    assert result.added["annotation"] == 67 and not result.plan.skipped
+    areas = {a.label: a for a in store.annotations.all()}
+    gunnison = areas["Black Canyon of the Gunnison Wilderness"]  # from the NAME column
+    assert gunnison.kind == "polygon"
+    west, south, east, north = shapely.from_wkt(gunnison.geometry).bounds
+    assert -108.0 < west < east < -107.5 and 38.4 < south < north < 38.7  # Colorado
