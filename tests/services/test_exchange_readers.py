@@ -233,3 +233,21 @@ def test_fionas_zipped_wilderness_shapefile_imports_its_67_areas() -> None:
     assert gunnison.kind == "polygon"
     west, south, east, north = shapely.from_wkt(gunnison.geometry).bounds
     assert -108.0 < west < east < -107.5 and 38.4 < south < north < 38.7  # Colorado
+
+
+def test_a_geopackage_with_a_layer_called_places_is_not_taken_for_ours(tmp_path: Path) -> None:
+    """Another program's "places" layer in UTM: read through GDAL and reprojected."""
+    path = tmp_path / "places.gpkg"
+    write_layer(
+        path,
+        "places",
+        [shapely.Point(utm(*HAMA))],
+        {"name": ["Hama"]},
+        driver="GPKG",
+        crs=UTM_37N,
+    )
+    assert pipeline.guess_format(path) == "gis"
+    store = Store.memory()
+    import_file(store, path)
+    hama = store.places.by_name("Hama")
+    assert (hama.lon, hama.lat) == pytest.approx(HAMA, abs=1e-6)

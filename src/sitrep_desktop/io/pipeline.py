@@ -120,14 +120,15 @@ def _zipped_gis_data(path: Path) -> bool:
 
 
 def _our_geopackage(path: Path) -> bool:
-    """Written by us (or ours re-saved): it has one of our record layers."""
+    """Written by us (or ours re-saved): our layers, the factions table among
+    them (we write every layer, even empty; "places" alone is a common name)."""
     from . import gpkg, ogr_records
 
     try:
-        layers = ogr_records.layer_names(path, tables=True)
+        layers = set(ogr_records.layer_names(path, tables=True))
     except ImportFileError:
         return True  # unreadable: the GeoPackage reader says why
-    return any(layer in gpkg.LAYERS for layer in layers)
+    return set(gpkg.LAYERS) <= layers
 
 
 def read_file(
