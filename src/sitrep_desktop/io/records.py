@@ -50,7 +50,7 @@ class Problem:
     where: str
     field: str
     reason: str
-    feature: str = ""  # e.g. 'id "a1", "Antarctica"'; empty when the entry has neither
+    feature: str = ""  # e.g. '"Antarctica", id 3f1b…'; empty when the entry has neither
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "reason", one_line(self.reason))
@@ -129,6 +129,19 @@ class RecordBatch:
         self.where[record.id] = where
         self.lists()[record.KIND].append(record)  # type: ignore[attr-defined]
 
+    def mark(self) -> tuple[int, ...]:
+        """Where the batch ends now, for `rollback`."""
+        return tuple(len(records) for records in self.lists().values())
+
+    def rollback(self, mark: tuple[int, ...]) -> None:
+        """Remove every record added since `mark`: an entry with a problem is
+        left out whole (a CSV row's place goes with its event)."""
+        for records, length in zip(self.lists().values(), mark, strict=True):
+            for record in records[length:]:
+                self.where.pop(record.id, None)
+                self.match_places_by_name.discard(record.id)
+            del records[length:]
+
     def lists(self) -> dict[str, list[Any]]:
         return {
             "faction": self.factions,
@@ -149,8 +162,6 @@ class RecordBatch:
         return {kind: len(records) for kind, records in self.lists().items()}
 
 
-# An error message names this many problems at most; the rest are counted.
-MAX_PROBLEMS = 100
 # What reading a damaged zip (KMZ, TAK data package) can raise: each means
 # "not a readable archive", never a crash.
 ZIP_READ_ERRORS = (
@@ -182,9 +193,11 @@ def collect_rows(
     with repairs.noted() as noted:
         for where, entry in entries:
             del noted[:]
+            mark = batch.mark()
             try:
                 add_entry(batch, entry, where)
             except ProblemError as exc:
+                batch.rollback(mark)
                 problems.append(exc.problem)
                 continue
             batch.repaired.extend(noted)
