@@ -194,3 +194,23 @@ def test_a_row_left_out_takes_its_place_with_it(tmp_path: Path) -> None:
     result = import_file(store, path, skip_bad=True)
     assert [p.name for p in store.places.all()] == ["Rastan"]
     assert [s.where for s in result.plan.skipped] == ["line 3"]
+
+
+def test_the_exchange_service_imports_without_qt() -> None:
+    """The CLI runs it on a server without a display."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys, sitrep_desktop.services.exchange, sitrep_desktop.services.demo\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('PySide6', 'pyqtgraph')))"
+    )
+    source = Path(__file__).resolve().parents[2] / "src"
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": str(source), "PATH": ""},
+        check=True,
+    )
+    assert result.stdout.strip() == "[]"
