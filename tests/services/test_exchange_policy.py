@@ -178,3 +178,39 @@ def test_a_tak_package_manifest_carries_the_real_name(tmp_path: Path) -> None:
         manifest = archive.read("MANIFEST/manifest.xml").decode()
     assert 'name="name" value="homs_front"' in manifest
     assert [p.name for p in tmp_path.iterdir()] == ["homs_front.zip"]  # nothing left over
+
+
+def test_a_row_left_out_takes_its_place_with_it(tmp_path: Path) -> None:
+    """A CSV row names a new place and has a bad date: neither is imported."""
+    path = tmp_path / "log.csv"
+    path.write_text(
+        "at,title,place,place_lat,place_lon\n"
+        "2024-12-07,Convoy,Rastan,34.93,36.73\n"
+        "2024-12-99,Bad day,Talbiseh village,34.84,36.73\n",
+        encoding="utf-8",
+    )
+    store = Store.memory()
+    store.categories.ensure_defaults()
+    result = import_file(store, path, skip_bad=True)
+    assert [p.name for p in store.places.all()] == ["Rastan"]
+    assert [s.where for s in result.plan.skipped] == ["line 3"]
+
+
+def test_the_exchange_service_imports_without_qt() -> None:
+    """The CLI runs it on a server without a display."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys, sitrep_desktop.services.exchange, sitrep_desktop.services.demo\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('PySide6', 'pyqtgraph')))"
+    )
+    source = Path(__file__).resolve().parents[2] / "src"
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": str(source), "PATH": ""},
+        check=True,
+    )
+    assert result.stdout.strip() == "[]"

@@ -3,6 +3,7 @@ of another program's GeoPackage comes in (reprojected), GPX and FlatGeobuf too."
 
 from __future__ import annotations
 
+import json
 import zipfile
 from pathlib import Path
 
@@ -191,3 +192,62 @@ def test_a_zipped_geopackage_is_read_inside_its_zip(survey_geopackage, tmp_path:
     assert pipeline.guess_format(archive) == "gis"
     store = Store.memory()
     assert import_file(store, archive).added["place"] == 2
+
+
+def test_a_geojson_declaring_a_projected_crs_is_reprojected(tmp_path: Path) -> None:
+    """Older QGIS and GDAL write a "crs" member; ours (RFC 7946) never does."""
+    path = tmp_path / "villages_utm.geojson"
+    crs = {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::32637"}}
+    point = {"type": "Point", "coordinates": list(utm(*HOMS))}
+    homs = {"type": "Feature", "properties": {"NAME": "Homs"}, "geometry": point}
+    collection = {"type": "FeatureCollection", "crs": crs, "features": [homs]}
+    path.write_text(json.dumps(collection), encoding="utf-8")
+    assert pipeline.guess_format(path) == "gis"
+    store = Store.memory()
+    import_file(store, path)
+    homs = store.places.by_name("Homs")
+    assert (homs.lon, homs.lat) == pytest.approx(HOMS, abs=1e-6)
+
+
+def test_a_geojson_declaring_lon_lat_stays_geojson(tmp_path: Path) -> None:
+    path = tmp_path / "lonlat.geojson"
+    path.write_text(
+        '{"type": "FeatureCollection", "crs": {"type": "name", "properties": '
+        '{"name": "urn:ogc:def:crs:OGC:1.3:CRS84"}}, "features": []}',
+        encoding="utf-8",
+    )
+    assert pipeline.guess_format(path) == "geojson"
+
+
+FIONA_ZIP = Path(__file__).parents[1] / "data" / "third_party" / "fiona" / "coutwildrnp.zip"
+
+
+def test_fionas_zipped_wilderness_shapefile_imports_its_67_areas() -> None:
+    """It was read as a TAK data package: "ok", 0 records."""
+    assert pipeline.guess_format(FIONA_ZIP) == "gis"
+    store = Store.memory()
+    result = import_file(store, FIONA_ZIP)
+    assert result.added["annotation"] == 67 and not result.plan.skipped
+    areas = {a.label: a for a in store.annotations.all()}
+    gunnison = areas["Black Canyon of the Gunnison Wilderness"]  # from the NAME column
+    assert gunnison.kind == "polygon"
+    west, south, east, north = shapely.from_wkt(gunnison.geometry).bounds
+    assert -108.0 < west < east < -107.5 and 38.4 < south < north < 38.7  # Colorado
+
+
+def test_a_geopackage_with_a_layer_called_places_is_not_taken_for_ours(tmp_path: Path) -> None:
+    """Another program's "places" layer in UTM: read through GDAL and reprojected."""
+    path = tmp_path / "places.gpkg"
+    write_layer(
+        path,
+        "places",
+        [shapely.Point(utm(*HAMA))],
+        {"name": ["Hama"]},
+        driver="GPKG",
+        crs=UTM_37N,
+    )
+    assert pipeline.guess_format(path) == "gis"
+    store = Store.memory()
+    import_file(store, path)
+    hama = store.places.by_name("Hama")
+    assert (hama.lon, hama.lat) == pytest.approx(HAMA, abs=1e-6)

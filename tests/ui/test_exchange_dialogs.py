@@ -126,6 +126,7 @@ def test_a_file_with_some_bad_features_offers_to_import_the_rest(window, tmp_pat
     assert ("repaired", "feature 2", "name") == listed[1][:3]
     assert apply_import(window, dialog.plan, mixed)
     assert window.store.places.count() == places + 2
+    assert window.statusBar().currentMessage().endswith("(1 entry left out)")
     window.undo_stack.undo()
     assert window.store.places.count() == places
 

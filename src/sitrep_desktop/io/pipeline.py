@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import re
 import zipfile
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
@@ -80,7 +81,30 @@ def guess_format(path: str | Path) -> str:
         return "gis"
     if fmt.name == "gpkg" and not _our_geopackage(path):
         return "gis"
+    if fmt.name == "geojson" and _declares_projected_crs(path):
+        return "gis"
     return fmt.name
+
+
+# What a GeoJSON "crs" member names when it means lon/lat (RFC 7946 drops the member).
+_LON_LAT_CRS = re.compile(r"CRS84|EPSG::?4326\b|EPSG:4326\b")
+_CRS_MEMBER = re.compile(rb'"crs"\s*:\s*\{[^{}]*\{[^{}]*\}[^{}]*\}')
+_HEAD = 65_536
+
+
+def _declares_projected_crs(path: Path) -> bool:
+    """A GeoJSON with a pre-RFC 7946 "crs" member naming another CRS (older QGIS
+    and GDAL write one, e.g. EPSG:27700): read through GDAL, which reprojects.
+    The member comes before the features, so the head of the file says."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(_HEAD)
+    except OSError:
+        return False  # the GeoJSON reader says why
+    member = _CRS_MEMBER.search(head)
+    if member is None:
+        return False
+    return _LON_LAT_CRS.search(member.group().decode("utf-8", "replace")) is None
 
 
 def _zipped_gis_data(path: Path) -> bool:
@@ -97,14 +121,15 @@ def _zipped_gis_data(path: Path) -> bool:
 
 
 def _our_geopackage(path: Path) -> bool:
-    """Written by us (or ours re-saved): it has one of our record layers."""
+    """Written by us (or ours re-saved): our layers, the factions table among
+    them (we write every layer, even empty; "places" alone is a common name)."""
     from . import gpkg, ogr_records
 
     try:
-        layers = ogr_records.layer_names(path, tables=True)
+        layers = set(ogr_records.layer_names(path, tables=True))
     except ImportFileError:
         return True  # unreadable: the GeoPackage reader says why
-    return any(layer in gpkg.LAYERS for layer in layers)
+    return set(gpkg.LAYERS) <= layers
 
 
 def read_file(

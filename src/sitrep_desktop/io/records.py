@@ -50,7 +50,7 @@ class Problem:
     where: str
     field: str
     reason: str
-    feature: str = ""  # e.g. 'id "a1", "Antarctica"'; empty when the entry has neither
+    feature: str = ""  # e.g. '"Antarctica", id 3f1b…'; empty when the entry has neither
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "reason", one_line(self.reason))
@@ -129,6 +129,19 @@ class RecordBatch:
         self.where[record.id] = where
         self.lists()[record.KIND].append(record)  # type: ignore[attr-defined]
 
+    def mark(self) -> tuple[int, ...]:
+        """Where the batch ends now, for `rollback`."""
+        return tuple(len(records) for records in self.lists().values())
+
+    def rollback(self, mark: tuple[int, ...]) -> None:
+        """Remove every record added since `mark`: an entry with a problem is
+        left out whole (a CSV row's place goes with its event)."""
+        for records, length in zip(self.lists().values(), mark, strict=True):
+            for record in records[length:]:
+                self.where.pop(record.id, None)
+                self.match_places_by_name.discard(record.id)
+            del records[length:]
+
     def lists(self) -> dict[str, list[Any]]:
         return {
             "faction": self.factions,
@@ -149,8 +162,6 @@ class RecordBatch:
         return {kind: len(records) for kind, records in self.lists().items()}
 
 
-# An error message names this many problems at most; the rest are counted.
-MAX_PROBLEMS = 100
 # What reading a damaged zip (KMZ, TAK data package) can raise: each means
 # "not a readable archive", never a crash.
 ZIP_READ_ERRORS = (
@@ -185,15 +196,19 @@ def collect_rows(
             too_many = limits.count_problem(len(batch.where))
             if too_many is not None:
                 raise ImportFileError(file, [Problem(where, "-", too_many)])
+            mark = batch.mark()
             try:
                 add_entry(batch, entry, where)
             except ProblemError as exc:
+                batch.rollback(mark)
                 problems.append(exc.problem)
                 continue
             except RecursionError:  # 2,000 nested MultiGeometry, [[[[…]]]] in a field
+                batch.rollback(mark)
                 problems.append(Problem(where, "-", "nested too deeply to read"))
                 continue
             except UnicodeError as exc:  # a lone surrogate met on its way to bytes
+                batch.rollback(mark)
                 problems.append(Problem(where, "-", f"not storable text ({exc.reason})"))
                 continue
             batch.repaired.extend(noted)
@@ -258,9 +273,9 @@ def record_from_fields(kind: str, values: Mapping[str, Any], where: str) -> Reco
     crosses itself) is made valid with shapely's make_valid.
     """
     cls = KINDS.get(kind)
-    feature = feature_text(values)
     if cls is None:
-        raise ProblemError(Problem(where, RECORD_KEY, f"unknown record kind {kind!r}", feature))
+        problem = Problem(where, RECORD_KEY, f"unknown record kind {kind!r}", feature_text(values))
+        raise ProblemError(problem)
     known = {f.name: f for f in dataclasses.fields(cls)}
     kwargs: dict[str, Any] = {}
     for name, value in values.items():
@@ -271,25 +286,31 @@ def record_from_fields(kind: str, values: Mapping[str, Any], where: str) -> Reco
         if kwargs.get(name) in (None, ""):
             kwargs.pop(name, None)
     if kwargs.get("id") in (None, ""):
-        raise ProblemError(Problem(where, "id", "is required", feature))
+        raise ProblemError(Problem(where, "id", "is required", feature_text(values)))
     if kind == "place" and not str(kwargs.get("name") or "").strip():
         kwargs["name"] = repairs.name_for(values, where)
-        repairs.note(Problem(where, "name", f"had no name; named {kwargs['name']!r}", feature))
+        repairs.note(
+            Problem(where, "name", f"had no name; named {kwargs['name']!r}", feature_text(values))
+        )
     try:
         return cls(**kwargs)
     except ValidationError as exc:
         repaired = repairs.valid_geometry(exc, kwargs)
         if repaired is None:
-            raise ProblemError(Problem(where, exc.field, _reason(exc), feature)) from None
-        repairs.note(Problem(where, exc.field, f"{exc.reason}; made valid", feature))
+            raise ProblemError(
+                Problem(where, exc.field, _reason(exc), feature_text(values))
+            ) from None
+        repairs.note(Problem(where, exc.field, f"{exc.reason}; made valid", feature_text(values)))
         kwargs[exc.field] = repaired
         try:
             return cls(**kwargs)
         except ValidationError as again:
-            raise ProblemError(Problem(where, again.field, _reason(again), feature)) from None
+            raise ProblemError(
+                Problem(where, again.field, _reason(again), feature_text(values))
+            ) from None
     except TypeError as exc:  # a required field is missing
         missing = str(exc).split("'")[1] if "'" in str(exc) else "?"
-        raise ProblemError(Problem(where, missing, "is required", feature)) from None
+        raise ProblemError(Problem(where, missing, "is required", feature_text(values))) from None
 
 
 def feature_text(values: Mapping[str, Any]) -> str:

@@ -218,7 +218,10 @@ def apply_import(window, plan: ImportPlan, source: Path, cancel=None) -> bool:
         window.statusBar().showMessage(refusal, 10_000)
         return False
     added = ", ".join(f"{n} {KIND_LABELS[k]}" for k, n in command.added.items() if n)
-    window.statusBar().showMessage(f"Imported {added or 'nothing'} from {source.name}", 10_000)
+    left_out = f" ({_entries(len(plan.skipped))} left out)" if plan.skipped else ""
+    window.statusBar().showMessage(
+        f"Imported {added or 'nothing'} from {source.name}{left_out}", 10_000
+    )
     return True
 
 
