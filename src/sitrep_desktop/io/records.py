@@ -30,7 +30,7 @@ KINDS: dict[str, type[Record]] = {
     "annotation": Annotation,
 }
 _LIST_FIELDS = frozenset({"alt_names", "tags", "actors"})
-_DICT_FIELDS = frozenset({"style"})
+_DICT_FIELDS = frozenset({"style", "attributes"})
 _MOMENT_FIELDS = frozenset({"at", "valid_from", "valid_to"})
 _OPTIONAL_FIELDS = frozenset({"place_id", "geometry", "valid_from", "valid_to", "population"})
 # Ids derived from a file's natural keys live in our own namespace.

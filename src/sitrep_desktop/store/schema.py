@@ -255,6 +255,31 @@ END;
 """
 
 
+# v5: what other programs' files carry beyond our fields, and TAK chat.
+# `attributes` holds a file's other columns (a KML's ExtendedData, a CSV's or
+# GeoPackage's other columns, a Z value, a track's times) as a JSON object, so
+# they are shown and exported back. GeoChat messages are not events: they have
+# a sender and a room, no place or category.
+_V5 = """
+ALTER TABLE places ADD COLUMN attributes TEXT NOT NULL DEFAULT '{}';
+ALTER TABLE events ADD COLUMN attributes TEXT NOT NULL DEFAULT '{}';
+ALTER TABLE annotations ADD COLUMN attributes TEXT NOT NULL DEFAULT '{}';
+
+CREATE TABLE messages (
+    id TEXT PRIMARY KEY,
+    at TEXT NOT NULL,
+    at_key TEXT NOT NULL,
+    sender TEXT NOT NULL,
+    sender_uid TEXT NOT NULL DEFAULT '',
+    room TEXT NOT NULL DEFAULT '',
+    text TEXT NOT NULL,
+    source TEXT NOT NULL DEFAULT '',
+    created TEXT NOT NULL
+);
+CREATE INDEX messages_at ON messages(at_key);
+"""
+
+
 def _measure_new_indexes(conn: sqlite3.Connection) -> None:
     """ANALYZE the v3 indexes, in files SQLite has measured before.
 
@@ -277,6 +302,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "records, spatial index, full-text search, change journal", _V1),
     Migration(2, "user layers, saved filters, settings", _V2),
     Migration(3, "indexes to sort the event list by any column", _V3, _measure_new_indexes),
+    Migration(5, "attributes of imported features; TAK chat messages", _V5),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version
