@@ -33,7 +33,7 @@ from pyogrio import raw
 from shapely.geometry import mapping
 
 from ..domain import CONFIDENCE_LEVELS, Moment, Record
-from .geojson import foreign_record
+from .foreign import foreign_record
 from .progress import Progress, in_shares
 from .records import (
     KINDS,

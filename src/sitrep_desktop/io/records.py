@@ -77,6 +77,8 @@ class RecordBatch:
     # Places made up from a name in the data (ACLED, CSV): an existing place of
     # that name is used instead of adding a second one.
     match_places_by_name: set[str] = field(default_factory=set)
+    # Records taken with a change (record id -> what was changed, and why).
+    repaired: dict[str, str] = field(default_factory=dict)
 
     def add(self, record: Record, where: str = "") -> None:
         """Add a record, ignoring a second record with an id already in the batch."""
@@ -149,16 +151,19 @@ def collect_rows(
 def collect_records(
     file: str,
     entries: Iterable[tuple[str, Entry]],
-    read_one: Callable[[Entry, str], tuple[Record, bool]],
+    read_one: Callable[[Entry, str], tuple[Any, ...]],
 ) -> RecordBatch:
     """`collect_rows` for entries of one record each: `read_one` returns the
-    record and whether its place is to be matched by name."""
+    record, whether its place is to be matched by name and, optionally, what
+    was repaired to take it."""
 
     def add_entry(batch: RecordBatch, entry: Entry, where: str) -> None:
-        record, by_name = read_one(entry, where)
+        record, by_name, *repair = read_one(entry, where)
         batch.add(record, where)
         if by_name:
             batch.match_places_by_name.add(record.id)
+        if repair and repair[0]:
+            batch.repaired[record.id] = f"{where}: {repair[0]}"
 
     return collect_rows(file, entries, add_entry)
 
