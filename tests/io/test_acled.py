@@ -172,3 +172,76 @@ def test_a_missing_column_is_refused(tmp_path: Path) -> None:
     rows = [tuple(v for c, v in zip(HEADER, r, strict=True) if c != "latitude") for r in ROWS]
     with pytest.raises(ImportFileError, match="latitude"):
         acled.read(write(tmp_path / "acled.csv", rows, header))
+
+
+# The column layout of ACLED's older exports (upper case, ALLY_ACTOR_*, the
+# territory outcome inside EVENT_TYPE, no SUB_EVENT_TYPE), as in its 2017 files.
+OLD_HEADER = (
+    "GWNO", "EVENT_ID_CNTY", "EVENT_ID_NO_CNTY", "EVENT_DATE", "YEAR", "TIME_PRECISION",
+    "EVENT_TYPE", "ACTOR1", "ALLY_ACTOR_1", "INTER1", "ACTOR2", "ALLY_ACTOR_2", "INTER2",
+    "INTERACTION", "COUNTRY", "ADMIN1", "ADMIN2", "ADMIN3", "LOCATION", "LATITUDE",
+    "LONGITUDE", "GEO_PRECISION", "SOURCE", "NOTES", "FATALITIES",
+)  # fmt: skip
+OLD_ROWS = [
+    (
+        "652", "SYR10", "10", "05/12/2016", "2016", "1",
+        "Battle-Government regains territory", "Military Forces of Syria (2000-)", "NA", "1",
+        "Jaish al Fateh", "NA", "2", "12", "Syria", "Aleppo", "Jebel Saman", "NA",
+        "Aleppo", "36.2021", "37.1343", "1", "SANA", "Army retakes eastern districts.", "4",
+    ),
+    (
+        "652", "SYR11", "11", "12/12/2016", "2016", "2",
+        "Remote violence", "Military Forces of Russia (2000-)", "NA", "8",
+        "NA", "NA", "0", "80", "Syria", "Idleb", "Idleb", "NA",
+        "Idleb", "35.9306", "36.6339", "1", "SOHR", "Air strikes that week.", "NA",
+    ),
+    (
+        "652", "SYR12", "12", "20/12/2016", "2016", "3",
+        "Violence against civilians", "Unidentified Armed Group (Syria)", "NA", "3",
+        "Civilians (Syria)", "NA", "7", "37", "Syria", "Homs", "Homs", "NA",
+        "Homs", "34.7308", "36.7094", "2", "Local media", "Killings reported in December.", "2",
+    ),
+]  # fmt: skip
+
+
+def test_an_older_upper_case_export_is_read_with_its_columns_mapped(tmp_path: Path) -> None:
+    path = write(tmp_path / "acled_2016.csv", OLD_ROWS, OLD_HEADER)
+    assert pipeline.guess_format(path) == "acled"
+    batch = acled.read(path)
+    assert [c.at.text for c in batch.control] == ["2016-12-05"]
+    assert [p.name for p in batch.places] == ["Aleppo"]
+    assert [f.name for f in batch.factions] == ["Military Forces of Syria (2000-)"]
+    strike, killings = batch.events
+    assert strike.category == "other" and strike.title == "Explosions/Remote violence: Idleb"
+
+
+def test_na_is_empty_not_an_actor_named_na(tmp_path: Path) -> None:
+    batch = acled.read(write(tmp_path / "acled_2016.csv", OLD_ROWS, OLD_HEADER))
+    strike = batch.events[0]
+    assert strike.actors == ("Military Forces of Russia (2000-)",)
+    assert "fatalities" not in strike.attributes and "admin3" not in strike.attributes
+    assert "Fatalities" not in strike.description
+
+
+def test_week_and_month_precision_are_kept_and_said(tmp_path: Path) -> None:
+    from sitrep_desktop.domain.uncertain_dates import uncertain_date_text
+
+    batch = acled.read(write(tmp_path / "acled_2016.csv", OLD_ROWS, OLD_HEADER))
+    week, month = batch.events
+    assert week.attributes["date_precision"] == "week"
+    assert month.attributes["date_precision"] == "month"
+    assert uncertain_date_text(week.at, week.attributes) == (
+        "some day in the week 12 Dec – 18 Dec 2016 (day uncertain)"
+    )
+    assert uncertain_date_text(month.at, month.attributes) == (
+        "some day in December 2016 (day uncertain)"
+    )
+    assert "known to the month only" in month.description
+
+
+def test_the_other_acled_columns_are_kept_with_the_event(tmp_path: Path) -> None:
+    batch = acled.read(write(tmp_path / "acled.csv", ROWS))
+    strike = next(e for e in batch.events if "Talbiseh" in e.title)
+    assert strike.attributes["event_id_cnty"] == "SYR2"
+    assert strike.attributes["country"] == "Syria"
+    assert strike.attributes["fatalities"] == 3

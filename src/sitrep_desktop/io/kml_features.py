@@ -21,6 +21,9 @@ from .records import KINDS, RECORD_KEY, Problem, ProblemError, record_from_field
 from .safe_xml import child, child_text, children, descendants, local_name
 
 _SHAPES = ("Point", "LineString", "LinearRing", "Polygon", "MultiGeometry", "Track", "MultiTrack")
+# Not KML, but written by some tools (GDAL issue 4031): read as a MultiGeometry.
+_COLLECTIONS = ("MultiGeometry", "MultiTrack", "MultiPolygon", "MultiLineString", "MultiPoint")
+_SHAPES += _COLLECTIONS[2:]
 # How deep MultiGeometry may nest: real files use one or two levels.
 MAX_NESTING = 32
 
@@ -89,7 +92,7 @@ def _shape(element: Element, where: str, times: list[str], depth: int) -> BaseGe
             Problem(where, "geometry", f"MultiGeometry nested deeper than {MAX_NESTING}")
         )
     try:
-        if kind in ("MultiGeometry", "MultiTrack"):
+        if kind in _COLLECTIONS:
             parts = [
                 _shape(item, where, times, depth + 1)
                 for item in element
