@@ -8,6 +8,7 @@ against the store; apply a plan as one undoable command.
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 from .commands import Command, repository_for
@@ -80,11 +81,26 @@ def gather(
     return batch
 
 
+@dataclass(frozen=True)
+class ExportResult:
+    """Where the export went (a .cot of several records becomes a .zip data
+    package) and what the summary should say (characters XML cannot hold...)."""
+
+    path: Path
+    notes: list[str]
+
+
 def write_export(
     batch: RecordBatch, path: Path, fmt: str, *, at: Moment | str | None = None
-) -> None:
+) -> ExportResult:
     """Write `batch` as `fmt` to `path`, atomically: a reader never sees half a file."""
     from .io import cot, csv, geojson, gpkg, kml
+
+    notes: list[str] = []
+    if fmt == "cot" and cot.marker_count(batch) > 1:
+        # ATAK reads one event per .cot file; several travel as a data package.
+        path, fmt = path.with_suffix(".zip"), "datapackage"
+        notes.append(f"{cot.marker_count(batch)} CoT events written as a TAK data package")
 
     writers = {
         "geojson": geojson.write,
@@ -92,16 +108,17 @@ def write_export(
         "csv": csv.write,
         "gpkg": gpkg.write,
         "cot": cot.write,
-        "datapackage": cot.write_datapackage,
+        "datapackage": lambda b, p: cot.write_datapackage(b, p, name=path.name),
     }
     if fmt not in writers:
         raise ValueError(f"unknown export format {fmt!r} ({', '.join(EXPORT_FORMATS)})")
     partial = path.with_name(f".{path.name}.partial{path.suffix}")
     try:
-        writers[fmt](batch, partial)
+        notes += writers[fmt](batch, partial) or []
         os.replace(partial, path)
     finally:
         partial.unlink(missing_ok=True)
+    return ExportResult(path, notes)
 
 
 def read_source(

@@ -56,12 +56,22 @@ def run_export(args: argparse.Namespace) -> int:
     with open_existing(args.db) as store:
         batch = gather(store, at=args.at, since=args.since, until=args.until)
         digest = content_hash(store)
-    write_export(batch, out, fmt, at=args.at)
+    result = write_export(batch, out, fmt, at=args.at)
     counts = batch.counts()
     if args.json:
-        print_json({"path": str(out), "format": fmt, "counts": counts, "content_hash": digest})
+        print_json(
+            {
+                "path": str(result.path),
+                "format": fmt,
+                "counts": counts,
+                "content_hash": digest,
+                "notes": result.notes,
+            }
+        )
     else:
-        print(f"Exported {_counts_text(counts)} to {out} ({fmt}, database {digest})")
+        print(f"Exported {_counts_text(counts)} to {result.path} ({fmt}, database {digest})")
+        for note in result.notes:
+            print(f"Note: {note}")
     return 0
 
 

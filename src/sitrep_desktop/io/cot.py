@@ -40,7 +40,7 @@ from .records import (
     record_from_fields,
     text_fields,
 )
-from .safe_xml import child, descendants, local_name, parse_xml
+from .safe_xml import child, descendants, dropped_note, local_name, parse_xml, scrub
 
 PLACE_TYPE = "a-u-G"  # ground point of unknown affiliation: TAK draws a yellow marker
 EVENT_TYPE = "b-m-p-s-m"  # spot map marker
@@ -114,20 +114,35 @@ def _elements(batch: RecordBatch) -> list[Element]:
     return [event_element(r, places, holders, factions) for r in records]
 
 
-def write(batch: RecordBatch, path: str | Path) -> None:
-    root = Element("events")
-    root.extend(_elements(batch))
-    Path(path).write_bytes(tostring(root, encoding="utf-8", xml_declaration=True))
+def marker_count(batch: RecordBatch) -> int:
+    """How many CoT events the batch makes (places, events, drawings)."""
+    return len(batch.places) + len(batch.events) + len(batch.annotations)
 
 
-def write_datapackage(batch: RecordBatch, path: str | Path) -> None:
-    """A TAK data package: one .cot per record (named by its UUID) and the manifest."""
+def write(batch: RecordBatch, path: str | Path) -> list[str]:
+    """One record: one <event>, as ATAK reads a .cot file. Several (for our own
+    tools only; the export makes them a data package): under an <events> root."""
     events = _elements(batch)
+    root = events[0] if len(events) == 1 else Element("events")
+    if len(events) != 1:
+        root.extend(events)
+    dropped = scrub(root)
+    Path(path).write_bytes(tostring(root, encoding="utf-8", xml_declaration=True))
+    return dropped_note(dropped)
+
+
+def write_datapackage(batch: RecordBatch, path: str | Path, *, name: str = "") -> list[str]:
+    """A TAK data package: one .cot per record (named by its UUID) and the manifest.
+
+    `name`: the package's name in its manifest, when `path` is a temporary file's.
+    """
+    events = _elements(batch)
+    dropped = sum(scrub(event) for event in events)
     package_uid = derived_id("datapackage", *(e.get("uid") for e in events))
     manifest = Element("MissionPackageManifest", version="2")
     config = SubElement(manifest, "Configuration")
     SubElement(config, "Parameter", name="uid", value=package_uid)
-    SubElement(config, "Parameter", name="name", value=Path(path).stem)
+    SubElement(config, "Parameter", name="name", value=Path(name or path).stem)
     contents = SubElement(manifest, "Contents")
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for event in events:
@@ -136,13 +151,19 @@ def write_datapackage(batch: RecordBatch, path: str | Path) -> None:
             archive.writestr(entry, tostring(event, encoding="utf-8", xml_declaration=True))
             content = SubElement(contents, "Content", ignore="false", zipEntry=entry)
             SubElement(content, "Parameter", name="uid", value=uid)
+        dropped += scrub(manifest)
         archive.writestr(
             "MANIFEST/manifest.xml", tostring(manifest, encoding="utf-8", xml_declaration=True)
         )
+    return dropped_note(dropped)
 
 
 # -- reading -------------------------------------------------------------------
 def read(path: str | Path) -> RecordBatch:
+    """A .cot (or .xml) file; a data package given as one is read as a package."""
+    with open(path, "rb") as handle:
+        if handle.read(2) == b"PK":
+            return read_datapackage(path)
     return parse(Path(path).read_bytes(), str(path))
 
 

@@ -209,13 +209,14 @@ def export_data(window, path: Path) -> Path | None:
         return None
     at = window.time_state.at
     try:
-        write_export(gather(window.store, at=at), path, fmt, at=at)
+        result = write_export(gather(window.store, at=at), path, fmt, at=at)
     except (SitRepError, OSError, ValueError) as exc:
         QMessageBox.critical(window, "Export data", f"{path.name} was not written: {exc}")
         return None
     when = f" as of {at.text}" if at else ""
-    window.statusBar().showMessage(f"Exported the situation{when} to {path}", 10_000)
-    return path
+    notes = "".join(f"; {note}" for note in result.notes)
+    window.statusBar().showMessage(f"Exported the situation{when} to {result.path}{notes}", 10_000)
+    return result.path
 
 
 def export_data_dialog(window) -> Path | None:
