@@ -19,6 +19,7 @@ from .io.progress import Progress as ReadProgress
 from .io.records import RecordBatch
 from .store import Store
 from .store.bulk import Cancel, Progress, StoreLookup, insert_records
+from .store.messages import Messages
 
 EXPORT_FORMATS = ("geojson", "kml", "csv", "gpkg", "cot", "datapackage")
 _EXPORT_SUFFIXES = {
@@ -167,13 +168,16 @@ class ImportRecords(Command):
         self.added: dict[str, int] = {}
 
     def do(self, store: Store) -> None:
-        self.added = insert_records(
-            store,
-            self.plan.new.lists(),
-            categories=self.plan.categories,
-            progress=self.progress,
-            cancel=self.cancel,
-        )
+        with store.transaction():
+            self.added = insert_records(
+                store,
+                self.plan.new.lists(),
+                categories=self.plan.categories,
+                progress=self.progress,
+                cancel=self.cancel,
+            )
+            if self.plan.new.messages:
+                self.added["message"] = Messages(store).add_many(self.plan.new.messages)
 
     def undo(self, store: Store) -> None:
         lists = self.plan.new.lists()
@@ -182,3 +186,5 @@ class ImportRecords(Command):
                 ids = [record.id for record in lists[kind]]
                 if ids:
                     repository_for(store, kind).delete_many(ids)
+            if self.plan.new.messages:
+                Messages(store).delete(m.id for m in self.plan.new.messages)

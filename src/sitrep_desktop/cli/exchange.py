@@ -10,10 +10,10 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ..exchange import EXPORT_FORMATS, export_format_for, gather, write_export
+from ..exchange import EXPORT_FORMATS, ImportRecords, export_format_for, gather, write_export
 from ..io import pipeline
 from ..io.records import ImportFileError, Problem
-from ..store.bulk import StoreLookup, insert_records
+from ..store.bulk import StoreLookup
 from ..store.content_hash import content_hash
 from .common import UsageError, open_existing, print_json
 
@@ -99,7 +99,9 @@ def run_import(args: argparse.Namespace) -> int:
             plan = pipeline.plan_import(batch, StoreLookup(store), str(source))
             added = {kind: 0 for kind in plan.new.lists()}
             if not args.dry_run:
-                added = insert_records(store, plan.new.lists(), categories=plan.categories)
+                command = ImportRecords(plan, str(source))  # records and chat messages
+                command.do(store)
+                added = command.added
     except ImportFileError as exc:
         if args.json:
             print_json(

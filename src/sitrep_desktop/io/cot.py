@@ -25,7 +25,7 @@ from xml.etree.ElementTree import Element, SubElement, tostring
 import shapely
 
 from ..domain import Annotation, ControlState, Event, Faction, Place, Record, resolve_control
-from . import cot_shapes
+from . import cot_shapes, tak_items
 from .cot_shapes import STAMP, envelope
 from .records import (
     KINDS,
@@ -212,6 +212,8 @@ def _record(event: Element, where: str) -> Record:
     ours = child(detail, "sitrep") if detail is not None else None
     if ours is not None and ours.get(RECORD_KEY) in KINDS:
         return record_from_fields(str(ours.get(RECORD_KEY)), dict(ours.attrib), where)
+    if tak_items.is_tak_item(event.get("type", "")):
+        return tak_items.tak_item(event, where)  # type: ignore[return-value]
     if cot_shapes.is_drawing(event.get("type", "")):
         return cot_shapes.foreign_drawing(event, where)
     point = child(event, "point")

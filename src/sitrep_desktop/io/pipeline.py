@@ -131,12 +131,15 @@ class ImportPlan:
 
     def preview(self) -> dict[str, dict[str, int]]:
         """{"new": {kind: n}, "already_present": {kind: n}} for a preview or --dry-run."""
-        return {"new": self.new.counts(), "already_present": dict(self.present)}
+        new = self.new.counts()
+        if self.new.messages:  # chat (TAK GeoChat), stored once each on applying
+            new["message"] = len(self.new.messages)
+        return {"new": new, "already_present": dict(self.present)}
 
 
 def plan_import(batch: RecordBatch, lookup: Lookup, file: str) -> ImportPlan:
     """Match the batch against the database: skip what is there, check every reference."""
-    new = RecordBatch(where=batch.where)
+    new = RecordBatch(where=batch.where, messages=batch.messages, repaired=batch.repaired)
     present = {kind: 0 for kind in batch.lists()}
     remap: dict[str, str] = {}
 

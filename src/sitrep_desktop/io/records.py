@@ -79,12 +79,17 @@ class RecordBatch:
     match_places_by_name: set[str] = field(default_factory=set)
     # Records taken with a change (record id -> what was changed, and why).
     repaired: dict[str, str] = field(default_factory=dict)
+    # Chat messages (TAK GeoChat): not records of the map, kept beside them.
+    messages: list[Any] = field(default_factory=list)
 
     def add(self, record: Record, where: str = "") -> None:
         """Add a record, ignoring a second record with an id already in the batch."""
         if record.id in self.where:
             return
         self.where[record.id] = where
+        if getattr(record, "KIND", "") == "message":
+            self.messages.append(record)
+            return
         self.lists()[record.KIND].append(record)  # type: ignore[attr-defined]
 
     def lists(self) -> dict[str, list[Any]]:
