@@ -149,11 +149,13 @@ def _flat(shape: BaseGeometry, repairs: list[str]) -> tuple[BaseGeometry, dict[s
     measures: dict[str, Any] = {}
     if shapely.has_z(shape):
         z = shapely.get_coordinates(shape, include_z=True)[:, 2]
-        measures["z"] = _numbers(z)
+        # Altitudes all 0 say nothing (KML's clampToGround writes them so).
+        if np.any(np.nan_to_num(z) != 0):
+            measures["z"] = _numbers(z)
     if hasattr(shapely, "has_m") and shapely.has_m(shape):
         m = shapely.get_coordinates(shape, include_m=True)[:, -1]
         measures["m"] = _numbers(m)
-    if measures:
+    if shapely.has_z(shape) or measures:
         shape = shapely.force_2d(shape)
     if shape.geom_type == "GeometryCollection":
         shape = _collection(shape, repairs)
