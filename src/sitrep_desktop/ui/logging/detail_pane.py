@@ -14,6 +14,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
 from sitrep_desktop.domain import ControlChange, Event, Place
+from sitrep_desktop.domain.uncertain_dates import uncertain_date_text
 from sitrep_desktop.store import JournalEntry, Store, StoreChange
 from sitrep_desktop.ui.window.selection import Selection
 from sitrep_desktop.ui.window.time_state import TimeState
@@ -119,8 +120,12 @@ class DetailPane(QWidget):
 
     def _event_html(self, event: Event) -> str:
         place = self.store.places.find(event.place_id) if event.place_id else None
+        uncertain = uncertain_date_text(event.at, event.attributes)
         rows = [
-            ("When", local_and_utc(event.at)),
+            (
+                "When",
+                f"{local_and_utc(event.at)}: {uncertain}" if uncertain else local_and_utc(event.at),
+            ),
             ("As logged", event.at.text),
             ("Category", event.category),
             ("Place", place.name if place else "—"),
@@ -129,6 +134,7 @@ class DetailPane(QWidget):
             ("Confidence", event.confidence),
             ("Source", event.source or "—"),
             ("Logged by", f"{event.author} at {event.created[:19]}Z"),
+            *attribute_rows(event.attributes),
         ]
         return _card(event.title, event.description, rows)
 
@@ -173,6 +179,7 @@ class DetailPane(QWidget):
         ]
         # History lines are escaped piece by piece so the links and <br> stay markup.
         rows.append(("Control history", "<br>".join(history) or "—"))
+        rows += [(k, html.escape(v)) for k, v in attribute_rows(place.attributes)]
         return _card(place.name, place.notes, rows, escape_values=False)
 
     def _history_html(self, record_id: str) -> str:
@@ -202,6 +209,20 @@ def _entry_html(entry: JournalEntry) -> str:
         f"<tr><td style='color:#616161;vertical-align:top;padding-right:6px'>{when}<br>{who}</td>"
         f"<td style='vertical-align:top'>{what}</td></tr>"
     )
+
+
+def attribute_rows(attributes: dict) -> list[tuple[str, str]]:
+    """The columns an imported file had beyond our fields, one row each; a "·"
+    before each name keeps them apart from our own fields."""
+    rows = []
+    for name, value in attributes.items():
+        if name == "date_precision":
+            continue  # said with the time
+        if isinstance(value, list):
+            value = ", ".join("—" if v is None else str(v) for v in value)
+        text = "—" if value in (None, "") else str(value)
+        rows.append((f"· {name}", text if len(text) <= 120 else text[:117] + "…"))
+    return rows
 
 
 def _value(row: dict | None, name: str) -> str:
