@@ -7,12 +7,13 @@ against the store; apply a plan as one undoable command.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from .commands import Command, repository_for
-from .domain import Moment, parse_moment
+from .domain import Event, Moment, parse_moment
 from .domain.control import resolve_control
 from .io import pipeline
 from .io.progress import Progress as ReadProgress
@@ -157,6 +158,13 @@ def plan_file(
     return fmt, plan_batch(store, batch, source)
 
 
+def _revised(stored: Event, revision: Event) -> Event:
+    """`revision`'s content over `stored`'s identity and edit stamp (as an edit saves)."""
+    return dataclasses.replace(
+        revision, created=stored.created, updated=stored.updated, author=stored.author
+    )
+
+
 class ImportRecords(Command):
     """Apply an import plan in one transaction; undo removes exactly what it added."""
 
@@ -178,10 +186,19 @@ class ImportRecords(Command):
             )
             if self.plan.new.messages:
                 self.added["message"] = Messages(store).add_many(self.plan.new.messages)
+            # ACLED revised these since they were imported: saved as edits (journalled).
+            for old, new in self.plan.updates:
+                store.events.update(_revised(store.events.get(old.id), new))
+            if self.plan.deletions:
+                store.events.delete_many([e.id for e in self.plan.deletions])
 
     def undo(self, store: Store) -> None:
         lists = self.plan.new.lists()
         with store.transaction():
+            if self.plan.deletions:
+                store.events.add_many(self.plan.deletions)
+            for old, _new in self.plan.updates:
+                store.events.update(_revised(store.events.get(old.id), old))
             for kind in _UNDO_ORDER:
                 ids = [record.id for record in lists[kind]]
                 if ids:

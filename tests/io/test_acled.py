@@ -245,3 +245,61 @@ def test_the_other_acled_columns_are_kept_with_the_event(tmp_path: Path) -> None
     assert strike.attributes["event_id_cnty"] == "SYR2"
     assert strike.attributes["country"] == "Syria"
     assert strike.attributes["fatalities"] == 3
+
+
+REVISION_HEADER = (*HEADER, "timestamp")
+
+
+def with_timestamp(rows, stamp: str):  # type: ignore[no-untyped-def]
+    return [(*row, stamp) for row in rows]
+
+
+def plan_and_apply(store: Store, path: Path):  # type: ignore[no-untyped-def]
+    from sitrep_desktop.exchange import ImportRecords
+
+    plan = pipeline.plan_import(pipeline.read_file(path), StoreLookup(store), str(path))
+    command = ImportRecords(plan, str(path))
+    command.do(store)
+    return plan, command
+
+
+def test_a_newer_export_updates_the_events_acled_revised_and_undo_restores_them(tmp_path):
+    store = Store.memory()
+    first = write(tmp_path / "week1.csv", with_timestamp(ROWS, "1733500000"), REVISION_HEADER)
+    plan_and_apply(store, first)
+    revised_rows = [list(r) for r in ROWS]
+    revised_rows[1][12] = "Strike on the market; corrected."  # SYR2's notes
+    revised_rows[1][13] = "5"  # and its fatalities
+    rows = with_timestamp(revised_rows[:2], "1733600000") + with_timestamp(ROWS[2:], "1733500000")
+    second = write(tmp_path / "week2.csv", rows, REVISION_HEADER)
+
+    plan, command = plan_and_apply(store, second)
+
+    preview = plan.preview()
+    assert preview["updated"] == {"event": 1}  # SYR2 (SYR1 is a control change)
+    assert preview["already_present"]["event"] == 1 and sum(preview["new"].values()) == 0
+    strike = store.events.get(acled.acled_id("SYR2"))
+    assert strike.description.startswith("Strike on the market; corrected.")
+    assert strike.attributes["fatalities"] == 5 and strike.attributes["timestamp"] == 1733600000
+    assert [e.action for e in store.journal.for_record(strike.id)][-1] == "update"
+    command.undo(store)
+    assert store.events.get(strike.id).description == "Strike.\nFatalities: 3"
+    # The same file again: nothing newer, nothing updated.
+    again, _ = plan_and_apply(store, first)
+    assert "updated" not in again.preview()
+
+
+def test_acleds_deleted_events_file_removes_them_and_undo_brings_them_back(tmp_path):
+    store = Store.memory()
+    plan_and_apply(store, write(tmp_path / "acled.csv", ROWS))
+    deleted = tmp_path / "deleted.csv"
+    deleted.write_text(
+        "event_id_cnty,deleted_timestamp\nSYR2,1733600000\nSYR4,1733600000\nSYR99,1733600000\n",
+        encoding="utf-8",
+    )
+    assert pipeline.guess_format(deleted) == "acled"
+    plan, command = plan_and_apply(store, deleted)
+    assert plan.preview()["deleted"] == {"event": 2}  # SYR99 was never imported
+    assert store.events.count() == 0
+    command.undo(store)
+    assert store.events.count() == 2

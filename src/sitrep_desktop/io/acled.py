@@ -95,13 +95,47 @@ _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")  # checked as a real date by the 
 
 
 def looks_like_acled(path: Path) -> bool:
-    """True when the first line of the CSV names ACLED's own columns."""
+    """True when the first line of the CSV names ACLED's own columns (of its events,
+    or of its list of deleted events)."""
     try:
         with path.open("rb") as handle:
             header = handle.readline(65_536).decode("utf-8-sig", "replace").lower()
     except OSError:
         return False
+    if all(column in header for column in DELETION_COLUMNS):
+        return True
     return all(column in header for column in ("event_date", "event_type", "actor1", "latitude"))
+
+
+# ACLED's file of events it withdrew: each id, and when it was deleted.
+DELETION_COLUMNS = ("event_id_cnty", "deleted_timestamp")
+
+
+def acled_id(key: str) -> str:
+    """Our id for the ACLED event `event_id_cnty` (as every import derives it)."""
+    return derived_id("acled", key)
+
+
+def newer_revisions(incoming: list[Event], stored: dict[str, Event]) -> list[tuple[Event, Event]]:
+    """(stored, incoming) for each incoming event that ACLED revised since the
+    stored one: its `timestamp` (ACLED's last change, Unix seconds) is later."""
+    revised = []
+    for event in incoming:
+        old = stored.get(event.id)
+        new_stamp = _stamp(event.attributes.get("timestamp"))
+        if old is None or new_stamp is None:
+            continue
+        old_stamp = _stamp(old.attributes.get("timestamp"))
+        if old_stamp is None or new_stamp > old_stamp:
+            revised.append((old, event))
+    return revised
+
+
+def _stamp(value: object) -> int | None:
+    try:
+        return int(str(value))
+    except ValueError:
+        return None
 
 
 def category_for(event_type: str, sub_event_type: str) -> str:
@@ -118,11 +152,18 @@ def parse(data: bytes | BinaryIO, file: str) -> RecordBatch:
     return collect_rows(file, _rows(data, file), _add_checked_row)
 
 
+def _add_deletion(batch: RecordBatch, row: dict[str, str], where: str) -> None:
+    key = row.get("event_id_cnty", "")
+    if not key:
+        raise ProblemError(Problem(where, "event_id_cnty", "is required"))
+    batch.deletions.append(acled_id(key))
+
+
 def _rows(data: bytes | BinaryIO, file: str) -> Iterator[tuple[str, dict[str, str]]]:
     """(where, row) of each data row, once the first has shown ACLED's columns."""
     for index, (line, raw_row) in enumerate(dict_rows(data, file)):
         row = normalised_row(raw_row)
-        if index == 0:
+        if index == 0 and not _is_deletion(row):
             missing = [c for c in REQUIRED if c not in row]
             if missing:
                 raise ImportFileError(
@@ -167,7 +208,15 @@ def _plain(text: str) -> object:
     return text
 
 
+def _is_deletion(row: dict[str, str]) -> bool:
+    """A row of ACLED's deleted-events file (not of an export of events)."""
+    return "deleted_timestamp" in row and "event_date" not in row
+
+
 def _add_checked_row(batch: RecordBatch, row: dict[str, str], where: str) -> None:
+    if _is_deletion(row):
+        _add_deletion(batch, row, where)
+        return
     try:
         _add_row(batch, row, where)
     except ValidationError as exc:  # a value the records refuse: a problem of the row
@@ -227,7 +276,7 @@ def _add_row(batch: RecordBatch, row: dict[str, str], where: str) -> None:
     )
     batch.add(
         Event(
-            id=derived_id("acled", key),
+            id=acled_id(key),
             at=at,
             title=title.strip(": "),
             category=category_for(row["event_type"], row["sub_event_type"]),

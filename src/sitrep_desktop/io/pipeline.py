@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from ..domain import Faction, Place
+from ..domain import Event, Faction, Place
 from .progress import Progress
 from .records import ImportFileError, Problem, RecordBatch
 
@@ -46,6 +46,8 @@ class Lookup(Protocol):
     def place_id_named(self, name: str) -> str | None: ...
 
     def faction_id_named(self, name: str) -> str | None: ...
+
+    def events_by_id(self, ids: Collection[str]) -> dict[str, Event]: ...
 
 
 def guess_format(path: str | Path) -> str:
@@ -128,13 +130,23 @@ class ImportPlan:
     new: RecordBatch
     present: dict[str, int] = field(default_factory=dict)
     categories: list[str] = field(default_factory=list)
+    # (stored, revised) events the source changed since they were imported (ACLED).
+    updates: list[tuple[Event, Event]] = field(default_factory=list)
+    # Stored events the source withdrew (ACLED's deleted-events file).
+    deletions: list[Event] = field(default_factory=list)
 
     def preview(self) -> dict[str, dict[str, int]]:
-        """{"new": {kind: n}, "already_present": {kind: n}} for a preview or --dry-run."""
+        """{"new": {kind: n}, "already_present": {kind: n}} for a preview or --dry-run,
+        with "updated" and "deleted" when the source revised or withdrew events."""
         new = self.new.counts()
         if self.new.messages:  # chat (TAK GeoChat), stored once each on applying
             new["message"] = len(self.new.messages)
-        return {"new": new, "already_present": dict(self.present)}
+        preview = {"new": new, "already_present": dict(self.present)}
+        if self.updates:
+            preview["updated"] = {"event": len(self.updates)}
+        if self.deletions:
+            preview["deleted"] = {"event": len(self.deletions)}
+        return preview
 
 
 def plan_import(batch: RecordBatch, lookup: Lookup, file: str) -> ImportPlan:
@@ -184,6 +196,7 @@ def plan_import(batch: RecordBatch, lookup: Lookup, file: str) -> ImportPlan:
                 present[kind] += 1
                 continue
             target.append(_remapped(record, remap))
+    updates, deletions = _revisions(batch, lookup, present)
 
     refs = {("place", c.place_id, c.id) for c in new.control}
     refs |= {("faction", c.faction_id, c.id) for c in new.control}
@@ -202,8 +215,23 @@ def plan_import(batch: RecordBatch, lookup: Lookup, file: str) -> ImportPlan:
                 )
     if problems:
         raise ImportFileError(file, problems)
-    categories = sorted({e.category for e in new.events})
-    return ImportPlan(new, present, categories)
+    categories = sorted({e.category for e in new.events} | {e.category for _, e in updates})
+    return ImportPlan(new, present, categories, updates, deletions)
+
+
+def _revisions(
+    batch: RecordBatch, lookup: Lookup, present: dict[str, int]
+) -> tuple[list[tuple[Event, Event]], list[Event]]:
+    """Events present but revised since (ACLED's newer `timestamp`), and the
+    stored events the batch withdraws; revised ones no longer count as present."""
+    from .acled import newer_revisions
+
+    stamped = [e for e in batch.events if "timestamp" in e.attributes]
+    stored = lookup.events_by_id([e.id for e in stamped]) if stamped else {}
+    updates = newer_revisions([e for e in stamped if e.id in stored], stored)
+    present["event"] -= len(updates)
+    gone = lookup.events_by_id(batch.deletions) if batch.deletions else {}
+    return updates, [gone[i] for i in dict.fromkeys(batch.deletions) if i in gone]
 
 
 def _remapped(record, remap: dict[str, str]):  # type: ignore[no-untyped-def]

@@ -81,6 +81,8 @@ class RecordBatch:
     repaired: dict[str, str] = field(default_factory=dict)
     # Chat messages (TAK GeoChat): not records of the map, kept beside them.
     messages: list[Any] = field(default_factory=list)
+    # Ids of events the source withdrew (ACLED's deleted-events file).
+    deletions: list[str] = field(default_factory=list)
 
     def add(self, record: Record, where: str = "") -> None:
         """Add a record, ignoring a second record with an id already in the batch."""
