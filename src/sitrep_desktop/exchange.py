@@ -19,6 +19,7 @@ from .io import pipeline
 from .io.progress import Progress as ReadProgress
 from .io.records import RecordBatch
 from .store import Store
+from .store.attachments import Attachments
 from .store.bulk import Cancel, Progress, StoreLookup, insert_records
 from .store.messages import Messages
 
@@ -174,6 +175,8 @@ class ImportRecords(Command):
         self.progress: Progress | None = None
         self.cancel: Cancel | None = None
         self.added: dict[str, int] = {}
+        self.message_ids: list[str] = []
+        self.attachment_ids: list[str] = []
 
     def do(self, store: Store) -> None:
         with store.transaction():
@@ -184,8 +187,14 @@ class ImportRecords(Command):
                 progress=self.progress,
                 cancel=self.cancel,
             )
+            # Chat and attachments already stored (an earlier import) are left as they are,
+            # and undo removes only the ones this import added.
             if self.plan.new.messages:
-                self.added["message"] = Messages(store).add_many(self.plan.new.messages)
+                self.message_ids = Messages(store).add_many(self.plan.new.messages)
+                self.added["message"] = len(self.message_ids)
+            if self.plan.new.attachments:
+                self.attachment_ids = Attachments(store).add_many(self.plan.new.attachments)
+                self.added["attachment"] = len(self.attachment_ids)
             # ACLED revised these since they were imported: saved as edits (journalled).
             for old, new in self.plan.updates:
                 store.events.update(_revised(store.events.get(old.id), new))
@@ -203,5 +212,5 @@ class ImportRecords(Command):
                 ids = [record.id for record in lists[kind]]
                 if ids:
                     repository_for(store, kind).delete_many(ids)
-            if self.plan.new.messages:
-                Messages(store).delete(m.id for m in self.plan.new.messages)
+            Messages(store).delete(self.message_ids)
+            Attachments(store).delete(self.attachment_ids)

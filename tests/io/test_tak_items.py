@@ -120,3 +120,61 @@ def test_a_package_with_chat_and_ranging_imports_both_once_and_undoes(tmp_path, 
     assert again["added"]["message"] == 0 and again["added"]["annotation"] == 0
     with Store.open(db) as store:
         assert [m.text for m in Messages(store).search("test")] == ["test"]
+
+
+MARKER = b"""<event version="2.0" uid="ANDROID-1.marker" type="a-h-G" how="h-g-i-g-o"
+ time="2024-12-05T10:00:00Z" start="2024-12-05T10:00:00Z" stale="2024-12-06T10:00:00Z">
+<point lat="34.7308" lon="36.7094" hae="0" ce="9999999" le="9999999"/>
+<detail><contact callsign="T-72 at the roundabout"/></detail></event>"""
+# The first bytes of a JPEG; enough to be kept and recognised by its name.
+PHOTO = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + bytes(range(256)) * 4
+MANIFEST = b"""<MissionPackageManifest version="2">
+<Configuration><Parameter name="uid" value="pkg-1"/><Parameter name="name" value="recce"/>
+</Configuration><Contents>
+<Content ignore="false" zipEntry="m1/marker.cot"><Parameter name="uid" value="ANDROID-1.marker"/>
+</Content>
+<Content ignore="false" zipEntry="m1/IMG_0042.jpg"><Parameter name="uid" value="ANDROID-1.marker"/>
+</Content>
+<Content ignore="false" zipEntry="loose/notes.txt"/>
+</Contents></MissionPackageManifest>"""
+
+
+def test_a_photo_in_an_atak_package_is_kept_with_its_marker_and_shown(tmp_path, qtbot):
+    from sitrep_desktop.exchange import ImportRecords
+    from sitrep_desktop.io import pipeline
+    from sitrep_desktop.store.attachments import Attachments
+    from sitrep_desktop.store.bulk import StoreLookup
+    from sitrep_desktop.ui.logging.detail_pane import DetailPane
+    from sitrep_desktop.ui.window.selection import Selection
+    from sitrep_desktop.ui.window.time_state import TimeState
+
+    package = tmp_path / "recce.zip"
+    with zipfile.ZipFile(package, "w") as archive:
+        archive.writestr("m1/marker.cot", MARKER)
+        archive.writestr("m1/IMG_0042.jpg", PHOTO)
+        archive.writestr("loose/notes.txt", b"not tied to a marker")
+        archive.writestr("MANIFEST/manifest.xml", MANIFEST)
+    batch = cot.read_datapackage(package)
+    (event,) = batch.events
+    (photo,) = batch.attachments
+    assert (photo.record_id, photo.name, photo.media_type) == (
+        event.id,
+        "IMG_0042.jpg",
+        "image/jpeg",
+    )
+    assert photo.data == PHOTO
+    assert batch.unattached == ["loose/notes.txt"]
+
+    store = Store.memory()
+    plan = pipeline.plan_import(batch, StoreLookup(store), str(package))
+    assert plan.preview()["new"]["attachment"] == 1
+    command = ImportRecords(plan, str(package))
+    command.do(store)
+    assert [a.data for a in Attachments(store).for_record(event.id)] == [PHOTO]
+    selection = Selection()
+    detail = DetailPane(store, selection, TimeState())
+    qtbot.addWidget(detail)
+    selection.select("event", event.id)
+    assert "IMG_0042.jpg (image/jpeg, 1 kB)" in detail.text
+    command.undo(store)
+    assert Attachments(store).for_record(event.id) == []

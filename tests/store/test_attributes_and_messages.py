@@ -52,8 +52,8 @@ def test_chat_messages_are_added_once_and_found_by_text_sender_or_room(tmp_path)
         first = Message(at="2024-12-05T10:00:00Z", sender="VIPER 1", room="All Chat Rooms",
                         text="Convoy north of Homs")  # fmt: skip
         second = Message(at="2024-12-05T09:00:00Z", sender="HAWK", room="Ops", text="100% ok")
-        assert messages.add_many([first, second]) == 2
-        assert messages.add_many([first]) == 0
+        assert len(messages.add_many([first, second])) == 2
+        assert messages.add_many([first]) == []
         assert [m.sender for m in messages.search()] == ["HAWK", "VIPER 1"]
         assert [m.text for m in messages.search("homs")] == ["Convoy north of Homs"]
         assert [m.sender for m in messages.search("viper")] == ["VIPER 1"]

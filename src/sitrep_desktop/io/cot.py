@@ -25,7 +25,7 @@ from xml.etree.ElementTree import Element, SubElement, tostring
 import shapely
 
 from ..domain import Annotation, ControlState, Event, Faction, Place, Record, resolve_control
-from . import cot_shapes, tak_items
+from . import cot_shapes, tak_items, tak_package
 from .cot_shapes import STAMP, envelope
 from .records import (
     KINDS,
@@ -174,9 +174,20 @@ def parse(data: bytes, file: str) -> RecordBatch:
 def read_datapackage(path: str | Path) -> RecordBatch:
     """Every CoT entry of a data package; problems of all entries are reported together."""
     file = str(path)
+    record_ids: dict[str, str] = {}  # CoT uid -> our record's id, for attachments
+
+    def read_one(event: Element, where: str) -> tuple[Record, bool]:
+        record = _record(event, where)
+        record_ids[event.get("uid", "")] = record.id
+        return record, False
+
     try:
         with zipfile.ZipFile(path) as archive:
-            return collect_records(file, _package_events(archive, file), _read_one)
+            batch = collect_records(file, _package_events(archive, file), read_one)
+            found, unattached = tak_package.attachments(archive, record_ids, file)
+            batch.attachments.extend(found)
+            batch.unattached.extend(unattached)
+            return batch
     except ZIP_READ_ERRORS as exc:
         raise ImportFileError(
             file, [Problem("archive", "zip", f"not a readable data package ({exc})")]

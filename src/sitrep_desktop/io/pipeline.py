@@ -141,6 +141,8 @@ class ImportPlan:
         new = self.new.counts()
         if self.new.messages:  # chat (TAK GeoChat), stored once each on applying
             new["message"] = len(self.new.messages)
+        if self.new.attachments:  # files kept with their records (TAK photos)
+            new["attachment"] = len(self.new.attachments)
         preview = {"new": new, "already_present": dict(self.present)}
         if self.updates:
             preview["updated"] = {"event": len(self.updates)}
@@ -151,7 +153,13 @@ class ImportPlan:
 
 def plan_import(batch: RecordBatch, lookup: Lookup, file: str) -> ImportPlan:
     """Match the batch against the database: skip what is there, check every reference."""
-    new = RecordBatch(where=batch.where, messages=batch.messages, repaired=batch.repaired)
+    new = RecordBatch(
+        where=batch.where,
+        messages=batch.messages,
+        repaired=batch.repaired,
+        attachments=batch.attachments,
+        unattached=batch.unattached,
+    )
     present = {kind: 0 for kind in batch.lists()}
     remap: dict[str, str] = {}
 

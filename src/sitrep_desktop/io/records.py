@@ -83,6 +83,9 @@ class RecordBatch:
     messages: list[Any] = field(default_factory=list)
     # Ids of events the source withdrew (ACLED's deleted-events file).
     deletions: list[str] = field(default_factory=list)
+    # Files kept with records (photos in a TAK package), and files tied to none.
+    attachments: list[Any] = field(default_factory=list)
+    unattached: list[str] = field(default_factory=list)
 
     def add(self, record: Record, where: str = "") -> None:
         """Add a record, ignoring a second record with an id already in the batch."""

@@ -20,25 +20,34 @@ class Messages:
     def __init__(self, store: Store) -> None:
         self.store = store
 
-    def add_many(self, messages: Iterable[Message]) -> int:
-        """Add the messages not already stored (by id); return how many were new."""
-        rows = [_row(m) for m in messages]
+    def add_many(self, items: Iterable[Message]) -> list[str]:
+        """Add those not already stored (by id); return the ids that were new."""
+        rows = [_row(m) for m in items]
         if not rows:
-            return 0
+            return []
         marks = ", ".join("?" * len(_COLUMNS))
         with self.store.transaction() as conn:
-            before = conn.total_changes
+            ids = [r[0] for r in rows]
+            present = set()
+            for start in range(0, len(ids), 500):
+                chunk = ids[start : start + 500]
+                found = conn.execute(
+                    f"SELECT id FROM messages WHERE id IN ({', '.join('?' * len(chunk))})", chunk
+                )
+                present.update(i for (i,) in found)
+            new = [r for r in rows if r[0] not in present]
             conn.executemany(
-                f"INSERT OR IGNORE INTO messages ({', '.join(_COLUMNS)}) VALUES ({marks})", rows
+                f"INSERT OR IGNORE INTO messages ({', '.join(_COLUMNS)}) VALUES ({marks})", new
             )
-            added = conn.total_changes - before
-            if added:
-                self.store.notify("message", "insert", [r[0] for r in rows])
-        return added
+            if new:
+                self.store.notify("message", "insert", [r[0] for r in new])
+        return [r[0] for r in new]
 
     def delete(self, ids: Iterable[str]) -> None:
         """Remove messages (the undo of an import)."""
         ids = list(ids)
+        if not ids:
+            return
         with self.store.transaction() as conn:
             conn.executemany("DELETE FROM messages WHERE id = ?", [(i,) for i in ids])
             self.store.notify("message", "delete", ids)

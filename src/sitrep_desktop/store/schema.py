@@ -255,7 +255,7 @@ END;
 """
 
 
-# v5: what other programs' files carry beyond our fields, and TAK chat.
+# v5: what other programs' files carry beyond our fields, TAK chat and attachments.
 # `attributes` holds a file's other columns (a KML's ExtendedData, a CSV's or
 # GeoPackage's other columns, a Z value, a track's times) as a JSON object, so
 # they are shown and exported back. GeoChat messages are not events: they have
@@ -277,6 +277,17 @@ CREATE TABLE messages (
     created TEXT NOT NULL
 );
 CREATE INDEX messages_at ON messages(at_key);
+
+-- Files that came with a record (a photo in an ATAK data package).
+CREATE TABLE attachments (
+    id TEXT PRIMARY KEY,
+    record_id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    media_type TEXT NOT NULL DEFAULT 'application/octet-stream',
+    data BLOB NOT NULL,
+    created TEXT NOT NULL
+);
+CREATE INDEX attachments_record ON attachments(record_id);
 """
 
 
@@ -302,7 +313,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "records, spatial index, full-text search, change journal", _V1),
     Migration(2, "user layers, saved filters, settings", _V2),
     Migration(3, "indexes to sort the event list by any column", _V3, _measure_new_indexes),
-    Migration(5, "attributes of imported features; TAK chat messages", _V5),
+    Migration(5, "attributes of imported features; TAK chat messages; attachments", _V5),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QScrollArea, QVB
 from sitrep_desktop.domain import ControlChange, Event, Place
 from sitrep_desktop.domain.uncertain_dates import uncertain_date_text
 from sitrep_desktop.store import JournalEntry, Store, StoreChange
+from sitrep_desktop.store.attachments import Attachments
 from sitrep_desktop.ui.window.selection import Selection
 from sitrep_desktop.ui.window.time_state import TimeState
 from sitrep_desktop.ui.window.time_text import local_and_utc
@@ -135,8 +136,15 @@ class DetailPane(QWidget):
             ("Source", event.source or "—"),
             ("Logged by", f"{event.author} at {event.created[:19]}Z"),
             *attribute_rows(event.attributes),
+            *self._attachment_rows(event.id),
         ]
         return _card(event.title, event.description, rows)
+
+    def _attachment_rows(self, record_id: str) -> list[tuple[str, str]]:
+        """The files that came with the record (a photo from a TAK package)."""
+        files = Attachments(self.store).for_record(record_id)
+        names = [f"{a.name} ({a.media_type}, {len(a.data) / 1024:.0f} kB)" for a in files]
+        return [("Attachments", "; ".join(names))] if names else []
 
     def _control_html(self, change: ControlChange) -> str:
         place = self.store.places.find(change.place_id)
@@ -180,6 +188,7 @@ class DetailPane(QWidget):
         # History lines are escaped piece by piece so the links and <br> stay markup.
         rows.append(("Control history", "<br>".join(history) or "—"))
         rows += [(k, html.escape(v)) for k, v in attribute_rows(place.attributes)]
+        rows += [(k, html.escape(v)) for k, v in self._attachment_rows(place.id)]
         return _card(place.name, place.notes, rows, escape_values=False)
 
     def _history_html(self, record_id: str) -> str:
