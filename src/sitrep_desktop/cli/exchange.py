@@ -130,6 +130,9 @@ def run_import(args: argparse.Namespace) -> int:
             f"Added {_counts_text(added)} from {source} ({fmt}); "
             f"already present: {_counts_text(preview['already_present'])}"
         )
+        for change in ("updated", "deleted"):  # a newer ACLED export or its deletions
+            if preview.get(change):
+                print(f"{change.capitalize()}: {_counts_text(preview[change])}")
     return 0
 
 

@@ -106,13 +106,18 @@ class ImportPreviewDialog(QDialog):
     def _show_plan(self, plan: ImportPlan) -> None:
         preview = plan.preview()
         new, present = preview["new"], preview["already_present"]
-        total = sum(new.values())
+        # A newer ACLED export may only revise or withdraw events: that is a change too.
+        revised = {f"{k} updated": n for k, n in preview.get("updated", {}).items()}
+        revised |= {f"{k} deleted": n for k, n in preview.get("deleted", {}).items()}
+        total = sum(new.values()) + sum(revised.values())
         self.summary.setText(
-            f"{total} new record(s) will be added in one step (Edit > Undo removes them)."
+            f"{total} record(s) will be added or changed in one step (Edit > Undo reverts it)."
             if total
             else "Everything in this file is already in the database: nothing to add."
         )
         rows = [(KIND_LABELS[k], str(new.get(k, 0)), str(present.get(k, 0))) for k in KIND_LABELS]
+        rows += [(k.replace("_", " "), str(n), "") for k, n in new.items() if k not in KIND_LABELS]
+        rows += [(k.replace("_", " "), str(n), "") for k, n in revised.items()]
         self._fill(["Records", "New", "Already present"], rows)
         self.import_button.setEnabled(total > 0)
 
