@@ -82,13 +82,14 @@ def build(path: Path) -> tuple[str, float, float]:
                 "2026-01-01T00:00:00.000000Z",
                 "2026-01-01T00:00:00.000000Z",
                 "bench",
+                "{}",  # attributes (schema v5)
             )
         )
         if len(batch) == 50_000:
-            conn.executemany(f"INSERT INTO events VALUES ({','.join('?' * 18)})", batch)
+            conn.executemany(f"INSERT INTO events VALUES ({','.join('?' * 19)})", batch)
             batch.clear()
     if batch:
-        conn.executemany(f"INSERT INTO events VALUES ({','.join('?' * 18)})", batch)
+        conn.executemany(f"INSERT INTO events VALUES ({','.join('?' * 19)})", batch)
     conn.execute(
         "INSERT INTO events_rtree SELECT rowid, min_lon, max_lon, min_lat, max_lat FROM events"
     )

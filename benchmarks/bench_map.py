@@ -20,8 +20,8 @@ from PySide6.QtCore import QEvent, QObject, Qt  # noqa: E402
 from PySide6.QtGui import QColor, QImage, QPainter, QPen, QTransform  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from sitrep_desktop.demo_situation import build_demo  # noqa: E402
 from sitrep_desktop.geo.basemap import level_for_span  # noqa: E402
+from sitrep_desktop.services.demo import build_demo  # noqa: E402
 from sitrep_desktop.store import Store  # noqa: E402
 from sitrep_desktop.ui.map.canvas import MapCanvas  # noqa: E402
 from sitrep_desktop.ui.map.layers.basemap import BasemapFillItem, layer_groups  # noqa: E402

@@ -29,9 +29,9 @@ from PySide6.QtGui import QColor, QGuiApplication, QImage, QPainter, QPen  # noq
 
 # The CLI's own default extent: the figure is what `sitrep snapshot demo.db -o x.svg` writes.
 from sitrep_desktop.cli.snapshot import _extent  # noqa: E402
-from sitrep_desktop.demo_situation import write_demo  # noqa: E402
 from sitrep_desktop.domain import parse_moment  # noqa: E402
 from sitrep_desktop.geo import basemap  # noqa: E402
+from sitrep_desktop.services.demo import write_demo  # noqa: E402
 from sitrep_desktop.services.snapshot import SnapshotRequest  # noqa: E402
 from sitrep_desktop.store import Store  # noqa: E402
 from sitrep_desktop.ui.snapshot.render import BASEMAP_STYLE, Snapshot  # noqa: E402

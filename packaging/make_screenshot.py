@@ -19,8 +19,8 @@ os.environ.setdefault("SITREP_NO_BACKUP_TIMER", "1")
 from PySide6.QtCore import QSettings  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from sitrep_desktop.demo_situation import write_demo  # noqa: E402
 from sitrep_desktop.domain import parse_moment  # noqa: E402
+from sitrep_desktop.services.demo import write_demo  # noqa: E402
 from sitrep_desktop.store import Store  # noqa: E402
 from sitrep_desktop.ui.window.main_window import MainWindow  # noqa: E402
 

@@ -47,11 +47,12 @@ def test_export_then_import_into_a_fresh_database(
     assert run_cli(["export", str(demo_db), str(out), "--format", fmt, "--json"]) == 0
     exported = json.loads(capsys.readouterr().out)
     assert exported["counts"]["event"] == 10
+    out = Path(exported["path"])  # ATAK reads one event per .cot: several go as a .zip
     fresh = tmp_path / "fresh.db"
     Store.open(fresh).close()
     assert run_cli(["import", str(fresh), str(out), "--json"]) == 0
     result = json.loads(capsys.readouterr().out)
-    assert result["ok"] and result["format"] == fmt
+    assert result["ok"] and result["format"] == ("datapackage" if fmt == "cot" else fmt)
     assert result["added"]["event"] == 10
     assert run_cli(["import", str(fresh), str(out), "--json"]) == 0
     again = json.loads(capsys.readouterr().out)

@@ -5,7 +5,7 @@ import json
 import pytest
 
 from sitrep_desktop.app import main
-from sitrep_desktop.demo_situation import write_demo
+from sitrep_desktop.services.demo import write_demo
 
 
 @pytest.fixture

@@ -5,8 +5,8 @@ import dataclasses
 import pytest
 
 from sitrep_desktop.commands import AddRecords, CompositeCommand, DeleteRecords, UpdateRecord
-from sitrep_desktop.demo_situation import demo_id, write_demo
 from sitrep_desktop.domain import ControlChange, Event
+from sitrep_desktop.services.demo import demo_id, write_demo
 from sitrep_desktop.store import Store, StoreError
 
 

@@ -3,7 +3,6 @@
 import pytest
 import shapely
 
-from sitrep_desktop.demo_situation import demo_id, write_demo
 from sitrep_desktop.domain import parse_moment
 from sitrep_desktop.geo.control_areas import (
     DEFAULT_REACH_KM,
@@ -11,6 +10,7 @@ from sitrep_desktop.geo.control_areas import (
     country_outline,
     estimate_control_areas,
 )
+from sitrep_desktop.services.demo import demo_id, write_demo
 from sitrep_desktop.store import Store
 
 HAMA = (35.13179, 36.75783)

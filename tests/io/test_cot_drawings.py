@@ -11,12 +11,12 @@ import pytest
 import shapely
 
 from sitrep_desktop.cli.main import run_cli
-from sitrep_desktop.demo_situation import M5_HIGHWAY, demo_id, write_demo
 from sitrep_desktop.domain import Annotation
-from sitrep_desktop.exchange import gather, write_export
 from sitrep_desktop.geo.geodesy import geodesic_circle, inverse
 from sitrep_desktop.io import cot, pipeline
 from sitrep_desktop.io.records import ImportFileError
+from sitrep_desktop.services.demo import M5_HIGHWAY, demo_id, write_demo
+from sitrep_desktop.services.exchange import gather, write_export
 from sitrep_desktop.store import Store
 from sitrep_desktop.store.bulk import StoreLookup, insert_records
 
@@ -70,12 +70,18 @@ def demo_db(tmp_path: Path) -> Path:
 
 def export(db: Path, out: Path, *extra: str) -> Path:
     assert run_cli(["export", str(db), str(out), *extra]) == 0
-    return out
+    # ATAK reads one event per .cot: several records come out as a data package.
+    return out if out.exists() else out.with_suffix(".zip")
 
 
 def events_by_uid(path: Path) -> dict[str, Element]:
-    root = SafeElementTree.fromstring(path.read_bytes(), forbid_dtd=True)
-    return {event.get("uid"): event for event in root.iter("event")}
+    if zipfile.is_zipfile(path):
+        with zipfile.ZipFile(path) as archive:
+            documents = [archive.read(n) for n in archive.namelist() if n.endswith(".cot")]
+    else:
+        documents = [path.read_bytes()]
+    roots = [SafeElementTree.fromstring(d, forbid_dtd=True) for d in documents]
+    return {event.get("uid"): event for root in roots for event in root.iter("event")}
 
 
 def links(event: Element) -> list[tuple[float, float]]:
@@ -333,8 +339,8 @@ def test_the_export_without_control_says_so_rather_than_guessing(tmp_path: Path)
     with Store.open(tmp_path / "demo.db") as demo:
         place = demo.places.all()[0]
     store.places.add(place)
-    write_export(gather(store), tmp_path / "out.cot", "cot")
-    marker = events_by_uid(tmp_path / "out.cot")[place.id]
+    path = write_export(gather(store), tmp_path / "out.cot", "cot").path
+    marker = events_by_uid(path)[place.id]
     assert marker.find("detail/remarks").text.startswith("Holder: no control change recorded")
     assert marker.find("detail/color") is None
 
@@ -345,7 +351,39 @@ def test_a_circle_reshaped_off_its_radius_goes_to_tak_as_its_outline(tmp_path: P
     reshaped = Annotation(kind="circle", geometry=shapely.Polygon(ring).wkt, style=HAZARD.style)
     store = Store.memory()
     store.annotations.add(reshaped)
-    write_export(gather(store), tmp_path / "out.cot", "cot")
-    outline = events_by_uid(tmp_path / "out.cot")[reshaped.id]
+    path = write_export(gather(store), tmp_path / "out.cot", "cot").path
+    outline = events_by_uid(path)[reshaped.id]
     assert outline.get("type") == "u-d-f"
     assert len(links(outline)) == 73 and links(outline)[0] == links(outline)[-1]
+
+
+def test_a_cot_export_of_one_record_is_one_event_as_atak_reads_it(tmp_path: Path) -> None:
+    store = Store.memory()
+    store.annotations.add(HAZARD)
+    result = write_export(gather(store), tmp_path / "hazard.cot", "cot")
+    assert result.path == tmp_path / "hazard.cot" and result.notes == []
+    root = SafeElementTree.fromstring(result.path.read_bytes(), forbid_dtd=True)
+    assert root.tag == "event" and root.get("uid") == HAZARD.id
+
+
+def test_a_cot_export_of_several_records_is_a_data_package_named_as_asked(
+    demo_db: Path, tmp_path: Path
+) -> None:
+    with Store.open(demo_db) as store:
+        result = write_export(gather(store), tmp_path / "homs.cot", "cot")
+    assert result.path == tmp_path / "homs.zip" and not (tmp_path / "homs.cot").exists()
+    assert "data package" in result.notes[0]
+    with zipfile.ZipFile(result.path) as archive:
+        manifest = SafeElementTree.fromstring(archive.read("MANIFEST/manifest.xml"))
+        cot_entries = [n for n in archive.namelist() if n.endswith(".cot")]
+    names = [p.get("value") for p in manifest.iter("Parameter") if p.get("name") == "name"]
+    assert names == ["homs"]  # not the temporary file's ".homs.zip.partial"
+    assert len(cot_entries) == len(events_by_uid(result.path)) > 1
+
+
+def test_text_xml_cannot_hold_is_dropped_from_cot_and_said(tmp_path: Path) -> None:
+    store = Store.memory()
+    store.annotations.add(Annotation(geometry="POINT (36.7 34.7)", kind="point", label="A\x00B"))
+    result = write_export(gather(store), tmp_path / "one.cot", "cot")
+    assert result.notes and "XML cannot hold" in result.notes[0]
+    assert [a.label for a in cot.read(result.path).annotations] == ["AB"]

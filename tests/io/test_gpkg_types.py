@@ -11,11 +11,11 @@ import pyogrio
 import pytest
 from pyogrio import raw
 
-from sitrep_desktop.demo_situation import build_demo
 from sitrep_desktop.domain import Annotation, Event, Place
-from sitrep_desktop.exchange import gather
 from sitrep_desktop.io import gpkg
 from sitrep_desktop.io.records import RecordBatch, record_fields, text_fields
+from sitrep_desktop.services.demo import build_demo
+from sitrep_desktop.services.exchange import gather
 from sitrep_desktop.store import Store
 
 # The GeoPackage spec's DATETIME: YYYY-MM-DDTHH:MM[:SS.SSS]Z.
@@ -86,7 +86,8 @@ def test_places_sort_by_population_not_by_its_digits(demo_gpkg: Path) -> None:
 
 
 def test_events_from_6_december_on_are_found_by_their_utc_time(demo_gpkg: Path) -> None:
-    titles = column(demo_gpkg, "events", "title", where="at_utc >= '2024-12-06T00:00:00Z'")
+    # GeoPackage 1.3 writes DATETIME with milliseconds, as its spec shows them.
+    titles = column(demo_gpkg, "events", "title", where="at_utc >= '2024-12-06T00:00:00.000Z'")
     assert len(titles) == 6  # as `sitrep export --since 2024-12-06` counts them
     assert len(column(demo_gpkg, "events", "title", where="at_date < '2024-12-06'")) == 4
 
@@ -116,7 +117,7 @@ def test_a_time_with_an_offset_is_utc_in_the_datetime_column(tmp_path: Path) -> 
     assert days == [None, "2024-12-05"]
     with sqlite3.connect(path) as db:
         stored = [row[0] for row in db.execute("SELECT at_utc FROM events")]
-    assert stored == ["2024-12-04T22:30:00.250Z", "2024-12-05T00:00:00Z"]
+    assert stored == ["2024-12-04T22:30:00.250Z", "2024-12-05T00:00:00.000Z"]
     assert all(SPEC_DATETIME.match(text) for text in stored)
 
     back = {e.title: e for e in gpkg.read(path).events}
@@ -166,3 +167,11 @@ def test_an_all_text_geopackage_of_earlier_versions_still_imports(tmp_path: Path
     back = gpkg.read(path)
     assert back.places == batch.places
     assert back.events == batch.events
+
+
+def test_the_geopackage_is_version_1_3_which_gdal_3_6_reads_without_a_warning(
+    demo_gpkg: Path,
+) -> None:
+    with sqlite3.connect(demo_gpkg) as db:
+        assert db.execute("PRAGMA application_id").fetchone()[0] == 0x47504B47  # "GPKG"
+        assert db.execute("PRAGMA user_version").fetchone()[0] == 10300

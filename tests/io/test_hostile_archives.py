@@ -18,10 +18,10 @@ from pathlib import Path
 
 import pytest
 
-from sitrep_desktop.demo_situation import write_demo
 from sitrep_desktop.io import limits, pipeline
 from sitrep_desktop.io.progress import ImportCancelled
 from sitrep_desktop.io.records import ImportFileError
+from sitrep_desktop.services.demo import write_demo
 
 MB = 1024 * 1024
 ADDRESS_SPACE = 1024 * MB

@@ -73,7 +73,12 @@ def test_entity_tricks_are_refused(parse, data: bytes) -> None:  # type: ignore[
         (csv.parse, b"at,title\n2024-13-45,Bad date\n", "line 2", "at"),
         (csv.parse, b"when,title\n2024-12-06,No time column\n", "line 1", "at"),
         (csv.parse, b"at,title,geometry\n2024-12-06,Bad shape,POINT (1)\n", "line 2", "geometry"),
-        (acled.parse, b"event_date,event_type\n2024-12-06,Battles\n", "line 1", "sub_event_type"),
+        (
+            acled.parse,
+            b"event_date,event_type\n2024-12-06,Battles\n",
+            "line 1",
+            "actor1",
+        ),  # older exports have no sub_event_type
         (
             cot.parse,
             b'<event uid="a" time="2024-12-06T00:00:00Z"><point lat="x" lon="1"/></event>',

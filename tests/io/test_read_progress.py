@@ -50,8 +50,8 @@ def exported(tmp_path_factory) -> dict[str, Path]:  # type: ignore[no-untyped-de
     batch = many_events()
     files = {}
     for fmt, suffix in SUFFIXES.items():
-        files[fmt] = folder / f"events.{suffix}"
-        write_export(batch, files[fmt], fmt)
+        # A .cot of several records comes out as a data package (.zip).
+        files[fmt] = write_export(batch, folder / f"events.{suffix}", fmt).path
     files["acled"] = folder / "acled.csv"
     with files["acled"].open("w", newline="", encoding="utf-8") as handle:
         writer = stdlib_csv.writer(handle)

@@ -33,8 +33,8 @@ def demo() -> Store:
 
 def export(store: Store, tmp_path: Path, fmt: str, **window: str) -> Path:
     path = tmp_path / f"out.{EXTENSIONS[fmt]}"
-    write_export(gather(store, **window), path, fmt, at=window.get("at"))
-    return path
+    # A .cot of several records comes out as a data package (.zip).
+    return write_export(gather(store, **window), path, fmt, at=window.get("at")).path
 
 
 def import_into(store: Store, path: Path) -> dict[str, int]:

@@ -2,8 +2,8 @@
 
 import pytest
 
-from sitrep_desktop.demo_situation import build_demo
 from sitrep_desktop.geo.gazetteer import EXACT
+from sitrep_desktop.services.demo import build_demo
 from sitrep_desktop.services.place_search import place_from_result, search_places
 from sitrep_desktop.store import Store
 

@@ -4,8 +4,8 @@ store's change news without reading again, and a time change that reads nothing.
 import numpy as np
 import pytest
 
-from sitrep_desktop.demo_situation import build_demo, demo_id
 from sitrep_desktop.domain import Annotation, ControlChange, Event, Place, parse_moment
+from sitrep_desktop.services.demo import build_demo, demo_id
 from sitrep_desktop.services.event_arrays import bound_key, time_keys
 from sitrep_desktop.services.situation import (
     AREAS,

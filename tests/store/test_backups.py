@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from sitrep_desktop.demo_situation import write_demo
 from sitrep_desktop.domain import Event, Place
+from sitrep_desktop.services.demo import write_demo
 from sitrep_desktop.store import Store
 from sitrep_desktop.store.backups import (
     BackupError,

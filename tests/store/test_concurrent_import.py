@@ -3,7 +3,8 @@
 import json
 
 from sitrep_desktop.app import main
-from sitrep_desktop.exchange import ImportRecords, plan_file
+from sitrep_desktop.commands.imports import ImportRecords
+from sitrep_desktop.services.exchange import plan_file
 from sitrep_desktop.store import Store
 
 GEOJSON = {

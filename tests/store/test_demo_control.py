@@ -2,7 +2,7 @@
 
 import pytest
 
-from sitrep_desktop.demo_situation import SOURCE, write_demo
+from sitrep_desktop.services.demo import SOURCE, write_demo
 from sitrep_desktop.store import Store
 
 SEED_PLACES = {

@@ -7,7 +7,7 @@ import pytest
 
 from sitrep_desktop.app import main
 from sitrep_desktop.domain import ControlChange, Event, Faction, Place
-from sitrep_desktop.exchange import gather, write_export
+from sitrep_desktop.services.exchange import gather, write_export
 from sitrep_desktop.store import Store
 from sitrep_desktop.store.opening import migrate
 

@@ -2,8 +2,8 @@
 
 import pytest
 
-from sitrep_desktop.demo_situation import demo_id, write_demo
 from sitrep_desktop.domain import Event
+from sitrep_desktop.services.demo import demo_id, write_demo
 from sitrep_desktop.store import Store
 from sitrep_desktop.store.event_queries import EventFilter, EventQueries
 

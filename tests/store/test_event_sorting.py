@@ -11,8 +11,8 @@ from dataclasses import replace
 
 import pytest
 
-from sitrep_desktop.demo_situation import demo_id, write_demo
 from sitrep_desktop.domain import Event, Place
+from sitrep_desktop.services.demo import demo_id, write_demo
 from sitrep_desktop.store import Store
 from sitrep_desktop.store.event_queries import EventFilter, EventQueries
 from sitrep_desktop.store.event_sorting import SORT_KEYS

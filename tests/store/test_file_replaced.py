@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from sitrep_desktop.demo_situation import write_demo
 from sitrep_desktop.domain import Place
+from sitrep_desktop.services.demo import write_demo
 from sitrep_desktop.store import Store, StoreError
 from sitrep_desktop.store.errors import FileReplacedError
 

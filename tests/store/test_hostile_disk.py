@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from sitrep_desktop.app import main
-from sitrep_desktop.demo_situation import write_demo
 from sitrep_desktop.domain import Place
+from sitrep_desktop.services.demo import write_demo
 from sitrep_desktop.store import DatabaseBusyError, Store
 from sitrep_desktop.store.errors import DiskFullError, ReadOnlyError
 

@@ -67,8 +67,8 @@ def test_the_snapshot_command_stays_offline(no_network: list[str], qapp, tmp_pat
 
 
 def test_the_core_stays_offline(no_network: list[str], tmp_path: Path) -> None:
-    from sitrep_desktop.demo_situation import write_demo
     from sitrep_desktop.geo.coords import parse_point
+    from sitrep_desktop.services.demo import write_demo
     from sitrep_desktop.store import Store
     from sitrep_desktop.store.backups import list_backups, make_backup
 
@@ -89,7 +89,7 @@ def test_the_core_stays_offline(no_network: list[str], tmp_path: Path) -> None:
 def test_the_window_stays_offline(no_network: list[str], qtbot, tmp_path: Path) -> None:
     from PySide6.QtCore import QSettings
 
-    from sitrep_desktop.demo_situation import write_demo
+    from sitrep_desktop.services.demo import write_demo
     from sitrep_desktop.ui.window.main_window import MainWindow
 
     window = MainWindow(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from sitrep_desktop.app import main
-from sitrep_desktop.demo_situation import write_demo
 from sitrep_desktop.domain import Event, Faction, Place
+from sitrep_desktop.services.demo import write_demo
 from sitrep_desktop.store import (
     LATEST_VERSION,
     CorruptDatabaseError,
@@ -136,6 +136,11 @@ def version_1_database(path: Path) -> dict[str, str]:
     conn.execute("PRAGMA foreign_keys = ON")
     migrate(conn, target=1)
     store = Store(conn, path, "old-release")
+    for repository in (store.places, store.events):  # v1 rows: no attributes column yet
+        to_row = repository.to_row
+        repository.to_row = lambda r, to_row=to_row: {  # type: ignore[method-assign]
+            k: v for k, v in to_row(r).items() if k != "attributes"
+        }
     hts = store.factions.add(
         Faction(name="Hayat Tahrir al-Sham", short_name="HTS", colour="#2e7d32")
     )

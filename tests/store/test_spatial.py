@@ -13,7 +13,7 @@ MILE = 1609.344
 
 @pytest.fixture
 def demo(tmp_path):
-    from sitrep_desktop.demo_situation import write_demo
+    from sitrep_desktop.services.demo import write_demo
 
     path = write_demo(tmp_path / "demo.db")
     with Store.open(path) as store:

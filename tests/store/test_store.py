@@ -183,7 +183,7 @@ def test_time_filters_treat_a_date_as_the_whole_day(store):
 
 def test_records_read_back_without_revalidation_have_every_field(tmp_path):
     # Reads skip validation (rows were validated on the way in): each must still be whole.
-    from sitrep_desktop.demo_situation import build_demo
+    from sitrep_desktop.services.demo import build_demo
 
     with Store.open(tmp_path / "d.db") as store:
         build_demo(store)

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from sitrep_desktop.demo_situation import write_demo
 from sitrep_desktop.domain import Event, Place
+from sitrep_desktop.services.demo import write_demo
 from sitrep_desktop.store import ConflictError, Store, StoreChange
 
 SRC = str(Path(__file__).resolve().parents[2] / "src")

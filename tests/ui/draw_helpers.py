@@ -2,7 +2,7 @@
 
 from PySide6.QtCore import QSettings, Qt
 
-from sitrep_desktop.demo_situation import write_demo
+from sitrep_desktop.services.demo import write_demo
 from sitrep_desktop.store import Store
 from sitrep_desktop.ui.window.main_window import MainWindow
 

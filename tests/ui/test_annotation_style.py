@@ -4,9 +4,9 @@ import pytest
 from draw_helpers import open_demo_window
 from PySide6.QtWidgets import QGraphicsPathItem, QGraphicsSimpleTextItem
 
-from sitrep_desktop.demo_situation import demo_id
 from sitrep_desktop.domain import Annotation, Faction
 from sitrep_desktop.geo.projection import default_projection
+from sitrep_desktop.services.demo import demo_id
 from sitrep_desktop.ui.drawing.style_dialog import AnnotationStyleDialog
 from sitrep_desktop.ui.map.layers.drawings import make_annotation_item
 

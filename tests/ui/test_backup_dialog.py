@@ -10,8 +10,8 @@ import pytest
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QMainWindow, QMessageBox
 
-from sitrep_desktop.demo_situation import write_demo
 from sitrep_desktop.domain import Place
+from sitrep_desktop.services.demo import write_demo
 from sitrep_desktop.store import Store
 from sitrep_desktop.store.backups import BackupPolicy, list_backups
 from sitrep_desktop.ui.window.backups import RestoreBackupDialog, human_size, install_backups

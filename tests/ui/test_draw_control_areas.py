@@ -4,8 +4,8 @@ import pytest
 import shapely
 from draw_helpers import open_demo_window
 
-from sitrep_desktop.demo_situation import demo_id
 from sitrep_desktop.domain import ControlChange, parse_moment
+from sitrep_desktop.services.demo import demo_id
 
 NEAR_HAMA = (35.10, 36.76)
 

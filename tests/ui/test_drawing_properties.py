@@ -3,8 +3,8 @@
 import pytest
 from draw_helpers import click, double_click, new_annotations, open_demo_window
 
-from sitrep_desktop.demo_situation import demo_id
 from sitrep_desktop.domain import parse_moment
+from sitrep_desktop.services.demo import demo_id
 
 A, B, C = (35.05, 36.35), (35.00, 36.50), (34.90, 36.40)
 

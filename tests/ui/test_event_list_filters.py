@@ -3,8 +3,8 @@
 import pytest
 from PySide6.QtCore import Qt
 
-from sitrep_desktop.demo_situation import demo_id
 from sitrep_desktop.domain import Event
+from sitrep_desktop.services.demo import demo_id
 from sitrep_desktop.ui.logging.event_list import PAGE_SIZE
 
 pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")

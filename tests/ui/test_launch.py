@@ -27,7 +27,7 @@ def test_first_run_creates_the_database_from_the_demo_and_says_so(qtbot, tmp_pat
 
 
 def test_an_existing_database_is_opened_as_it_is(qtbot, tmp_path):
-    from sitrep_desktop.demo_situation import write_demo
+    from sitrep_desktop.services.demo import write_demo
 
     path = write_demo(tmp_path / "mine.db")
     window = MainWindow(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))

@@ -2,8 +2,8 @@
 
 import pytest
 
-from sitrep_desktop.demo_situation import demo_id
 from sitrep_desktop.domain.templates import template_named
+from sitrep_desktop.services.demo import demo_id
 
 pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
 

@@ -8,12 +8,12 @@ import pytest
 import shapely
 from PySide6.QtCore import QSettings, Qt
 
-from sitrep_desktop.demo_situation import build_demo, demo_id
 from sitrep_desktop.domain import Annotation
 from sitrep_desktop.domain.times import parse_moment
 from sitrep_desktop.geo.basemap import level_for_span
 from sitrep_desktop.geo.label_layout import PlacedLabel, any_overlap
 from sitrep_desktop.geo.projection import default_projection
+from sitrep_desktop.services.demo import build_demo, demo_id
 from sitrep_desktop.store import Store
 from sitrep_desktop.ui.map.panels.search_box import search_places
 from sitrep_desktop.ui.window.main_window import MainWindow

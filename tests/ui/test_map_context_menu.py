@@ -4,7 +4,7 @@ import pytest
 from PySide6.QtGui import QContextMenuEvent
 from PySide6.QtWidgets import QApplication
 
-from sitrep_desktop.demo_situation import demo_id
+from sitrep_desktop.services.demo import demo_id
 
 # The offscreen platform cannot raise a popup or grab the keyboard; a real one can.
 pytestmark = pytest.mark.qt_log_ignore(

@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QPointF, QRectF, QSettings
 
-from sitrep_desktop.demo_situation import write_demo
 from sitrep_desktop.domain import Annotation
+from sitrep_desktop.services.demo import write_demo
 from sitrep_desktop.store import Store
 from sitrep_desktop.ui.map.canvas import SELECTION_RADIUS
 from sitrep_desktop.ui.map.texts import MapText, text_boxes

@@ -1,7 +1,7 @@
 """The legend lists the drawings with their colours and the dates they hold."""
 
-from sitrep_desktop.demo_situation import build_demo
 from sitrep_desktop.domain import Annotation
+from sitrep_desktop.services.demo import build_demo
 from sitrep_desktop.store import Store, StoreChange
 from sitrep_desktop.ui.map.panels.legend import LegendPanel
 

@@ -3,8 +3,8 @@
 import pytest
 from PySide6.QtCore import QSettings
 
-from sitrep_desktop.demo_situation import write_demo
 from sitrep_desktop.domain import Place
+from sitrep_desktop.services.demo import write_demo
 from sitrep_desktop.store import Store
 from sitrep_desktop.ui.window.main_window import MainWindow
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from PySide6.QtGui import QColor, QImage
 
-from sitrep_desktop.demo_situation import write_demo
 from sitrep_desktop.domain import Annotation, parse_moment
+from sitrep_desktop.services.demo import write_demo
 from sitrep_desktop.services.snapshot import SnapshotRequest
 from sitrep_desktop.store import Store
 from sitrep_desktop.ui.snapshot.render import Snapshot

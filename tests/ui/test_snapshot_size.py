@@ -6,8 +6,8 @@ import pytest
 import shapely
 
 from sitrep_desktop.app import main
-from sitrep_desktop.demo_situation import write_demo
 from sitrep_desktop.domain import parse_moment
+from sitrep_desktop.services.demo import write_demo
 from sitrep_desktop.services.snapshot import SnapshotRequest
 from sitrep_desktop.store import Store
 from sitrep_desktop.ui.snapshot.basemap import page_lines

@@ -2,7 +2,7 @@
 
 import pytest
 
-from sitrep_desktop.demo_situation import demo_id
+from sitrep_desktop.services.demo import demo_id
 from sitrep_desktop.ui.map.panels.timeline import moment_at, seconds_of
 
 pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")

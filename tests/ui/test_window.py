@@ -107,7 +107,7 @@ def test_help_lists_every_keyboard_shortcut(window, qtbot):
 
 
 def test_jumping_to_a_gazetteer_town_clears_the_previous_place(window):
-    from sitrep_desktop.demo_situation import demo_id
+    from sitrep_desktop.services.demo import demo_id
     from sitrep_desktop.services.place_search import search_places
 
     window.selection.select("place", demo_id("place", "Homs"))
@@ -119,7 +119,7 @@ def test_jumping_to_a_gazetteer_town_clears_the_previous_place(window):
 
 
 def test_a_selected_place_leads_to_its_events_in_the_list(window):
-    from sitrep_desktop.demo_situation import demo_id
+    from sitrep_desktop.services.demo import demo_id
 
     window.selection.select("place", demo_id("place", "Talbiseh"))
     before = window.event_list.model.rowCount()

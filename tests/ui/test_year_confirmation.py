@@ -59,7 +59,7 @@ def test_editing_an_old_record_without_changing_its_time_asks_nothing() -> None:
 def test_the_window_opens_a_file_with_events_in_0999_and_9999(qtbot, tmp_path) -> None:
     from PySide6.QtCore import QSettings
 
-    from sitrep_desktop.demo_situation import write_demo
+    from sitrep_desktop.services.demo import write_demo
     from sitrep_desktop.ui.window.main_window import MainWindow
 
     path = write_demo(tmp_path / "years.db")

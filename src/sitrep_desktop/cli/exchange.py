@@ -79,7 +79,12 @@ def run_export(args: argparse.Namespace) -> int:
     if args.json:
         print_json({**result.summary(), "content_hash": digest})
     else:
-        print(f"Exported {_counts_text(result.counts)} to {out} ({fmt}, database {digest})")
+        print(
+            f"Exported {_counts_text(result.counts)} to {result.path} ({result.format}, "
+            f"database {digest})"
+        )
+        for note in result.notes:
+            print(f"Note: {note}")
     return 0
 
 
@@ -128,6 +133,9 @@ def run_import(args: argparse.Namespace) -> int:
         f"{verb} {_counts_text(counts)} from {source} ({fmt}); "
         f"already present: {_counts_text(summary['already_present'])}"
     )
+    for change in ("updated", "deleted"):  # a newer ACLED export or its deletions
+        if summary.get(change) and any(summary[change].values()):
+            print(f"{change.capitalize()}: {_counts_text(summary[change])}")
     _print_problems("Repaired", result.plan.repaired)
     _print_problems("Left out", result.plan.skipped)
     for warning in result.plan.warnings:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from ..demo_situation import write_demo
 from ..domain import Event, parse_moment
+from ..services.demo import write_demo
 from ..services.situation import PlaceView, Situation
 from .common import open_existing, print_json, print_table
 

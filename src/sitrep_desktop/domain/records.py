@@ -113,6 +113,35 @@ def _number(name: str, value: object) -> float:
     return number
 
 
+# Attributes of other programs' files (a KML's ExtendedData, a CSV's other
+# columns) are kept as JSON: keys are text, values plain JSON values.
+_ATTRIBUTE_VALUES = (str, int, float, bool, type(None))
+
+
+def check_attributes(value: object) -> dict[str, Any]:
+    """A copy of `value` as a plain {text: JSON value} dict; ValidationError if it is not."""
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping):
+        raise ValidationError("attributes", value, "must be a mapping of names to values")
+    result: dict[str, Any] = {}
+    for key, item in value.items():
+        if not isinstance(key, str) or not key.strip():
+            raise ValidationError("attributes", key, "every name must be non-empty text")
+        result[key] = _attribute_value(key, item)
+    return result
+
+
+def _attribute_value(key: str, item: object) -> Any:
+    if isinstance(item, float) and not math.isfinite(item):
+        return None  # JSON has no NaN; a missing number is what it meant
+    if isinstance(item, _ATTRIBUTE_VALUES):
+        return item
+    if isinstance(item, (list, tuple)):
+        return [_attribute_value(key, part) for part in item]
+    raise ValidationError("attributes", item, f"{key}: must be text, a number or a list")
+
+
 def _confidence(value: object) -> str:
     if value not in CONFIDENCE_LEVELS:
         raise ValidationError("confidence", value, f"must be one of {', '.join(CONFIDENCE_LEVELS)}")
@@ -147,6 +176,8 @@ class Place(Record):
     population: int | None = None
     notes: str = ""
     tags: tuple[str, ...] = ()
+    # Columns of an imported file we have no field for; hash=False: a dict cannot be hashed.
+    attributes: Mapping[str, Any] = field(default_factory=dict, hash=False)
 
     KIND = "place"
 
@@ -161,6 +192,7 @@ class Place(Record):
         set_(self, "alt_names", _names("alt_names", self.alt_names))
         set_(self, "tags", _names("tags", self.tags))
         set_(self, "notes", _text("notes", self.notes))
+        set_(self, "attributes", check_attributes(self.attributes))
         if self.population is not None:
             if isinstance(self.population, bool) or not isinstance(self.population, int):
                 raise ValidationError("population", self.population, "must be a whole number")
@@ -227,6 +259,7 @@ class Event(Record):
     actors: tuple[str, ...] = ()
     source: str = ""
     confidence: str = "medium"
+    attributes: Mapping[str, Any] = field(default_factory=dict, hash=False)
 
     KIND = "event"
 
@@ -243,6 +276,7 @@ class Event(Record):
         object.__setattr__(self, "actors", _names("actors", self.actors))
         object.__setattr__(self, "source", _text("source", self.source))
         object.__setattr__(self, "confidence", _confidence(self.confidence))
+        object.__setattr__(self, "attributes", check_attributes(self.attributes))
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -256,6 +290,7 @@ class Annotation(Record):
     valid_from: Moment | None = None
     valid_to: Moment | None = None
     notes: str = ""
+    attributes: Mapping[str, Any] = field(default_factory=dict, hash=False)
 
     KIND = "annotation"
 
@@ -271,6 +306,7 @@ class Annotation(Record):
         if not isinstance(self.style, Mapping):
             raise ValidationError("style", self.style, "must be a mapping of style names to values")
         object.__setattr__(self, "style", dict(self.style))
+        object.__setattr__(self, "attributes", check_attributes(self.attributes))
         if self.valid_from is not None:
             object.__setattr__(self, "valid_from", parse_moment(self.valid_from, "valid_from"))
         if self.valid_to is not None:

@@ -52,18 +52,90 @@ CATEGORIES = {
     ("strategic developments", "headquarters or base established"): "movement",
     ("strategic developments", "agreement"): "statement",
 }
+# Older exports (ACLED before 2019, and the Africa files) named columns so.
+OLD_COLUMNS = {
+    "ally_actor_1": "assoc_actor_1",
+    "ally_actor_2": "assoc_actor_2",
+    "lat": "latitude",
+    "long": "longitude",
+    "lon": "longitude",
+    "event_id": "event_id_cnty",
+}
+# Older exports put the territory outcome in event_type ("Battle-Government
+# regains territory"), with no sub_event_type column.
+OLD_EVENT_TYPES = {
+    "battle-government regains territory": ("Battles", "Government regains territory"),
+    "battle-non-state actor overtakes territory": (
+        "Battles",
+        "Non-state actor overtakes territory",
+    ),
+    "battle-no change of territory": ("Battles", "Armed clash"),
+    "remote violence": ("Explosions/Remote violence", ""),
+    "violence against civilians": ("Violence against civilians", ""),
+    "riots/protests": ("Protests", ""),
+    "strategic development": ("Strategic developments", ""),
+    "non-violent transfer of territory": (
+        "Strategic developments",
+        "Non-violent transfer of territory",
+    ),
+    "headquarters or base established": (
+        "Strategic developments",
+        "Headquarters or base established",
+    ),
+}
+# time_precision: 1 the day is known; 2 the week; 3 the month (ACLED codebook).
+PRECISION = {"2": "week", "3": "month"}
+# Columns that become our fields; every other one is kept as an attribute.
+_OWN = frozenset(
+    {"event_date", "event_type", "sub_event_type", "actor1", "actor2", "location"}
+    | {"latitude", "longitude", "source", "notes"}
+)
 _SHORT = re.compile(r"[A-Za-z0-9]")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")  # checked as a real date by the Moment
 
 
 def looks_like_acled(path: Path) -> bool:
-    """True when the first line of the CSV names ACLED's own columns."""
+    """True when the first line of the CSV names ACLED's own columns (of its events,
+    or of its list of deleted events)."""
     try:
         with path.open("rb") as handle:
             header = handle.readline(65_536).decode("utf-8-sig", "replace").lower()
     except OSError:
         return False
+    if all(column in header for column in DELETION_COLUMNS):
+        return True
     return all(column in header for column in ("event_date", "event_type", "actor1", "latitude"))
+
+
+# ACLED's file of events it withdrew: each id, and when it was deleted.
+DELETION_COLUMNS = ("event_id_cnty", "deleted_timestamp")
+
+
+def acled_id(key: str) -> str:
+    """Our id for the ACLED event `event_id_cnty` (as every import derives it)."""
+    return derived_id("acled", key)
+
+
+def newer_revisions(incoming: list[Event], stored: dict[str, Event]) -> list[tuple[Event, Event]]:
+    """(stored, incoming) for each incoming event that ACLED revised since the
+    stored one: its `timestamp` (ACLED's last change, Unix seconds) is later."""
+    revised = []
+    for event in incoming:
+        old = stored.get(event.id)
+        new_stamp = _stamp(event.attributes.get("timestamp"))
+        if old is None or new_stamp is None:
+            continue
+        old_stamp = _stamp(old.attributes.get("timestamp"))
+        if old_stamp is None or new_stamp > old_stamp:
+            revised.append((old, event))
+    return revised
+
+
+def _stamp(value: object) -> int | None:
+    try:
+        return int(str(value))
+    except ValueError:
+        return None
 
 
 def category_for(event_type: str, sub_event_type: str) -> str:
@@ -80,10 +152,18 @@ def parse(data: bytes | BinaryIO, file: str) -> RecordBatch:
     return collect_rows(file, _rows(data, file), _add_checked_row)
 
 
+def _add_deletion(batch: RecordBatch, row: dict[str, str], where: str) -> None:
+    key = row.get("event_id_cnty", "")
+    if not key:
+        raise ProblemError(Problem(where, "event_id_cnty", "is required"))
+    batch.deletions.append(acled_id(key))
+
+
 def _rows(data: bytes | BinaryIO, file: str) -> Iterator[tuple[str, dict[str, str]]]:
     """(where, row) of each data row, once the first has shown ACLED's columns."""
-    for index, (line, row) in enumerate(dict_rows(data, file)):
-        if index == 0:
+    for index, (line, raw_row) in enumerate(dict_rows(data, file)):
+        row = normalised_row(raw_row)
+        if index == 0 and not _is_deletion(row):
             missing = [c for c in REQUIRED if c not in row]
             if missing:
                 raise ImportFileError(
@@ -92,7 +172,51 @@ def _rows(data: bytes | BinaryIO, file: str) -> Iterator[tuple[str, dict[str, st
         yield f"line {line}", row
 
 
+def normalised_row(row: dict[str, str]) -> dict[str, str]:
+    """ACLED's row with lower-case current column names, `NA` as empty, and an
+    older export's combined event_type split into event_type and sub_event_type."""
+    result: dict[str, str] = {}
+    for key, value in row.items():
+        name = (key or "").strip().lower()
+        name = OLD_COLUMNS.get(name, name)
+        text = (value or "").strip()
+        result[name] = "" if text == "NA" else text
+    if "sub_event_type" not in result and "event_type" in result:
+        event_type, sub = OLD_EVENT_TYPES.get(
+            result["event_type"].lower(), (result["event_type"], "")
+        )
+        result["event_type"], result["sub_event_type"] = event_type, sub
+    return result
+
+
+def _attributes(row: dict[str, str]) -> dict[str, object]:
+    """Every ACLED column we have no field for, numbers as numbers."""
+    attributes: dict[str, object] = {}
+    for name, text in row.items():
+        if name in _OWN or not name or text == "":
+            continue
+        attributes[name] = _plain(text)
+    precision = PRECISION.get(row.get("time_precision", ""))
+    if precision:
+        attributes["date_precision"] = precision
+    return attributes
+
+
+def _plain(text: str) -> object:
+    if re.fullmatch(r"-?\d{1,15}", text):
+        return int(text)
+    return text
+
+
+def _is_deletion(row: dict[str, str]) -> bool:
+    """A row of ACLED's deleted-events file (not of an export of events)."""
+    return "deleted_timestamp" in row and "event_date" not in row
+
+
 def _add_checked_row(batch: RecordBatch, row: dict[str, str], where: str) -> None:
+    if _is_deletion(row):
+        _add_deletion(batch, row, where)
+        return
     try:
         _add_row(batch, row, where)
     except ValidationError as exc:  # a value the records refuse: a problem of the row
@@ -143,12 +267,16 @@ def _add_row(batch: RecordBatch, row: dict[str, str], where: str) -> None:
     fatalities = row.get("fatalities", "").strip()
     if fatalities and fatalities != "0":
         description = f"{notes}\nFatalities: {fatalities}".strip()
+    precision = PRECISION.get(row.get("time_precision", ""))
+    if precision:
+        # The day is ACLED's stand-in for a week or month it could not narrow.
+        description = f"{description}\nDate known to the {precision} only.".strip()
     title = (
         f"{row['sub_event_type'].strip() or row['event_type'].strip()}: {row['location'].strip()}"
     )
     batch.add(
         Event(
-            id=derived_id("acled", key),
+            id=acled_id(key),
             at=at,
             title=title.strip(": "),
             category=category_for(row["event_type"], row["sub_event_type"]),
@@ -156,6 +284,7 @@ def _add_row(batch: RecordBatch, row: dict[str, str], where: str) -> None:
             geometry=f"POINT ({_lon(lon, where)} {_lat(lat, where)})",
             actors=tuple(a for a in (actor1, actor2) if a),
             source=source,
+            attributes=_attributes(row),
         ),
         where,
     )

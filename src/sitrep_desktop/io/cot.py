@@ -25,7 +25,7 @@ from xml.etree.ElementTree import Element, SubElement, tostring
 import shapely
 
 from ..domain import Annotation, ControlState, Event, Faction, Place, Record, resolve_control
-from . import cot_shapes
+from . import cot_shapes, tak_items, tak_package
 from .cot_shapes import STAMP, envelope
 from .limits import BudgetedArchive
 from .progress import Progress
@@ -42,7 +42,7 @@ from .records import (
     record_from_fields,
     text_fields,
 )
-from .safe_xml import child, descendants, local_name, parse_xml
+from .safe_xml import child, descendants, dropped_note, local_name, parse_xml, scrub
 
 PLACE_TYPE = "a-u-G"  # ground point of unknown affiliation: TAK draws a yellow marker
 EVENT_TYPE = "b-m-p-s-m"  # spot map marker
@@ -116,20 +116,35 @@ def _elements(batch: RecordBatch) -> list[Element]:
     return [event_element(r, places, holders, factions) for r in records]
 
 
-def write(batch: RecordBatch, path: str | Path) -> None:
-    root = Element("events")
-    root.extend(_elements(batch))
-    Path(path).write_bytes(tostring(root, encoding="utf-8", xml_declaration=True))
+def marker_count(batch: RecordBatch) -> int:
+    """How many CoT events the batch makes (places, events, drawings)."""
+    return len(batch.places) + len(batch.events) + len(batch.annotations)
 
 
-def write_datapackage(batch: RecordBatch, path: str | Path) -> None:
-    """A TAK data package: one .cot per record (named by its UUID) and the manifest."""
+def write(batch: RecordBatch, path: str | Path) -> list[str]:
+    """One record: one <event>, as ATAK reads a .cot file. Several (for our own
+    tools only; the export makes them a data package): under an <events> root."""
     events = _elements(batch)
+    root = events[0] if len(events) == 1 else Element("events")
+    if len(events) != 1:
+        root.extend(events)
+    dropped = scrub(root)
+    Path(path).write_bytes(tostring(root, encoding="utf-8", xml_declaration=True))
+    return dropped_note(dropped)
+
+
+def write_datapackage(batch: RecordBatch, path: str | Path, *, name: str = "") -> list[str]:
+    """A TAK data package: one .cot per record (named by its UUID) and the manifest.
+
+    `name`: the package's name in its manifest, when `path` is a temporary file's.
+    """
+    events = _elements(batch)
+    dropped = sum(scrub(event) for event in events)
     package_uid = derived_id("datapackage", *(e.get("uid") for e in events))
     manifest = Element("MissionPackageManifest", version="2")
     config = SubElement(manifest, "Configuration")
     SubElement(config, "Parameter", name="uid", value=package_uid)
-    SubElement(config, "Parameter", name="name", value=Path(path).stem)
+    SubElement(config, "Parameter", name="name", value=Path(name or path).stem)
     contents = SubElement(manifest, "Contents")
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for event in events:
@@ -138,13 +153,19 @@ def write_datapackage(batch: RecordBatch, path: str | Path) -> None:
             archive.writestr(entry, tostring(event, encoding="utf-8", xml_declaration=True))
             content = SubElement(contents, "Content", ignore="false", zipEntry=entry)
             SubElement(content, "Parameter", name="uid", value=uid)
+        dropped += scrub(manifest)
         archive.writestr(
             "MANIFEST/manifest.xml", tostring(manifest, encoding="utf-8", xml_declaration=True)
         )
+    return dropped_note(dropped)
 
 
 # -- reading -------------------------------------------------------------------
 def read(path: str | Path) -> RecordBatch:
+    """A .cot (or .xml) file; a data package given as one is read as a package."""
+    with open(path, "rb") as handle:
+        if handle.read(2) == b"PK":
+            return read_datapackage(path)
     return parse(Path(path).read_bytes(), str(path))
 
 
@@ -158,10 +179,20 @@ def read_datapackage(path: str | Path, *, progress: Progress | None = None) -> R
     Entries are unpacked within one budget (io.limits); `progress` may cancel.
     """
     file = str(path)
+    record_ids: dict[str, str] = {}  # CoT uid -> our record's id, for attachments
+
+    def read_one(event: Element, where: str) -> tuple[Record, bool]:
+        record = _record(event, where)
+        record_ids[event.get("uid", "")] = record.id
+        return record, False
+
     try:
         with zipfile.ZipFile(path) as archive:
             budget = BudgetedArchive(archive, file, Path(path).stat().st_size, progress)
-            batch = collect_records(file, _package_events(budget, file), _read_one)
+            batch = collect_records(file, _package_events(budget, file), read_one)
+            found, unattached = tak_package.attachments(archive, record_ids, file)
+            batch.attachments.extend(found)
+            batch.unattached.extend(unattached)
             budget.finish()
             return batch
     except ZIP_READ_ERRORS as exc:
@@ -199,6 +230,8 @@ def _record(event: Element, where: str) -> Record:
     ours = child(detail, "sitrep") if detail is not None else None
     if ours is not None and ours.get(RECORD_KEY) in KINDS:
         return record_from_fields(str(ours.get(RECORD_KEY)), dict(ours.attrib), where)
+    if tak_items.is_tak_item(event.get("type", "")):
+        return tak_items.tak_item(event, where)  # type: ignore[return-value]
     if cot_shapes.is_drawing(event.get("type", "")):
         return cot_shapes.foreign_drawing(event, where)
     point = child(event, "point")

@@ -228,6 +228,10 @@ def foreign_drawing(event: Element, where: str) -> Record:
         "style": style,
         "notes": (remarks.text or "").strip() if remarks is not None else "",
     }
+    if kind == "b-m-r":
+        # A route's waypoints (and checkpoints) by their names, in order.
+        names = [link.get("callsign", "") for link in children(detail, "link")]
+        values["attributes"] = {"tak_type": kind, "waypoints": [n for n in names if n]}
     return record_from_fields("annotation", values, where)
 
 

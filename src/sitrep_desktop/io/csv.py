@@ -3,13 +3,19 @@
 Each row also names the event's place (id, name, position) so the file stands
 on its own: importing it elsewhere adds the place, or uses an existing place of
 that name. Actors are joined with "; ". On import a column mapping
-({our field: their column}) reads files with other headers.
+({our field: their column}) reads files with other headers; a column becomes
+one of our fields only when mapped or named exactly, and the audit stamps
+(created, updated, author) only from our own export. Every other column is
+kept as the event's attributes. Cells a spreadsheet would run as a formula
+are written with a leading ' (and read back without it).
 """
 
 from __future__ import annotations
 
 import csv as stdlib_csv
 import io
+import re
+import uuid
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -20,7 +26,6 @@ from .progress import Progress, open_counted
 from .records import (
     ImportFileError,
     Problem,
-    ProblemError,
     RecordBatch,
     collect_rows,
     content_key,
@@ -49,6 +54,13 @@ COLUMNS = (
 # Fields a mapping may name besides COLUMNS: a point from two columns.
 EXTRA_FIELDS = ("lat", "lon")
 ACTOR_SEPARATOR = "; "
+# The record's audit stamps: read only from our own export (its whole header),
+# never from a column of someone else's file that happens to share the name.
+AUDIT_FIELDS = ("created", "updated", "author")
+# A cell starting so is a formula to a spreadsheet (=HYPERLINK(...), cmd|...):
+# written with a leading ' (OWASP's advice), which the spreadsheet shows as text.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
 
 
 def write(batch: RecordBatch, path: str | Path) -> None:
@@ -57,7 +69,22 @@ def write(batch: RecordBatch, path: str | Path) -> None:
         writer = stdlib_csv.writer(handle)
         writer.writerow(COLUMNS)
         for event in batch.events:
-            writer.writerow(_row(event, places.get(event.place_id or "")))
+            writer.writerow([neutralised(c) for c in _row(event, places.get(event.place_id or ""))])
+
+
+def neutralised(cell: str) -> str:
+    """The cell as a spreadsheet shows it but never runs it: a leading ' before a
+    formula's first character. A plain number (-3.5) stays a number."""
+    if cell.startswith(FORMULA_STARTS) and not _NUMBER.match(cell):
+        return "'" + cell
+    return cell
+
+
+def _restored(cell: str) -> str:
+    """The cell as it was before `neutralised`."""
+    if cell.startswith("'") and cell[1:].startswith(FORMULA_STARTS):
+        return cell[1:]
+    return cell
 
 
 def _row(event: Event, place: Place | None) -> list[str]:
@@ -137,13 +164,19 @@ def parse(
             ],
         )
     fields = (*COLUMNS, *EXTRA_FIELDS)
-    return collect_rows(
-        file,
-        _rows(data, file, mapping),
-        lambda batch, row, where: _add_row(
-            batch, {f: row.get(mapping.get(f, f), "") or "" for f in fields}, where
-        ),
-    )
+
+    def add(batch: RecordBatch, row: dict[str, str], where: str) -> None:
+        row = {k: _restored(v or "") for k, v in row.items() if k is not None}
+        ours = all(c in row for c in COLUMNS)  # our own export: its audit stamps are ours
+        used = {mapping.get(f, f) for f in fields}
+        values = {f: row.get(mapping.get(f, f), "") for f in fields}
+        if not ours:
+            used -= set(AUDIT_FIELDS)
+            values.update({f: "" for f in AUDIT_FIELDS})
+        others = {k: v for k, v in row.items() if k not in used and k.strip() and v != ""}
+        _add_row(batch, values, where, others)
+
+    return collect_rows(file, _rows(data, file, mapping), add)
 
 
 def _rows(
@@ -161,9 +194,15 @@ def _rows(
         yield f"line {line}", row
 
 
-def _add_row(batch: RecordBatch, row: dict[str, str], where: str) -> None:
+def _add_row(batch: RecordBatch, row: dict[str, str], where: str, others: dict[str, str]) -> None:
+    """Add the row's event (and its place); `others`: columns that are not our fields."""
     values: dict[str, Any] = {k: row[k] for k in COLUMNS if row[k] != ""}
-    values["id"] = row["id"] or derived_id("csv", content_key(row))
+    values["attributes"] = dict(others)
+    values["id"] = row["id"] or derived_id("csv", content_key({**row, **others}))
+    if not _is_uuid(row["id"]) and row["id"]:
+        # Someone else's own ids (1, 2, "EV-7"): ours derive from them, theirs is kept.
+        values["id"] = derived_id("csv-id", row["id"])
+        values["attributes"]["id"] = row["id"]
     values.setdefault("title", "")
     values.setdefault("at", "")
     actors = [a.strip() for a in row["actors"].split(";") if a.strip()]
@@ -191,8 +230,22 @@ def _add_row(batch: RecordBatch, row: dict[str, str], where: str) -> None:
             if not row["place_id"]:
                 batch.match_places_by_name.add(place_id)
             values["place_id"] = place.id
+        elif row["place"] and row["lat"] and row["lon"] and not row["place_id"]:
+            # The event's own point locates a place named without coordinates.
+            place_id = derived_id("place", row["place"].strip().casefold())
+            soft = {"id": place_id, "name": row["place"], "lat": row["lat"], "lon": row["lon"]}
+            batch.add(record_from_fields("place", soft, where), where)
+            batch.match_places_by_name.add(place_id)
+            values["place_id"] = place_id
         elif not row["place_id"]:
-            raise ProblemError(
-                Problem(where, "place_lat", "a place name needs place_lat and place_lon")
-            )
+            # A place we cannot locate stays a name: kept, not a reason to refuse the row.
+            values["attributes"]["place"] = row["place"]
     batch.add(record_from_fields("event", values, where), where)
+
+
+def _is_uuid(text: str) -> bool:
+    try:
+        uuid.UUID(text)
+    except ValueError:
+        return False
+    return True

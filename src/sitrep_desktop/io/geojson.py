@@ -4,8 +4,9 @@ Properties carry `record` (place, faction, control_change, event, annotation)
 and every field, so an export reads back as the same records. Control changes
 sit at their place; events without geometry sit at their place too (their
 `geometry` property stays null). Factions have no location: null geometry.
-Features from other programs become events (with a time), places (points with
-a name) or annotations (lines and areas).
+Features from other programs become events (with a time), places (points) or
+annotations (lines and areas), their other properties kept as attributes
+(io.foreign).
 """
 
 from __future__ import annotations
@@ -15,9 +16,9 @@ from pathlib import Path
 from typing import Any
 
 import shapely
-from shapely.errors import GEOSException
 
 from ..domain import Annotation, Event, Place, Record
+from .foreign import foreign_feature
 from .progress import Progress, in_shares
 from .records import (
     KINDS,
@@ -27,14 +28,9 @@ from .records import (
     ProblemError,
     RecordBatch,
     collect_records,
-    content_key,
-    derived_id,
     record_fields,
     record_from_fields,
 )
-
-_TIME_KEYS = ("at", "time", "date", "datetime", "timestamp", "event_date")
-_NAME_KEYS = ("name", "title", "label")
 
 
 def to_feature_collection(batch: RecordBatch) -> dict[str, Any]:
@@ -53,7 +49,9 @@ def _feature(record: Record, places: dict[str, Place]) -> dict[str, Any]:
     if isinstance(record, Place):
         geometry = {"type": "Point", "coordinates": [record.lon, record.lat]}
     elif isinstance(record, (Event, Annotation)) and record.geometry is not None:
-        geometry = json.loads(shapely.to_geojson(shapely.from_wkt(record.geometry)))
+        # RFC 7946: exterior rings counter-clockwise, holes clockwise.
+        shape = shapely.orient_polygons(shapely.from_wkt(record.geometry), exterior_cw=False)
+        geometry = json.loads(shapely.to_geojson(shape))
     place = places.get(getattr(record, "place_id", None) or "")
     if geometry is None and place is not None:
         geometry = {"type": "Point", "coordinates": [place.lon, place.lat]}
@@ -110,45 +108,10 @@ def _record(feature: Any, where: str) -> tuple[Record, bool]:
         raise ProblemError(Problem(where, "properties", "must be an object"))
     kind = properties.get(RECORD_KEY)
     if isinstance(kind, str) and kind in KINDS:
+        if properties.get("id") in (None, "") and feature.get("id") not in (None, ""):
+            # GDAL moves an `id` property to the feature's id when it re-saves a file.
+            properties = {**properties, "id": str(feature["id"])}
         return record_from_fields(kind, properties, where), False
-    return foreign_record(feature.get("geometry"), properties, where)
-
-
-def foreign_record(geometry: Any, properties: dict[str, Any], where: str) -> tuple[Record, bool]:
-    """A feature written by another program: guess the record from its shape and time."""
-    if not isinstance(geometry, dict):
-        raise ProblemError(
-            Problem(where, "geometry", "a feature without `record` needs a geometry")
-        )
-    try:
-        shape = shapely.from_geojson(json.dumps(geometry))
-    except (GEOSException, ValueError, TypeError):
-        raise ProblemError(Problem(where, "geometry", "not a valid GeoJSON geometry")) from None
-    name = next((str(properties[k]) for k in _NAME_KEYS if properties.get(k)), "")
-    time = next((properties[k] for k in _TIME_KEYS if properties.get(k)), None)
-    key = derived_id("geojson", content_key([geometry, properties]))
-    if shape is None or shape.is_empty:
-        raise ProblemError(Problem(where, "geometry", "geometry is empty"))
-    values: dict[str, Any]
-    if time is not None:
-        kind, values = (
-            "event",
-            {
-                "id": key,
-                "at": str(time),
-                "title": name or "Imported event",
-                "geometry": shape.wkt,
-                "description": str(properties.get("description", "")),
-            },
-        )
-    elif shape.geom_type == "Point":
-        kind, values = "place", {"id": key, "name": name, "lat": shape.y, "lon": shape.x}
-    else:
-        kind = "annotation"
-        values = {
-            "id": key,
-            "geometry": shape.wkt,
-            "label": name,
-            "kind": "polygon" if "Polygon" in shape.geom_type else "line",
-        }
-    return record_from_fields(kind, values, where), kind == "place"
+    number = int(where.rsplit(" ", 1)[-1]) if where.rsplit(" ", 1)[-1].isdigit() else None
+    found = foreign_feature(feature.get("geometry"), properties, where, number=number)
+    return found.record, found.by_name, found.repair

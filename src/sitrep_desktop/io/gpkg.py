@@ -28,19 +28,19 @@ from typing import Any
 import numpy as np
 import pyogrio
 import pyogrio.errors
+import pyproj
 import shapely
 from pyogrio import raw
-from shapely.geometry import mapping
+from pyproj import Transformer
 
-from ..domain import CONFIDENCE_LEVELS, Moment, Record
-from .geojson import foreign_record
+from ..domain import CONFIDENCE_LEVELS, Moment
+from .foreign import foreign_feature
 from .progress import Progress, in_shares
 from .records import (
     KINDS,
     RECORD_KEY,
     ImportFileError,
     Problem,
-    ProblemError,
     RecordBatch,
     collect_records,
     record_fields,
@@ -92,6 +92,10 @@ def write(batch: RecordBatch, path: str | Path) -> None:
             geometry_type="Unknown" if spatial else None,
             crs="EPSG:4326" if spatial else None,
             append=path.exists(),
+            # GeoPackage 1.3: GDAL 3.12 would write 1.4, which GDAL 3.6 (Debian 12,
+            # QGIS 3.28) opens with a "partially supported" warning. Nothing we
+            # write needs 1.4.
+            dataset_options=None if path.exists() else {"VERSION": "1.3"},
             # Marks the times as UTC, so GDAL writes them with the "Z" the spec asks for.
             gdal_tz_offsets={c.name: np.full(len(items), _GDAL_UTC) for c in columns if c.utc},
         )
@@ -162,7 +166,7 @@ def read(path: str | Path, *, progress: Progress | None = None) -> RecordBatch:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # GDAL's notes about odd files become our errors
             layers = [str(name) for name, _ in pyogrio.list_layers(path)]
-            tables = {name: raw.read(path, layer=name) for name in layers}
+            tables = {name: raw.read(path, layer=name, return_fids=True) for name in layers}
     except _READ_ERRORS as exc:
         raise ImportFileError(
             file, [Problem("file", "gpkg", f"not a readable GeoPackage ({exc})")]
@@ -172,17 +176,20 @@ def read(path: str | Path, *, progress: Progress | None = None) -> RecordBatch:
 
     def entries():
         for layer in ordered:
-            meta, _fids, geometry, columns = tables[layer]
+            meta, fids, geometry, columns = tables[layer]
             names = [str(n) for n in meta["fields"]]
             dtypes = zip(names, meta["dtypes"], strict=True)
             integers = frozenset(n for n, t in dtypes if np.dtype(t).kind in "iu")
-            for index in range(len(columns[0]) if columns else 0):
+            crs = meta.get("crs")
+            shapes = _in_lon_lat(geometry, crs, layer, file)
+            # Counted by features, not by the first column: a layer may have none.
+            for index in range(len(fids)):
                 values = {n: _plain(columns[i][index]) for i, n in enumerate(names)}
-                entry = (layer, values, integers, geometry, index)
+                entry = (layer, values, integers, shapes, index)
                 yield f"layer {layer!r} feature {index + 1}", entry
 
     # GDAL reads the tables in one step; progress follows the features made into records.
-    count = sum(len(columns[0]) if columns else 0 for _m, _f, _g, columns in tables.values())
+    count = sum(len(fids) for _m, fids, _g, _c in tables.values())
     size = Path(path).stat().st_size if progress is not None else 0
     shares = in_shares(entries(), count, size, progress)
     return collect_records(file, shares, lambda entry, where: _record(*entry, where))
@@ -195,20 +202,50 @@ def _record(
     geometry: Any,
     index: int,
     where: str,
-) -> tuple[Record, bool]:
+) -> tuple[Any, ...]:
     kind = values.get(RECORD_KEY) or LAYERS.get(layer)
     if kind in KINDS and "id" in values:
         return record_from_fields(str(kind), _whole_numbers(values, integers), where), False
-    wkb = geometry[index] if geometry is not None else None
-    if wkb is None:
-        raise ProblemError(
-            Problem(where, "geometry", "a feature of another program needs a geometry")
-        )
+    shape = geometry[index] if geometry is not None else None
+    whole = _whole_numbers(values, integers)
+    properties = {k: v for k, v in whole.items() if v is not None}
+    number = index + 1
+    found = foreign_feature(shape, properties, where, number=number)
+    return found.record, found.by_name, found.repair
+
+
+def _in_lon_lat(geometry: Any, crs: str | None, layer: str, file: str) -> list[Any] | None:
+    """The layer's shapes in WGS84 lon/lat; a declared projected CRS is reprojected.
+
+    A geometry GEOS cannot read stays None: that feature is refused, not the file.
+    """
+    if geometry is None:
+        return None
+    shapes = []
+    for wkb in geometry:
+        try:
+            shapes.append(shapely.from_wkb(wkb) if wkb is not None else None)
+        except (shapely.errors.GEOSException, ValueError, TypeError):
+            shapes.append(None)
+    if not crs or crs.upper() in ("EPSG:4326", "OGC:CRS84"):
+        return shapes
     try:
-        shape = shapely.from_wkb(wkb)
-    except (shapely.errors.GEOSException, ValueError, TypeError):
-        raise ProblemError(Problem(where, "geometry", "unreadable geometry")) from None
-    return foreign_record(mapping(shape), {k: v for k, v in values.items() if v is not None}, where)
+        transformer = Transformer.from_crs(crs, "EPSG:4326", always_xy=True)
+    except pyproj.exceptions.CRSError:
+        problem = Problem(f"layer {layer!r}", "crs", f"unknown coordinate system {crs}")
+        raise ImportFileError(file, [problem]) from None
+    return [
+        None if s is None else shapely.transform(s, _lon_lat(transformer), include_z=False)
+        for s in shapes
+    ]
+
+
+def _lon_lat(transformer: Transformer) -> Any:
+    def project(coords: np.ndarray) -> np.ndarray:
+        lon, lat = transformer.transform(coords[:, 0], coords[:, 1])
+        return np.column_stack([lon, lat])
+
+    return project
 
 
 def _whole_numbers(values: dict[str, Any], integers: frozenset[str]) -> dict[str, Any]:

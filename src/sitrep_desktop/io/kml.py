@@ -17,28 +17,24 @@ from pathlib import Path
 from xml.etree.ElementTree import Element, ElementTree, SubElement
 
 import shapely
-from shapely.geometry import mapping
 from shapely.geometry.base import BaseGeometry
 
 from ..domain import ControlChange, Moment, Record, resolve_control
-from .geojson import foreign_record
+from .kml_features import placemark_record
 from .limits import BudgetedArchive
 from .progress import Progress, in_shares
 from .records import (
-    KINDS,
-    RECORD_KEY,
     ZIP_READ_ERRORS,
     ImportFileError,
     Problem,
-    ProblemError,
     RecordBatch,
     collect_records,
-    record_from_fields,
     text_fields,
 )
-from .safe_xml import child, child_text, children, descendants, local_name, parse_xml
+from .safe_xml import descendants, dropped_note, local_name, parse_xml, scrub
 
 NS = "http://www.opengis.net/kml/2.2"
+ICON_HREF = "http://maps.google.com/mapfiles/kml/pushpin/wht-pushpin.png"
 MAX_KMZ_BYTES = 256 * 1024 * 1024
 _UNHELD = "unheld"
 
@@ -78,11 +74,8 @@ def build(batch: RecordBatch, *, at: Moment | None = None) -> Element:
         place = places.get(change.place_id)
         point = shapely.Point(place.lon, place.lat) if place else None
         name = f"{place.name if place else change.place_id} from {change.at.text}"
-        mark = _placemark(folder, change, name, point, f"faction-{change.faction_id}")
-        span = SubElement(mark, _tag("TimeSpan"))
-        SubElement(span, _tag("begin")).text = change.at.text
-        if end is not None:
-            SubElement(span, _tag("end")).text = end.text
+        span = _span(change.at, end)
+        _placemark(folder, change, name, point, f"faction-{change.faction_id}", span)
     folder = _folder(document, "Events")
     for event in batch.events:
         place = places.get(event.place_id or "")
@@ -93,26 +86,32 @@ def build(batch: RecordBatch, *, at: Moment | None = None) -> Element:
             if place
             else None
         )
-        mark = _placemark(folder, event, event.title, shape, None)
-        stamp = SubElement(mark, _tag("TimeStamp"))
+        stamp = Element(_tag("TimeStamp"))
         SubElement(stamp, _tag("when")).text = event.at.text
+        _placemark(folder, event, event.title, shape, None, stamp)
     folder = _folder(document, "Annotations")
     for note in batch.annotations:
-        mark = _placemark(
-            folder, note, note.label or note.kind, shapely.from_wkt(note.geometry), None
-        )
-        if note.valid_from or note.valid_to:
-            span = SubElement(mark, _tag("TimeSpan"))
-            if note.valid_from:
-                SubElement(span, _tag("begin")).text = note.valid_from.text
-            if note.valid_to:
-                SubElement(span, _tag("end")).text = note.valid_to.text
+        span = _span(note.valid_from, note.valid_to) if note.valid_from or note.valid_to else None
+        shape = shapely.from_wkt(note.geometry)
+        _placemark(folder, note, note.label or note.kind, shape, None, span)
     return root
 
 
-def write(batch: RecordBatch, path: str | Path, *, at: Moment | None = None) -> None:
-    tree = ElementTree(build(batch, at=at))
-    tree.write(path, encoding="utf-8", xml_declaration=True)
+def write(batch: RecordBatch, path: str | Path, *, at: Moment | None = None) -> list[str]:
+    """Write the KML; return notes for the export's summary (characters dropped)."""
+    root = build(batch, at=at)
+    dropped = scrub(root)
+    ElementTree(root).write(path, encoding="utf-8", xml_declaration=True)
+    return dropped_note(dropped)
+
+
+def _span(begin: Moment | None, end: Moment | None) -> Element:
+    span = Element(_tag("TimeSpan"))
+    if begin is not None:
+        SubElement(span, _tag("begin")).text = begin.text
+    if end is not None:
+        SubElement(span, _tag("end")).text = end.text
+    return span
 
 
 def _with_ends(changes: list[ControlChange]) -> list[tuple[ControlChange, Moment | None]]:
@@ -133,6 +132,9 @@ def _style(document: Element, style_id: str, colour: str) -> None:
     style = SubElement(document, _tag("Style"), id=style_id)
     icon = SubElement(style, _tag("IconStyle"))
     SubElement(icon, _tag("color")).text = kml_colour(colour)
+    # GDAL's LIBKML driver aborts on an IconStyle without an Icon; Google Earth
+    # tints this white pin with the colour above.
+    SubElement(SubElement(icon, _tag("Icon")), _tag("href")).text = ICON_HREF
     line = SubElement(style, _tag("LineStyle"))
     SubElement(line, _tag("color")).text = kml_colour(colour)
     SubElement(line, _tag("width")).text = "2"
@@ -147,10 +149,18 @@ def _folder(document: Element, name: str) -> Element:
 
 
 def _placemark(
-    parent: Element, record: Record, name: str, shape: BaseGeometry | None, style: str | None
+    parent: Element,
+    record: Record,
+    name: str,
+    shape: BaseGeometry | None,
+    style: str | None,
+    time: Element | None = None,
 ) -> Element:
+    """A placemark in the order KML 2.2's schema asks: name, time, style, data, geometry."""
     mark = SubElement(parent, _tag("Placemark"), id=f"r-{record.id}")
     SubElement(mark, _tag("name")).text = name
+    if time is not None:
+        mark.append(time)
     if style:
         SubElement(mark, _tag("styleUrl")).text = f"#{style}"
     data = SubElement(mark, _tag("ExtendedData"))
@@ -223,79 +233,5 @@ def parse(
     marks = descendants(root, "Placemark")
     # `size`: the file's bytes when `data` was unpacked from a KMZ.
     shares = in_shares(marks, len(marks), len(data) if size is None else size, progress)
-    entries = ((f"placemark {n}", mark) for n, mark in enumerate(shares, start=1))
-    return collect_records(file, entries, _record)
-
-
-def _record(mark: Element, where: str) -> tuple[Record, bool]:
-    values = {}
-    extended = child(mark, "ExtendedData")
-    if extended is not None:
-        for item in children(extended, "Data"):
-            values[item.get("name", "")] = child_text(item, "value")
-    kind = values.get(RECORD_KEY)
-    if kind in KINDS:
-        return record_from_fields(kind, values, where), False
-    shape = _first_geometry(mark, where)
-    if shape is None:
-        raise ProblemError(
-            Problem(where, "geometry", "a placemark without our data needs a geometry")
-        )
-    properties = {"name": child_text(mark, "name"), "description": child_text(mark, "description")}
-    stamp = child(mark, "TimeStamp")
-    span = child(mark, "TimeSpan")
-    when = child_text(stamp, "when") if stamp is not None else ""
-    when = when or (child_text(span, "begin") if span is not None else "")
-    if when:
-        properties["at"] = when
-    return foreign_record(mapping(shape), properties, where)
-
-
-def _first_geometry(mark: Element, where: str) -> BaseGeometry | None:
-    for item in mark:
-        if local_name(item) in ("Point", "LineString", "LinearRing", "Polygon", "MultiGeometry"):
-            return _shape(item, where)
-    return None
-
-
-def _shape(element: Element, where: str) -> BaseGeometry:
-    kind = local_name(element)
-    try:
-        if kind == "MultiGeometry":
-            parts = [
-                _shape(item, where)
-                for item in element
-                if local_name(item) in ("Point", "LineString", "Polygon", "MultiGeometry")
-            ]
-            return shapely.GeometryCollection(parts) if parts else shapely.GeometryCollection()
-        if kind == "Polygon":
-            boundary = child(element, "outerBoundaryIs")
-            outer = descendants(element if boundary is None else boundary, "coordinates")
-            inner = [
-                _points(c, where)
-                for b in children(element, "innerBoundaryIs")
-                for c in descendants(b, "coordinates")
-            ]
-            if not outer:
-                raise ProblemError(Problem(where, "coordinates", "a polygon needs an outer ring"))
-            return shapely.Polygon(_points(outer[0], where), inner)
-        coords = child(element, "coordinates")
-        if coords is None:
-            raise ProblemError(Problem(where, "coordinates", f"{kind} has no coordinates"))
-        points = _points(coords, where)
-        if kind == "Point":
-            return shapely.Point(points[0])
-        return shapely.LineString(points) if kind == "LineString" else shapely.LinearRing(points)
-    except (ValueError, IndexError, shapely.errors.GEOSException):
-        raise ProblemError(Problem(where, "coordinates", f"not a valid {kind}")) from None
-
-
-def _points(element: Element, where: str) -> list[tuple[float, float]]:
-    points = []
-    for token in (element.text or "").split():
-        parts = token.split(",")
-        try:
-            points.append((float(parts[0]), float(parts[1])))
-        except (ValueError, IndexError):
-            raise ProblemError(Problem(where, "coordinates", f"{token!r} is not lon,lat")) from None
-    return points
+    entries = ((f"placemark {n}", (n, mark)) for n, mark in enumerate(shares, start=1))
+    return collect_records(file, entries, lambda e, where: placemark_record(e[1], where, e[0]))

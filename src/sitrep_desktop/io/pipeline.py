@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from ..domain import Faction, Place
+from ..domain import Event, Faction, Place
 from ..domain.times import implausible_year
 from . import formats, limits
 from .progress import Progress
@@ -51,6 +51,8 @@ class Lookup(Protocol):
     def place_id_named(self, name: str) -> str | None: ...
 
     def faction_id_named(self, name: str) -> str | None: ...
+
+    def events_by_id(self, ids: Collection[str]) -> dict[str, Event]: ...
 
 
 def guess_format(path: str | Path) -> str:
@@ -198,15 +200,32 @@ class ImportPlan:
     # own and those whose references lead nowhere.
     repaired: list[Problem] = field(default_factory=list)
     skipped: list[Problem] = field(default_factory=list)
-    # Records already present that the file revises (none yet: a later ACLED export).
-    updated: dict[str, int] = field(default_factory=dict)
+    # (stored, revised) events the source changed since they were imported (ACLED).
+    updates: list[tuple[Event, Event]] = field(default_factory=list)
+    # Stored events the source withdrew (ACLED's deleted-events file).
+    deletions: list[Event] = field(default_factory=list)
     # Imported all the same, but worth a look: "year 0999 — typo?".
     warnings: list[Problem] = field(default_factory=list)
 
+    @property
+    def updated(self) -> dict[str, int]:
+        """Records already present that the file revises, by kind."""
+        return {"event": len(self.updates)} if self.updates else {}
+
     def preview(self) -> dict:
         """{"new": {kind: n}, "already_present": {kind: n}} for a preview or --dry-run,
-        with "warnings" (where, field, reason) when there are any."""
-        preview: dict = {"new": self.new.counts(), "already_present": dict(self.present)}
+        with "updated" and "deleted" when the source revised or withdrew events, and
+        "warnings" (where, field, reason) when there are any."""
+        new = self.new.counts()
+        if self.new.messages:  # chat (TAK GeoChat), stored once each on applying
+            new["message"] = len(self.new.messages)
+        if self.new.attachments:  # files kept with their records (TAK photos)
+            new["attachment"] = len(self.new.attachments)
+        preview: dict = {"new": new, "already_present": dict(self.present)}
+        if self.updates:
+            preview["updated"] = self.updated
+        if self.deletions:
+            preview["deleted"] = {"event": len(self.deletions)}
         if self.warnings:
             preview["warnings"] = [w.as_json() for w in self.warnings]
         return preview
@@ -220,7 +239,12 @@ def plan_import(
     Strict, a reference to a record neither in the file nor in the database
     raises ImportFileError; with `keep_going` that record is left out and listed.
     """
-    new = RecordBatch(where=batch.where)
+    new = RecordBatch(
+        where=batch.where,
+        messages=batch.messages,
+        attachments=batch.attachments,
+        unattached=batch.unattached,
+    )
     present = {kind: 0 for kind in batch.lists()}
     remap: dict[str, str] = {}
 
@@ -265,6 +289,7 @@ def plan_import(
                 present[kind] += 1
                 continue
             target.append(_remapped(record, remap))
+    updates, deletions = _revisions(batch, lookup, present)
 
     refs = {("place", c.place_id, c.id) for c in new.control}
     refs |= {("faction", c.faction_id, c.id) for c in new.control}
@@ -290,10 +315,17 @@ def plan_import(
     if dangling:
         new.control[:] = [c for c in new.control if c.id not in dangling]
         new.events[:] = [e for e in new.events if e.id not in dangling]
-    categories = sorted({e.category for e in new.events})
+    categories = sorted({e.category for e in new.events} | {e.category for _, e in updates})
     skipped = [*batch.skipped, *problems]
     return ImportPlan(
-        new, present, categories, list(batch.repaired), skipped, warnings=_year_warnings(new)
+        new,
+        present,
+        categories,
+        list(batch.repaired),
+        skipped,
+        updates,
+        deletions,
+        warnings=_year_warnings(new),
     )
 
 
@@ -311,6 +343,21 @@ def _year_warnings(batch: RecordBatch) -> list[Problem]:
                 if why is not None:
                     warnings.append(Problem(batch.where.get(record.id, record.id), name, why))
     return warnings
+
+
+def _revisions(
+    batch: RecordBatch, lookup: Lookup, present: dict[str, int]
+) -> tuple[list[tuple[Event, Event]], list[Event]]:
+    """Events present but revised since (ACLED's newer `timestamp`), and the
+    stored events the batch withdraws; revised ones no longer count as present."""
+    from .acled import newer_revisions
+
+    stamped = [e for e in batch.events if "timestamp" in e.attributes]
+    stored = lookup.events_by_id([e.id for e in stamped]) if stamped else {}
+    updates = newer_revisions([e for e in stamped if e.id in stored], stored)
+    present["event"] -= len(updates)
+    gone = lookup.events_by_id(batch.deletions) if batch.deletions else {}
+    return updates, [gone[i] for i in dict.fromkeys(batch.deletions) if i in gone]
 
 
 def _remapped(record, remap: dict[str, str]):  # type: ignore[no-untyped-def]

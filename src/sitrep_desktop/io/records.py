@@ -31,7 +31,7 @@ KINDS: dict[str, type[Record]] = {
     "annotation": Annotation,
 }
 _LIST_FIELDS = frozenset({"alt_names", "tags", "actors"})
-_DICT_FIELDS = frozenset({"style"})
+_DICT_FIELDS = frozenset({"style", "attributes"})
 _MOMENT_FIELDS = frozenset({"at", "valid_from", "valid_to"})
 _OPTIONAL_FIELDS = frozenset({"place_id", "geometry", "valid_from", "valid_to", "population"})
 # Ids derived from a file's natural keys live in our own namespace.
@@ -121,12 +121,22 @@ class RecordBatch:
     # import policy: one odd feature never refuses a whole file).
     repaired: list[Problem] = field(default_factory=list)
     skipped: list[Problem] = field(default_factory=list)
+    # Chat messages (TAK GeoChat): not records of the map, kept beside them.
+    messages: list[Any] = field(default_factory=list)
+    # Ids of events the source withdrew (ACLED's deleted-events file).
+    deletions: list[str] = field(default_factory=list)
+    # Files kept with records (photos in a TAK package), and files tied to none.
+    attachments: list[Any] = field(default_factory=list)
+    unattached: list[str] = field(default_factory=list)
 
     def add(self, record: Record, where: str = "") -> None:
         """Add a record, ignoring a second record with an id already in the batch."""
         if record.id in self.where:
             return
         self.where[record.id] = where
+        if getattr(record, "KIND", "") == "message":
+            self.messages.append(record)
+            return
         self.lists()[record.KIND].append(record)  # type: ignore[attr-defined]
 
     def mark(self) -> tuple[int, ...]:
@@ -217,19 +227,27 @@ def collect_rows(
     return batch
 
 
+def _repaired_field(what: str) -> str:
+    """The field a reader's repair ("no name: named …", "invalid area … made valid") changed."""
+    return "name" if what.startswith("no name") else "geometry"
+
+
 def collect_records(
     file: str,
     entries: Iterable[tuple[str, Entry]],
-    read_one: Callable[[Entry, str], tuple[Record, bool]],
+    read_one: Callable[[Entry, str], tuple[Any, ...]],
 ) -> RecordBatch:
     """`collect_rows` for entries of one record each: `read_one` returns the
-    record and whether its place is to be matched by name."""
+    record, whether its place is to be matched by name and, optionally, what
+    was repaired to take it."""
 
     def add_entry(batch: RecordBatch, entry: Entry, where: str) -> None:
-        record, by_name = read_one(entry, where)
+        record, by_name, *repair = read_one(entry, where)
         batch.add(record, where)
         if by_name:
             batch.match_places_by_name.add(record.id)
+        for what in repair[0].split("; ") if repair and repair[0] else ():
+            batch.repaired.append(Problem(where, _repaired_field(what), what))
 
     return collect_rows(file, entries, add_entry)
 

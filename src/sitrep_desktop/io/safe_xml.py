@@ -6,6 +6,7 @@ defusedxml refuses entity declarations, external entities and DTDs, so a
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ElementTree
 from xml.etree.ElementTree import Element
 
@@ -57,3 +58,47 @@ def descendants(element: Element, name: str) -> list[Element]:
 def child_text(element: Element, name: str) -> str:
     found = child(element, name)
     return (found.text or "").strip() if found is not None else ""
+
+
+# Characters XML 1.0 cannot hold at all (not even as &#...;): C0 controls other
+# than tab, newline and carriage return, lone surrogates, U+FFFE and U+FFFF.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_text(text: str) -> tuple[str, int]:
+    """`text` without the characters XML cannot hold, and how many were dropped."""
+    cleaned, count = _NOT_XML.subn("", text)
+    return cleaned, count
+
+
+def scrub(root: Element) -> int:
+    """Drop every character XML cannot hold from a tree's text, tails and attribute
+    values (in place); return how many were dropped, for the export's summary.
+
+    ElementTree would write them as they are, and the file would then be
+    refused by every XML reader, ours included.
+    """
+    dropped = 0
+    for element in root.iter():
+        if element.text:
+            element.text, count = xml_text(element.text)
+            dropped += count
+        if element.tail:
+            element.tail, count = xml_text(element.tail)
+            dropped += count
+        for key, value in list(element.attrib.items()):
+            cleaned, count = xml_text(value)
+            if count:
+                element.set(key, cleaned)
+                dropped += count
+    return dropped
+
+
+def dropped_note(dropped: int) -> list[str]:
+    """The export summary's line about dropped characters (none when none were)."""
+    if not dropped:
+        return []
+    return [
+        f"dropped {dropped} character(s) XML cannot hold (NUL, control characters, "
+        "U+FFFE/U+FFFF) from the exported text"
+    ]

@@ -26,7 +26,7 @@ from typing import Any
 from ..commands.imports import ImportRecords
 from ..domain import Moment, parse_moment
 from ..domain.control import resolve_control
-from ..io import formats, pipeline
+from ..io import cot, formats, pipeline
 from ..io.progress import Progress
 from ..io.records import ImportFileError, Problem, RecordBatch
 from ..store import Store
@@ -37,13 +37,29 @@ EXPORT_FORMATS = tuple(formats.writable())
 
 # -- export --------------------------------------------------------------------
 @dataclass(frozen=True)
+class WrittenFile:
+    """Where an export went (a .cot of several records becomes a .zip data
+    package) and what its summary should say (characters XML cannot hold…)."""
+
+    path: Path
+    format: str
+    notes: list[str]
+
+
+@dataclass(frozen=True)
 class ExportResult:
     path: Path
     format: str
     counts: dict[str, int]  # only the kinds the format carries
+    notes: list[str] = field(default_factory=list)
 
     def summary(self) -> dict[str, Any]:
-        return {"path": str(self.path), "format": self.format, "counts": dict(self.counts)}
+        return {
+            "path": str(self.path),
+            "format": self.format,
+            "counts": dict(self.counts),
+            "notes": list(self.notes),
+        }
 
 
 def export_format_for(path: Path) -> str | None:
@@ -67,8 +83,10 @@ def export_file(
     if name is None:
         raise ValueError(f"cannot tell the format from {path.name!r}; give --format")
     batch = gather(store, at=at, since=since, until=until)
-    write_export(batch, path, name, at=at)
-    return ExportResult(path, name, carried_counts(batch, name))
+    written = write_export(batch, path, name, at=at)
+    return ExportResult(
+        written.path, written.format, carried_counts(batch, written.format), written.notes
+    )
 
 
 def carried_counts(batch: RecordBatch, fmt: str) -> dict[str, int]:
@@ -120,11 +138,18 @@ def gather(
 
 def write_export(
     batch: RecordBatch, path: Path, fmt: str, *, at: Moment | str | None = None
-) -> None:
+) -> WrittenFile:
     """Write `batch` as `fmt` to `path`, atomically: a reader never sees half a file."""
     spec = formats.FORMATS.get(fmt)
     if spec is None or spec.writer is None:
         raise ValueError(f"unknown export format {fmt!r} ({', '.join(EXPORT_FORMATS)})")
+    notes: list[str] = []
+    markers = cot.marker_count(batch)
+    if fmt == "cot" and markers > 1:
+        # ATAK reads one event per .cot file; several travel as a data package.
+        path, fmt = path.with_suffix(".zip"), "datapackage"
+        spec = formats.FORMATS[fmt]
+        notes.append(f"{markers} CoT events written as a TAK data package")
     writer = spec.write_function()
     # Written under its own name in a hidden folder beside the target, then
     # moved: a reader never sees half a file, and a format that records its
@@ -134,12 +159,14 @@ def write_export(
     partial = folder / path.name
     try:
         if fmt == "kml":  # KML marks who holds each place as of the export's time
-            writer(batch, partial, at=parse_moment(at, "--at") if at else None)
+            said = writer(batch, partial, at=parse_moment(at, "--at") if at else None)
         else:
-            writer(batch, partial)
+            said = writer(batch, partial)
+        notes += said or []  # XML writers say what characters they had to drop
         os.replace(partial, path)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+    return WrittenFile(path, fmt, notes)
 
 
 # -- import --------------------------------------------------------------------
@@ -215,6 +242,14 @@ def read_import(
             str(source), [Problem("file", "-", f"no records found (read as {fmt})")]
         )
     return fmt, batch
+
+
+def plan_file(
+    store: Store, source: str | Path, fmt: str | None = None
+) -> tuple[str, pipeline.ImportPlan]:
+    """Read `source` and plan it against `store` (strict): (format, plan)."""
+    fmt, batch = read_import(source, fmt)
+    return fmt, plan_batch(store, batch, source)
 
 
 def plan_batch(store: Store, batch: RecordBatch, source: str | Path) -> pipeline.ImportPlan:

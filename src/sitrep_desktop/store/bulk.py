@@ -62,6 +62,19 @@ class StoreLookup:
         ).fetchone()
         return None if row is None else row[0]
 
+    def events_by_id(self, ids: Collection[str]) -> dict[str, Any]:
+        """The stored events of these ids (to compare an import's revisions with)."""
+        wanted, found = list(ids), {}
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            cursor = self.conn.execute(f"SELECT * FROM events WHERE id IN ({marks})", chunk)
+            names = [d[0] for d in cursor.description]
+            for row in cursor:
+                event = rows.event_from_row(dict(zip(names, row, strict=True)))
+                found[event.id] = event
+        return found
+
     def faction_id_named(self, name: str) -> str | None:
         row = self.conn.execute(
             "SELECT id FROM factions WHERE name = ? COLLATE NOCASE "

@@ -26,6 +26,15 @@ def _names(text: str) -> tuple[str, ...]:
     return () if text == "[]" else tuple(json.loads(text))
 
 
+def _attributes(row: Any) -> dict[str, Any]:
+    # A journal entry written before migration 5 has no attributes column.
+    try:
+        text = row["attributes"]
+    except (KeyError, IndexError):
+        return {}
+    return {} if not text or text == "{}" else json.loads(text)
+
+
 def _moment(text: str | None, key: str | None) -> Moment | None:
     return Moment(text, key) if text is not None and key is not None else None
 
@@ -41,6 +50,7 @@ def place_to_row(place: Place) -> dict[str, Any]:
         "population": place.population,
         "notes": place.notes,
         "tags": _dumps(list(place.tags)),
+        "attributes": _dumps(dict(place.attributes)),
     }
 
 
@@ -59,6 +69,7 @@ def place_from_row(row: Mapping[str, Any]) -> Place:
         population=row["population"],
         notes=row["notes"],
         tags=_names(row["tags"]),
+        attributes=_attributes(row),
     )
 
 
@@ -128,15 +139,17 @@ def event_to_row(event: Event, place_point: tuple[float, float] | None) -> dict[
         "actors": _dumps(list(event.actors)),
         "source": event.source,
         "confidence": event.confidence,
+        "attributes": _dumps(dict(event.attributes)),
     }
 
 
 EVENT_COLUMNS = (*_STAMP_FIELDS, "at", "at_key", "category", "title", "description",
-                 "place_id", "geometry", "actors", "source", "confidence")  # fmt: skip
+                 "place_id", "geometry", "actors", "source", "confidence",
+                 "attributes")  # fmt: skip
 
 
 def _event(id, created, updated, author, at, at_key, category, title, description,
-           place_id, geometry, actors, source, confidence) -> Event:  # fmt: skip
+           place_id, geometry, actors, source, confidence, attributes) -> Event:  # fmt: skip
     return trusted_record(
         Event,
         id=id,
@@ -152,11 +165,13 @@ def _event(id, created, updated, author, at, at_key, category, title, descriptio
         actors=_names(actors),
         source=source,
         confidence=confidence,
+        attributes={} if not attributes or attributes == "{}" else json.loads(attributes),
     )
 
 
 def event_from_row(row: Mapping[str, Any]) -> Event:
-    return _event(*(row[name] for name in EVENT_COLUMNS))
+    values = [row[name] for name in EVENT_COLUMNS[:-1]]
+    return _event(*values, _dumps(_attributes(row)))
 
 
 def event_reader(columns: Sequence[str]) -> Callable[[Sequence[Any]], Event]:
@@ -181,6 +196,7 @@ def annotation_to_row(annotation: Annotation) -> dict[str, Any]:
         "valid_to": vt.text if vt else None,
         "valid_to_key": vt.key if vt else None,
         "notes": annotation.notes,
+        "attributes": _dumps(dict(annotation.attributes)),
     }
 
 
@@ -195,6 +211,7 @@ def annotation_from_row(row: Mapping[str, Any]) -> Annotation:
         valid_from=_moment(row["valid_from"], row["valid_from_key"]),
         valid_to=_moment(row["valid_to"], row["valid_to_key"]),
         notes=row["notes"],
+        attributes=_attributes(row),
     )
 
 

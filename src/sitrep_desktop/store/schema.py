@@ -255,6 +255,42 @@ END;
 """
 
 
+# v5: what other programs' files carry beyond our fields, TAK chat and attachments.
+# `attributes` holds a file's other columns (a KML's ExtendedData, a CSV's or
+# GeoPackage's other columns, a Z value, a track's times) as a JSON object, so
+# they are shown and exported back. GeoChat messages are not events: they have
+# a sender and a room, no place or category.
+_V5 = """
+ALTER TABLE places ADD COLUMN attributes TEXT NOT NULL DEFAULT '{}';
+ALTER TABLE events ADD COLUMN attributes TEXT NOT NULL DEFAULT '{}';
+ALTER TABLE annotations ADD COLUMN attributes TEXT NOT NULL DEFAULT '{}';
+
+CREATE TABLE messages (
+    id TEXT PRIMARY KEY,
+    at TEXT NOT NULL,
+    at_key TEXT NOT NULL,
+    sender TEXT NOT NULL,
+    sender_uid TEXT NOT NULL DEFAULT '',
+    room TEXT NOT NULL DEFAULT '',
+    text TEXT NOT NULL,
+    source TEXT NOT NULL DEFAULT '',
+    created TEXT NOT NULL
+);
+CREATE INDEX messages_at ON messages(at_key);
+
+-- Files that came with a record (a photo in an ATAK data package).
+CREATE TABLE attachments (
+    id TEXT PRIMARY KEY,
+    record_id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    media_type TEXT NOT NULL DEFAULT 'application/octet-stream',
+    data BLOB NOT NULL,
+    created TEXT NOT NULL
+);
+CREATE INDEX attachments_record ON attachments(record_id);
+"""
+
+
 def _measure_new_indexes(conn: sqlite3.Connection) -> None:
     """ANALYZE the v3 indexes, in files SQLite has measured before.
 
@@ -296,6 +332,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(2, "user layers, saved filters, settings", _V2),
     Migration(3, "indexes to sort the event list by any column", _V3, _measure_new_indexes),
     Migration(4, "sort keys padded to four-digit years", _V4),
+    Migration(5, "attributes of imported features; TAK chat messages; attachments", _V5),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version

@@ -102,7 +102,10 @@ class ImportPreviewDialog(QDialog):
     def _show_plan(self, source: Path, plan: ImportPlan) -> None:
         preview = plan.preview()
         new, present = preview["new"], preview["already_present"]
-        total = sum(new.values())
+        # A newer ACLED export may only revise or withdraw events: that is a change too.
+        revised = {f"{k} updated": n for k, n in preview.get("updated", {}).items()}
+        revised |= {f"{k} deleted": n for k, n in preview.get("deleted", {}).items()}
+        total = sum(new.values()) + sum(revised.values())
         if plan.skipped and not total and not sum(present.values()):
             self._show_problems(str(source), plan.skipped)
             return
@@ -114,13 +117,17 @@ class ImportPreviewDialog(QDialog):
             )
             self.import_button.setText("Import the rest")
         elif total:
-            text = f"{total} new record(s) will be added in one step (Edit > Undo removes them)."
+            text = (
+                f"{total} record(s) will be added or changed in one step (Edit > Undo reverts it)."
+            )
         else:
             text = "Everything in this file is already in the database: nothing to add."
         if plan.repaired:
             text += f" {_entries(len(plan.repaired))} repaired to be taken (listed below)."
         self.summary.setText(text)
         rows = [(KIND_LABELS[k], str(new.get(k, 0)), str(present.get(k, 0))) for k in KIND_LABELS]
+        rows += [(k.replace("_", " "), str(n), "") for k, n in new.items() if k not in KIND_LABELS]
+        rows += [(k.replace("_", " "), str(n), "") for k, n in revised.items()]
         _fill(self.table, ["Records", "New", "Already present"], rows)
         listed = [("left out", *_problem_row(p)) for p in plan.skipped]
         listed += [("repaired", *_problem_row(p)) for p in plan.repaired]
@@ -276,16 +283,17 @@ def export_data(window, path: Path) -> Path | None:
         return None
     at = window.time_state.at
     try:
-        batch = gather(window.store, at=at)
-        write_export(batch, path, fmt, at=at)
+        written = write_export(batch := gather(window.store, at=at), path, fmt, at=at)
     except (SitRepError, OSError, ValueError) as exc:
         QMessageBox.critical(window, "Export data", f"{path.name} was not written: {exc}")
         return None
     when = f" as of {at.text}" if at else ""
-    counts = carried_counts(batch, fmt)  # only what the format holds: a CSV has events
+    # Only what the format holds: a CSV has events.
+    counts = carried_counts(batch, written.format)
     what = ", ".join(f"{n} {KIND_LABELS[k]}" for k, n in counts.items() if n) or "nothing"
-    window.statusBar().showMessage(f"Exported {what}{when} to {path}", 10_000)
-    return path
+    notes = "".join(f"; {note}" for note in written.notes)
+    window.statusBar().showMessage(f"Exported {what}{when} to {written.path}{notes}", 10_000)
+    return written.path
 
 
 def export_data_dialog(window) -> Path | None:

@@ -14,7 +14,9 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
 from sitrep_desktop.domain import Annotation, ControlChange, Event, Place
+from sitrep_desktop.domain.uncertain_dates import uncertain_date_text
 from sitrep_desktop.store import JournalEntry, Store, StoreChange
+from sitrep_desktop.store.attachments import Attachments
 from sitrep_desktop.ui.window.selection import Selection
 from sitrep_desktop.ui.window.time_state import TimeState
 from sitrep_desktop.ui.window.time_text import local_and_utc
@@ -127,8 +129,12 @@ class DetailPane(QWidget):
 
     def _event_html(self, event: Event) -> str:
         place = self.store.places.find(event.place_id) if event.place_id else None
+        uncertain = uncertain_date_text(event.at, event.attributes)
         rows = [
-            ("When", local_and_utc(event.at)),
+            (
+                "When",
+                f"{local_and_utc(event.at)}: {uncertain}" if uncertain else local_and_utc(event.at),
+            ),
             ("As logged", event.at.text),
             ("Category", event.category),
             ("Place", place.name if place else "—"),
@@ -137,8 +143,16 @@ class DetailPane(QWidget):
             ("Confidence", event.confidence),
             ("Source", event.source or "—"),
             ("Logged by", f"{event.author} at {event.created[:19]}Z"),
+            *attribute_rows(event.attributes),
+            *self._attachment_rows(event.id),
         ]
         return _card(event.title, event.description, rows)
+
+    def _attachment_rows(self, record_id: str) -> list[tuple[str, str]]:
+        """The files that came with the record (a photo from a TAK package)."""
+        files = Attachments(self.store).for_record(record_id)
+        names = [f"{a.name} ({a.media_type}, {len(a.data) / 1024:.0f} kB)" for a in files]
+        return [("Attachments", "; ".join(names))] if names else []
 
     def _control_html(self, change: ControlChange) -> str:
         place = self.store.places.find(change.place_id)
@@ -184,6 +198,8 @@ class DetailPane(QWidget):
         rows.append(
             ("Events", f"<a href='events-near:{place.id}'>show those nearby in the list</a>")
         )
+        rows += [(k, html.escape(v)) for k, v in attribute_rows(place.attributes)]
+        rows += [(k, html.escape(v)) for k, v in self._attachment_rows(place.id)]
         return _card(place.name, place.notes, rows, escape_values=False)
 
     def _history_html(self, record_id: str) -> str:
@@ -213,6 +229,20 @@ def _entry_html(entry: JournalEntry) -> str:
         f"<tr><td style='color:#616161;vertical-align:top;padding-right:6px'>{when}<br>{who}</td>"
         f"<td style='vertical-align:top'>{what}</td></tr>"
     )
+
+
+def attribute_rows(attributes: dict) -> list[tuple[str, str]]:
+    """The columns an imported file had beyond our fields, one row each; a "·"
+    before each name keeps them apart from our own fields."""
+    rows = []
+    for name, value in attributes.items():
+        if name == "date_precision":
+            continue  # said with the time
+        if isinstance(value, list):
+            value = ", ".join("—" if v is None else str(v) for v in value)
+        text = "—" if value in (None, "") else str(value)
+        rows.append((f"· {name}", text if len(text) <= 120 else text[:117] + "…"))
+    return rows
 
 
 def _value(row: dict | None, name: str) -> str:

@@ -56,7 +56,7 @@ def _open_and_watch(app, window: MainWindow, path: Path, first_run: bool) -> Non
 def open_initial(window: MainWindow, path: Path, first_run: bool) -> None:
     created = False
     if first_run and not path.exists():
-        from sitrep_desktop.demo_situation import (
+        from sitrep_desktop.services.demo import (
             write_demo,  # only on a first run: it is a big module
         )
 

@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from sitrep_desktop.ui.logging.feature import LoggingFeature
     from sitrep_desktop.ui.map.feature import MapFeature
     from sitrep_desktop.ui.measure.feature import MeasureFeature
+    from sitrep_desktop.ui.messages.feature import MessagesPane
     from sitrep_desktop.ui.window.backups import BackupController
 
 APP_NAME = "SitRep Desktop"
@@ -57,6 +58,7 @@ class Features:
     logging: LoggingFeature
     drawing: DrawingFeature
     map: MapFeature
+    messages: MessagesPane
 
 
 _OPEN_WINDOWS: list[MainWindow] = []  # windows that took over from another: kept alive here
@@ -214,6 +216,7 @@ class MainWindow(QMainWindow):
         from sitrep_desktop.ui.logging.feature import install_logging
         from sitrep_desktop.ui.map.feature import install_map
         from sitrep_desktop.ui.measure.feature import install_measure
+        from sitrep_desktop.ui.messages.feature import install_messages
         from sitrep_desktop.ui.snapshot.feature import install_snapshot
         from sitrep_desktop.ui.window.backups import install_backups
 
@@ -230,6 +233,7 @@ class MainWindow(QMainWindow):
             logging=install_logging(ctx),
             drawing=install_drawing(ctx),
             map=install_map(ctx),
+            messages=install_messages(ctx),
         )
         # Features add docks: only now does the saved layout have all its parts.
         self._restore_layout()

@@ -1,0 +1,1 @@
+"""Chat messages received from TAK (GeoChat): a searchable pane."""
