@@ -4,7 +4,7 @@ Shapefiles (plain or zipped, as QGIS users send them), FlatGeobuf, GPX and
 GeoPackages not written by us. Every layer is read (or the one asked for);
 coordinates in a declared CRS are reprojected to WGS84 (pyproj) and Z/M values
 dropped. Each feature becomes a record as a GeoJSON feature of another program
-does (geojson.foreign_record): a point a place (an event when it has a time),
+does (foreign.foreign_record): a point a place (an event when it has a time),
 a line or area a drawing. GPX: waypoints, routes and tracks; the per-vertex
 route and track points are left to the lines they make.
 """
@@ -27,7 +27,7 @@ from pyproj.exceptions import CRSError
 from shapely.geometry import mapping
 
 from . import repairs
-from .geojson import foreign_record
+from .foreign import foreign_record
 from .progress import Progress, in_shares
 from .records import (
     ZIP_READ_ERRORS,
