@@ -4,7 +4,7 @@ Shapefiles (plain or zipped, as QGIS users send them), FlatGeobuf, GPX and
 GeoPackages not written by us. Every layer is read (or the one asked for);
 coordinates in a declared CRS are reprojected to WGS84 (pyproj) and Z/M values
 dropped. Each feature becomes a record as a GeoJSON feature of another program
-does (foreign.foreign_record): a point a place (an event when it has a time),
+does (foreign.foreign_feature): a point a place (an event when it has a time),
 a line or area a drawing. GPX: waypoints, routes and tracks; the per-vertex
 route and track points are left to the lines they make.
 """
@@ -27,7 +27,7 @@ from pyproj.exceptions import CRSError
 from shapely.geometry import mapping
 
 from . import repairs
-from .foreign import foreign_record
+from .foreign import foreign_feature
 from .progress import Progress, in_shares
 from .records import (
     ZIP_READ_ERRORS,
@@ -172,7 +172,7 @@ def _entries(
             yield where, (shape, row, index)
 
 
-def _record(entry: tuple[Any, dict[str, Any], int], where: str) -> tuple[Record, bool]:
+def _record(entry: tuple[Any, dict[str, Any], int], where: str) -> tuple[Record, bool, str]:
     shape, row, _index = entry
     properties = {k: v for k, v in row.items() if v is not None}
     # Name and description found whatever their case (NAME, Desc).
@@ -194,7 +194,8 @@ def _record(entry: tuple[Any, dict[str, Any], int], where: str) -> tuple[Record,
         name = " ".join(str(properties["description"]).split())[:60]
         properties["name"] = name
         repairs.note(Problem(where, "name", f"had no name; named {name!r} from its description"))
-    return foreign_record(mapping(shape), properties, where)
+    feature = foreign_feature(mapping(shape), properties, where)
+    return feature.record, feature.by_name, feature.repair
 
 
 def _plain(value: Any) -> Any:

@@ -203,9 +203,6 @@ def collect_rows(
     with repairs.noted() as noted:
         for where, entry in entries:
             del noted[:]
-            too_many = limits.count_problem(len(batch.where))
-            if too_many is not None:
-                raise ImportFileError(file, [Problem(where, "-", too_many)])
             mark = batch.mark()
             try:
                 add_entry(batch, entry, where)
@@ -222,6 +219,9 @@ def collect_rows(
                 problems.append(Problem(where, "-", f"not storable text ({exc.reason})"))
                 continue
             batch.repaired.extend(noted)
+            too_many = limits.count_problem(len(batch.where))
+            if too_many is not None:
+                raise ImportFileError(file, [Problem(where, "-", too_many)])
     if problems:
         raise ImportFileError(file, problems, batch=batch)
     return batch
