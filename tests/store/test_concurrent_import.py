@@ -55,7 +55,7 @@ def test_the_command_line_says_already_present(tmp_path, capsys, monkeypatch):
     from sitrep_desktop.io import pipeline
 
     stale_plan = plans[1]
-    monkeypatch.setattr(pipeline, "plan_import", lambda *_: stale_plan)
+    monkeypatch.setattr(pipeline, "plan_import", lambda *_, **__: stale_plan)
     assert main(["import", str(db), str(source), "--json"]) == 0
     result = json.loads(capsys.readouterr().out)
     assert result["added"]["place"] == 0

@@ -173,7 +173,7 @@ def _entries(
 
 
 def _record(entry: tuple[Any, dict[str, Any], int], where: str) -> tuple[Record, bool, str]:
-    shape, row, _index = entry
+    shape, row, index = entry
     properties = {k: v for k, v in row.items() if v is not None}
     # Name and description found whatever their case (NAME, Desc).
     for canonical, columns in (("name", _NAME_COLUMNS), ("description", _DESCRIPTION_COLUMNS)):
@@ -194,7 +194,7 @@ def _record(entry: tuple[Any, dict[str, Any], int], where: str) -> tuple[Record,
         name = " ".join(str(properties["description"]).split())[:60]
         properties["name"] = name
         repairs.note(Problem(where, "name", f"had no name; named {name!r} from its description"))
-    feature = foreign_feature(mapping(shape), properties, where)
+    feature = foreign_feature(mapping(shape), properties, where, number=index)
     return feature.record, feature.by_name, feature.repair
 
 

@@ -191,7 +191,8 @@ class ImportResult:
         kinds = list(preview["new"])
         if not self.dry_run and self.added:  # what another import added meanwhile
             for kind, planned in preview["new"].items():
-                preview["already_present"][kind] += planned - self.added.get(kind, 0)
+                if kind in preview["already_present"]:  # records, not chat or files
+                    preview["already_present"][kind] += planned - self.added.get(kind, 0)
         return {
             "ok": ok,
             "file": self.file,
