@@ -89,7 +89,9 @@ def _shape(element: Element, where: str, times: list[str], depth: int) -> BaseGe
     kind = local_name(element)
     if depth > MAX_NESTING:
         raise ProblemError(
-            Problem(where, "geometry", f"MultiGeometry nested too deeply (over {MAX_NESTING} levels)")
+            Problem(
+                where, "geometry", f"MultiGeometry nested too deeply (over {MAX_NESTING} levels)"
+            )
         )
     try:
         if kind in _COLLECTIONS:

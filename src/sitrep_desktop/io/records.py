@@ -74,8 +74,10 @@ MAX_FEATURE_TEXT = 80
 
 
 def one_line(text: str, limit: int = MAX_REASON_TEXT) -> str:
-    """`text` on one line, cut to `limit` characters."""
+    """`text` on one line, cut to `limit` characters; a lone surrogate (which no
+    terminal or file can take) is shown as its escape, \\ud800."""
     flat = " ".join(str(text).split())
+    flat = flat.encode("utf-8", "backslashreplace").decode("utf-8")
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
