@@ -36,7 +36,7 @@ COLUMNS = ("Time", "Category", "Title", "Place", "Confidence")
 # The width of each column but the title, as a typical value: the title stretches.
 COLUMN_SAMPLES = {0: "2024-12-06 14:30", 1: "movement", 3: "Dar al-Kabira", 4: "Confidence"}
 # Which column gives way when the title would get less than this share of the width.
-TITLE_SHARE_BEFORE_HIDING = ((4, 0.35), (1, 0.25), (3, 0.25))
+TITLE_SHARE_BEFORE_HIDING = ((4, 0.35), (1, 0.35), (3, 0.35))
 SORT_KEYS = ("time", "category", "title", "place", "confidence")
 PAGE_SIZE = 200
 MAX_PAGES = 40  # ~8,000 rows kept in memory

@@ -57,6 +57,7 @@ class TimeControl(QWidget):
         layout.addWidget(QLabel("As of"))
         layout.addWidget(self.edit)
         layout.addWidget(self.latest)
+        layout.addStretch(1)  # the toolbar's spare room goes after, not between
         self._following = False
         self._follow(time_state.at)
         self.edit.editingFinished.connect(self._on_typed)
