@@ -131,3 +131,13 @@ def test_an_import_flags_a_year_that_looks_like_a_typo(homs_store, tmp_path, cap
     assert "line 2" in warning["where"]
     assert main([str(a) for a in args]) == 0
     assert "year 0999 — typo?" in capsys.readouterr().out
+
+
+def test_copying_a_drawing_forward_to_the_first_day_is_a_clear_error():
+    from sitrep_desktop.commands.annotation_commands import copy_forward
+    from sitrep_desktop.domain import Annotation, ValidationError
+
+    line = Annotation(geometry="LINESTRING (36 34, 37 35)")
+    with pytest.raises(ValidationError, match="after 0001-01-01"):  # was: OverflowError
+        copy_forward(line, "0001-01-01")
+    assert copy_forward(line, "0001-01-02") is not None

@@ -77,3 +77,18 @@ def test_the_same_file_still_in_place_writes_as_before(tmp_path):
         store.places.add(village("Fine"))
         store.reconnect()
         store.places.add(village("Still fine"))
+
+
+def test_the_windows_poll_removes_our_stray_journal_at_once(tmp_path):
+    db = write_demo(tmp_path / "ops.db")
+    colleague = write_demo(tmp_path / "colleague.db")
+    store = Store.open(db)
+    store.places.add(village("Ours"))
+    os.replace(colleague, db)
+    assert store.check_external_changes() is False
+    assert not Path(f"{db}-wal").exists()
+    # A program opening the new file now reads only the colleague's pages.
+    with Store.open(db) as theirs:
+        assert theirs.integrity_ok() and theirs.places.by_name("Ours") is None
+    assert store.save_as(tmp_path / "ours.db").exists()
+    store.close()

@@ -26,6 +26,8 @@ def copy_forward(annotation: Annotation, new_from: Moment | str) -> CompositeCom
             "valid_from", start.text, f"must be after the original's start {annotation.valid_from}"
         )
     if start.date_only:
+        if start.key <= "0001-01-01":  # no day before the first one to close the original on
+            raise ValidationError("valid_from", start.text, "must be after 0001-01-01")
         end = parse_moment((start.as_utc() - timedelta(days=1)).date())
         if annotation.valid_from is not None and end.key < annotation.valid_from.key:
             end = annotation.valid_from

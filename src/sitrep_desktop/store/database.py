@@ -156,14 +156,17 @@ class Store:
 
         Called before every write, and by the window when it regains focus.
         """
-        if self._identity is None or self.path is None:
-            return
-        if _file_identity(self.path) != self._identity:
+        if self._replaced():
             self._drop_stray_journal()
             raise FileReplacedError(
                 f"{self.path.name} was deleted or replaced on disk since it was opened; "
                 "nothing more is written to it. Use Save as… to keep your work in a new file"
             )
+
+    def _replaced(self) -> bool:
+        if self._identity is None or self.path is None:
+            return False
+        return _file_identity(self.path) != self._identity
 
     def _sidecars(self) -> list[Path]:
         if self.path is None:
@@ -300,7 +303,16 @@ class Store:
                 log.exception("listener failed on %s", change)
 
     def check_external_changes(self) -> bool:
-        """True (and news of kind "*") if another connection committed since we looked."""
+        """True (and news of kind "*") if another connection committed since we looked.
+
+        The window polls this every second or so; a file replaced meanwhile has
+        our stray journal removed at once, before another program can open the
+        new file with it (the user hears at the next write or when the window
+        regains focus).
+        """
+        if self._replaced():
+            self._drop_stray_journal()
+            return False
         version = self._read_data_version()
         if version == self._data_version:
             return False
