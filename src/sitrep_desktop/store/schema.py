@@ -11,6 +11,8 @@ import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from .version_schema import V6_SQL, backfill_versions
+
 
 @dataclass(frozen=True)
 class Migration:
@@ -277,6 +279,8 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "records, spatial index, full-text search, change journal", _V1),
     Migration(2, "user layers, saved filters, settings", _V2),
     Migration(3, "indexes to sort the event list by any column", _V3, _measure_new_indexes),
+    # 4 and 5 come from other branches; the numbers are kept so files agree.
+    Migration(6, "origin, record versions and tombstones for merging", V6_SQL, backfill_versions),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version
