@@ -20,12 +20,13 @@ COMMAND_MODULES = (
     "sitrep_desktop.cli.exchange",
     "sitrep_desktop.cli.measure",
     "sitrep_desktop.cli.snapshot",
+    "sitrep_desktop.cli.merge",
 )
 
 
 # The contract's command names, known without importing their modules.
 COMMAND_NAMES = frozenset(
-    {"demo", "control", "events", "measure", "within", "import", "export", "snapshot"}
+    {"demo", "control", "events", "measure", "within", "import", "export", "snapshot", "merge"}
 )
 
 

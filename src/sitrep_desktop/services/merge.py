@@ -68,6 +68,7 @@ __all__ = [
     "IncomingRecord",
     "MergePlan",
     "MergeReport",
+    "merge_from",
     "merge_path",
     "merge_records",
     "plan_merge",
@@ -105,6 +106,8 @@ class Conflict:
     record_id: str
     label: str
     fields: tuple[FieldConflict, ...]
+    our_version: str = ""
+    their_version: str = ""
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -112,6 +115,8 @@ class Conflict:
             "id": self.record_id,
             "label": self.label,
             "fields": [f.as_json() for f in self.fields],
+            "our_version": self.our_version,
+            "their_version": self.their_version,
         }
 
 
@@ -262,7 +267,7 @@ def plan_merge(store: Store, source: MergeSource) -> MergePlan:
             t = dataclasses.replace(t, version=_new_version(store, 0))
             learned = [(t.version, t.updated)]
         if what == "both":
-            what = _both(report, rid, t, mine, theirs, ours, source)
+            what = _both(report, rid, t, o, mine, theirs, ours, source)  # type: ignore[arg-type]
             if what == "conflict":
                 pending[rid] = _Pending(t.kind, mine, theirs, o, t, learned)  # type: ignore[arg-type]
                 continue
@@ -278,8 +283,8 @@ def plan_merge(store: Store, source: MergeSource) -> MergePlan:
     return MergePlan(store, report, writes, pending, getattr(source, "clock", 0))
 
 
-def _both(report: MergeReport, rid: str, t: Head, mine: Row | None, theirs: Row | None,
-          ours: VersionReader, source: MergeSource) -> str:  # fmt: skip
+def _both(report: MergeReport, rid: str, t: Head, o: Head, mine: Row | None,
+          theirs: Row | None, ours: VersionReader, source: MergeSource) -> str:  # fmt: skip
     """Both sides changed the record since they last met."""
     if mine is None and theirs is None:
         return "same"
@@ -290,6 +295,7 @@ def _both(report: MergeReport, rid: str, t: Head, mine: Row | None, theirs: Row 
     if same_content(t.kind, mine, theirs):
         return "same"
     report.conflicts.append(_conflict(rid, t, mine, theirs, ours, source))
+    report.conflicts[-1] = dataclasses.replace(report.conflicts[-1], our_version=o.version)
     return "conflict"
 
 
@@ -335,7 +341,7 @@ def _conflict(
         for n in names
     )  # fmt: skip
     label = str(mine.get("name") or mine.get("title") or mine.get("label") or t.kind)
-    return Conflict(t.kind, rid, label, fields)
+    return Conflict(t.kind, rid, label, fields, their_version=t.version)
 
 
 def _ancestor_row(rid: str, ours: VersionReader, theirs: MergeSource) -> Row | None:
@@ -412,7 +418,7 @@ def merge_path(
     """Merge another database file or a data package into `store` (one transaction)."""
     source = open_source(store, path)
     try:
-        return _run(store, source, dry_run, resolutions)
+        return merge_from(store, source, dry_run=dry_run, resolutions=resolutions)
     finally:
         source.close()
 
@@ -425,11 +431,17 @@ def merge_records(
     resolutions: Mapping[str, Resolution] | None = None,
 ) -> MergeReport:
     """Merge records from elsewhere (a TAK server: one record at a time is fine)."""
-    return _run(store, RecordsSource(store, incoming, origin), False, resolutions)
+    return merge_from(store, RecordsSource(store, incoming, origin), resolutions=resolutions)
 
 
-def _run(store: Store, source: Any, dry_run: bool,
-         resolutions: Mapping[str, Resolution] | None) -> MergeReport:  # fmt: skip
+def merge_from(
+    store: Store,
+    source: MergeSource,
+    *,
+    dry_run: bool = False,
+    resolutions: Mapping[str, Resolution] | None = None,
+) -> MergeReport:
+    """Plan and (unless a dry run) apply a merge from any source; the report says what."""
     plan = plan_merge(store, source)
     plan.report.dry_run = dry_run
     command = plan.command(resolutions)

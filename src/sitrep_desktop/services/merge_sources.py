@@ -45,9 +45,17 @@ class DatabaseSource:
     """Another SitRep database file, read-only (older files read as if migrated)."""
 
     def __init__(self, path: str | Path) -> None:
-        self.other = OtherDatabase(path)
+        self.other: VersionReader = OtherDatabase(path)
         self.origin = self.other.origin() or f"file {Path(path).name}"
         self.clock = self.other.clock()
+
+    @classmethod
+    def of_store(cls, store: Store) -> DatabaseSource:
+        """A database already open here (another window's, or a test's copy)."""
+        source = cls.__new__(cls)
+        source.other = VersionReader(store.conn)
+        source.origin, source.clock = source.other.origin(), source.other.clock()
+        return source
 
     def heads(self) -> dict[str, Head]:
         return self.other.heads()
@@ -62,7 +70,8 @@ class DatabaseSource:
         return self.other.version_row(record_id, version)
 
     def close(self) -> None:
-        self.other.close()
+        if isinstance(self.other, OtherDatabase):
+            self.other.close()
 
 
 @dataclass(frozen=True)
