@@ -35,6 +35,7 @@ FEATURE_INSTALLERS: tuple[str, ...] = (
     "sitrep_desktop.ui.logging.feature:install_logging",
     "sitrep_desktop.ui.drawing.feature:install_drawing",
     "sitrep_desktop.ui.map.feature:install_map",
+    "sitrep_desktop.ui.team.feature:install_merge",
 )
 
 
