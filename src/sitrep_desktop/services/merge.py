@@ -222,12 +222,15 @@ class MergePlan:
 def plan_merge(store: Store, source: MergeSource) -> MergePlan:
     """Compare every record the other side knows with ours; write nothing."""
     ours = VersionReader(store.conn)
-    our_heads, their_heads = ours.heads(), source.heads()
+    our_versions = ours.head_versions()
+    # A record whose head is the same on both sides needs nothing: most of them.
     todo = [
         rid
-        for rid, head in their_heads.items()
-        if rid not in our_heads or not head.version or our_heads[rid].version != head.version
+        for rid, version in source.head_versions().items()
+        if not version or our_versions.get(rid) != version
     ]
+    our_heads = ours.heads([rid for rid in todo if rid in our_versions])
+    their_heads = source.heads(todo)
     known = [rid for rid in todo if rid in our_heads]
     our_hist, their_hist = ours.histories(known), source.histories(known)
     versionless = [rid for rid in known if not their_heads[rid].version]
@@ -264,7 +267,7 @@ def plan_merge(store: Store, source: MergeSource) -> MergePlan:
             if what == "both" and mine is not None and theirs is not None:
                 if same_content(t.kind, mine, theirs):
                     continue
-            t = dataclasses.replace(t, version=_new_version(store, 0))
+            t = t._replace(version=_new_version(store, 0))
             learned = [(t.version, t.updated)]
         if what == "both":
             what = _both(report, rid, t, o, mine, theirs, ours, source)  # type: ignore[arg-type]

@@ -32,7 +32,9 @@ class MergeSource(Protocol):
     origin: str
     clock: int
 
-    def heads(self) -> dict[str, Head]: ...
+    def head_versions(self) -> dict[str, str]: ...
+
+    def heads(self, ids: Sequence[str]) -> dict[str, Head]: ...
 
     def histories(self, ids: Sequence[str]) -> dict[str, dict[str, str | None]]: ...
 
@@ -57,8 +59,11 @@ class DatabaseSource:
         source.origin, source.clock = source.other.origin(), source.other.clock()
         return source
 
-    def heads(self) -> dict[str, Head]:
-        return self.other.heads()
+    def head_versions(self) -> dict[str, str]:
+        return self.other.head_versions()
+
+    def heads(self, ids: Sequence[str]) -> dict[str, Head]:
+        return self.other.heads(ids)
 
     def histories(self, ids: Sequence[str]) -> dict[str, dict[str, str | None]]:
         return self.other.histories(ids)
@@ -119,9 +124,13 @@ class RecordsSource:
         ]
         self._points = {**VersionReader(store.conn).place_points(wanted), **places}
 
-    def heads(self) -> dict[str, Head]:
+    def head_versions(self) -> dict[str, str]:
+        return {rid: item.version for rid, item in self._incoming.items()}
+
+    def heads(self, ids: Sequence[str]) -> dict[str, Head]:
         heads = {}
-        for rid, item in self._incoming.items():
+        for rid in ids:
+            item = self._incoming[rid]
             updated = item.record.updated if item.record is not None else item.updated
             heads[rid] = Head(rid, item.record_kind, item.version, updated, item.record is None)
         return heads

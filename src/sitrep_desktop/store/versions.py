@@ -13,7 +13,7 @@ import sqlite3
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..domain.times import utc_now_text
 from .errors import NotADatabaseError, StoreError
@@ -31,15 +31,17 @@ _CHUNK = 500
 Row = dict[str, Any]
 
 
-@dataclass(frozen=True, slots=True)
-class Head:
-    """A record's current version here; `deleted` makes it a tombstone."""
+class Head(NamedTuple):
+    """A record's current version here; `deleted` makes it a tombstone.
+
+    A tuple, not a dataclass: a merge reads one per record on both sides.
+    """
 
     record_id: str
     kind: str
     version: str
     updated: str
-    deleted: bool = False
+    deleted: int = 0
 
 
 @dataclass
@@ -93,25 +95,43 @@ class VersionReader:
         row = self.conn.execute("SELECT value FROM meta WHERE key = 'clock'").fetchone()
         return int(row[0]) if row else 0
 
-    def heads(self) -> dict[str, Head]:
-        """Every record's head, tombstones included."""
+    def head_versions(self) -> dict[str, str]:
+        """Every record's head version (tombstones included): the cheap first look."""
         if not self.has_versions:
-            # A file from before migration 6: the versions it would get when opened.
-            return {
-                rid: Head(rid, kind, backfill_version(rid, updated), updated)
-                for table, kind in VERSIONED_TABLES.items()
-                for rid, updated in self.conn.execute(f"SELECT id, updated FROM {table}")
-            }
-        sql = "SELECT record_id, kind, version, updated, deleted FROM record_heads"
-        return {r[0]: Head(r[0], r[1], r[2], r[3], bool(r[4])) for r in self.conn.execute(sql)}
+            return {rid: head.version for rid, head in self._backfilled_heads().items()}
+        cursor = self.conn.cursor()
+        cursor.row_factory = None  # plain tuples: dict() reads them in C
+        return dict(cursor.execute("SELECT record_id, version FROM record_heads"))
+
+    def heads(self, ids: Sequence[str]) -> dict[str, Head]:
+        """The heads of these records (those this database knows)."""
+        if not self.has_versions:
+            every = self._backfilled_heads()
+            return {rid: every[rid] for rid in ids if rid in every}
+        found: dict[str, Head] = {}
+        for chunk in _chunks(ids):
+            marks = ",".join("?" * len(chunk))
+            sql = (
+                "SELECT record_id, kind, version, updated, deleted FROM record_heads "
+                f"WHERE record_id IN ({marks})"
+            )
+            found.update((row[0], Head(*row)) for row in self.conn.execute(sql, chunk))
+        return found
+
+    def _backfilled_heads(self) -> dict[str, Head]:
+        # A file from before migration 6: the versions it would get when opened.
+        return {
+            rid: Head(rid, kind, backfill_version(rid, updated), updated)
+            for table, kind in VERSIONED_TABLES.items()
+            for rid, updated in self.conn.execute(f"SELECT id, updated FROM {table}")
+        }
 
     def histories(self, ids: Sequence[str]) -> dict[str, dict[str, str | None]]:
         """Each record's known versions: {record id: {version: updated stamp}}."""
         found: dict[str, dict[str, str | None]] = {rid: {} for rid in ids}
         if not self.has_versions:
-            for rid, head in self.heads().items():
-                if rid in found:
-                    found[rid][head.version] = head.updated
+            for rid, head in self.heads(ids).items():
+                found[rid][head.version] = head.updated
             return found
         for chunk in _chunks(ids):
             marks = ",".join("?" * len(chunk))
@@ -287,11 +307,20 @@ def _write_rows(store: Store, writes: Sequence[RecordWrite], origin: str) -> dic
                     f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})",
                     [tuple(w.after.get(c) for c in columns) for w in inserts],  # type: ignore[union-attr]
                 )
-            if updates:
-                rest = [c for c in columns if c != "id"]
+            # Only the columns that changed: each one set fires its index and
+            # full-text triggers (a title edit need not rewrite the R*Tree).
+            by_columns: dict[tuple[str, ...], list[RecordWrite]] = {}
+            for w in updates:
+                changed_columns = tuple(
+                    c
+                    for c in columns
+                    if c != "id" and w.before.get(c) != w.after.get(c)  # type: ignore[union-attr]
+                )
+                by_columns.setdefault(changed_columns or ("updated",), []).append(w)
+            for names, group in by_columns.items():
                 conn.executemany(
-                    f"UPDATE {table} SET {', '.join(f'{c} = ?' for c in rest)} WHERE id = ?",
-                    [(*(w.after.get(c) for c in rest), w.record_id) for w in updates],  # type: ignore[union-attr]
+                    f"UPDATE {table} SET {', '.join(f'{c} = ?' for c in names)} WHERE id = ?",
+                    [(*(w.after.get(c) for c in names), w.record_id) for w in group],  # type: ignore[union-attr]
                 )
         except sqlite3.IntegrityError as exc:
             raise StoreError(f"cannot merge {kind.replace('_', ' ')}s: {exc}") from None
