@@ -201,3 +201,18 @@ def test_records_from_a_tak_feed_merge_one_at_a_time(laptops):
     report = merge_records(ana, [IncomingRecord(Event(**stale))], origin="tak:bob-laptop")
     assert [c.record_id for c in report.conflicts] == [EVENT0]
     assert ana.events.get(EVENT0).title == "Hama: our own note"
+
+
+def test_a_place_deleted_here_comes_back_when_an_event_there_arrives(laptops):
+    ana, bob = laptops
+    for event in ana.events.select("place_id = ?", (HOMS,)):
+        ana.events.delete(event.id)
+    ana.places.delete(HOMS)
+    logged = bob.events.add(Event(at="2024-12-08", title="Homs: curfew", place_id=HOMS))
+    report = merge(ana, bob)
+    assert ("place", HOMS) in report.restored and ("event", logged.id) in report.added
+    assert ana.places.get(HOMS).name == "Homs"
+    merge(bob, ana)
+    merge(ana, bob)
+    assert ana.places.get(HOMS) == bob.places.get(HOMS)
+    assert not merge(ana, bob).changes_anything and not merge(bob, ana).changes_anything

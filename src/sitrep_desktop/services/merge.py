@@ -282,6 +282,7 @@ def plan_merge(store: Store, source: MergeSource) -> MergePlan:
             writes.append(RecordWrite(t.kind, rid, mine, after, o, head, learned))
             _count(report, what, t, mine, after)
     _refuse_orphaning_deletes(ours, writes, report)
+    _revive_parents(store, ours, source, writes, report)
     report.control_disputes = _control_disputes(store, writes)
     return MergePlan(store, report, writes, pending, getattr(source, "clock", 0))
 
@@ -371,6 +372,42 @@ def _refuse_orphaning_deletes(
                 w.after, w.head_after, w.learned = w.before, w.head_before, []
                 report.deleted.remove((kind, w.record_id))
                 report.kept.append((kind, w.record_id))
+
+
+def _revive_parents(
+    store: Store,
+    ours: VersionReader,
+    source: MergeSource,
+    writes: list[RecordWrite],
+    report: MergeReport,
+) -> None:
+    """Places and factions deleted here that arriving records still name come back.
+
+    Say we deleted a place while the other laptop logged an event there: the
+    event arrives, so its place is restored from theirs (reported as restored),
+    with a new version that both sides will then agree on.
+    """
+    written = {w.record_id for w in writes}
+    needed: dict[str, set[str]] = {"place": set(), "faction": set()}
+    for w in writes:
+        if w.after is not None and w.kind in ("event", "control_change"):
+            if w.after.get("place_id"):
+                needed["place"].add(w.after["place_id"])
+            if w.after.get("faction_id"):
+                needed["faction"].add(w.after["faction_id"])
+    for kind, ids in needed.items():
+        wanted = sorted(ids - written - set(ours.rows(kind, sorted(ids - written))))
+        if not wanted:
+            continue
+        theirs = source.rows(kind, wanted)
+        our_heads, their_hist = ours.heads(wanted), source.histories(list(theirs))
+        our_hist = ours.histories(list(theirs))
+        for rid, row in theirs.items():
+            version = _new_version(store, getattr(source, "clock", 0))
+            head = Head(rid, kind, version, row["updated"])
+            learned = _learned(their_hist[rid], our_hist[rid], head)  # head included
+            writes.insert(0, RecordWrite(kind, rid, None, row, our_heads.get(rid), head, learned))
+            report.restored.append((kind, rid))
 
 
 def _control_disputes(store: Store, writes: Sequence[RecordWrite]) -> list[tuple[str, str, str]]:
