@@ -10,6 +10,7 @@ from sitrep_desktop.domain import Event, Place
 from sitrep_desktop.services.merge import MergePlan, MergeReport, plan_merge
 from sitrep_desktop.services.merge_sources import DatabaseSource
 from sitrep_desktop.store import Store
+from sitrep_desktop.store.versions import VersionReader
 
 HOMS = "3b241101-e2bb-4255-8caf-4136c566a962"
 HAMA = "9a0d5d1e-4b7c-4d0e-8a43-33d9f0c0a001"
@@ -58,7 +59,10 @@ def edit(store: Store, repository: str, record_id: str, **changes) -> None:
 
 
 def head(store: Store, record_id: str) -> tuple[str, int] | None:
-    row = store.conn.execute(
-        "SELECT version, deleted FROM record_heads WHERE record_id = ?", (record_id,)
-    ).fetchone()
-    return None if row is None else (row[0], row[1])
+    """(version, deleted) of a record here, or None when this database never knew it."""
+    found = VersionReader(store.conn).heads([record_id]).get(record_id)
+    return None if found is None else (found.version, found.deleted)
+
+
+def history(store: Store, record_id: str) -> set[str]:
+    return set(VersionReader(store.conn).histories([record_id])[record_id])

@@ -16,6 +16,7 @@ from sitrep_desktop.services.merge import merge_path
 from sitrep_desktop.store import Store
 from sitrep_desktop.store.content_hash import content_hash
 from sitrep_desktop.store.opening import migrate
+from sitrep_desktop.store.versions import VersionReader
 
 HOMS = "3b241101-e2bb-4255-8caf-4136c566a962"
 
@@ -102,8 +103,8 @@ def test_a_version_3_file_gets_an_origin_versions_and_its_journalled_deletes(tmp
     shutil.copy(path, copy)
     with Store.open(path) as store, Store.open(copy) as other_copy:
         assert store.schema_version == 6
-        heads = {r[0]: r[4] for r in store.conn.execute("SELECT * FROM record_heads")}
-        assert heads == {HOMS: 0, "gone-1": 1}
+        heads = VersionReader(store.conn).heads([HOMS, "gone-1"])
+        assert {rid: h.deleted for rid, h in heads.items()} == {HOMS: 0, "gone-1": 1}
         origins = [
             s.conn.execute("SELECT value FROM meta WHERE key = 'origin'").fetchone()[0]
             for s in (store, other_copy)
@@ -114,12 +115,12 @@ def test_a_version_3_file_gets_an_origin_versions_and_its_journalled_deletes(tmp
         assert not merge_path(store, copy).changes_anything
         assert not merge_path(store, copy).conflicts
         # And editing after the upgrade stamps a new version.
-        before = store.conn.execute("SELECT version FROM record_heads WHERE record_id = ?", (HOMS,))
-        version = before.fetchone()[0]
+        version = heads[HOMS].version
         place = store.places.get(HOMS)
         store.places.update(dataclasses.replace(place, notes="edited"))
-        after = store.conn.execute("SELECT version FROM record_heads WHERE record_id = ?", (HOMS,))
-        assert after.fetchone()[0] > version
+        reader = VersionReader(store.conn)
+        assert reader.heads([HOMS])[HOMS].version > version
+        assert set(reader.histories([HOMS])[HOMS]) == {version, reader.heads([HOMS])[HOMS].version}
 
 
 def test_an_older_file_merges_without_being_upgraded(two_files, tmp_path):

@@ -13,7 +13,7 @@ import uuid
 
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
-from merge_helpers import HAMA, HOMS, base_store, copy_store, edit, plan
+from merge_helpers import HAMA, HOMS, base_store, copy_store, edit, head, history, plan
 
 from sitrep_desktop.domain import Event
 from sitrep_desktop.store.content_hash import content_hash
@@ -72,14 +72,11 @@ def _merge_checked(into, other, *, resolve):
 
 
 def _head_version(store, rid):
-    return store.conn.execute(
-        "SELECT version FROM record_heads WHERE record_id = ?", (rid,)
-    ).fetchone()[0]
+    return head(store, rid)[0]
 
 
 def _history(store, rid):
-    rows = store.conn.execute("SELECT version FROM record_versions WHERE record_id = ?", (rid,))
-    return {r[0] for r in rows}
+    return history(store, rid)
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -1,26 +1,26 @@
 """Migration 6: what merging needs, and nothing more.
 
-- `meta.origin`: a random id for this database, named in reports and in the
-  journal entries a merge writes (`journal.origin`; NULL means "written here").
-- `record_heads`: each record's current version, one row per record id, kept
-  after a delete with `deleted = 1`: the tombstone.
-- `record_versions`: every version a record has had here or was merged from
-  elsewhere: its causal history. "Theirs is older than ours" is "their head is
-  in our history"; two heads neither of which knows the other are a conflict.
+- `meta.origin`: a random id for this database, named in reports and beside
+  the journal entries a merge writes (`journal_origins`; none: written here).
+- A record's **version**. A record as first written has the implicit version
+  `0.<updated>`: nothing is stored for it, so adding 100,000 records costs no
+  more than before. Every later write (an edit: any UPDATE that sets `updated`,
+  as every repository edit does; a delete; adding a deleted record back)
+  stamps `<counter>.<random>` (`meta.clock` one up per write): the counter
+  orders versions roughly in time (Lamport: a merge moves it past the other
+  side's), the random part keeps two copies of one file apart.
+- `record_heads`: the stamped current version of each record that has one,
+  kept after a delete with `deleted = 1`: the tombstone.
+- `record_versions`: every version a record had here or was merged from
+  elsewhere, its causal history. "Theirs is older than ours" is "their head
+  is in our history"; two heads neither of which knows the other: a conflict.
 
-A version is `<counter>.<random>`: the counter (`meta.clock`, one up per write)
-orders versions roughly in time; the random part keeps versions apart when a
-database file was copied to two laptops and both go on from the same counter.
-
-Triggers stamp a new version on every insert, edit (any UPDATE that sets
-`updated`, as every repository edit does) and delete, whatever code writes;
-a merge sets `meta.merging` inside its transaction so that the versions it
-copies from the other side are kept instead of stamped anew.
+Triggers stamp versions whatever code writes; a merge sets `meta.merging`
+inside its transaction so the versions it copies are kept, not stamped anew.
 """
 
 from __future__ import annotations
 
-import hashlib
 import sqlite3
 import uuid
 
@@ -32,35 +32,58 @@ VERSIONED_TABLES = {
     "events": "event",
     "annotations": "annotation",
 }
+IMPLICIT_PREFIX = "0."  # sorts before every stamped version ("000000000001.…")
 
 _NEW_VERSION = (
     "(SELECT printf('%012d', value) FROM meta WHERE key = 'clock') "
     "|| '.' || lower(hex(randomblob(6)))"
 )
+_NOT_MERGING = "NOT EXISTS (SELECT 1 FROM meta WHERE key = 'merging')"
 
 
-def _triggers() -> str:
-    parts = []
-    for table, kind in VERSIONED_TABLES.items():
-        for action, event, ref, deleted in (
-            ("insert", "AFTER INSERT", "new", 0),
-            ("update", "AFTER UPDATE OF updated", "new", 0),
-            ("delete", "AFTER DELETE", "old", 1),
-        ):
-            # journal_seq: the last journal entry before this write; the entry
-            # that records this write is the next one for the record.
-            parts.append(
-                f"""
-CREATE TRIGGER {table}_version_{action} {event} ON {table}
-    WHEN NOT EXISTS (SELECT 1 FROM meta WHERE key = 'merging') BEGIN
+def implicit_version(updated: str) -> str:
+    """The version of a record as first written (no head stored for it)."""
+    return f"{IMPLICIT_PREFIX}{updated}"
+
+
+def _stamp(ref: str, kind: str, deleted: int) -> str:
+    # journal_seq: the last journal entry before this write; the entry that
+    # records this write is the next one for the record.
+    return f"""
     UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'clock';
     INSERT OR REPLACE INTO record_heads (record_id, kind, version, updated, deleted)
         VALUES ({ref}.id, '{kind}', {_NEW_VERSION}, {ref}.updated, {deleted});
     INSERT OR IGNORE INTO record_versions (record_id, version, updated, journal_seq)
         SELECT record_id, version, updated, (SELECT coalesce(max(seq), 0) FROM journal)
-        FROM record_heads WHERE record_id = {ref}.id;
-END;"""
-            )
+        FROM record_heads WHERE record_id = {ref}.id;"""
+
+
+def _keep_implicit(kind: str) -> str:
+    # The first version was implicit: it becomes history before the new head.
+    return f"""
+    INSERT OR IGNORE INTO record_versions (record_id, version, updated)
+        SELECT old.id, '{IMPLICIT_PREFIX}' || old.updated, old.updated
+        WHERE NOT EXISTS (SELECT 1 FROM record_heads WHERE record_id = old.id);"""
+
+
+def _triggers() -> str:
+    parts = []
+    for table, kind in VERSIONED_TABLES.items():
+        parts.append(f"""
+CREATE TRIGGER {table}_version_insert AFTER INSERT ON {table}
+    WHEN {_NOT_MERGING} AND EXISTS (SELECT 1 FROM record_heads WHERE record_id = new.id) BEGIN
+    {_stamp("new", kind, 0)}
+END;
+CREATE TRIGGER {table}_version_update AFTER UPDATE OF updated ON {table}
+    WHEN {_NOT_MERGING} BEGIN
+    {_keep_implicit(kind)}
+    {_stamp("new", kind, 0)}
+END;
+CREATE TRIGGER {table}_version_delete AFTER DELETE ON {table}
+    WHEN {_NOT_MERGING} BEGIN
+    {_keep_implicit(kind)}
+    {_stamp("old", kind, 1)}
+END;""")  # fmt: skip
     return "\n".join(parts)
 
 
@@ -86,38 +109,33 @@ CREATE TABLE journal_origins (seq INTEGER PRIMARY KEY, origin TEXT NOT NULL);
 """
 
 
-def backfill_version(record_id: str, updated: str) -> str:
-    # Deterministic: two copies of one old file agree on every record's version.
-    digest = hashlib.sha256(f"{record_id}\x1f{updated}".encode()).hexdigest()[:12]
-    return f"{0:012d}.{digest}"
-
-
 def backfill_versions(conn: sqlite3.Connection) -> None:
-    """Give this file an origin, and every record (and every delete the journal knows) a head."""
+    """Give this file an origin, and every delete the journal knows a tombstone.
+
+    Live records keep their implicit versions: two copies of one old file agree.
+    """
     origin = str(uuid.uuid4())
     conn.execute("INSERT OR IGNORE INTO meta (key, value) VALUES ('origin', ?)", (origin,))
     conn.execute("INSERT OR IGNORE INTO meta (key, value) VALUES ('clock', '0')")
-    heads = []
-    for table, kind in VERSIONED_TABLES.items():
-        for record_id, updated in conn.execute(f"SELECT id, updated FROM {table}"):
-            heads.append((record_id, kind, backfill_version(record_id, updated), updated, 0))
-    # Records whose last journal entry is a delete: the journal knows their tombstone.
     deleted = conn.execute(
         "SELECT record_id, record_kind, json_extract(before, '$.updated') FROM journal AS j "
         "WHERE action = 'delete' "
         "AND seq = (SELECT max(seq) FROM journal WHERE record_id = j.record_id)"
-    )
+    ).fetchall()
+    heads, versions = [], []
     for record_id, kind, updated in deleted:
         if kind in VERSIONED_TABLES.values():
             stamp = updated or ""
-            version = backfill_version(record_id, f"deleted {stamp}")
-            heads.append((record_id, kind, version, stamp, 1))
+            # Deterministic too, and after the version it deleted.
+            tombstone = f"{implicit_version(stamp)}~deleted"
+            heads.append((record_id, kind, tombstone, stamp, 1))
+            versions += [(record_id, implicit_version(stamp), stamp), (record_id, tombstone, stamp)]
     conn.executemany(
         "INSERT OR IGNORE INTO record_heads (record_id, kind, version, updated, deleted) "
         "VALUES (?, ?, ?, ?, ?)",
         heads,
     )
-    conn.execute(
-        "INSERT OR IGNORE INTO record_versions (record_id, version, updated) "
-        "SELECT record_id, version, updated FROM record_heads"
+    conn.executemany(
+        "INSERT OR IGNORE INTO record_versions (record_id, version, updated) VALUES (?, ?, ?)",
+        versions,
     )

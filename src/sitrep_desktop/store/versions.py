@@ -19,7 +19,7 @@ from ..domain.times import utc_now_text
 from .errors import NotADatabaseError, StoreError
 from .opening import inspect_file
 from .rows import journal_json
-from .version_schema import VERSIONED_TABLES, backfill_version
+from .version_schema import IMPLICIT_PREFIX, VERSIONED_TABLES, implicit_version
 
 if TYPE_CHECKING:
     from .database import Store
@@ -97,50 +97,51 @@ class VersionReader:
 
     def head_versions(self) -> dict[str, str]:
         """Every record's head version (tombstones included): the cheap first look."""
-        if not self.has_versions:
-            return {rid: head.version for rid, head in self._backfilled_heads().items()}
         cursor = self.conn.cursor()
         cursor.row_factory = None  # plain tuples: dict() reads them in C
-        return dict(cursor.execute("SELECT record_id, version FROM record_heads"))
+        versions: dict[str, str] = {}
+        for table in VERSIONED_TABLES:
+            sql = f"SELECT id, '{IMPLICIT_PREFIX}' || updated FROM {table}"
+            versions.update(cursor.execute(sql))
+        if self.has_versions:  # stamped heads (and tombstones) override
+            versions.update(cursor.execute("SELECT record_id, version FROM record_heads"))
+        return versions
 
     def heads(self, ids: Sequence[str]) -> dict[str, Head]:
         """The heads of these records (those this database knows)."""
-        if not self.has_versions:
-            every = self._backfilled_heads()
-            return {rid: every[rid] for rid in ids if rid in every}
         found: dict[str, Head] = {}
-        for chunk in _chunks(ids):
-            marks = ",".join("?" * len(chunk))
-            sql = (
-                "SELECT record_id, kind, version, updated, deleted FROM record_heads "
-                f"WHERE record_id IN ({marks})"
-            )
-            found.update((row[0], Head(*row)) for row in self.conn.execute(sql, chunk))
+        if self.has_versions:
+            for chunk in _chunks(ids):
+                marks = ",".join("?" * len(chunk))
+                sql = (
+                    "SELECT record_id, kind, version, updated, deleted FROM record_heads "
+                    f"WHERE record_id IN ({marks})"
+                )
+                found.update((row[0], Head(*row)) for row in self.conn.execute(sql, chunk))
+        rest = [rid for rid in ids if rid not in found]
+        for table, kind in VERSIONED_TABLES.items():
+            for chunk in _chunks(rest):
+                marks = ",".join("?" * len(chunk))
+                sql = f"SELECT id, updated FROM {table} WHERE id IN ({marks})"
+                for rid, updated in self.conn.execute(sql, chunk):
+                    found[rid] = Head(rid, kind, implicit_version(updated), updated)
         return found
-
-    def _backfilled_heads(self) -> dict[str, Head]:
-        # A file from before migration 6: the versions it would get when opened.
-        return {
-            rid: Head(rid, kind, backfill_version(rid, updated), updated)
-            for table, kind in VERSIONED_TABLES.items()
-            for rid, updated in self.conn.execute(f"SELECT id, updated FROM {table}")
-        }
 
     def histories(self, ids: Sequence[str]) -> dict[str, dict[str, str | None]]:
         """Each record's known versions: {record id: {version: updated stamp}}."""
         found: dict[str, dict[str, str | None]] = {rid: {} for rid in ids}
-        if not self.has_versions:
-            for rid, head in self.heads(ids).items():
-                found[rid][head.version] = head.updated
-            return found
-        for chunk in _chunks(ids):
-            marks = ",".join("?" * len(chunk))
-            sql = (
-                "SELECT record_id, version, updated FROM record_versions "
-                f"WHERE record_id IN ({marks})"
-            )
-            for rid, version, updated in self.conn.execute(sql, chunk):
-                found[rid][version] = updated
+        if self.has_versions:
+            for chunk in _chunks(ids):
+                marks = ",".join("?" * len(chunk))
+                sql = (
+                    "SELECT record_id, version, updated FROM record_versions "
+                    f"WHERE record_id IN ({marks})"
+                )
+                for rid, version, updated in self.conn.execute(sql, chunk):
+                    found[rid][version] = updated
+        # The head is in the history by definition; an implicit one has no row.
+        for rid, head in self.heads(ids).items():
+            found[rid].setdefault(head.version, head.updated)
         return found
 
     def rows(self, kind: str, ids: Sequence[str]) -> dict[str, Row]:
@@ -157,6 +158,13 @@ class VersionReader:
 
     def version_row(self, record_id: str, version: str) -> Row | None:
         """What the record held at `version`, when the journal knows it."""
+        if version.startswith(IMPLICIT_PREFIX):  # as first written: found by its stamp
+            entry = self.conn.execute(
+                "SELECT after FROM journal WHERE record_id = ? "
+                "AND json_extract(after, '$.updated') = ? ORDER BY seq LIMIT 1",
+                (record_id, version.removeprefix(IMPLICIT_PREFIX)),
+            ).fetchone()
+            return json.loads(entry[0]) if entry and entry[0] else None
         if not self.has_versions:
             return None
         seq = self.conn.execute(
@@ -358,13 +366,32 @@ def _write_heads(
     forget = [(w.record_id,) for w in writes if w.head_after is None]
     if forget:
         conn.executemany("DELETE FROM record_heads WHERE record_id = ?", forget)
+    # The version being replaced stays history, an implicit one (no row) included.
+    conn.executemany(
+        "INSERT OR IGNORE INTO record_versions (record_id, version, updated) VALUES (?, ?, ?)",
+        [
+            (w.record_id, h.version, h.updated)
+            for w in writes
+            if not w.forget and (h := w.head_before) is not None and h != w.head_after
+        ],
+    )
+    # An implicit version is the record's own stamp: no row, as for a record just added.
+    implicit = [
+        (w.record_id,)
+        for w in writes
+        if w.head_after is not None
+        and w.head_after.version == implicit_version(w.head_after.updated)
+    ]
+    conn.executemany("DELETE FROM record_heads WHERE record_id = ?", implicit)
     conn.executemany(
         "INSERT OR REPLACE INTO record_heads (record_id, kind, version, updated, deleted) "
         "VALUES (?, ?, ?, ?, ?)",
         [
             (h.record_id, h.kind, h.version, h.updated, int(h.deleted))
             for w in writes
-            if (h := w.head_after) is not None and h != w.head_before
+            if (h := w.head_after) is not None
+            and h != w.head_before
+            and h.version != implicit_version(h.updated)
         ],
     )
     learned, unlearned = [], []
