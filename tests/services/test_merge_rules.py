@@ -8,7 +8,7 @@ import pytest
 from merge_helpers import HAMA, HOMS, base_store, copy_store, edit, head, merge, plan
 
 from sitrep_desktop.domain import ControlChange, Event, Faction
-from sitrep_desktop.services.merge import IncomingRecord, merge_records
+from sitrep_desktop.services.merge import IncomingRecord, merge_records, versions_of
 from sitrep_desktop.store.content_hash import content_hash
 
 EVENT0, EVENT1 = str(uuid.UUID(int=1)), str(uuid.UUID(int=2))
@@ -216,3 +216,17 @@ def test_a_place_deleted_here_comes_back_when_an_event_there_arrives(laptops):
     merge(ana, bob)
     assert ana.places.get(HOMS) == bob.places.get(HOMS)
     assert not merge(ana, bob).changes_anything and not merge(bob, ana).changes_anything
+
+
+def test_a_sitrep_sender_passes_versions_so_the_receiver_merges_exactly(laptops):
+    ana, bob = laptops
+    edit(bob, "events", EVENT0, title="Hama encircled")
+    edit(ana, "events", EVENT1, title="Ana's own edit")
+    sent = []
+    for record in bob.events.many([EVENT0, EVENT1]):
+        version, history = versions_of(bob, [record.id])[record.id]
+        sent.append(IncomingRecord(record, version=version, history=history))
+    report = merge_records(ana, sent, origin="tak:bob")
+    # Bob's edit is taken; Bob's older copy of EVENT1 does not undo Ana's edit.
+    assert report.updated == [("event", EVENT0)] and not report.conflicts
+    assert ana.events.get(EVENT1).title == "Ana's own edit"

@@ -34,6 +34,9 @@ Entry points:
   records from anywhere, e.g. CoT from a TAK server, one or many at a time
   (`IncomingRecord`: the record, or None and its id for a delete, with the
   sender's version and history when it keeps them).
+- `versions_of(store, ids)` → {id: (version, history)}: what a sender puts
+  beside each record it sends, so the receiver merges it exactly (another
+  SitRep), instead of by `updated` stamp.
 
 Every merge is one transaction, journalled with the other side's origin.
 """
@@ -72,6 +75,7 @@ __all__ = [
     "merge_path",
     "merge_records",
     "plan_merge",
+    "versions_of",
 ]
 
 Side = Literal["ours", "theirs"]
@@ -446,6 +450,13 @@ def _summary(report: MergeReport) -> str:
     return (
         f"merge from {report.origin} (+{counts['added']} ~{counts['updated']} -{counts['deleted']})"
     )
+
+
+def versions_of(store: Store, ids: Sequence[str]) -> dict[str, tuple[str, dict[str, str | None]]]:
+    """Each record's head version and history here, for a sender to pass along."""
+    reader = VersionReader(store.conn)
+    heads, histories = reader.heads(ids), reader.histories(ids)
+    return {rid: (head.version, histories[rid]) for rid, head in heads.items()}
 
 
 def merge_path(
