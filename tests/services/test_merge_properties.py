@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from merge_helpers import HAMA, HOMS, base_store, copy_store, edit, head, history, plan
 
+from sitrep_desktop.commands.base import DeleteRecords
 from sitrep_desktop.domain import Event
 from sitrep_desktop.store.content_hash import content_hash
 
@@ -25,7 +26,9 @@ _note = st.tuples(st.just("note"), st.integers(0, 2), st.booleans(), st.sampled_
 _add = st.tuples(st.just("add"), st.integers(0, 2), st.integers(0, 20), st.sampled_from(TITLES))
 _delete = st.tuples(st.just("delete"), st.integers(0, 2), st.integers(0, 20), st.just(""))
 _merge = st.tuples(st.just("merge"), st.integers(0, 2), st.integers(0, 2), st.just(""))
-OPERATIONS = st.lists(st.one_of(_edit, _note, _add, _delete, _merge), max_size=25)
+# A place deleted with its events on one laptop while another logs an event there.
+_drop = st.tuples(st.just("drop_place"), st.integers(0, 2), st.booleans(), st.just(""))
+OPERATIONS = st.lists(st.one_of(_edit, _note, _add, _delete, _merge, _drop), max_size=25)
 
 
 def _rows(store):
@@ -79,7 +82,7 @@ def _history(store, rid):
     return history(store, rid)
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(laptops=st.sampled_from((2, 3)), operations=OPERATIONS)
 def test_random_edits_on_laptops_merge_to_one_picture(laptops, operations):
     base = base_store()
@@ -95,11 +98,22 @@ def test_random_edits_on_laptops_merge_to_one_picture(laptops, operations):
                 _merge_checked(store, other, resolve=False)
         elif op == "add":
             rid = str(uuid.UUID(int=1000 + pick))
+            place = HOMS if store.places.find(HOMS) is not None else HAMA
+            if store.places.find(place) is None:
+                continue
             if store.events.find(rid) is None and rid not in ever_added:
-                store.events.add(Event(id=rid, at="2024-12-07", title=text, place_id=HOMS))
+                store.events.add(Event(id=rid, at="2024-12-07", title=text, place_id=place))
                 ever_added.add(rid)
         elif op == "note":
-            edit(store, "places", HOMS if pick else HAMA, notes=text)
+            place = HOMS if pick else HAMA
+            if store.places.find(place) is not None:
+                edit(store, "places", place, notes=text)
+        elif op == "drop_place":
+            place = HOMS if pick else HAMA
+            if store.places.find(place) is not None:
+                at_place = [e.id for e in store.events.select("place_id = ?", (place,))]
+                DeleteRecords(store.events.many(at_place) + [store.places.get(place)]).do(store)
+                ever_deleted.update([*at_place, place])
         elif events and op == "edit":
             edit(store, "events", events[pick % len(events)], title=text)
         elif events and op == "delete":
