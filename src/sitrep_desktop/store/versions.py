@@ -280,7 +280,15 @@ def _write_rows(store: Store, writes: Sequence[RecordWrite], origin: str) -> dic
     if categories:
         store.categories.ensure(categories)
     at = utc_now_text()
-    first_seq = (conn.execute("SELECT coalesce(max(seq), 0) FROM journal").fetchone()[0]) + 1
+    # AUTOINCREMENT numbers on from the larger of the two; the entries below
+    # then get consecutive numbers (one connection, one transaction).
+    first_seq = (
+        1
+        + conn.execute(
+            "SELECT max(coalesce((SELECT max(seq) FROM journal), 0), "
+            "coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'journal'), 0))"
+        ).fetchone()[0]
+    )
     journal: list[tuple[Any, ...]] = []
     seq_of: dict[str, int] = {}
 
@@ -400,8 +408,10 @@ def _write_heads(
             if w.forget:
                 unlearned.append((w.record_id, version))
                 continue
-            seq = seqs.get(w.record_id)
             at_head = w.head_after is not None and version == w.head_after.version
+            if at_head and version == implicit_version(updated):
+                continue  # the head's implicit version needs no row (a record just added)
+            seq = seqs.get(w.record_id)
             learned.append((w.record_id, version, updated, seq - 1 if seq and at_head else None))
     conn.executemany(
         "INSERT OR IGNORE INTO record_versions (record_id, version, updated, journal_seq) "
