@@ -63,7 +63,13 @@ class MergeDialog(QDialog):
         self.setWindowTitle(f"Merge from {report.origin}")
         counts = report.counts()
         summary = ", ".join(f"{n} {name}" for name, n in counts.items())
-        self.summary = QLabel(f"From {report.origin}: {summary}.")
+        disputes = len(report.control_disputes)
+        disputed = (
+            f" {disputes} place(s) get two holders at one instant: both kept, shown as disputed."
+            if disputes
+            else ""
+        )
+        self.summary = QLabel(f"From {report.origin}: {summary}.{disputed}")
         self.summary.setWordWrap(True)
         self.preview = self._build_preview()
         self.conflicts = QTreeWidget()
