@@ -9,7 +9,7 @@ from typing import Any, Literal
 Side = Literal["ours", "theirs"]
 # Per record: one side for the whole record, or a side per field.
 Resolution = Side | Mapping[str, Side]
-NOT_KNOWN = object()
+NOT_KNOWN = object()  # an ancestor the journal does not know (None is a value)
 
 
 @dataclass(frozen=True)
