@@ -105,7 +105,7 @@ class MergePlan:
         writes = list(self.writes)
         for record_id, resolution in (resolutions or {}).items():
             writes.append(self._resolve(record_id, resolution))
-            self.report.resolved.append(record_id)
+        self.report.resolved = list(resolutions or {})
         return MergeCommand(writes, self.report.origin, self.their_clock, _summary(self.report))
 
     def _resolve(self, record_id: str, resolution: Resolution) -> RecordWrite:
