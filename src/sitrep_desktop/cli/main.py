@@ -23,12 +23,24 @@ COMMAND_MODULES = (
     "sitrep_desktop.cli.exchange",
     "sitrep_desktop.cli.measure",
     "sitrep_desktop.cli.snapshot",
+    "sitrep_desktop.cli.merge",
 )
 
 
 # The contract's command names, known without importing their modules.
 COMMAND_NAMES = frozenset(
-    {"demo", "control", "events", "measure", "within", "import", "export", "snapshot", "where"}
+    {
+        "demo",
+        "control",
+        "events",
+        "measure",
+        "within",
+        "import",
+        "export",
+        "snapshot",
+        "merge",
+        "where",
+    }
 )
 # Commands whose first argument is a database: left out, it is the user's own one.
 DB_FIRST = COMMAND_NAMES - {"demo", "where"}

@@ -11,6 +11,8 @@ import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from .version_schema import V6_SQL, backfill_versions
+
 
 @dataclass(frozen=True)
 class Migration:
@@ -333,6 +335,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(3, "indexes to sort the event list by any column", _V3, _measure_new_indexes),
     Migration(4, "sort keys padded to four-digit years", _V4),
     Migration(5, "attributes of imported features; TAK chat messages; attachments", _V5),
+    Migration(6, "origin, record versions and tombstones for merging", V6_SQL, backfill_versions),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version

@@ -59,6 +59,7 @@ class Features:
     drawing: DrawingFeature
     map: MapFeature
     messages: MessagesPane
+    merge: QAction
 
 
 _OPEN_WINDOWS: list[MainWindow] = []  # windows that took over from another: kept alive here
@@ -218,6 +219,7 @@ class MainWindow(QMainWindow):
         from sitrep_desktop.ui.measure.feature import install_measure
         from sitrep_desktop.ui.messages.feature import install_messages
         from sitrep_desktop.ui.snapshot.feature import install_snapshot
+        from sitrep_desktop.ui.team.feature import install_merge
         from sitrep_desktop.ui.window.backups import install_backups
 
         if self.store is None:  # closed before the deferred install came round
@@ -234,6 +236,7 @@ class MainWindow(QMainWindow):
             drawing=install_drawing(ctx),
             map=install_map(ctx),
             messages=install_messages(ctx),
+            merge=install_merge(ctx),
         )
         # Features add docks: only now does the saved layout have all its parts.
         self._restore_layout()

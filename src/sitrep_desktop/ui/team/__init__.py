@@ -1,0 +1,1 @@
+"""Working as a team: merging what other laptops carried (File > Merge…)."""
