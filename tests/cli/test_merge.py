@@ -8,7 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from sitrep_desktop.demo_situation import write_demo
+from sitrep_desktop.services.demo import write_demo
 
 from sitrep_desktop.cli.main import run_cli
 from sitrep_desktop.domain import Event

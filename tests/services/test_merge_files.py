@@ -9,7 +9,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from sitrep_desktop.exchange import gather, write_export
+from sitrep_desktop.services.exchange import gather, write_export
 
 from sitrep_desktop.domain import Event, Place
 from sitrep_desktop.services.merge import merge_path
