@@ -8,10 +8,10 @@ import shutil
 from pathlib import Path
 
 import pytest
-from sitrep_desktop.services.demo import write_demo
 
 from sitrep_desktop.cli.main import run_cli
 from sitrep_desktop.domain import Event
+from sitrep_desktop.services.demo import write_demo
 from sitrep_desktop.store import Store
 from sitrep_desktop.store.content_hash import content_hash
 

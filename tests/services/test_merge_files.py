@@ -9,9 +9,9 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from sitrep_desktop.services.exchange import gather, write_export
 
 from sitrep_desktop.domain import Event, Place
+from sitrep_desktop.services.exchange import gather, write_export
 from sitrep_desktop.services.merge import merge_path
 from sitrep_desktop.store import Store
 from sitrep_desktop.store.content_hash import content_hash
