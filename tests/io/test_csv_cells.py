@@ -65,3 +65,21 @@ def test_a_users_columns_are_kept_and_never_overwrite_the_audit_stamps(tmp_path)
     (place,) = batch.places
     assert (place.name, place.lat, place.lon) == ("Talbiseh", 34.84, 36.73)
     assert event.place_id == place.id
+
+
+def test_attributes_go_out_as_their_own_columns_and_come_back(tmp_path):
+    batch = RecordBatch()
+    batch.add(
+        Event(
+            at="2024-12-05",
+            title="Clash",
+            attributes={"casualties": 4, "admin1": "Hama", "=cmd": "x", "z": [1.5, 2.0]},
+        )
+    )
+    path = tmp_path / "out.csv"
+    csv.write(batch, path)
+    header, row = cells(path)
+    assert header[-4:] == ["'=cmd", "admin1", "casualties", "z"]
+    assert row[-4:] == ["x", "Hama", "4", "[1.5, 2.0]"]
+    (event,) = csv.read(path).events
+    assert event.attributes == {"=cmd": "x", "admin1": "Hama", "casualties": "4", "z": "[1.5, 2.0]"}

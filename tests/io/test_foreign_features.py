@@ -161,3 +161,14 @@ def test_attributes_go_out_and_come_back_in_every_full_format(tmp_path):
         insert_records(fresh, again.new.lists(), categories=again.categories)
         assert fresh.places.all() == store.places.all(), fmt
         assert fresh.annotations.all()[0].attributes == {"lanes": 4, "surface": "asphalt"}, fmt
+
+
+def test_our_geojson_puts_attributes_where_qgis_shows_them(tmp_path):
+    from sitrep_desktop.domain import Place
+
+    store = Store.memory()
+    store.places.add(Place(name="Homs", lat=34.7, lon=36.7, attributes={"pop": 1, "name": "x"}))
+    path = write_export(gather(store), tmp_path / "out.geojson", "geojson").path
+    properties = json.loads(path.read_text())["features"][0]["properties"]
+    assert properties["pop"] == 1 and properties["name"] == "Homs"  # ours stays ours
+    assert geojson.read(path).places == store.places.all()

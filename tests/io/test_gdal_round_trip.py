@@ -88,3 +88,21 @@ def test_gdal_reads_our_geopackage_without_a_warning(demo, tmp_path):
     )
     assert done.returncode == 0
     assert "Warning" not in done.stderr + done.stdout, done.stderr
+
+
+@pytest.mark.parametrize(
+    ("fmt", "driver"), [("kml", "LIBKML"), ("geojson", "GeoJSON"), ("gpkg", "GPKG")]
+)
+def test_attributes_survive_a_resave_by_gdal(tmp_path, fmt, driver):
+    from sitrep_desktop.domain import Event, Place
+
+    store = Store.memory()
+    store.categories.ensure(["other"])
+    store.places.add(Place(name="Homs", lat=34.7, lon=36.7, attributes={"pop": 775404}))
+    store.events.add(
+        Event(at="2016-12-12", title="Strike", attributes={"date_precision": "week", "n": 4})
+    )
+    path, _ = resaved(store, tmp_path, fmt, driver)
+    batch = pipeline.read_file(path)
+    assert [p.attributes for p in batch.places] == [{"pop": 775404}]
+    assert [e.attributes for e in batch.events] == [{"date_precision": "week", "n": 4}]

@@ -175,3 +175,18 @@ def test_the_geopackage_is_version_1_3_which_gdal_3_6_reads_without_a_warning(
     with sqlite3.connect(demo_gpkg) as db:
         assert db.execute("PRAGMA application_id").fetchone()[0] == 0x47504B47  # "GPKG"
         assert db.execute("PRAGMA user_version").fetchone()[0] == 10300
+
+
+def test_imported_attributes_are_columns_of_their_own_for_qgis(tmp_path: Path) -> None:
+    homs = Place(name="Homs", lat=34.7, lon=36.7, attributes={"pop": 775404, "ISO": "SY"})
+    aleppo = Place(name="Aleppo", lat=36.2, lon=37.1, attributes={"pop": 2098210, "area": 190.5})
+    batch = RecordBatch()
+    batch.add(homs)
+    batch.add(aleppo)
+    path = tmp_path / "attributes.gpkg"
+    gpkg.write(batch, path)
+    assert column(path, "places", "pop") == [775404, 2098210]
+    assert column(path, "places", "ISO") == ["SY", None]
+    area = column(path, "places", "area")
+    assert np.isnan(area[0]) and area[1] == 190.5
+    assert [p.attributes for p in gpkg.read(path).places] == [homs.attributes, aleppo.attributes]

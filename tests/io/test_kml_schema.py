@@ -72,3 +72,16 @@ def test_text_xml_cannot_hold_is_dropped_and_the_summary_says_so(tmp_path):
     assert notes and "dropped 7 character(s)" in notes[0]  # in <name> and in its Data
     places = kml.read(path).places
     assert [p.name for p in places] == ["Homs city"] and places[0].notes == "ab"
+
+
+def test_attributes_show_by_name_in_google_earth_and_read_back_typed(tmp_path):
+    place = Place(name="Homs", lat=34.7, lon=36.7, attributes={"pop": 775404, "kind": "city"})
+    batch = RecordBatch()
+    batch.add(place)
+    path = tmp_path / "a.kml"
+    kml.write(batch, path)
+    root = parse_xml(path.read_bytes(), str(path))
+    data = {d.get("name"): d for d in descendants(root, "Data")}
+    assert "pop" in data and data["kind"].find("{*}value").text == "town"  # ours, not theirs
+    assert kml.read(path).places == [place]
+    assert kml_schema().validate(etree.parse(str(path)))

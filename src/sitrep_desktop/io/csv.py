@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv as stdlib_csv
 import io
+import json
 import re
 import uuid
 from collections.abc import Iterator, Mapping
@@ -64,12 +65,27 @@ _NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
 
 
 def write(batch: RecordBatch, path: str | Path) -> None:
+    """Our columns, then one column per attribute the events carry (a file's own
+    columns go back out as columns, and come back in as attributes)."""
     places = {p.id: p for p in batch.places}
+    extra = sorted({k for e in batch.events for k in e.attributes} - set(COLUMNS) - {"lat", "lon"})
     with Path(path).open("w", encoding="utf-8", newline="") as handle:
         writer = stdlib_csv.writer(handle)
-        writer.writerow(COLUMNS)
+        writer.writerow([neutralised(c) for c in (*COLUMNS, *extra)])
         for event in batch.events:
-            writer.writerow([neutralised(c) for c in _row(event, places.get(event.place_id or ""))])
+            cells = _row(event, places.get(event.place_id or ""))
+            cells += [_cell(event.attributes.get(k)) for k in extra]
+            writer.writerow([neutralised(c) for c in cells])
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return json.dumps(value, ensure_ascii=False)
+    return (
+        value if isinstance(value, str) else repr(value) if isinstance(value, float) else str(value)
+    )
 
 
 def neutralised(cell: str) -> str:
@@ -166,7 +182,7 @@ def parse(
     fields = (*COLUMNS, *EXTRA_FIELDS)
 
     def add(batch: RecordBatch, row: dict[str, str], where: str) -> None:
-        row = {k: _restored(v or "") for k, v in row.items() if k is not None}
+        row = {_restored(k): _restored(v or "") for k, v in row.items() if k is not None}
         ours = all(c in row for c in COLUMNS)  # our own export: its audit stamps are ours
         used = {mapping.get(f, f) for f in fields}
         values = {f: row.get(mapping.get(f, f), "") for f in fields}

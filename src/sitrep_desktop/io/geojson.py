@@ -55,12 +55,12 @@ def _feature(record: Record, places: dict[str, Place]) -> dict[str, Any]:
     place = places.get(getattr(record, "place_id", None) or "")
     if geometry is None and place is not None:
         geometry = {"type": "Point", "coordinates": [place.lon, place.lat]}
-    return {
-        "type": "Feature",
-        "id": record.id,
-        "geometry": geometry,
-        "properties": record_fields(record),
-    }
+    properties = record_fields(record)
+    # Imported attributes also at the top, where QGIS shows them as columns; ours
+    # come back from `attributes`, so a name of our own fields is left to ours.
+    for key, value in (properties.get("attributes") or {}).items():
+        properties.setdefault(key, value)
+    return {"type": "Feature", "id": record.id, "geometry": geometry, "properties": properties}
 
 
 def read(path: str | Path, *, progress: Progress | None = None) -> RecordBatch:

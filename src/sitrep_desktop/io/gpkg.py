@@ -129,7 +129,34 @@ def _columns(kind: str, items: list[Any]) -> list[_Column]:
         if name == "confidence":
             ranks = [CONFIDENCE_LEVELS.index(v) + 1 for v in values]
             columns.append(_Column("confidence_rank", np.array(ranks, dtype=np.int64)))
+    return columns + _attribute_columns(items, {c.name.casefold() for c in columns})
+
+
+def _attribute_columns(items: list[Any], taken: set[str]) -> list[_Column]:
+    """Each imported attribute as a column of its own, so QGIS can filter and style
+    by it (`fatalities > 10`); the `attributes` column keeps them exactly for us."""
+    attributes = [getattr(r, "attributes", {}) or {} for r in items]
+    names = sorted({k for a in attributes for k in a if k.casefold() not in taken})
+    columns = []
+    for name in names:
+        values = [a.get(name) for a in attributes]
+        present = [v for v in values if v is not None]
+        missing = np.array([v is None for v in values], bool)
+        if present and all(isinstance(v, int) and not isinstance(v, bool) for v in present):
+            whole = np.array([v or 0 for v in values], dtype=np.int64)
+            columns.append(_Column(name, whole, missing))
+        elif present and all(
+            isinstance(v, (int, float)) and not isinstance(v, bool) for v in present
+        ):
+            real = np.array([np.nan if v is None else float(v) for v in values], dtype=np.float64)
+            columns.append(_Column(name, real))
+        else:
+            columns.append(_Column(name, np.array([_text(v) for v in values], dtype=object)))
     return columns
+
+
+def _number(value: Any, kinds: type | tuple[type, ...]) -> bool:
+    return isinstance(value, kinds) and not isinstance(value, bool)
 
 
 def _moment_columns(name: str, moments: list[Moment | None]) -> list[_Column]:

@@ -164,12 +164,27 @@ def _placemark(
     if style:
         SubElement(mark, _tag("styleUrl")).text = f"#{style}"
     data = SubElement(mark, _tag("ExtendedData"))
-    for key, value in text_fields(record).items():
+    fields = text_fields(record)
+    for key, value in fields.items():
         item = SubElement(data, _tag("Data"), name=key)
         SubElement(item, _tag("value")).text = value
+    # Each imported attribute also by its own name, for Google Earth's balloon; we
+    # read them back from `attributes` (exactly typed), so a name of ours is skipped.
+    for key, value in getattr(record, "attributes", {}).items():
+        if key not in fields:
+            item = SubElement(data, _tag("Data"), name=key)
+            SubElement(item, _tag("value")).text = _attribute_text(value)
     if shape is not None:
         mark.append(_geometry(shape))
     return mark
+
+
+def _attribute_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return ", ".join("" if v is None else str(v) for v in value)
+    return str(value)
 
 
 def _geometry(shape: BaseGeometry) -> Element:
