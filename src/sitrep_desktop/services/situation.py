@@ -118,7 +118,7 @@ class Situation:
         self._drawings: dict[str, Annotation] | None = None
         self._events: EventArrays | None = None
         self._control: dict[int | None, dict[str, ControlState]] = {}
-        self._areas: dict[int | None, list[ControlArea]] = {}
+        self._areas: dict[frozenset, list[ControlArea]] = {}
 
     # -- records, read once ----------------------------------------------------------------
     @property
@@ -199,15 +199,16 @@ class Situation:
 
     def estimated_areas(self, at: Moment | str | None = None) -> list[ControlArea]:
         """The land nearest each known place, by its holder at `at` (an estimate)."""
-        moment = _moment(at)
-        key = bound_key(moment)
+        holders = {pid: state.faction_id for pid, state in self.control(at).items()}
+        # The areas depend on who holds what, not on the time itself: a drag along
+        # the timeline works them out again only when a place changes hands.
+        key = frozenset(holders.items())
         if key not in self._areas:
             if self._border is None:
                 self._border = country_outline()
             if len(self._areas) >= CACHED_TIMES:
                 self._areas.clear()
             places = [(p.id, p.lat, p.lon) for p in self.places.values()]
-            holders = {pid: state.faction_id for pid, state in self.control(moment).items()}
             self._areas[key] = estimate_control_areas(places, holders, self._border)
         return self._areas[key]
 
