@@ -47,3 +47,14 @@ def test_a_request_draws_every_layer_unless_told_and_refuses_unknown_ones():
     assert not SnapshotRequest(SYRIA, layers=("basemap", "places")).shows("events")
     with pytest.raises(ValueError, match="rivers"):
         SnapshotRequest(SYRIA, layers=("rivers",))
+
+
+def test_every_event_category_has_its_own_colour_and_its_own_shape():
+    from sitrep_desktop.services.style import EVENT_STYLES, event_colour, event_symbol
+
+    colours = [colour for colour, _symbol in EVENT_STYLES.values()]
+    symbols = [symbol for _colour, symbol in EVENT_STYLES.values()]
+    assert len(set(colours)) == len(colours) and len(set(symbols)) == len(symbols)
+    # Clash, shelling and airstrike were three near-identical reds.
+    assert len({event_symbol(c) for c in ("clash", "shelling", "airstrike")}) == 3
+    assert event_colour("no such category") == EVENT_STYLES["other"][0]

@@ -42,12 +42,13 @@ from sitrep_desktop.services.situation import Situation, event_marker_xy
 from sitrep_desktop.services.snapshot import SnapshotRequest, graticule_step
 from sitrep_desktop.services.style import (
     BASEMAP_LINES,
-    EVENT_COLOURS,
+    EVENT_OUTLINE,
     LAND,
     PAPER,
     PAPER_ATTRIBUTION,
     SEA,
     event_colour,
+    event_symbol,
     place_size,
 )
 from sitrep_desktop.store import Store
@@ -67,6 +68,7 @@ from sitrep_desktop.ui.snapshot.labels import (
     lay_out_labels,
     page_font,
 )
+from sitrep_desktop.ui.snapshot.symbols import draw_place_symbol, draw_symbol
 
 ATTRIBUTION_LINE = PAPER_ATTRIBUTION
 _DASHES = {
@@ -99,6 +101,7 @@ class Snapshot:
         self.label_boxes: list[tuple[str, Box]] = []
         self.arrow_heads: list[QPolygonF] = []
         self.legend_box: Box | None = None
+        self.event_categories: list[str] = []  # of the events drawn, for the legend
 
     # -- output ----------------------------------------------------------------------
     def render(self, path: str | Path) -> dict:
@@ -184,7 +187,7 @@ class Snapshot:
         labels = lay_out_labels(
             annotations,
             places,
-            [(c.x() - r, c.y() - r, 2 * r, 2 * r) for c, _ in events],
+            [(c.x() - r, c.y() - r, 2 * r, 2 * r) for c, *_ in events],
             furniture,
             (self.frame.left(), self.frame.top(), self.frame.right(), self.frame.bottom()),
             self.extent,
@@ -338,25 +341,26 @@ class Snapshot:
             if not box.intersects(QRectF(*legend)):
                 painter.drawText(at, text)
 
-    def _event_marks(self) -> list[tuple[QPointF, str]]:
-        """Centre and colour of each event's diamond; an event at a place goes
+    def _event_marks(self) -> list[tuple[QPointF, str, str]]:
+        """Centre, colour and symbol of each event's marker; an event at a place goes
         beside its marker, by the map's rule (services.situation)."""
         events = self.situation.events
         rows = self.situation.events_at(self.request.at, self.extent)
         px, py = self.to_page(events.lon[rows], events.lat[rows])
         px, py = event_marker_xy(px, py, events.at_place[rows], -self.u)
-        colours = [event_colour(c) for c in events.categories]
+        styles = [(event_colour(c), event_symbol(c)) for c in events.categories]
+        self.event_categories = sorted({events.categories[c] for c in set(events.code[rows])})
         return [
-            (QPointF(float(x), float(y)), colours[code])
+            (QPointF(float(x), float(y)), *styles[code])
             for x, y, code in zip(px, py, events.code[rows])
         ]
 
-    def _draw_events(self, painter: QPainter, marks: list[tuple[QPointF, str]]) -> None:
-        r = EVENT_RADIUS * self.u
-        painter.setPen(QPen(QColor("#ffffff"), 0.8 * self.u))
-        for centre, colour in marks:
+    def _draw_events(self, painter: QPainter, marks: list[tuple[QPointF, str, str]]) -> None:
+        size = 2 * EVENT_RADIUS * self.u * 1.15
+        painter.setPen(QPen(QColor(EVENT_OUTLINE), 0.7 * self.u))
+        for centre, colour, symbol in marks:
             painter.setBrush(QColor(colour))
-            painter.drawPolygon(_diamond(centre, r))
+            draw_symbol(painter, symbol, centre, size)
 
     def _place_marks(self) -> list[PlaceMark]:
         """The places in the extent, biggest first (their names choose first)."""
@@ -385,7 +389,7 @@ class Snapshot:
         painter.setPen(QPen(QColor("#212121"), 0.9 * self.u))
         for mark in marks:  # small places last: a base stays visible on its city
             painter.setBrush(QColor(mark.colour))
-            _draw_symbol(painter, mark.kind, QPointF(mark.x, mark.y), mark.radius)
+            draw_place_symbol(painter, mark.kind, QPointF(mark.x, mark.y), mark.radius)
 
     # -- furniture ---------------------------------------------------------------------
     def _draw_title(self, painter: QPainter, page: QRectF) -> None:
@@ -406,8 +410,8 @@ class Snapshot:
             ("symbol", "town / city", "city"),
             ("symbol", "air base", "air_base"),
             ("symbol", "naval / military base", "naval_base"),
-            ("event", "event", None),
         ]
+        entries += [("event", category, category) for category in self.event_categories]
         entries += [("annotation", a.label, a) for a in annotations if a.label][:6]
         return entries
 
@@ -448,10 +452,11 @@ class Snapshot:
                 painter.drawEllipse(centre, 6 * u, 6 * u)
             elif kind == "symbol":
                 painter.setBrush(QColor("#bdbdbd"))
-                _draw_symbol(painter, str(value), centre, 6 * u)
+                draw_place_symbol(painter, str(value), centre, 6 * u)
             elif kind == "event":
-                painter.setBrush(QColor(EVENT_COLOURS["airstrike"]))
-                painter.drawPolygon(_diamond(centre, 5 * u))
+                painter.setPen(QPen(QColor(EVENT_OUTLINE), 0.7 * u))
+                painter.setBrush(QColor(event_colour(str(value))))
+                draw_symbol(painter, event_symbol(str(value)), centre, 11 * u)
             else:
                 draw_swatch(painter, value, centre, u)  # type: ignore[arg-type]
                 painter.setFont(font)
@@ -525,34 +530,6 @@ def QSizeF_mm(width_px: int, height_px: int, dpi: int):  # noqa: N802 (Qt-style 
     from PySide6.QtCore import QSizeF
 
     return QSizeF(width_px / dpi * 25.4, height_px / dpi * 25.4)
-
-
-def _draw_symbol(painter: QPainter, kind: str, centre: QPointF, radius: float) -> None:
-    if kind == "air_base":
-        painter.drawPolygon(
-            QPolygonF(
-                [
-                    centre + QPointF(0, -radius * 1.2),
-                    centre + QPointF(radius * 1.1, radius * 0.8),
-                    centre + QPointF(-radius * 1.1, radius * 0.8),
-                ]
-            )
-        )
-    elif kind in ("naval_base", "military_base"):
-        painter.drawRect(QRectF(centre.x() - radius, centre.y() - radius, 2 * radius, 2 * radius))
-    else:
-        painter.drawEllipse(centre, radius, radius)
-
-
-def _diamond(centre: QPointF, r: float) -> QPolygonF:
-    return QPolygonF(
-        [
-            centre + QPointF(0, -r),
-            centre + QPointF(r, 0),
-            centre + QPointF(0, r),
-            centre + QPointF(-r, 0),
-        ]
-    )
 
 
 def _degrees(value: float, digits: int, positive: str, negative: str) -> str:
