@@ -39,7 +39,7 @@ from sitrep_desktop.geo.label_layout import Box
 from sitrep_desktop.geo.projection import default_projection
 from sitrep_desktop.geo.units import nice_length
 from sitrep_desktop.services.situation import Situation, event_marker_xy
-from sitrep_desktop.services.snapshot import SnapshotRequest, graticule_step
+from sitrep_desktop.services.snapshot import SnapshotRequest, as_of_text, graticule_step
 from sitrep_desktop.services.style import (
     BASEMAP_LINES,
     EVENT_OUTLINE,
@@ -176,16 +176,23 @@ class Snapshot:
             for head in (draw_drawing(painter, a, self.to_page, u) for a in annotations)
             if head is not None
         ]
+        estimates = (
+            self.situation.estimate_drawings(self.request.at)
+            if self.request.shows("estimates")
+            else []
+        )
+        for estimate in estimates:
+            draw_drawing(painter, estimate, self.to_page, u)
         events = self._event_marks() if self.request.shows("events") else []
         self._draw_events(painter, events)
         places = self._place_marks() if self.request.shows("places") else []
         self._draw_place_markers(painter, places)
-        legend_entries = self._legend_entries(annotations)
+        legend_entries = self._legend_entries(annotations, estimates)
         self.legend_box = legend_box = self._legend_box(legend_entries)
         furniture = [legend_box, *self._furniture_boxes()]
         r = EVENT_RADIUS * u
         labels = lay_out_labels(
-            annotations,
+            [*annotations, *estimates],
             places,
             [(c.x() - r, c.y() - r, 2 * r, 2 * r) for c, *_ in events],
             furniture,
@@ -213,6 +220,8 @@ class Snapshot:
         digest = content_hash(self.store)
         self._draw_footer(painter, page, digest)
         request = self.request
+        drawing_texts = [label.text for label in labels.drawings]
+        estimate_texts = {e.label for e in estimates}
         self.info = {
             "app": f"SitRep Desktop {__version__}",
             "generated_utc": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
@@ -231,9 +240,11 @@ class Snapshot:
                 "places": len(places),
                 "events": len(events),
                 "annotations": len(annotations),
+                "estimated_areas": len(estimates),
             },
             "labels": {
-                "drawings": [label.text for label in labels.drawings],
+                "drawings": [t for t in drawing_texts if t not in estimate_texts],
+                "estimates": [t for t in drawing_texts if t in estimate_texts],
                 "places": [name for name, _box in labels.places],
             },
             "legend": legend,
@@ -397,13 +408,13 @@ class Snapshot:
         painter.setPen(QColor("#212121"))
         painter.setFont(self._font(26, bold=True))
         painter.drawText(QPointF(page.left() + 20 * u, page.top() + 34 * u), self.request.title)
-        at = self.request.at.text if self.request.at else "latest entries"
         painter.setFont(self._font(15))
         painter.drawText(
-            QPointF(page.left() + 20 * u, page.top() + 58 * u), f"Situation as of {at}"
+            QPointF(page.left() + 20 * u, page.top() + 58 * u),
+            f"Situation as of {as_of_text(self.request.at)}",
         )
 
-    def _legend_entries(self, annotations: list) -> list[tuple[str, str, object]]:
+    def _legend_entries(self, annotations: list, estimates: list) -> list[tuple[str, str, object]]:
         factions = list(self.situation.factions.values())
         entries: list[tuple[str, str, object]] = [("faction", f.name, f.colour) for f in factions]
         entries += [
@@ -413,6 +424,8 @@ class Snapshot:
         ]
         entries += [("event", category, category) for category in self.event_categories]
         entries += [("annotation", a.label, a) for a in annotations if a.label][:6]
+        if estimates:  # one sample: the colours are the factions' above
+            entries.append(("annotation", "estimated area (nearest known holder)", estimates[0]))
         return entries
 
     def _legend_box(self, entries: list) -> Box:
