@@ -263,3 +263,42 @@ def test_the_equator_is_labelled_plain_zero_degrees():
     assert _degrees(0.0, 0, "N", "S") == "0°"
     assert _degrees(-30.0, 0, "N", "S") == "30°S"
     assert _degrees(120.0, 0, "E", "W") == "120°E"
+
+
+@pytest.mark.parametrize(
+    "bbox",
+    [
+        (36.15, 33.4, 38.65, 34.58),  # Damascus in the bottom-left corner, where the legend was
+        (35.0, 32.0, 42.5, 37.5),  # Syria
+        HAMA_HOMS,
+        COAST,
+    ],
+)
+def test_the_legend_hides_no_place_or_event_marker(qapp, demo_path, tmp_path, bbox):
+    with Store.open(demo_path) as store:
+        snapshot = render(store, tmp_path / "map.png", bbox=bbox)
+        marks = snapshot._place_marks() + [
+            type("E", (), {"x": c.x(), "y": c.y(), "radius": 5.0})
+            for c, *_ in snapshot._event_marks()
+        ]
+    assert marks
+    for mark in marks:
+        marker = (mark.x - mark.radius, mark.y - mark.radius, 2 * mark.radius, 2 * mark.radius)
+        assert overlap(marker, snapshot.legend_box) == 0.0, mark
+
+
+def test_with_places_everywhere_the_legend_goes_beside_the_map(qapp, tmp_path):
+    from sitrep_desktop.domain import Place
+
+    store = Store.memory()
+    store.places.add_many(
+        Place(name=f"P{i}-{j}", kind="village", lat=33.0 + i * 0.05, lon=35.0 + j * 0.05)
+        for i in range(25)
+        for j in range(41)
+    )
+    snapshot = render(store, tmp_path / "full.png", bbox=(35.0, 33.0, 37.0, 34.2))
+    left, top, width, height = snapshot.legend_box
+    assert left >= snapshot.frame.right()  # outside the map frame, on the page
+    assert left + width <= snapshot.request.page_pixels()[0]
+    assert snapshot.frame.top() <= top and top + height <= snapshot.frame.bottom()
+    store.close()

@@ -162,33 +162,39 @@ class Snapshot:
             page.height() - title_h - footer_h,
         )
         self._fit_extent()
+        request = self.request
+        annotations = self.situation.drawings_at(request.at) if request.shows("drawings") else []
+        estimates = (
+            self.situation.estimate_drawings(request.at) if request.shows("estimates") else []
+        )
+        events, places = self._marks()
+        legend_entries = self._legend_entries(annotations, estimates)
+        self.legend_box = self._legend_place(legend_entries, places, events)
+        if self.legend_box is None:  # every corner would hide data: beside the map instead
+            width = self._legend_size(legend_entries)[0]
+            self.frame.setWidth(self.frame.width() - width - 10 * u)
+            self._fit_extent()
+            events, places = self._marks()
+            legend_entries = self._legend_entries(annotations, estimates)
+            width, height = self._legend_size(legend_entries)
+            left = self.frame.right() + 10 * u
+            self.legend_box = (left, self.frame.bottom() - height, width, height)
+        legend_box = self.legend_box
         painter.save()
         painter.setClipRect(self.frame)
         painter.fillRect(self.frame, QColor(SEA))
-        if self.request.shows("basemap"):
+        if request.shows("basemap"):
             self._draw_basemap(painter)
         self._draw_graticule(painter)
-        annotations = (
-            self.situation.drawings_at(self.request.at) if self.request.shows("drawings") else []
-        )
         self.arrow_heads = [
             head
             for head in (draw_drawing(painter, a, self.to_page, u) for a in annotations)
             if head is not None
         ]
-        estimates = (
-            self.situation.estimate_drawings(self.request.at)
-            if self.request.shows("estimates")
-            else []
-        )
         for estimate in estimates:
             draw_drawing(painter, estimate, self.to_page, u)
-        events = self._event_marks() if self.request.shows("events") else []
         self._draw_events(painter, events)
-        places = self._place_marks() if self.request.shows("places") else []
         self._draw_place_markers(painter, places)
-        legend_entries = self._legend_entries(annotations, estimates)
-        self.legend_box = legend_box = self._legend_box(legend_entries)
         furniture = [legend_box, *self._furniture_boxes()]
         r = EVENT_RADIUS * u
         labels = lay_out_labels(
@@ -219,7 +225,6 @@ class Snapshot:
         self._draw_north_arrow(painter)
         digest = content_hash(self.store)
         self._draw_footer(painter, page, digest)
-        request = self.request
         drawing_texts = [label.text for label in labels.drawings]
         estimate_texts = {e.label for e in estimates}
         self.info = {
@@ -428,13 +433,34 @@ class Snapshot:
             entries.append(("annotation", "estimated area (nearest known holder)", estimates[0]))
         return entries
 
-    def _legend_box(self, entries: list) -> Box:
-        """The legend's page box, known before anything is labelled: no name goes under it."""
+    def _marks(self) -> tuple[list, list[PlaceMark]]:
+        """The event and place markers for the frame as it is now."""
+        events = self._event_marks() if self.request.shows("events") else []
+        places = self._place_marks() if self.request.shows("places") else []
+        return events, places
+
+    def _legend_size(self, entries: list) -> tuple[float, float]:
         u = self.u
         metrics = QFontMetricsF(self._font(12))
         width = max(metrics.horizontalAdvance(e[1]) for e in entries) + 46 * u
-        height = LEGEND_ROW * u * len(entries) + 34 * u
-        return (self.frame.left() + 10 * u, self.frame.bottom() - height - 26 * u, width, height)
+        return width, LEGEND_ROW * u * len(entries) + 34 * u
+
+    def _legend_place(self, entries: list, places: list[PlaceMark], events: list) -> Box | None:
+        """The first corner of the frame where the legend hides no place or event
+        marker (bottom left, top left, top right, bottom right), or None. Known
+        before anything is labelled: no name goes under it."""
+        u, frame = self.u, self.frame
+        width, height = self._legend_size(entries)
+        left, right = frame.left() + 10 * u, frame.right() - width - 60 * u
+        top, bottom = frame.top() + 10 * u, frame.bottom() - height - 26 * u
+        r = EVENT_RADIUS * u
+        markers = [(m.x - m.radius, m.y - m.radius, 2 * m.radius, 2 * m.radius) for m in places]
+        markers += [(c.x() - r, c.y() - r, 2 * r, 2 * r) for c, *_ in events]
+        for x, y in ((left, bottom), (left, top), (right, top), (right, bottom - 24 * u)):
+            box = (x, y, width, height)
+            if not any(_overlaps(box, marker) for marker in markers):
+                return box
+        return None
 
     def _furniture_boxes(self) -> list[Box]:
         """The scale bar (with its label) and the north arrow, drawn over the map."""
@@ -448,7 +474,7 @@ class Snapshot:
         font = self._font(12)
         metrics = QFontMetricsF(font)
         row = LEGEND_ROW * u
-        box = QRectF(*self._legend_box(entries))
+        box = QRectF(*self.legend_box)
         painter.setPen(QPen(QColor("#9e9e9e"), 0.8 * u))
         painter.setBrush(QColor(255, 255, 255, 230))
         painter.drawRect(box)
@@ -543,6 +569,10 @@ def QSizeF_mm(width_px: int, height_px: int, dpi: int):  # noqa: N802 (Qt-style 
     from PySide6.QtCore import QSizeF
 
     return QSizeF(width_px / dpi * 25.4, height_px / dpi * 25.4)
+
+
+def _overlaps(a: Box, b: Box) -> bool:
+    return a[0] < b[0] + b[2] and b[0] < a[0] + a[2] and a[1] < b[1] + b[3] and b[1] < a[1] + a[3]
 
 
 def _degrees(value: float, digits: int, positive: str, negative: str) -> str:
