@@ -292,9 +292,9 @@ def test_with_places_everywhere_the_legend_goes_beside_the_map(qapp, tmp_path):
 
     store = Store.memory()
     store.places.add_many(
-        Place(name=f"P{i}-{j}", kind="village", lat=33.0 + i * 0.05, lon=35.0 + j * 0.05)
-        for i in range(25)
-        for j in range(41)
+        Place(name=f"P{i}-{j}", kind="village", lat=32.5 + i * 0.05, lon=34.0 + j * 0.05)
+        for i in range(45)
+        for j in range(81)
     )
     snapshot = render(store, tmp_path / "full.png", bbox=(35.0, 33.0, 37.0, 34.2))
     left, top, width, height = snapshot.legend_box
@@ -302,3 +302,16 @@ def test_with_places_everywhere_the_legend_goes_beside_the_map(qapp, tmp_path):
     assert left + width <= snapshot.request.page_pixels()[0]
     assert snapshot.frame.top() <= top and top + height <= snapshot.frame.bottom()
     store.close()
+
+
+def test_a_place_on_the_edge_of_the_extent_is_drawn_whole(qapp, demo_path, tmp_path):
+    with Store.open(demo_path) as store:
+        aleppo = store.places.by_name("Aleppo")
+        # The extent's top edge runs through Aleppo, as `sitrep snapshot` can ask.
+        snapshot = render(store, tmp_path / "edge.png", bbox=(36.0, 33.4, 38.0, aleppo.lat))
+        marks = snapshot._place_marks()
+    frame = snapshot.frame
+    assert "Aleppo" in [m.name for m in marks]
+    for mark in marks:
+        assert frame.left() <= mark.x - mark.radius and mark.x + mark.radius <= frame.right()
+        assert frame.top() <= mark.y - mark.radius and mark.y + mark.radius <= frame.bottom()

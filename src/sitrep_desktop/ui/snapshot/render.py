@@ -60,7 +60,7 @@ from sitrep_desktop.ui.snapshot.basemap import (
     page_polygons,
     polygons_path,
 )
-from sitrep_desktop.ui.snapshot.drawings import draw_drawing, draw_swatch
+from sitrep_desktop.ui.snapshot.drawings import draw_drawing
 from sitrep_desktop.ui.snapshot.labels import (
     PlaceMark,
     draw_labels,
@@ -68,6 +68,7 @@ from sitrep_desktop.ui.snapshot.labels import (
     lay_out_labels,
     page_font,
 )
+from sitrep_desktop.ui.snapshot.legend import draw_legend, legend_size, overlaps
 from sitrep_desktop.ui.snapshot.symbols import draw_place_symbol, draw_symbol
 
 ATTRIBUTION_LINE = PAPER_ATTRIBUTION
@@ -81,7 +82,6 @@ BASEMAP_STYLE = tuple(  # layer, colour, width (page units), dash: as on screen
     for layer, style in BASEMAP_LINES.items()
 )
 EVENT_RADIUS = 4.5  # units: an event's diamond
-LEGEND_ROW = 20  # units
 
 
 class Snapshot:
@@ -171,12 +171,12 @@ class Snapshot:
         legend_entries = self._legend_entries(annotations, estimates)
         self.legend_box = self._legend_place(legend_entries, places, events)
         if self.legend_box is None:  # every corner would hide data: beside the map instead
-            width = self._legend_size(legend_entries)[0]
+            width = legend_size(self.u, legend_entries)[0]
             self.frame.setWidth(self.frame.width() - width - 10 * u)
             self._fit_extent()
             events, places = self._marks()
             legend_entries = self._legend_entries(annotations, estimates)
-            width, height = self._legend_size(legend_entries)
+            width, height = legend_size(self.u, legend_entries)
             left = self.frame.right() + 10 * u
             self.legend_box = (left, self.frame.bottom() - height, width, height)
         legend_box = self.legend_box
@@ -220,7 +220,7 @@ class Snapshot:
         painter.drawRect(self.frame)
         self._draw_graticule_labels(painter, legend_box)
         self._draw_title(painter, page)
-        legend = self._draw_legend(painter, legend_entries)
+        legend = draw_legend(painter, legend_entries, self.legend_box, self.u)
         scale_km = self._draw_scale_bar(painter)
         self._draw_north_arrow(painter)
         digest = content_hash(self.store)
@@ -259,10 +259,26 @@ class Snapshot:
 
     # -- geometry ------------------------------------------------------------------------
     def _fit_extent(self) -> None:
-        """Grow the requested extent so it fills the frame without distortion."""
+        """Grow the requested extent so it fills the frame without distortion, and
+        so that no marker of a place in it is cut by the frame's edge."""
         west, south, east, north = self.request.bbox
         x, y = self.projection.forward(np.array([west, east]), np.array([south, north]))
-        x0, x1, y0, y1 = float(x[0]), float(x[1]), float(y[0]), float(y[1])
+        box = (float(x[0]), float(x[1]), float(y[0]), float(y[1]))
+        self._fit(*box)
+        if self.request.shows("places"):
+            margin = (place_size(10**7) / 2 * 1.3 + 3) * self.u  # the largest marker, and air
+            inside = self.situation.places_at(None, self.request.bbox)
+            px, py = self.to_page(
+                np.array([v.place.lon for v in inside]), np.array([v.place.lat for v in inside])
+            )
+            frame = self.frame.adjusted(margin, margin, -margin, -margin)
+            cut = (px < frame.left()) | (px > frame.right())
+            cut |= (py < frame.top()) | (py > frame.bottom())
+            if cut.any():
+                pad = margin / self.scale
+                self._fit(box[0] - pad, box[1] + pad, box[2] - pad, box[3] + pad)
+
+    def _fit(self, x0: float, x1: float, y0: float, y1: float) -> None:
         frame_ratio = self.frame.width() / self.frame.height()
         if (x1 - x0) / (y1 - y0) < frame_ratio:
             grow = ((y1 - y0) * frame_ratio - (x1 - x0)) / 2
@@ -439,18 +455,12 @@ class Snapshot:
         places = self._place_marks() if self.request.shows("places") else []
         return events, places
 
-    def _legend_size(self, entries: list) -> tuple[float, float]:
-        u = self.u
-        metrics = QFontMetricsF(self._font(12))
-        width = max(metrics.horizontalAdvance(e[1]) for e in entries) + 46 * u
-        return width, LEGEND_ROW * u * len(entries) + 34 * u
-
     def _legend_place(self, entries: list, places: list[PlaceMark], events: list) -> Box | None:
         """The first corner of the frame where the legend hides no place or event
         marker (bottom left, top left, top right, bottom right), or None. Known
         before anything is labelled: no name goes under it."""
         u, frame = self.u, self.frame
-        width, height = self._legend_size(entries)
+        width, height = legend_size(self.u, entries)
         left, right = frame.left() + 10 * u, frame.right() - width - 60 * u
         top, bottom = frame.top() + 10 * u, frame.bottom() - height - 26 * u
         r = EVENT_RADIUS * u
@@ -458,7 +468,7 @@ class Snapshot:
         markers += [(c.x() - r, c.y() - r, 2 * r, 2 * r) for c, *_ in events]
         for x, y in ((left, bottom), (left, top), (right, top), (right, bottom - 24 * u)):
             box = (x, y, width, height)
-            if not any(_overlaps(box, marker) for marker in markers):
+            if not any(overlaps(box, marker) for marker in markers):
                 return box
         return None
 
@@ -468,43 +478,6 @@ class Snapshot:
         scale_bar = (frame.right() - 262 * u, frame.bottom() - 40 * u, 206 * u, 30 * u)
         north = (frame.right() - 50 * u, frame.top() + 14 * u, 28 * u, 46 * u)
         return [scale_bar, north]
-
-    def _draw_legend(self, painter: QPainter, entries: list) -> list[str]:
-        u = self.u
-        font = self._font(12)
-        metrics = QFontMetricsF(font)
-        row = LEGEND_ROW * u
-        box = QRectF(*self.legend_box)
-        painter.setPen(QPen(QColor("#9e9e9e"), 0.8 * u))
-        painter.setBrush(QColor(255, 255, 255, 230))
-        painter.drawRect(box)
-        painter.setFont(self._font(12, bold=True))
-        painter.setPen(QColor("#212121"))
-        painter.drawText(QPointF(box.left() + 8 * u, box.top() + 18 * u), "Legend")
-        painter.setFont(font)
-        y = box.top() + 26 * u
-        for kind, text, value in entries:
-            centre = QPointF(box.left() + 18 * u, y + row / 2)
-            painter.setPen(QPen(QColor("#212121"), 0.8 * u))
-            if kind == "faction":
-                painter.setBrush(QColor(value))
-                painter.drawEllipse(centre, 6 * u, 6 * u)
-            elif kind == "symbol":
-                painter.setBrush(QColor("#bdbdbd"))
-                draw_place_symbol(painter, str(value), centre, 6 * u)
-            elif kind == "event":
-                painter.setPen(QPen(QColor(EVENT_OUTLINE), 0.7 * u))
-                painter.setBrush(QColor(event_colour(str(value))))
-                draw_symbol(painter, event_symbol(str(value)), centre, 11 * u)
-            else:
-                draw_swatch(painter, value, centre, u)  # type: ignore[arg-type]
-                painter.setFont(font)
-            painter.setPen(QColor("#212121"))
-            painter.drawText(
-                QPointF(box.left() + 34 * u, y + row / 2 + metrics.ascent() / 2.5), text
-            )
-            y += row
-        return [e[1] for e in entries]
 
     def _draw_scale_bar(self, painter: QPainter) -> float:
         """A bar whose length is measured on the ellipsoid at the bar's own latitude."""
@@ -569,10 +542,6 @@ def QSizeF_mm(width_px: int, height_px: int, dpi: int):  # noqa: N802 (Qt-style 
     from PySide6.QtCore import QSizeF
 
     return QSizeF(width_px / dpi * 25.4, height_px / dpi * 25.4)
-
-
-def _overlaps(a: Box, b: Box) -> bool:
-    return a[0] < b[0] + b[2] and b[0] < a[0] + a[2] and a[1] < b[1] + b[3] and b[1] < a[1] + a[3]
 
 
 def _degrees(value: float, digits: int, positive: str, negative: str) -> str:
