@@ -315,3 +315,17 @@ def test_a_place_on_the_edge_of_the_extent_is_drawn_whole(qapp, demo_path, tmp_p
     for mark in marks:
         assert frame.left() <= mark.x - mark.radius and mark.x + mark.radius <= frame.right()
         assert frame.top() <= mark.y - mark.radius and mark.y + mark.radius <= frame.bottom()
+
+
+def test_country_and_town_names_let_a_reader_orient(qapp, demo_path, tmp_path):
+    with Store.open(demo_path) as store:
+        snapshot = render(store, tmp_path / "syria.png", bbox=(35.0, 32.0, 42.5, 37.5))
+    background = snapshot.info["labels"]["background"]
+    assert {"Syria", "Lebanon"} <= set(background)
+    towns = [n for n in snapshot.background_names if n.kind == "town"]
+    assert 3 <= len(towns) <= 30
+    # Named once: no gazetteer town repeats a database place on its marker.
+    assert not set(background) & set(snapshot.info["labels"]["places"])
+    taken = [box for _text, box in snapshot.label_boxes] + [snapshot.legend_box]
+    for name in snapshot.background_names:
+        assert all(overlap(name.box, box) == 0.0 for box in taken), name.text

@@ -53,6 +53,10 @@ from sitrep_desktop.services.style import (
 )
 from sitrep_desktop.store import Store
 from sitrep_desktop.store.content_hash import content_hash
+from sitrep_desktop.ui.snapshot.background_names import (
+    draw_background_names,
+    lay_out_background_names,
+)
 from sitrep_desktop.ui.snapshot.basemap import (
     PAGE_TOLERANCE,
     lines_path,
@@ -101,6 +105,7 @@ class Snapshot:
         self.label_boxes: list[tuple[str, Box]] = []
         self.arrow_heads: list[QPolygonF] = []
         self.legend_box: Box | None = None
+        self.background_names: list = []  # country and town names drawn
         self.event_categories: list[str] = []  # of the events drawn, for the legend
 
     # -- output ----------------------------------------------------------------------
@@ -197,16 +202,30 @@ class Snapshot:
         self._draw_place_markers(painter, places)
         furniture = [legend_box, *self._furniture_boxes()]
         r = EVENT_RADIUS * u
+        event_boxes = [(c.x() - r, c.y() - r, 2 * r, 2 * r) for c, *_ in events]
         labels = lay_out_labels(
             [*annotations, *estimates],
             places,
-            [(c.x() - r, c.y() - r, 2 * r, 2 * r) for c, *_ in events],
+            event_boxes,
             furniture,
             (self.frame.left(), self.frame.top(), self.frame.right(), self.frame.bottom()),
             self.extent,
             self.to_page,
             u,
         )
+        self.background_names = (
+            lay_out_background_names(
+                self.extent,
+                self.to_page,
+                places,
+                [*(box for _text, box in labels.boxes()), *event_boxes, *furniture],
+                (self.frame.left(), self.frame.top(), self.frame.right(), self.frame.bottom()),
+                u,
+            )
+            if request.shows("basemap")
+            else []
+        )
+        draw_background_names(painter, self.background_names, u)
         draw_labels(painter, labels, u)
         self.label_boxes = labels.boxes()
         painter.restore()
@@ -251,6 +270,7 @@ class Snapshot:
                 "drawings": [t for t in drawing_texts if t not in estimate_texts],
                 "estimates": [t for t in drawing_texts if t in estimate_texts],
                 "places": [name for name, _box in labels.places],
+                "background": [name.text for name in self.background_names],
             },
             "legend": legend,
             "scale_bar_km": scale_km,
