@@ -276,3 +276,23 @@ def test_an_event_edit_reads_that_event_alone_and_keeps_the_places(window, monke
     assert redrawn == []  # neither places nor drawings
     row = canvas.situation.events.row_of[event.id]
     assert canvas.situation.events.categories[canvas.situation.events.code[row]] == "airstrike"
+
+
+def test_thousands_of_event_markers_are_boxed_by_grid_cell_and_all_covered(qapp):
+    from types import SimpleNamespace
+
+    from sitrep_desktop.ui.map import texts
+
+    rng = np.random.default_rng(3)
+    ex, ey = rng.uniform(0, 800, 20_000), rng.uniform(0, 600, 20_000)
+    canvas = SimpleNamespace(
+        place_marks=([], np.zeros(0), np.zeros(0), np.zeros(0)),
+        place_labels=SimpleNamespace(text_width=lambda *_: 10.0, text_height=lambda *_: 10.0),
+        event_scatter=SimpleNamespace(getData=lambda: (ex, ey)),
+    )
+    boxes = np.array(texts._marker_boxes(canvas, lambda x, y: (x, y), (0.0, 0.0, 800.0, 600.0)))
+    assert len(boxes) <= (800 / texts.EVENT_BOX + 1) * (600 / texts.EVENT_BOX + 1)
+    for x, y in zip(ex[:500], ey[:500]):  # each marker's own 12 px box lies in a grid box
+        inside = (boxes[:, 0] <= x - 6) & (x + 6 <= boxes[:, 0] + boxes[:, 2])
+        inside &= (boxes[:, 1] <= y - 6) & (y + 6 <= boxes[:, 1] + boxes[:, 3])
+        assert inside.any()
