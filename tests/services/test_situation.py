@@ -238,3 +238,9 @@ def test_a_drawing_change_touches_only_drawings(situation, store):
     store.subscribe(lambda change: touched.append(situation.apply(change)))
     store.annotations.add(Annotation(kind="line", geometry="LINESTRING (36 35, 37 35)", label="l"))
     assert touched[-1] == {DRAWINGS}
+
+
+def test_the_areas_are_worked_out_again_only_when_a_place_changes_hands(situation):
+    first = situation.estimated_areas("2024-12-05T09:00:00Z")
+    assert situation.estimated_areas("2024-12-05T18:00:00Z") is first  # same holders
+    assert situation.estimated_areas("2024-12-01") is not first  # Hama was GOV's

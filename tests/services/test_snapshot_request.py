@@ -47,3 +47,24 @@ def test_a_request_draws_every_layer_unless_told_and_refuses_unknown_ones():
     assert not SnapshotRequest(SYRIA, layers=("basemap", "places")).shows("events")
     with pytest.raises(ValueError, match="rivers"):
         SnapshotRequest(SYRIA, layers=("rivers",))
+
+
+def test_every_event_category_has_its_own_colour_and_its_own_shape():
+    from sitrep_desktop.services.style import EVENT_STYLES, event_colour, event_symbol
+
+    colours = [colour for colour, _symbol in EVENT_STYLES.values()]
+    symbols = [symbol for _colour, symbol in EVENT_STYLES.values()]
+    assert len(set(colours)) == len(colours) and len(set(symbols)) == len(symbols)
+    # Clash, shelling and airstrike were three near-identical reds.
+    assert len({event_symbol(c) for c in ("clash", "shelling", "airstrike")}) == 3
+    assert event_colour("no such category") == EVENT_STYLES["other"][0]
+
+
+def test_the_as_of_line_reads_as_a_date_not_as_iso_text():
+    from sitrep_desktop.domain import parse_moment
+    from sitrep_desktop.services.snapshot import as_of_text
+
+    assert as_of_text(parse_moment("2024-12-09")) == "9 December 2024"
+    assert as_of_text(parse_moment("2024-12-09T00:00:00Z")) == "9 December 2024, 00:00 UTC"
+    assert as_of_text(parse_moment("2024-12-09T16:30+02:00")) == "9 December 2024, 14:30 UTC"
+    assert as_of_text(None) == "the latest entries"

@@ -73,3 +73,21 @@ def test_convert_estimate_into_editable_polygons(window):
     assert shapely.from_wkt(hts.geometry).covers(shapely.Point(NEAR_HAMA[1], NEAR_HAMA[0]))
     window.undo_stack.undo()
     assert {a.id for a in window.store.annotations.all()} == before
+
+
+def test_zoomed_into_an_estimate_it_is_still_hatched_and_labelled(window, qtbot):
+    from sitrep_desktop.ui.map.layers.control_areas import HatchItem
+
+    window.time_state.set_at(parse_moment("2024-12-06"))
+    window.canvas.center_on(35.0, 36.95, 0.25)  # east of Hama, far from any place
+    qtbot.wait(100)  # the view settles as on screen
+    window.canvas.grab()
+    layer = window.drawing.control_layer
+    item = layer.items[demo_id("faction", "HTS")]
+    hatches = [child for child in item.childItems() if isinstance(child, HatchItem)]
+    assert hatches and hatches[0].brush().style().name == "BDiagPattern"
+    label = layer.labels[demo_id("faction", "HTS")][0]
+    assert label.isVisible() and label.text() == "HTS — ESTIMATE"
+    x0, y0, x1, y1 = window.canvas.view.viewRect().getCoords()
+    x, y = label.pos().x(), label.pos().y()
+    assert min(x0, x1) <= x <= max(x0, x1) and min(y0, y1) <= y <= max(y0, y1)

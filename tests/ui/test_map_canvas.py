@@ -8,7 +8,7 @@ import pytest
 import shapely
 from PySide6.QtCore import QSettings, Qt
 
-from sitrep_desktop.domain import Annotation
+from sitrep_desktop.domain import Annotation, Event
 from sitrep_desktop.domain.times import parse_moment
 from sitrep_desktop.geo.basemap import level_for_span
 from sitrep_desktop.geo.label_layout import PlacedLabel, any_overlap
@@ -241,3 +241,58 @@ def test_hidden_drawings_stay_hidden_when_the_data_changes(window):
     assert not any(item.isVisible() for item in window.canvas.annotation_items.values())
     panel.set_shown("data", "Annotations", True)
     assert any(item.isVisible() for item in window.canvas.annotation_items.values())
+
+
+def _statements(store, action) -> list[str]:
+    seen: list[str] = []
+    store.conn.set_trace_callback(seen.append)
+    try:
+        action()
+    finally:
+        store.conn.set_trace_callback(None)
+    return seen
+
+
+def test_a_time_change_redraws_the_map_without_reading_the_database(window):
+    canvas = window.canvas
+    for day in ("2024-11-27", "2024-12-05T12:00:00Z", "2024-12-06"):
+        window.time_state.at = parse_moment(day)  # what set_at stores, without the signal
+        assert _statements(window.store, canvas.refresh) == []
+
+
+def test_an_event_edit_reads_that_event_alone_and_keeps_the_places(window, monkeypatch):
+    from sitrep_desktop.store import StoreChange
+
+    store, canvas = window.store, window.canvas
+    event = store.events.all()[0]
+    store.events.update(Event(**{**event.__dict__, "category": "airstrike"}))
+    redrawn = []
+    monkeypatch.setattr(canvas, "_draw_places", redrawn.append)
+    monkeypatch.setattr(canvas, "_draw_annotations", redrawn.append)
+    seen = _statements(
+        store, lambda: canvas.on_store_changed(StoreChange("event", "update", (event.id,)))
+    )
+    assert len(seen) == 1 and "FROM events WHERE id IN" in seen[0]
+    assert redrawn == []  # neither places nor drawings
+    row = canvas.situation.events.row_of[event.id]
+    assert canvas.situation.events.categories[canvas.situation.events.code[row]] == "airstrike"
+
+
+def test_thousands_of_event_markers_are_boxed_by_grid_cell_and_all_covered(qapp):
+    from types import SimpleNamespace
+
+    from sitrep_desktop.ui.map import texts
+
+    rng = np.random.default_rng(3)
+    ex, ey = rng.uniform(0, 800, 20_000), rng.uniform(0, 600, 20_000)
+    canvas = SimpleNamespace(
+        place_marks=([], np.zeros(0), np.zeros(0), np.zeros(0)),
+        place_labels=SimpleNamespace(text_width=lambda *_: 10.0, text_height=lambda *_: 10.0),
+        event_scatter=SimpleNamespace(getData=lambda: (ex, ey)),
+    )
+    boxes = np.array(texts._marker_boxes(canvas, lambda x, y: (x, y), (0.0, 0.0, 800.0, 600.0)))
+    assert len(boxes) <= (800 / texts.EVENT_BOX + 1) * (600 / texts.EVENT_BOX + 1)
+    for x, y in zip(ex[:500], ey[:500]):  # each marker's own 12 px box lies in a grid box
+        inside = (boxes[:, 0] <= x - 6) & (x + 6 <= boxes[:, 0] + boxes[:, 2])
+        inside &= (boxes[:, 1] <= y - 6) & (y + 6 <= boxes[:, 1] + boxes[:, 3])
+        assert inside.any()

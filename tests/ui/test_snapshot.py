@@ -3,7 +3,7 @@
 import json
 
 import pytest
-from PySide6.QtGui import QImage
+from PySide6.QtGui import QColor, QImage
 
 from sitrep_desktop.app import main
 from sitrep_desktop.domain import parse_moment
@@ -147,3 +147,35 @@ def test_export_snapshot_from_the_window(qtbot, demo_path, tmp_path):
     out = export_snapshot(window.context, tmp_path / "view.png", "From the window")
     assert out is not None and out.exists()
     assert json.loads((tmp_path / "view.png.json").read_text())["title"] == "From the window"
+
+
+def _hatched_share(image: QImage, x: float, y: float, colour: str, radius: int = 12) -> float:
+    """Share of pixels near (x, y) that are pure-ish `colour` (the hatching's lines)."""
+    target = QColor(colour)
+    hits = total = 0
+    for dx in range(-radius, radius + 1):  # every pixel: the lines are one pixel wide
+        for dy in range(-radius, radius + 1):
+            c = image.pixelColor(round(x) + dx, round(y) + dy)
+            total += 1
+            near = abs(c.red() - target.red()) + abs(c.green() - target.green())
+            hits += near + abs(c.blue() - target.blue()) < 60
+    return hits / total
+
+
+def test_the_estimated_areas_show_hatched_and_labelled_unless_left_out(qapp, demo_path, tmp_path):
+    with Store.open(demo_path) as store:
+        request = SnapshotRequest(
+            bbox=(35.5, 33.3, 37.5, 36.4), size=(1200, 800), at=parse_moment("2024-12-06")
+        )
+        shown = Snapshot(store, request)
+        info = shown.render(tmp_path / "with.png")
+        # Open desert 20 km east of Hama: HTS's estimate, not a marker or a name.
+        x, y = shown.to_page(36.98, 35.13)
+        without = Snapshot(store, SnapshotRequest(**{**request.__dict__, "layers": ("places",)}))
+        bare = without.render(tmp_path / "without.png")
+    assert "HTS — ESTIMATE" in info["labels"]["estimates"]
+    assert info["drawn"]["estimated_areas"] >= 2
+    assert "estimated area (nearest known holder)" in info["legend"]
+    assert _hatched_share(QImage(str(tmp_path / "with.png")), float(x), float(y), "#2e7d32") > 0.1
+    assert _hatched_share(QImage(str(tmp_path / "without.png")), float(x), float(y), "#2e7d32") == 0
+    assert bare["labels"]["estimates"] == [] and bare["drawn"]["estimated_areas"] == 0

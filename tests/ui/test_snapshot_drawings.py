@@ -93,8 +93,11 @@ def test_no_two_labels_overlap_and_all_stay_in_the_frame(qapp, demo_path, tmp_pa
     for left, top, width, height in boxes:
         assert frame.left() <= left and left + width <= frame.right()
         assert frame.top() <= top and top + height <= frame.bottom()
-    texts = [text for text, _box in snapshot.label_boxes]
-    assert texts == snapshot.info["labels"]["drawings"] + snapshot.info["labels"]["places"]
+    labels = snapshot.info["labels"]
+    estimates = set(labels["estimates"])
+    assert estimates and all(text.endswith("ESTIMATE") for text in estimates)
+    texts = [text for text, _box in snapshot.label_boxes if text not in estimates]
+    assert texts == labels["drawings"] + labels["places"]
 
 
 def test_the_coast_names_tartus_and_its_naval_base(qapp, demo_path, tmp_path):
@@ -260,3 +263,69 @@ def test_the_equator_is_labelled_plain_zero_degrees():
     assert _degrees(0.0, 0, "N", "S") == "0°"
     assert _degrees(-30.0, 0, "N", "S") == "30°S"
     assert _degrees(120.0, 0, "E", "W") == "120°E"
+
+
+@pytest.mark.parametrize(
+    "bbox",
+    [
+        (36.15, 33.4, 38.65, 34.58),  # Damascus in the bottom-left corner, where the legend was
+        (35.0, 32.0, 42.5, 37.5),  # Syria
+        HAMA_HOMS,
+        COAST,
+    ],
+)
+def test_the_legend_hides_no_place_or_event_marker(qapp, demo_path, tmp_path, bbox):
+    with Store.open(demo_path) as store:
+        snapshot = render(store, tmp_path / "map.png", bbox=bbox)
+        marks = snapshot._place_marks() + [
+            type("E", (), {"x": c.x(), "y": c.y(), "radius": 5.0})
+            for c, *_ in snapshot._event_marks()
+        ]
+    assert marks
+    for mark in marks:
+        marker = (mark.x - mark.radius, mark.y - mark.radius, 2 * mark.radius, 2 * mark.radius)
+        assert overlap(marker, snapshot.legend_box) == 0.0, mark
+
+
+def test_with_places_everywhere_the_legend_goes_beside_the_map(qapp, tmp_path):
+    from sitrep_desktop.domain import Place
+
+    store = Store.memory()
+    store.places.add_many(
+        Place(name=f"P{i}-{j}", kind="village", lat=32.5 + i * 0.05, lon=34.0 + j * 0.05)
+        for i in range(45)
+        for j in range(81)
+    )
+    snapshot = render(store, tmp_path / "full.png", bbox=(35.0, 33.0, 37.0, 34.2))
+    left, top, width, height = snapshot.legend_box
+    assert left >= snapshot.frame.right()  # outside the map frame, on the page
+    assert left + width <= snapshot.request.page_pixels()[0]
+    assert snapshot.frame.top() <= top and top + height <= snapshot.frame.bottom()
+    store.close()
+
+
+def test_a_place_on_the_edge_of_the_extent_is_drawn_whole(qapp, demo_path, tmp_path):
+    with Store.open(demo_path) as store:
+        aleppo = store.places.by_name("Aleppo")
+        # The extent's top edge runs through Aleppo, as `sitrep snapshot` can ask.
+        snapshot = render(store, tmp_path / "edge.png", bbox=(36.0, 33.4, 38.0, aleppo.lat))
+        marks = snapshot._place_marks()
+    frame = snapshot.frame
+    assert "Aleppo" in [m.name for m in marks]
+    for mark in marks:
+        assert frame.left() <= mark.x - mark.radius and mark.x + mark.radius <= frame.right()
+        assert frame.top() <= mark.y - mark.radius and mark.y + mark.radius <= frame.bottom()
+
+
+def test_country_and_town_names_let_a_reader_orient(qapp, demo_path, tmp_path):
+    with Store.open(demo_path) as store:
+        snapshot = render(store, tmp_path / "syria.png", bbox=(35.0, 32.0, 42.5, 37.5))
+    background = snapshot.info["labels"]["background"]
+    assert {"Syria", "Lebanon"} <= set(background)
+    towns = [n for n in snapshot.background_names if n.kind == "town"]
+    assert 3 <= len(towns) <= 30
+    # Named once: no gazetteer town repeats a database place on its marker.
+    assert not set(background) & set(snapshot.info["labels"]["places"])
+    taken = [box for _text, box in snapshot.label_boxes] + [snapshot.legend_box]
+    for name in snapshot.background_names:
+        assert all(overlap(name.box, box) == 0.0 for box in taken), name.text

@@ -34,12 +34,17 @@ def register(commands: argparse._SubParsersAction) -> None:
         "--dpi", type=int, default=150, help="dots per inch with --paper (default 150)"
     )
     snap.add_argument("--title", default="Situation map", help="title printed on the picture")
+    snap.add_argument(
+        "--no-estimates",
+        action="store_true",
+        help="leave out the estimated areas of control (shown by default, as on the map)",
+    )
     snap.add_argument("--json", action="store_true", help="print what was drawn as JSON")
     snap.set_defaults(func=run_snapshot)
 
 
 def run_snapshot(args: argparse.Namespace) -> int:
-    from ..services.snapshot import FORMATS, SnapshotRequest, parse_bbox, parse_size
+    from ..services.snapshot import FORMATS, LAYERS, SnapshotRequest, parse_bbox, parse_size
 
     output = Path(args.output)
     fmt = output.suffix.lower().lstrip(".")
@@ -67,6 +72,7 @@ def run_snapshot(args: argparse.Namespace) -> int:
             dpi=args.dpi,
             title=args.title,
             filters={"around": args.around, "radius": args.radius} if args.around else {},
+            layers=tuple(x for x in LAYERS if not (args.no_estimates and x == "estimates")),
         )
         _ensure_gui_application()
         from ..ui.snapshot.render import Snapshot

@@ -43,7 +43,12 @@ from sitrep_desktop.domain import (
 from sitrep_desktop.geo.control_areas import ControlArea, country_outline, estimate_control_areas
 from sitrep_desktop.geo.projection import MapProjection, default_projection
 from sitrep_desktop.services.event_arrays import EventArrays, bound_key
-from sitrep_desktop.services.style import UNKNOWN_COLOUR
+from sitrep_desktop.services.style import (
+    ESTIMATE_FILL_OPACITY,
+    ESTIMATE_HATCH,
+    ESTIMATE_LABEL,
+    UNKNOWN_COLOUR,
+)
 from sitrep_desktop.store import Store, StoreChange
 
 BBox = tuple[float, float, float, float]  # west, south, east, north (degrees)
@@ -118,7 +123,7 @@ class Situation:
         self._drawings: dict[str, Annotation] | None = None
         self._events: EventArrays | None = None
         self._control: dict[int | None, dict[str, ControlState]] = {}
-        self._areas: dict[int | None, list[ControlArea]] = {}
+        self._areas: dict[frozenset, list[ControlArea]] = {}
 
     # -- records, read once ----------------------------------------------------------------
     @property
@@ -199,17 +204,41 @@ class Situation:
 
     def estimated_areas(self, at: Moment | str | None = None) -> list[ControlArea]:
         """The land nearest each known place, by its holder at `at` (an estimate)."""
-        moment = _moment(at)
-        key = bound_key(moment)
+        holders = {pid: state.faction_id for pid, state in self.control(at).items()}
+        # The areas depend on who holds what, not on the time itself: a drag along
+        # the timeline works them out again only when a place changes hands.
+        key = frozenset(holders.items())
         if key not in self._areas:
             if self._border is None:
                 self._border = country_outline()
             if len(self._areas) >= CACHED_TIMES:
                 self._areas.clear()
             places = [(p.id, p.lat, p.lon) for p in self.places.values()]
-            holders = {pid: state.faction_id for pid, state in self.control(moment).items()}
             self._areas[key] = estimate_control_areas(places, holders, self._border)
         return self._areas[key]
+
+    def estimate_drawings(self, at: Moment | str | None = None) -> list[Annotation]:
+        """The estimated areas as drawings to paint (not to save): hatched, dotted,
+        in the holder's colour, each labelled as an estimate."""
+        drawings = []
+        for area in self.estimated_areas(at):
+            holder = self.factions.get(area.faction_id)
+            drawings.append(
+                Annotation(
+                    kind="polygon",
+                    geometry=area.geometry.wkt,
+                    label=ESTIMATE_LABEL.format(name=holder.short_name if holder else "?"),
+                    style={
+                        "colour": holder.colour if holder else UNKNOWN_COLOUR,
+                        "width": 1.0,
+                        "dash": "dot",
+                        "fill_opacity": ESTIMATE_FILL_OPACITY,
+                        "hatch": ESTIMATE_HATCH,
+                        "text_size": 8.0,
+                    },
+                )
+            )
+        return drawings
 
     # -- what changed ------------------------------------------------------------------
     def what_changed(self, start: Moment | str, end: Moment | str) -> Changes:

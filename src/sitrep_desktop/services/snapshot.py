@@ -18,7 +18,7 @@ PAPER_MM = {"A4": (297.0, 210.0), "A3": (420.0, 297.0), "letter": (279.4, 215.9)
 FORMATS = ("png", "svg", "pdf")
 DEFAULT_SIZE = (1600, 1000)
 # What a snapshot can draw; a request names the ones it wants (all, by default).
-LAYERS = ("basemap", "places", "events", "drawings")
+LAYERS = ("basemap", "estimates", "places", "events", "drawings")
 
 __all__ = [
     "DEFAULT_SIZE",
@@ -26,6 +26,7 @@ __all__ = [
     "LAYERS",
     "PAPER_MM",
     "SnapshotRequest",
+    "as_of_text",
     "graticule_step",
     "nice_length",
     "parse_bbox",
@@ -60,6 +61,17 @@ class SnapshotRequest:
             width_mm, height_mm = PAPER_MM[self.paper]
             return round(width_mm / 25.4 * self.dpi), round(height_mm / 25.4 * self.dpi)
         return self.size or DEFAULT_SIZE
+
+
+def as_of_text(at: Moment | None) -> str:
+    """The "as of" line a reader expects: "6 December 2024", "6 December 2024, 14:30 UTC"."""
+    if at is None:
+        return "the latest entries"
+    moment = at.as_utc()
+    day = f"{moment.day} {moment.strftime('%B %Y')}"
+    if at.date_only:
+        return day
+    return f"{day}, {moment.strftime('%H:%M')} UTC"
 
 
 def parse_size(text: str) -> tuple[int, int]:

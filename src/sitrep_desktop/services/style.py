@@ -44,21 +44,23 @@ def place_size(population: int | None) -> float:
 
 
 # -- events ----------------------------------------------------------------------------------
-EVENT_COLOURS = {
-    "clash": "#e65100",
-    "airstrike": "#b71c1c",
-    "shelling": "#bf360c",
-    "capture": "#1b5e20",
-    "withdrawal": "#4e342e",
-    "statement": "#1565c0",
-    "movement": "#00838f",
-    "other": "#424242",
+# Okabe & Ito's palette, which readers with any common colour-vision deficiency
+# tell apart, and a shape of its own for each category, so that a category is
+# known by its shape alone too (in greyscale, on a fax, to a colour-blind reader).
+EVENT_STYLES = {  # category: (colour, symbol)
+    "clash": ("#d55e00", "x"),  # vermillion cross
+    "airstrike": ("#0072b2", "t"),  # blue triangle, pointing down
+    "shelling": ("#e69f00", "p"),  # orange pentagon
+    "capture": ("#009e73", "star"),  # bluish green star
+    "withdrawal": ("#cc79a7", "t3"),  # reddish purple triangle, pointing back
+    "statement": ("#56b4e9", "s"),  # sky blue square
+    "movement": ("#f0e442", "t2"),  # yellow triangle, pointing on
+    "other": ("#7f7f7f", "d"),  # grey diamond
 }
-OTHER_EVENT_COLOUR = EVENT_COLOURS["other"]  # a category the table does not know
-EVENT_SYMBOLS = {"capture": "star"}
-EVENT_SYMBOL = "d"  # every other category
+EVENT_COLOURS = {category: colour for category, (colour, _symbol) in EVENT_STYLES.items()}
+OTHER_EVENT_COLOUR, EVENT_SYMBOL = EVENT_STYLES["other"]  # a category the table does not know
 EVENT_SIZE = 10.0  # pixels on screen
-EVENT_OUTLINE = "#ffffff"
+EVENT_OUTLINE = "#212121"  # dark: the yellow and sky blue need it on the pale land
 
 
 def event_colour(category: str) -> str:
@@ -66,7 +68,7 @@ def event_colour(category: str) -> str:
 
 
 def event_symbol(category: str) -> str:
-    return EVENT_SYMBOLS.get(category, EVENT_SYMBOL)
+    return EVENT_STYLES.get(category, EVENT_STYLES["other"])[1]
 
 
 # -- the basemap -------------------------------------------------------------------------------
@@ -103,3 +105,10 @@ ATTRIBUTION = (
     "Natural Earth (public domain) · GeoNames (CC BY 4.0)"
 )
 PAPER_ATTRIBUTION = f"{ATTRIBUTION} · SitRep Desktop {__version__}"
+
+# -- estimates ----------------------------------------------------------------------------------
+# Estimated areas of control are never mistaken for known ground: translucent,
+# hatched in the holder's colour, edged with dots and labelled as estimates.
+ESTIMATE_FILL_OPACITY = 0.14
+ESTIMATE_HATCH = "bdiag"  # diagonal lines, on screen and on paper
+ESTIMATE_LABEL = "{name} — ESTIMATE"

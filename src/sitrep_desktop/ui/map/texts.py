@@ -29,6 +29,8 @@ from sitrep_desktop.geo.label_anchors import FIXED, label_offsets
 from sitrep_desktop.geo.label_layout import Box, choose_positions
 from sitrep_desktop.ui.map.place_labels import LABEL_GAP
 
+EVENT_BOX = 12.0  # pixels: an event marker's box
+MANY_EVENTS = 500  # beyond this many markers in view, they are boxed by grid cell
 MIN_SHAPE = 40.0  # pixels a line or area must span on screen to carry its label
 
 
@@ -170,7 +172,16 @@ def _marker_boxes(canvas, to_pixels, bounds) -> list[Box]:
     ex, ey = canvas.event_scatter.getData()
     if ex is not None and len(ex):
         ex, ey = to_pixels(np.asarray(ex), np.asarray(ey))
-        for a, b in zip(ex, ey):
-            if 0 <= a <= right and 0 <= b <= bottom:
-                boxes.append((a - 6, b - 6, 12, 12))
+        inside = (ex >= 0) & (ex <= right) & (ey >= 0) & (ey <= bottom)
+        ex, ey = ex[inside], ey[inside]
+        if len(ex) > MANY_EVENTS:
+            # Thousands of markers: one box per occupied grid cell, wide enough to
+            # cover any marker in it, keeps the layout's work bounded by the screen.
+            i = np.floor(ex / EVENT_BOX).astype(np.int64)
+            j = np.floor(ey / EVENT_BOX).astype(np.int64)
+            cells = np.unique(i * 1_000_003 + j)  # one integer per cell: a fast unique
+            i, j = np.divmod(cells, 1_000_003)
+            boxes += [(a * EVENT_BOX - 6, b * EVENT_BOX - 6, 24.0, 24.0) for a, b in zip(i, j)]
+        else:
+            boxes += [(a - 6, b - 6, 12.0, 12.0) for a, b in zip(ex, ey)]
     return boxes

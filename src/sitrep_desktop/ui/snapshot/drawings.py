@@ -76,6 +76,12 @@ def draw_drawing(
     else:
         painter.setBrush(Qt.BrushStyle.NoBrush)
     painter.drawPath(path)
+    if style.get("hatch") and annotation.kind in FILLED_KINDS:
+        painter.save()
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(hatch_brush(colour))
+        painter.drawPath(path)
+        painter.restore()
     if head is not None:
         painter.setPen(QPen(colour, 1.0 * u))
         painter.setBrush(QBrush(colour))
@@ -87,6 +93,11 @@ def draw_drawing(
             size = marker_size(style) * u
             painter.drawPath(symbol_path(str(style["symbol"]), size).translated(x, y))
     return head
+
+
+def hatch_brush(colour: QColor) -> QBrush:
+    """Diagonal hatching in `colour`: how an estimate, not a known area, is filled."""
+    return QBrush(colour, Qt.BrushStyle.BDiagPattern)
 
 
 def draw_swatch(painter: QPainter, annotation: Annotation, centre: QPointF, u: float) -> None:
@@ -102,6 +113,9 @@ def draw_swatch(painter: QPainter, annotation: Annotation, centre: QPointF, u: f
         fill.setAlphaF(clamp(float(style["fill_opacity"]), 0.0, 1.0))
         painter.setBrush(QBrush(fill))
         painter.drawRect(QRectF(x - 8 * u, y - 6 * u, 16 * u, 12 * u))
+        if style.get("hatch"):
+            painter.setBrush(hatch_brush(colour))
+            painter.drawRect(QRectF(x - 8 * u, y - 6 * u, 16 * u, 12 * u))
     elif annotation.kind == "point":
         painter.setPen(QPen(QColor("#ffffff"), 1.0 * u))
         painter.setBrush(QBrush(colour))

@@ -39,19 +39,24 @@ from sitrep_desktop.geo.label_layout import Box
 from sitrep_desktop.geo.projection import default_projection
 from sitrep_desktop.geo.units import nice_length
 from sitrep_desktop.services.situation import Situation, event_marker_xy
-from sitrep_desktop.services.snapshot import SnapshotRequest, graticule_step
+from sitrep_desktop.services.snapshot import SnapshotRequest, as_of_text, graticule_step
 from sitrep_desktop.services.style import (
     BASEMAP_LINES,
-    EVENT_COLOURS,
+    EVENT_OUTLINE,
     LAND,
     PAPER,
     PAPER_ATTRIBUTION,
     SEA,
     event_colour,
+    event_symbol,
     place_size,
 )
 from sitrep_desktop.store import Store
 from sitrep_desktop.store.content_hash import content_hash
+from sitrep_desktop.ui.snapshot.background_names import (
+    draw_background_names,
+    lay_out_background_names,
+)
 from sitrep_desktop.ui.snapshot.basemap import (
     PAGE_TOLERANCE,
     lines_path,
@@ -59,7 +64,7 @@ from sitrep_desktop.ui.snapshot.basemap import (
     page_polygons,
     polygons_path,
 )
-from sitrep_desktop.ui.snapshot.drawings import draw_drawing, draw_swatch
+from sitrep_desktop.ui.snapshot.drawings import draw_drawing
 from sitrep_desktop.ui.snapshot.labels import (
     PlaceMark,
     draw_labels,
@@ -67,6 +72,8 @@ from sitrep_desktop.ui.snapshot.labels import (
     lay_out_labels,
     page_font,
 )
+from sitrep_desktop.ui.snapshot.legend import draw_legend, legend_size, overlaps
+from sitrep_desktop.ui.snapshot.symbols import draw_place_symbol, draw_symbol
 
 ATTRIBUTION_LINE = PAPER_ATTRIBUTION
 _DASHES = {
@@ -79,7 +86,6 @@ BASEMAP_STYLE = tuple(  # layer, colour, width (page units), dash: as on screen
     for layer, style in BASEMAP_LINES.items()
 )
 EVENT_RADIUS = 4.5  # units: an event's diamond
-LEGEND_ROW = 20  # units
 
 
 class Snapshot:
@@ -99,6 +105,8 @@ class Snapshot:
         self.label_boxes: list[tuple[str, Box]] = []
         self.arrow_heads: list[QPolygonF] = []
         self.legend_box: Box | None = None
+        self.background_names: list = []  # country and town names drawn
+        self.event_categories: list[str] = []  # of the events drawn, for the legend
 
     # -- output ----------------------------------------------------------------------
     def render(self, path: str | Path) -> dict:
@@ -159,38 +167,65 @@ class Snapshot:
             page.height() - title_h - footer_h,
         )
         self._fit_extent()
+        request = self.request
+        annotations = self.situation.drawings_at(request.at) if request.shows("drawings") else []
+        estimates = (
+            self.situation.estimate_drawings(request.at) if request.shows("estimates") else []
+        )
+        events, places = self._marks()
+        legend_entries = self._legend_entries(annotations, estimates)
+        self.legend_box = self._legend_place(legend_entries, places, events)
+        if self.legend_box is None:  # every corner would hide data: beside the map instead
+            width = legend_size(self.u, legend_entries)[0]
+            self.frame.setWidth(self.frame.width() - width - 10 * u)
+            self._fit_extent()
+            events, places = self._marks()
+            legend_entries = self._legend_entries(annotations, estimates)
+            width, height = legend_size(self.u, legend_entries)
+            left = self.frame.right() + 10 * u
+            self.legend_box = (left, self.frame.bottom() - height, width, height)
+        legend_box = self.legend_box
         painter.save()
         painter.setClipRect(self.frame)
         painter.fillRect(self.frame, QColor(SEA))
-        if self.request.shows("basemap"):
+        if request.shows("basemap"):
             self._draw_basemap(painter)
         self._draw_graticule(painter)
-        annotations = (
-            self.situation.drawings_at(self.request.at) if self.request.shows("drawings") else []
-        )
         self.arrow_heads = [
             head
             for head in (draw_drawing(painter, a, self.to_page, u) for a in annotations)
             if head is not None
         ]
-        events = self._event_marks() if self.request.shows("events") else []
+        for estimate in estimates:
+            draw_drawing(painter, estimate, self.to_page, u)
         self._draw_events(painter, events)
-        places = self._place_marks() if self.request.shows("places") else []
         self._draw_place_markers(painter, places)
-        legend_entries = self._legend_entries(annotations)
-        self.legend_box = legend_box = self._legend_box(legend_entries)
         furniture = [legend_box, *self._furniture_boxes()]
         r = EVENT_RADIUS * u
+        event_boxes = [(c.x() - r, c.y() - r, 2 * r, 2 * r) for c, *_ in events]
         labels = lay_out_labels(
-            annotations,
+            [*annotations, *estimates],
             places,
-            [(c.x() - r, c.y() - r, 2 * r, 2 * r) for c, _ in events],
+            event_boxes,
             furniture,
             (self.frame.left(), self.frame.top(), self.frame.right(), self.frame.bottom()),
             self.extent,
             self.to_page,
             u,
         )
+        self.background_names = (
+            lay_out_background_names(
+                self.extent,
+                self.to_page,
+                places,
+                [*(box for _text, box in labels.boxes()), *event_boxes, *furniture],
+                (self.frame.left(), self.frame.top(), self.frame.right(), self.frame.bottom()),
+                u,
+            )
+            if request.shows("basemap")
+            else []
+        )
+        draw_background_names(painter, self.background_names, u)
         draw_labels(painter, labels, u)
         self.label_boxes = labels.boxes()
         painter.restore()
@@ -204,12 +239,13 @@ class Snapshot:
         painter.drawRect(self.frame)
         self._draw_graticule_labels(painter, legend_box)
         self._draw_title(painter, page)
-        legend = self._draw_legend(painter, legend_entries)
+        legend = draw_legend(painter, legend_entries, self.legend_box, self.u)
         scale_km = self._draw_scale_bar(painter)
         self._draw_north_arrow(painter)
         digest = content_hash(self.store)
         self._draw_footer(painter, page, digest)
-        request = self.request
+        drawing_texts = [label.text for label in labels.drawings]
+        estimate_texts = {e.label for e in estimates}
         self.info = {
             "app": f"SitRep Desktop {__version__}",
             "generated_utc": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
@@ -228,10 +264,13 @@ class Snapshot:
                 "places": len(places),
                 "events": len(events),
                 "annotations": len(annotations),
+                "estimated_areas": len(estimates),
             },
             "labels": {
-                "drawings": [label.text for label in labels.drawings],
+                "drawings": [t for t in drawing_texts if t not in estimate_texts],
+                "estimates": [t for t in drawing_texts if t in estimate_texts],
                 "places": [name for name, _box in labels.places],
+                "background": [name.text for name in self.background_names],
             },
             "legend": legend,
             "scale_bar_km": scale_km,
@@ -240,10 +279,26 @@ class Snapshot:
 
     # -- geometry ------------------------------------------------------------------------
     def _fit_extent(self) -> None:
-        """Grow the requested extent so it fills the frame without distortion."""
+        """Grow the requested extent so it fills the frame without distortion, and
+        so that no marker of a place in it is cut by the frame's edge."""
         west, south, east, north = self.request.bbox
         x, y = self.projection.forward(np.array([west, east]), np.array([south, north]))
-        x0, x1, y0, y1 = float(x[0]), float(x[1]), float(y[0]), float(y[1])
+        box = (float(x[0]), float(x[1]), float(y[0]), float(y[1]))
+        self._fit(*box)
+        if self.request.shows("places"):
+            margin = (place_size(10**7) / 2 * 1.3 + 3) * self.u  # the largest marker, and air
+            inside = self.situation.places_at(None, self.request.bbox)
+            px, py = self.to_page(
+                np.array([v.place.lon for v in inside]), np.array([v.place.lat for v in inside])
+            )
+            frame = self.frame.adjusted(margin, margin, -margin, -margin)
+            cut = (px < frame.left()) | (px > frame.right())
+            cut |= (py < frame.top()) | (py > frame.bottom())
+            if cut.any():
+                pad = margin / self.scale
+                self._fit(box[0] - pad, box[1] + pad, box[2] - pad, box[3] + pad)
+
+    def _fit(self, x0: float, x1: float, y0: float, y1: float) -> None:
         frame_ratio = self.frame.width() / self.frame.height()
         if (x1 - x0) / (y1 - y0) < frame_ratio:
             grow = ((y1 - y0) * frame_ratio - (x1 - x0)) / 2
@@ -338,25 +393,26 @@ class Snapshot:
             if not box.intersects(QRectF(*legend)):
                 painter.drawText(at, text)
 
-    def _event_marks(self) -> list[tuple[QPointF, str]]:
-        """Centre and colour of each event's diamond; an event at a place goes
+    def _event_marks(self) -> list[tuple[QPointF, str, str]]:
+        """Centre, colour and symbol of each event's marker; an event at a place goes
         beside its marker, by the map's rule (services.situation)."""
         events = self.situation.events
         rows = self.situation.events_at(self.request.at, self.extent)
         px, py = self.to_page(events.lon[rows], events.lat[rows])
         px, py = event_marker_xy(px, py, events.at_place[rows], -self.u)
-        colours = [event_colour(c) for c in events.categories]
+        styles = [(event_colour(c), event_symbol(c)) for c in events.categories]
+        self.event_categories = sorted({events.categories[c] for c in set(events.code[rows])})
         return [
-            (QPointF(float(x), float(y)), colours[code])
+            (QPointF(float(x), float(y)), *styles[code])
             for x, y, code in zip(px, py, events.code[rows])
         ]
 
-    def _draw_events(self, painter: QPainter, marks: list[tuple[QPointF, str]]) -> None:
-        r = EVENT_RADIUS * self.u
-        painter.setPen(QPen(QColor("#ffffff"), 0.8 * self.u))
-        for centre, colour in marks:
+    def _draw_events(self, painter: QPainter, marks: list[tuple[QPointF, str, str]]) -> None:
+        size = 2 * EVENT_RADIUS * self.u * 1.15
+        painter.setPen(QPen(QColor(EVENT_OUTLINE), 0.7 * self.u))
+        for centre, colour, symbol in marks:
             painter.setBrush(QColor(colour))
-            painter.drawPolygon(_diamond(centre, r))
+            draw_symbol(painter, symbol, centre, size)
 
     def _place_marks(self) -> list[PlaceMark]:
         """The places in the extent, biggest first (their names choose first)."""
@@ -385,7 +441,7 @@ class Snapshot:
         painter.setPen(QPen(QColor("#212121"), 0.9 * self.u))
         for mark in marks:  # small places last: a base stays visible on its city
             painter.setBrush(QColor(mark.colour))
-            _draw_symbol(painter, mark.kind, QPointF(mark.x, mark.y), mark.radius)
+            draw_place_symbol(painter, mark.kind, QPointF(mark.x, mark.y), mark.radius)
 
     # -- furniture ---------------------------------------------------------------------
     def _draw_title(self, painter: QPainter, page: QRectF) -> None:
@@ -393,31 +449,48 @@ class Snapshot:
         painter.setPen(QColor("#212121"))
         painter.setFont(self._font(26, bold=True))
         painter.drawText(QPointF(page.left() + 20 * u, page.top() + 34 * u), self.request.title)
-        at = self.request.at.text if self.request.at else "latest entries"
         painter.setFont(self._font(15))
         painter.drawText(
-            QPointF(page.left() + 20 * u, page.top() + 58 * u), f"Situation as of {at}"
+            QPointF(page.left() + 20 * u, page.top() + 58 * u),
+            f"Situation as of {as_of_text(self.request.at)}",
         )
 
-    def _legend_entries(self, annotations: list) -> list[tuple[str, str, object]]:
+    def _legend_entries(self, annotations: list, estimates: list) -> list[tuple[str, str, object]]:
         factions = list(self.situation.factions.values())
         entries: list[tuple[str, str, object]] = [("faction", f.name, f.colour) for f in factions]
         entries += [
             ("symbol", "town / city", "city"),
             ("symbol", "air base", "air_base"),
             ("symbol", "naval / military base", "naval_base"),
-            ("event", "event", None),
         ]
+        entries += [("event", category, category) for category in self.event_categories]
         entries += [("annotation", a.label, a) for a in annotations if a.label][:6]
+        if estimates:  # one sample: the colours are the factions' above
+            entries.append(("annotation", "estimated area (nearest known holder)", estimates[0]))
         return entries
 
-    def _legend_box(self, entries: list) -> Box:
-        """The legend's page box, known before anything is labelled: no name goes under it."""
-        u = self.u
-        metrics = QFontMetricsF(self._font(12))
-        width = max(metrics.horizontalAdvance(e[1]) for e in entries) + 46 * u
-        height = LEGEND_ROW * u * len(entries) + 34 * u
-        return (self.frame.left() + 10 * u, self.frame.bottom() - height - 26 * u, width, height)
+    def _marks(self) -> tuple[list, list[PlaceMark]]:
+        """The event and place markers for the frame as it is now."""
+        events = self._event_marks() if self.request.shows("events") else []
+        places = self._place_marks() if self.request.shows("places") else []
+        return events, places
+
+    def _legend_place(self, entries: list, places: list[PlaceMark], events: list) -> Box | None:
+        """The first corner of the frame where the legend hides no place or event
+        marker (bottom left, top left, top right, bottom right), or None. Known
+        before anything is labelled: no name goes under it."""
+        u, frame = self.u, self.frame
+        width, height = legend_size(self.u, entries)
+        left, right = frame.left() + 10 * u, frame.right() - width - 60 * u
+        top, bottom = frame.top() + 10 * u, frame.bottom() - height - 26 * u
+        r = EVENT_RADIUS * u
+        markers = [(m.x - m.radius, m.y - m.radius, 2 * m.radius, 2 * m.radius) for m in places]
+        markers += [(c.x() - r, c.y() - r, 2 * r, 2 * r) for c, *_ in events]
+        for x, y in ((left, bottom), (left, top), (right, top), (right, bottom - 24 * u)):
+            box = (x, y, width, height)
+            if not any(overlaps(box, marker) for marker in markers):
+                return box
+        return None
 
     def _furniture_boxes(self) -> list[Box]:
         """The scale bar (with its label) and the north arrow, drawn over the map."""
@@ -425,42 +498,6 @@ class Snapshot:
         scale_bar = (frame.right() - 262 * u, frame.bottom() - 40 * u, 206 * u, 30 * u)
         north = (frame.right() - 50 * u, frame.top() + 14 * u, 28 * u, 46 * u)
         return [scale_bar, north]
-
-    def _draw_legend(self, painter: QPainter, entries: list) -> list[str]:
-        u = self.u
-        font = self._font(12)
-        metrics = QFontMetricsF(font)
-        row = LEGEND_ROW * u
-        box = QRectF(*self._legend_box(entries))
-        painter.setPen(QPen(QColor("#9e9e9e"), 0.8 * u))
-        painter.setBrush(QColor(255, 255, 255, 230))
-        painter.drawRect(box)
-        painter.setFont(self._font(12, bold=True))
-        painter.setPen(QColor("#212121"))
-        painter.drawText(QPointF(box.left() + 8 * u, box.top() + 18 * u), "Legend")
-        painter.setFont(font)
-        y = box.top() + 26 * u
-        for kind, text, value in entries:
-            centre = QPointF(box.left() + 18 * u, y + row / 2)
-            painter.setPen(QPen(QColor("#212121"), 0.8 * u))
-            if kind == "faction":
-                painter.setBrush(QColor(value))
-                painter.drawEllipse(centre, 6 * u, 6 * u)
-            elif kind == "symbol":
-                painter.setBrush(QColor("#bdbdbd"))
-                _draw_symbol(painter, str(value), centre, 6 * u)
-            elif kind == "event":
-                painter.setBrush(QColor(EVENT_COLOURS["airstrike"]))
-                painter.drawPolygon(_diamond(centre, 5 * u))
-            else:
-                draw_swatch(painter, value, centre, u)  # type: ignore[arg-type]
-                painter.setFont(font)
-            painter.setPen(QColor("#212121"))
-            painter.drawText(
-                QPointF(box.left() + 34 * u, y + row / 2 + metrics.ascent() / 2.5), text
-            )
-            y += row
-        return [e[1] for e in entries]
 
     def _draw_scale_bar(self, painter: QPainter) -> float:
         """A bar whose length is measured on the ellipsoid at the bar's own latitude."""
@@ -525,34 +562,6 @@ def QSizeF_mm(width_px: int, height_px: int, dpi: int):  # noqa: N802 (Qt-style 
     from PySide6.QtCore import QSizeF
 
     return QSizeF(width_px / dpi * 25.4, height_px / dpi * 25.4)
-
-
-def _draw_symbol(painter: QPainter, kind: str, centre: QPointF, radius: float) -> None:
-    if kind == "air_base":
-        painter.drawPolygon(
-            QPolygonF(
-                [
-                    centre + QPointF(0, -radius * 1.2),
-                    centre + QPointF(radius * 1.1, radius * 0.8),
-                    centre + QPointF(-radius * 1.1, radius * 0.8),
-                ]
-            )
-        )
-    elif kind in ("naval_base", "military_base"):
-        painter.drawRect(QRectF(centre.x() - radius, centre.y() - radius, 2 * radius, 2 * radius))
-    else:
-        painter.drawEllipse(centre, radius, radius)
-
-
-def _diamond(centre: QPointF, r: float) -> QPolygonF:
-    return QPolygonF(
-        [
-            centre + QPointF(0, -r),
-            centre + QPointF(r, 0),
-            centre + QPointF(0, r),
-            centre + QPointF(-r, 0),
-        ]
-    )
 
 
 def _degrees(value: float, digits: int, positive: str, negative: str) -> str:

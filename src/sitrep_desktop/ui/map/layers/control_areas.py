@@ -17,12 +17,11 @@ from sitrep_desktop.commands.annotation_commands import AddAnnotations
 from sitrep_desktop.domain import Annotation
 from sitrep_desktop.geo.control_areas import ControlArea
 from sitrep_desktop.geo.label_anchors import CENTRED, RANK_ESTIMATE, area_anchors
-from sitrep_desktop.services.style import UNKNOWN_COLOUR
+from sitrep_desktop.services.style import ESTIMATE_FILL_OPACITY, ESTIMATE_LABEL, UNKNOWN_COLOUR
 from sitrep_desktop.store import StoreChange
 from sitrep_desktop.ui.map.layers.drawings import geometry_path
 from sitrep_desktop.ui.map.texts import MapText
 
-FILL_OPACITY = 0.18
 Z_VALUE = 2  # above the basemap, below drawings, events and places
 # A change of any of these can move an estimated border.
 RELEVANT_KINDS = ("control_change", "place", "faction", "*")
@@ -37,8 +36,12 @@ class ControlAreaLayer(QObject):
         self.enabled = enabled
         self.areas: list[ControlArea] = []
         self.items: dict[str, QGraphicsPathItem] = {}
+        # faction id: (its label, the anchors it was made with, the area in lon/lat)
+        self.labels: dict[str, tuple[MapText, list, object]] = {}
         window.time_state.sigChanged.connect(lambda _at: self.recompute())
         window.signals.sigChanged.connect(self._on_store_changed)
+        # Before the canvas arranges its texts for the new view (on its transform change).
+        window.canvas.view.sigRangeChanged.connect(lambda *_: self.follow_view())
         self.recompute()
 
     def set_enabled(self, enabled: bool) -> None:
@@ -62,6 +65,7 @@ class ControlAreaLayer(QObject):
             name = faction.short_name if faction else "?"
             colour = faction.colour if faction else UNKNOWN_COLOUR
             self.items[area.faction_id] = self._draw(area, name, colour)
+        self.follow_view(arrange=False)
         canvas.arrange_texts()  # the warnings take spots clear of places and drawings
 
     def faction_at(self, lat: float, lon: float) -> str | None:
@@ -107,10 +111,15 @@ class ControlAreaLayer(QObject):
     # -- drawing ---------------------------------------------------------------------
     def _draw(self, area: ControlArea, name: str, colour: str) -> QGraphicsPathItem:
         canvas = self.window.canvas
-        item = QGraphicsPathItem(geometry_path(area.geometry.wkt, canvas.projection))
+        path = geometry_path(area.geometry.wkt, canvas.projection)
+        item = QGraphicsPathItem(path)
         fill = QColor(colour)
-        fill.setAlphaF(FILL_OPACITY)
+        fill.setAlphaF(ESTIMATE_FILL_OPACITY)
         item.setBrush(QBrush(fill))
+        # Hatched over the tint, as on paper: an estimate never passes for known ground.
+        hatch = HatchItem(path, item)
+        hatch.setBrush(QBrush(QColor(colour), Qt.BrushStyle.BDiagPattern))
+        hatch.setPen(QPen(Qt.PenStyle.NoPen))
         pen = QPen(QColor(colour), 1.0, Qt.PenStyle.DotLine)
         pen.setCosmetic(True)
         item.setPen(pen)
@@ -121,7 +130,9 @@ class ControlAreaLayer(QObject):
         largest = shapely.Polygon(max(_polygons(area.geometry), key=lambda p: p.area).exterior)
         lon, lat = np.array(area_anchors(largest)).T
         x, y = canvas.lonlat_to_view(lon, lat)
-        label = MapText(f"{name} — ESTIMATE", item, list(zip(x, y)), CENTRED, RANK_ESTIMATE)
+        text = ESTIMATE_LABEL.format(name=name)
+        label = MapText(text, item, list(zip(x, y)), CENTRED, RANK_ESTIMATE)
+        self.labels[area.faction_id] = (label, label.anchors, area.geometry)
         font = QFont()
         font.setItalic(True)
         font.setPointSizeF(9.0)
@@ -131,8 +142,33 @@ class ControlAreaLayer(QObject):
         canvas.addItem(item)
         return item
 
+    def follow_view(self, arrange: bool = True) -> None:
+        """Zoomed in, the places the labels were anchored at may be out of view: each
+        label may also sit inside the part of its area in view, so an estimate is
+        labelled wherever it shows."""
+        canvas = getattr(self.window, "canvas", None)
+        if canvas is None or not self.labels:
+            return
+        view = shapely.box(*canvas.visible_lonlat())
+        moved = False
+        for label, anchors, geometry in self.labels.values():
+            seen = geometry.intersection(view)
+            extra = []
+            if not seen.is_empty and seen.area < 0.5 * geometry.area:
+                point = seen.representative_point()
+                extra = [tuple(float(v) for v in canvas.lonlat_to_view(point.x, point.y))]
+            if label.anchors != [*anchors, *extra]:
+                moved = True
+                label.anchors = [*anchors, *extra]
+                # The spot the label holds may now be elsewhere: sit there again.
+                anchor, offset = label.spot
+                label.take(anchor if anchor < len(label.anchors) else 0, offset)
+        if arrange or moved:
+            canvas.arrange_texts()
+
     def _clear(self) -> None:
         canvas = getattr(self.window, "canvas", None)
+        self.labels = {}
         for item in self.items.values():
             if canvas is not None:
                 canvas.removeItem(item)
@@ -141,6 +177,22 @@ class ControlAreaLayer(QObject):
     def _on_store_changed(self, change: StoreChange) -> None:
         if change.kind in RELEVANT_KINDS:
             self.recompute()
+
+
+class HatchItem(QGraphicsPathItem):
+    """The hatching over an estimated area, in screen pixels at every zoom: Qt
+    scales a pattern brush with the view, so it is drawn without the view's scale."""
+
+    def paint(self, painter, option, widget=None) -> None:
+        transform = painter.worldTransform()
+        painter.save()
+        painter.setBrush(self.brush())
+        painter.setPen(self.pen())
+        brush = painter.brush()
+        brush.setTransform(transform.inverted()[0])
+        painter.setBrush(brush)
+        painter.drawPath(self.path())
+        painter.restore()
 
 
 def _polygons(shape) -> list:

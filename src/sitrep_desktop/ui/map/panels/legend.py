@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QPainter, QPen, QPixmap, QPolygonF
+from PySide6.QtCore import QPointF, Qt
+from PySide6.QtGui import QColor, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
 from sitrep_desktop.services.style import (
     BASEMAP_LINES,
     EVENT_COLOURS,
+    EVENT_OUTLINE,
     PLACE_SYMBOLS,
     UNKNOWN_COLOUR,
     event_symbol,
 )
+from sitrep_desktop.ui.snapshot.symbols import draw_symbol
 
 SWATCH = 16
 MAX_DRAWINGS = 30  # a legend, not a list of every drawing
@@ -85,35 +87,17 @@ class LegendPanel(QWidget):
 
 
 def _swatch(symbol: str, colour: str) -> QPixmap:
+    """A legend icon: a line, or the map's own symbol in `colour`."""
     pixmap = QPixmap(SWATCH, SWATCH)
     pixmap.fill(Qt.GlobalColor.transparent)
     painter = QPainter(pixmap)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    painter.setPen(QPen(QColor("#212121"), 1))
+    painter.setPen(QPen(QColor(EVENT_OUTLINE), 1))
     painter.setBrush(QColor(colour))
-    r = QRectF(2, 2, SWATCH - 4, SWATCH - 4)
     if symbol == "line":
         painter.setPen(QPen(QColor(colour), 2))
         painter.drawLine(QPointF(1, SWATCH / 2), QPointF(SWATCH - 1, SWATCH / 2))
-    elif symbol == "s":
-        painter.drawRect(r)
-    elif symbol in ("d", "star", "t1", "h"):
-        c = r.center()
-        if symbol == "t1":
-            points = [
-                QPointF(c.x(), r.bottom()),
-                QPointF(r.left(), r.top()),
-                QPointF(r.right(), r.top()),
-            ]
-        else:
-            points = [
-                QPointF(c.x(), r.top()),
-                QPointF(r.right(), c.y()),
-                QPointF(c.x(), r.bottom()),
-                QPointF(r.left(), c.y()),
-            ]
-        painter.drawPolygon(QPolygonF(points))
     else:
-        painter.drawEllipse(r)
+        draw_symbol(painter, symbol, QPointF(SWATCH / 2, SWATCH / 2), SWATCH - 3)
     painter.end()
     return pixmap
