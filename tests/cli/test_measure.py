@@ -5,12 +5,11 @@ import json
 import pytest
 
 from sitrep_desktop.app import main
-from sitrep_desktop.demo_situation import write_demo
 
 
 @pytest.fixture
-def demo_db(tmp_path):
-    return str(write_demo(tmp_path / "demo.db"))
+def demo_db(demo_path):
+    return str(demo_path)
 
 
 def run_json(capsys, *argv):

@@ -8,7 +8,6 @@ import pyogrio
 import pytest
 from pyogrio import raw
 
-from sitrep_desktop.demo_situation import build_demo
 from sitrep_desktop.exchange import gather, write_export
 from sitrep_desktop.io import pipeline
 from sitrep_desktop.io.safe_xml import descendants, parse_xml
@@ -27,10 +26,8 @@ EXTENSIONS = {
 
 
 @pytest.fixture()
-def demo() -> Store:
-    store = Store.memory()
-    build_demo(store)
-    return store
+def demo(demo_memory_store: Store) -> Store:
+    return demo_memory_store
 
 
 def export(store: Store, tmp_path: Path, fmt: str, **window: str) -> Path:

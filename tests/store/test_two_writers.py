@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 
-from sitrep_desktop.demo_situation import write_demo
 from sitrep_desktop.domain import Event, Place
 from sitrep_desktop.store import ConflictError, Store, StoreChange
 
@@ -33,8 +32,8 @@ with Store.open(sys.argv[1], author=name) as store:
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> Path:
-    return write_demo(tmp_path / "shared.db")
+def db(new_demo_file) -> Path:
+    return new_demo_file("shared.db")
 
 
 def test_the_second_window_sees_the_first_windows_writes(db: Path) -> None:

@@ -23,9 +23,8 @@ GOV, HTS = "#c62828", "#2e7d32"
 
 
 @pytest.fixture
-def window(qtbot, tmp_path):
-    store = Store.memory()
-    build_demo(store)
+def window(qtbot, tmp_path, demo_memory_store):
+    store = demo_memory_store
     w = MainWindow(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
     qtbot.addWidget(w)
     w.resize(1400, 900)
