@@ -5,8 +5,13 @@ import pytest
 
 from sitrep_desktop.geo import basemap
 from sitrep_desktop.geo.projection import default_projection
-from sitrep_desktop.ui.map.layers import basemap as basemap_layer
 from sitrep_desktop.ui.map.layers.basemap import group_lines, layer_groups
+
+
+def cache_file(folder, layer, level):
+    """The one cache file of a layer at a level, as a user would find it."""
+    (path,) = folder.rglob(f"{layer}-{level}-*.arrays")
+    return path
 
 
 def test_the_cache_gives_back_what_grouping_builds(qapp, tmp_path, monkeypatch):
@@ -29,7 +34,7 @@ def test_a_damaged_cache_is_rebuilt(qapp, tmp_path, monkeypatch, damage):
     layer_groups.cache_clear()
     fresh = layer_groups("rivers", "world")  # writes a good cache
     layer_groups.cache_clear()
-    path = basemap_layer._cache_file("rivers", "world")
+    path = cache_file(tmp_path, "rivers", "world")
     good = path.read_bytes()
     if damage == "garbage":
         path.write_bytes(b"not a numpy file")
@@ -48,8 +53,10 @@ def test_a_damaged_cache_is_rebuilt(qapp, tmp_path, monkeypatch, damage):
 def test_a_new_cache_replaces_older_ones_of_its_layer(qapp, tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     layer_groups.cache_clear()
-    path = basemap_layer._cache_file("rivers", "world")
-    path.parent.mkdir(parents=True, exist_ok=True)
+    layer_groups("rivers", "world")
+    layer_groups.cache_clear()
+    path = cache_file(tmp_path, "rivers", "world")
+    path.unlink()  # so that the next call writes it again
     older = path.with_name("rivers-world-1-512-500000-1-1.npz")
     other_layer = path.with_name("borders-world-1-512-500000-1-1.npz")
     older.write_bytes(b"old")
