@@ -9,7 +9,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "src" / "sitrep_desktop"
-CORE = ("domain", "geo", "store", "io", "commands", "cli")
+CORE = ("domain", "geo", "store", "io", "commands", "services", "cli")
 # Reading a user's MBTiles file (an SQLite container) is a file format, not our store.
 SQLITE_OUTSIDE_STORE_ALLOWED = {"io/mbtiles.py"}
 
