@@ -1,16 +1,34 @@
-"""Shared test setup: offscreen Qt for every run, and fresh stores."""
+"""Shared test setup: offscreen Qt, scratch folders, hypothesis profiles, and the
+stores tests start from.
+
+Stores a test may change (a fresh one each test):
+    memory_store      an empty in-memory store
+    demo_memory_store the demo situation in an in-memory store
+    demo_path         the demo situation in a new file, tmp_path / "demo.db"
+    new_demo_file     a factory: new_demo_file("hama.db") -> that file, holding the demo
+    demo_store        a store open on demo_path, closed after the test
+Stores a test only reads (one per module; a change fails the module's last test):
+    shared_demo_path  a demo file
+    shared_demo_store a store open on it
+"""
 
 import atexit
 import os
 import shutil
 import tempfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, settings
 
 # Set here, not by hand: every test run is headless.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("SITREP_NO_BACKUP_TIMER", "1")
 # Caches (e.g. the grouped basemap) go to a scratch folder, not the user's own.
 # Settings (window layout, map layers) and data too: a test run never reads or
-# changes the user's own, and one test's choices never reach another run.
+# changes the user's own, and one test's choices never reach another run. Each
+# pytest-xdist worker imports this file itself, so each gets its own folders.
 for _variable, _prefix in (
     ("XDG_CACHE_HOME", "sitrep-test-cache-"),
     ("XDG_CONFIG_HOME", "sitrep-test-config-"),
@@ -19,3 +37,96 @@ for _variable, _prefix in (
     _scratch = tempfile.mkdtemp(prefix=_prefix)
     os.environ[_variable] = _scratch
     atexit.register(shutil.rmtree, _scratch, ignore_errors=True)
+
+# Imported after the environment is set: the package reads it on import.
+from sitrep_desktop.demo_situation import write_demo  # noqa: E402
+
+from sitrep_desktop.store import Store  # noqa: E402
+from sitrep_desktop.store.content_hash import content_hash  # noqa: E402
+
+# Property tests: the full example counts in CI (CI=true, as .ci/run and most CI
+# services set it), a tenth of them while developing. Tests that want more than
+# the default ask for a multiple of settings.default.max_examples, so both
+# profiles scale them. No deadline in either: a loaded machine is not a bug.
+settings.register_profile(
+    "ci", max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.register_profile(
+    "dev", max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.load_profile(
+    os.environ.get("HYPOTHESIS_PROFILE")
+    or ("ci" if os.environ.get("CI", "").lower() in ("true", "1") else "dev")
+)
+
+
+@pytest.fixture(scope="session")
+def _demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo written once per test process; fresh demo files are copies of it.
+
+    A closed store has checkpointed its WAL, so the one file holds everything and
+    a byte copy is the same database as a new write_demo, at a hundredth of the cost.
+    """
+    return write_demo(tmp_path_factory.mktemp("demo-template") / "demo.db")
+
+
+@pytest.fixture
+def new_demo_file(tmp_path: Path, _demo_template: Path) -> Callable[[str], Path]:
+    def make(name: str = "demo.db") -> Path:
+        target = tmp_path / name
+        if target.exists():
+            raise FileExistsError(target)
+        shutil.copyfile(_demo_template, target)
+        return target
+
+    return make
+
+
+@pytest.fixture
+def demo_path(new_demo_file: Callable[[str], Path]) -> Path:
+    return new_demo_file("demo.db")
+
+
+@pytest.fixture
+def demo_store(demo_path: Path) -> Iterator[Store]:
+    with Store.open(demo_path) as store:
+        yield store
+
+
+@pytest.fixture
+def memory_store() -> Iterator[Store]:
+    with Store.memory() as store:
+        yield store
+
+
+@pytest.fixture
+def demo_memory_store() -> Iterator[Store]:
+    from sitrep_desktop.demo_situation import build_demo
+
+    with Store.memory() as store:
+        build_demo(store)
+        yield store
+
+
+@pytest.fixture(scope="module")
+def shared_demo_path(
+    tmp_path_factory: pytest.TempPathFactory, _demo_template: Path
+) -> Iterator[Path]:
+    target = tmp_path_factory.mktemp("shared-demo") / "demo.db"
+    shutil.copyfile(_demo_template, target)
+    with Store.open(target) as store:
+        before = content_hash(store)
+    yield target
+    with Store.open(target) as store:
+        # Each test of the module reads this file; one that wrote to it would make
+        # the others depend on their order. It must take demo_path instead.
+        assert content_hash(store) == before, "a test changed the shared demo file"
+
+
+@pytest.fixture(scope="module")
+def shared_demo_store(shared_demo_path: Path) -> Iterator[Store]:
+    with Store.open(shared_demo_path) as store:
+        before = content_hash(store)
+        yield store
+        # As for the file: a test that writes must take demo_store instead.
+        assert content_hash(store) == before, "a test changed the shared demo store"

@@ -25,8 +25,8 @@ def file_digest(path: Path) -> str:
 
 
 @pytest.fixture()
-def demo_db(tmp_path: Path) -> Path:
-    return write_demo(tmp_path / "demo.db")
+def demo_db(demo_path: Path) -> Path:
+    return demo_path
 
 
 @pytest.mark.parametrize(
@@ -173,7 +173,7 @@ def test_an_export_since_a_date_keeps_who_held_each_place_then(tmp_path):
     """Hama changed hands on 2024-12-05; exporting from 2024-12-06 still carries
     the change that says HTS holds it, and nothing older for Hama."""
     from sitrep_desktop.domain.control import resolve_control
-    from sitrep_desktop.services.demo import demo_id, write_demo
+    from sitrep_desktop.services.demo import demo_id
     from sitrep_desktop.services.exchange import gather
     from sitrep_desktop.store import Store
 

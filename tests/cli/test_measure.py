@@ -9,8 +9,8 @@ from sitrep_desktop.services.demo import write_demo
 
 
 @pytest.fixture
-def demo_db(tmp_path):
-    return str(write_demo(tmp_path / "demo.db"))
+def demo_db(demo_path):
+    return str(demo_path)
 
 
 def run_json(capsys, *argv):

@@ -8,10 +8,8 @@ from sitrep_desktop.app import main
 
 
 @pytest.fixture
-def demo_db(tmp_path):
-    path = tmp_path / "demo.db"
-    assert main(["demo", str(path)]) == 0
-    return path
+def demo_db(demo_path):
+    return demo_path
 
 
 def run(capsys, *args):

@@ -5,15 +5,13 @@ import pytest
 from sitrep_desktop.commands.annotation_commands import MoveAnnotation, copy_forward
 from sitrep_desktop.domain import Annotation, ValidationError, parse_moment
 from sitrep_desktop.domain.annotation_styles import PRESETS, full_style, preset_style
-from sitrep_desktop.store import Store
 
 FRONT = "LINESTRING (36.6 35.3, 36.8 35.25, 37.0 35.2)"
 
 
 @pytest.fixture
-def store():
-    with Store.memory() as store:
-        yield store
+def store(memory_store):
+    return memory_store
 
 
 def add_front(store, **fields):

@@ -6,15 +6,13 @@ import pytest
 
 from sitrep_desktop.commands import AddRecords, CompositeCommand, DeleteRecords, UpdateRecord
 from sitrep_desktop.domain import ControlChange, Event
-from sitrep_desktop.services.demo import demo_id, write_demo
-from sitrep_desktop.store import Store, StoreError
+from sitrep_desktop.services.demo import demo_id
+from sitrep_desktop.store import StoreError
 
 
 @pytest.fixture
-def store(tmp_path):
-    s = Store.open(write_demo(tmp_path / "demo.db"))
-    yield s
-    s.close()
+def store(demo_store):
+    return demo_store
 
 
 def holder_of_homs(store, at=None):

@@ -26,7 +26,11 @@ from sitrep_desktop.domain import (
 )
 from sitrep_desktop.geo.coords import CoordinateError, parse_point
 
-FUZZ = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# Multiples of the profile's count (tests/conftest.py): 300 and 1500 in CI.
+EXAMPLES = settings.default.max_examples
+FUZZ = settings(
+    max_examples=3 * EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
 
 # Text that looks almost like what users type, so the search reaches deep branches.
 iso_like = st.from_regex(
@@ -168,7 +172,7 @@ def test_the_valid_examples_are_valid(record_type: type) -> None:
     record_type(**VALID[record_type])
 
 
-@settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=15 * EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(record_fields())
 def test_a_record_from_random_field_values_is_valid_or_refused(
     case: tuple[type, dict[str, Any]],

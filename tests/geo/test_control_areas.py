@@ -10,19 +10,16 @@ from sitrep_desktop.geo.control_areas import (
     country_outline,
     estimate_control_areas,
 )
-from sitrep_desktop.services.demo import demo_id, write_demo
-from sitrep_desktop.store import Store
+from sitrep_desktop.services.demo import demo_id
 
 HAMA = (35.13179, 36.75783)
 # A village between Hama and al-Rastan, nearer Hama: inside Hama's cell, not on the place.
 NEAR_HAMA = (35.10, 36.76)
 
 
-@pytest.fixture(scope="module")
-def demo_store(tmp_path_factory):
-    path = write_demo(tmp_path_factory.mktemp("demo") / "demo.db")
-    with Store.open(path) as store:
-        yield store
+@pytest.fixture
+def demo_store(shared_demo_store):
+    return shared_demo_store
 
 
 def areas_at(store, when, reach_km=None):

@@ -61,8 +61,8 @@ def signed(value: int) -> int:
 
 
 @pytest.fixture()
-def demo_db(tmp_path: Path) -> Path:
-    path = write_demo(tmp_path / "demo.db")
+def demo_db(demo_path: Path) -> Path:
+    path = demo_path
     with Store.open(path) as store:
         store.annotations.add_many([HAZARD, NOTE, TWO_FRONTS])
     return path

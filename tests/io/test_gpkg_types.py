@@ -23,11 +23,9 @@ SPEC_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?Z$")
 
 
 @pytest.fixture()
-def demo_gpkg(tmp_path: Path) -> Path:
-    store = Store.memory()
-    build_demo(store)
+def demo_gpkg(tmp_path: Path, demo_memory_store: Store) -> Path:
     path = tmp_path / "demo.gpkg"
-    gpkg.write(gather(store), path)
+    gpkg.write(gather(demo_memory_store), path)
     return path
 
 

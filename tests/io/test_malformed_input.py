@@ -145,7 +145,8 @@ FILE_FORMATS = [
 
 
 @pytest.mark.parametrize("parse", TEXT_PARSERS)
-@settings(max_examples=150, deadline=None)
+# The profile's count (tests/conftest.py) scaled: 150 and 40 examples in CI.
+@settings(max_examples=settings.default.max_examples * 3 // 2, deadline=None)
 @given(data=st.one_of(st.binary(max_size=400), st.text(max_size=400).map(str.encode)))
 def test_random_input_never_crashes_a_reader(parse, data: bytes) -> None:  # type: ignore[no-untyped-def]
     try:
@@ -155,7 +156,11 @@ def test_random_input_never_crashes_a_reader(parse, data: bytes) -> None:  # typ
 
 
 @pytest.mark.parametrize(("fmt", "suffix"), FILE_FORMATS)
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=settings.default.max_examples * 2 // 5,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 @given(data=st.binary(max_size=300))
 def test_random_files_never_crash_an_import_nor_write(fmt: str, suffix: str, data: bytes) -> None:
     store = Store.memory()

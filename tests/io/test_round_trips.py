@@ -9,7 +9,6 @@ import pytest
 from pyogrio import raw
 
 from sitrep_desktop.io.safe_xml import descendants, parse_xml
-from sitrep_desktop.services.demo import build_demo
 from sitrep_desktop.services.exchange import gather, import_file, write_export
 from sitrep_desktop.store import Store
 from sitrep_desktop.store.content_hash import content_hash
@@ -25,10 +24,8 @@ EXTENSIONS = {
 
 
 @pytest.fixture()
-def demo() -> Store:
-    store = Store.memory()
-    build_demo(store)
-    return store
+def demo(demo_memory_store: Store) -> Store:
+    return demo_memory_store
 
 
 def export(store: Store, tmp_path: Path, fmt: str, **window: str) -> Path:

@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 
 from sitrep_desktop.domain import Event, Place
-from sitrep_desktop.services.demo import write_demo
 from sitrep_desktop.store import Store
 from sitrep_desktop.store.backups import (
     BackupError,
@@ -21,8 +20,8 @@ from sitrep_desktop.store.backups import (
 
 
 @pytest.fixture
-def demo_db(tmp_path: Path) -> Path:
-    return write_demo(tmp_path / "hama.db")
+def demo_db(new_demo_file) -> Path:
+    return new_demo_file("hama.db")
 
 
 def test_backups_live_in_a_folder_named_after_the_database(demo_db: Path) -> None:

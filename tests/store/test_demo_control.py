@@ -3,7 +3,6 @@
 import pytest
 
 from sitrep_desktop.services.demo import SOURCE, write_demo
-from sitrep_desktop.store import Store
 
 SEED_PLACES = {
     "Aleppo",
@@ -20,11 +19,9 @@ SEED_PLACES = {
 }
 
 
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    path = write_demo(tmp_path_factory.mktemp("demo") / "demo.db")
-    with Store.open(path) as store:
-        yield store
+@pytest.fixture
+def demo(shared_demo_store):
+    return shared_demo_store
 
 
 def holder(store, name, at):

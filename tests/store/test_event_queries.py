@@ -3,17 +3,13 @@
 import pytest
 
 from sitrep_desktop.domain import Event
-from sitrep_desktop.services.demo import demo_id, write_demo
-from sitrep_desktop.store import Store
+from sitrep_desktop.services.demo import demo_id
 from sitrep_desktop.store.event_queries import EventFilter, EventQueries
 
 
 @pytest.fixture
-def queries(tmp_path):
-    path = write_demo(tmp_path / "demo.db")
-    store = Store.open(path)
-    yield EventQueries(store)
-    store.close()
+def queries(shared_demo_store):
+    return EventQueries(shared_demo_store)
 
 
 def titles(queries, spec, **kw):
@@ -93,8 +89,9 @@ def test_filter_spec_round_trips_through_json_form():
     assert EventFilter.from_spec(spec.to_spec()) == spec
 
 
-def test_a_new_event_is_found_by_every_matching_filter(queries):
-    store = queries.store
+def test_a_new_event_is_found_by_every_matching_filter(demo_store):
+    store = demo_store
+    queries = EventQueries(store)
     store.events.add(
         Event(
             at="2024-12-07T08:00+02:00",

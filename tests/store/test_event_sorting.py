@@ -14,6 +14,7 @@ import pytest
 from sitrep_desktop.domain import Event, Place
 from sitrep_desktop.services.demo import demo_id, write_demo
 from sitrep_desktop.store import Store
+from sitrep_desktop.store.content_hash import content_hash
 from sitrep_desktop.store.event_queries import EventFilter, EventQueries
 from sitrep_desktop.store.event_sorting import SORT_KEYS
 
@@ -36,11 +37,9 @@ FILTERS = {
 }
 
 
-@pytest.fixture
-def queries(tmp_path):
-    """The demo plus 300 generated events: places sharing a name or differing
-    only in case, events without a place, titles that tie but for case."""
-    store = Store.open(write_demo(tmp_path / "demo.db"))
+def add_tricky_events(store):
+    """300 generated events: places sharing a name or differing only in case,
+    events without a place, titles that tie but for case."""
     rng = random.Random(7)
     names = ["Tall Abyad", "tall abyad", "Zabadani", "al-Bab", "Al-Bab", "Éclair", "éclair"]
     places = store.places.add_many([Place(name=n, lat=35.0, lon=37.0) for n in names])
@@ -56,8 +55,24 @@ def queries(tmp_path):
         )
         for _ in range(300)
     )
-    yield EventQueries(store)
-    store.close()
+
+
+@pytest.fixture(scope="module")
+def queries(tmp_path_factory):
+    """The demo plus the tricky events, built once: these tests only read."""
+    path = write_demo(tmp_path_factory.mktemp("sorting") / "demo.db")
+    with Store.open(path) as store:
+        add_tricky_events(store)
+        before = content_hash(store)
+        yield EventQueries(store)
+        assert content_hash(store) == before, "a test changed the shared events"
+
+
+@pytest.fixture
+def changing_queries(demo_store):
+    """The same, fresh for a test that moves, adds or deletes events."""
+    add_tricky_events(demo_store)
+    return EventQueries(demo_store)
 
 
 def reference(queries, spec, sort, descending):
@@ -139,7 +154,8 @@ def test_position_of_every_event_in_every_order(queries, name, sort, descending)
         assert queries.position_of(spec, event.id, sort=sort, descending=descending) == position
 
 
-def test_renaming_a_place_moves_its_events_in_place_order(queries):
+def test_renaming_a_place_moves_its_events_in_place_order(changing_queries):
+    queries = changing_queries
     store = queries.store
     homs = store.places.get(demo_id("place", "Homs"))
 
@@ -157,7 +173,8 @@ def test_renaming_a_place_moves_its_events_in_place_order(queries):
         assert rowids(got) == reference(queries, EventFilter(), "place", descending)[:20]
 
 
-def test_moving_adding_and_deleting_events_keep_the_place_order(queries):
+def test_moving_adding_and_deleting_events_keep_the_place_order(changing_queries):
+    queries = changing_queries
     store = queries.store
     hama = store.events.get(demo_id("event", "HTS captures Hama"))
     store.events.update(replace(hama, place_id=None))

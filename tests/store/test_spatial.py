@@ -12,12 +12,8 @@ MILE = 1609.344
 
 
 @pytest.fixture
-def demo(tmp_path):
-    from sitrep_desktop.services.demo import write_demo
-
-    path = write_demo(tmp_path / "demo.db")
-    with Store.open(path) as store:
-        yield store
+def demo(shared_demo_store):
+    return shared_demo_store
 
 
 def test_within_25_miles_of_homs_nearest_first_without_hama(demo):

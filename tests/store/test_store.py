@@ -16,10 +16,9 @@ from sitrep_desktop.store import (
 
 
 @pytest.fixture
-def store():
-    with Store.memory() as memory:
-        memory.categories.ensure_defaults()
-        yield memory
+def store(memory_store):
+    memory_store.categories.ensure_defaults()
+    return memory_store
 
 
 @pytest.fixture

@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 
 from sitrep_desktop.domain import Event, Place
-from sitrep_desktop.services.demo import write_demo
 from sitrep_desktop.store import ConflictError, Store, StoreChange
 
 SRC = str(Path(__file__).resolve().parents[2] / "src")
@@ -33,8 +32,8 @@ with Store.open(sys.argv[1], author=name) as store:
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> Path:
-    return write_demo(tmp_path / "shared.db")
+def db(new_demo_file) -> Path:
+    return new_demo_file("shared.db")
 
 
 def test_the_second_window_sees_the_first_windows_writes(db: Path) -> None:

@@ -1,16 +1,12 @@
-"""Shared fixtures for the window tests: the demo database in a real, shown window."""
+"""Shared fixtures for the window tests: the demo database in a real, shown window.
+
+demo_path and the other stores come from tests/conftest.py."""
 
 import pytest
 from PySide6.QtCore import QSettings
 
-from sitrep_desktop.services.demo import write_demo
 from sitrep_desktop.store import Store
 from sitrep_desktop.ui.window.main_window import MainWindow
-
-
-@pytest.fixture
-def demo_path(tmp_path):
-    return write_demo(tmp_path / "demo.db")
 
 
 @pytest.fixture

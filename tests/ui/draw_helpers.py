@@ -2,7 +2,6 @@
 
 from PySide6.QtCore import QSettings, Qt
 
-from sitrep_desktop.services.demo import write_demo
 from sitrep_desktop.store import Store
 from sitrep_desktop.ui.window.main_window import MainWindow
 
@@ -25,9 +24,9 @@ class Answers:
         self.refusals.append(message)
 
 
-def open_demo_window(qtbot, tmp_path):
-    path = write_demo(tmp_path / "demo.db")
-    window = MainWindow(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+def open_demo_window(qtbot, path):
+    """A window on the demo file at `path` (the demo_path fixture), settings beside it."""
+    window = MainWindow(QSettings(str(path.parent / "s.ini"), QSettings.Format.IniFormat))
     window.open_store(Store.open(path), path)
     qtbot.addWidget(window)
     window.show()

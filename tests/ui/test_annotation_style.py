@@ -64,8 +64,8 @@ def test_polygon_fill_follows_its_opacity(qapp):
     assert item.brush().color().alphaF() == pytest.approx(0.4, abs=0.01)
 
 
-def test_style_a_picked_drawing_through_the_undo_stack(qtbot, tmp_path):
-    window = open_demo_window(qtbot, tmp_path)
+def test_style_a_picked_drawing_through_the_undo_stack(qtbot, demo_path):
+    window = open_demo_window(qtbot, demo_path)
     m5 = window.store.annotations.get(demo_id("annotation", "M5"))
     feature = window.features.drawing
     assert feature.apply_style({"colour": "#000000", "width": 5.0}, "M5 (main road)", m5)

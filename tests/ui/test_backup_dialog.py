@@ -48,8 +48,8 @@ class FakeClock:
 
 
 @pytest.fixture
-def window(qtbot, tmp_path: Path) -> StandInWindow:
-    win = StandInWindow(write_demo(tmp_path / "aleppo.db"))
+def window(qtbot, new_demo_file) -> StandInWindow:
+    win = StandInWindow(new_demo_file("aleppo.db"))
     qtbot.addWidget(win)
     return win
 

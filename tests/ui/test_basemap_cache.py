@@ -8,6 +8,12 @@ from sitrep_desktop.geo.projection import default_projection
 from sitrep_desktop.ui.map.layers.basemap import group_lines, layer_groups
 
 
+def cache_file(folder, layer, level):
+    """The one cache file of a layer at a level, as a user would find it."""
+    (path,) = folder.rglob(f"{layer}-{level}-*.arrays")
+    return path
+
+
 def test_the_cache_gives_back_what_grouping_builds(qapp, tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     layer_groups.cache_clear()

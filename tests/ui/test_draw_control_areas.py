@@ -11,8 +11,8 @@ NEAR_HAMA = (35.10, 36.76)
 
 
 @pytest.fixture
-def window(qtbot, tmp_path):
-    window = open_demo_window(qtbot, tmp_path)
+def window(qtbot, demo_path):
+    window = open_demo_window(qtbot, demo_path)
     yield window
     window.close()
 

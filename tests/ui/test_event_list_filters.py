@@ -118,11 +118,11 @@ def test_scrolling_down_pages_continues_in_every_sort_order(window, column, orde
     model = window.event_list.model
     model.sort(column, order)
     assert model.rowCount() == 460 > 2 * PAGE_SIZE
-    listed = [model._row(row)[0] for row in range(model.rowCount())]
+    listed = [model.event_at(row).id for row in range(model.rowCount())]
     whole = model.queries.page(
         model.effective_filter(),
         sort=model.sort_key,
         descending=model.descending,
         limit=1000,
     )
-    assert listed == [rowid for rowid, _event in whole]
+    assert listed == [event.id for _rowid, event in whole]

@@ -23,9 +23,8 @@ GOV, HTS = "#c62828", "#2e7d32"
 
 
 @pytest.fixture
-def window(qtbot, tmp_path):
-    store = Store.memory()
-    build_demo(store)
+def window(qtbot, tmp_path, demo_memory_store):
+    store = demo_memory_store
     w = MainWindow(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
     qtbot.addWidget(w)
     w.resize(1400, 900)
@@ -194,7 +193,15 @@ def test_scale_bar_is_a_round_true_length(window):
 def test_screenshot_of_the_window_at_syria_zoom(window):
     window.canvas.zoom_to_all()
     OUTPUT.mkdir(exist_ok=True)
-    assert window.grab().save(str(OUTPUT / "map_syria.png"))
+    image = window.grab().toImage()
+    ratio = image.devicePixelRatio()
+    assert (image.width(), image.height()) == (round(1400 * ratio), round(900 * ratio))
+    # Every place shows in its holder's colour: Hama green (HTS), Homs red (GOV).
+    canvas = window.canvas
+    for (lat, lon), colour in (((35.13179, 36.75783), HTS), ((34.72405, 36.72559), GOV)):
+        point = canvas.viewport().mapTo(window, canvas.latlon_to_widget(lat, lon).toPoint())
+        assert image.pixelColor(round(point.x() * ratio), round(point.y() * ratio)).name() == colour
+    assert image.save(str(OUTPUT / "map_syria.png"))
 
 
 def test_the_layer_panel_is_remembered_for_the_next_window(qtbot, tmp_path):

@@ -41,11 +41,14 @@ def _map_text_boxes(canvas):
 
 
 def _marker_boxes(canvas):
-    names, x, y, radii = canvas.place_marks
+    """Each place marker as drawn: the scatter's spots, with their 1 px outline."""
     transform = canvas.view.childGroup.deviceTransform(canvas.viewportTransform())
     boxes = {}
-    for name, px, py, r in zip(names, x, y, radii):
-        centre = transform.map(QPointF(px, py))
+    for spot in canvas.place_scatter.points():
+        _kind, place_id = spot.data()
+        centre = transform.map(QPointF(spot.pos()))
+        r = spot.size() / 2 + 1
+        name = canvas.store.places.get(place_id).name
         boxes[name] = QRectF(centre.x() - r, centre.y() - r, 2 * r, 2 * r)
     return boxes
 

@@ -4,16 +4,15 @@ import pytest
 from PySide6.QtCore import QSettings
 
 from sitrep_desktop.domain import Place
-from sitrep_desktop.services.demo import write_demo
 from sitrep_desktop.store import Store
 from sitrep_desktop.ui.window.main_window import MainWindow
 
 
 @pytest.fixture
-def window(qtbot, tmp_path):
+def window(qtbot, tmp_path, new_demo_file):
     win = MainWindow(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
     qtbot.addWidget(win)
-    assert win.open_path(write_demo(tmp_path / "first.db"))
+    assert win.open_path(new_demo_file("first.db"))
     win.show()
     return win
 

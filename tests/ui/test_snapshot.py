@@ -7,16 +7,15 @@ from PySide6.QtGui import QColor, QImage
 
 from sitrep_desktop.app import main
 from sitrep_desktop.domain import parse_moment
-from sitrep_desktop.services.demo import write_demo
 from sitrep_desktop.services.snapshot import SnapshotRequest
 from sitrep_desktop.store import Store
 from sitrep_desktop.store.content_hash import content_hash
 from sitrep_desktop.ui.snapshot.render import Snapshot
 
 
-@pytest.fixture(scope="module")
-def demo_path(tmp_path_factory):
-    return write_demo(tmp_path_factory.mktemp("snap") / "demo.db")
+@pytest.fixture
+def demo_path(shared_demo_path):
+    return shared_demo_path
 
 
 def colours_in(image: QImage, step: int = 7) -> set[int]:

@@ -9,7 +9,6 @@ import pytest
 from PySide6.QtGui import QColor, QImage
 
 from sitrep_desktop.domain import Annotation, parse_moment
-from sitrep_desktop.services.demo import write_demo
 from sitrep_desktop.services.snapshot import SnapshotRequest
 from sitrep_desktop.store import Store
 from sitrep_desktop.ui.snapshot.render import Snapshot
@@ -20,14 +19,15 @@ COAST = (35.4, 34.6, 36.6, 35.8)
 AT = parse_moment("2024-12-06")
 
 
-@pytest.fixture(scope="module")
-def demo_path(tmp_path_factory):
-    return write_demo(tmp_path_factory.mktemp("snap-drawings") / "demo.db")
+@pytest.fixture
+def demo_path(shared_demo_path):
+    return shared_demo_path
 
 
 @pytest.fixture
-def store(tmp_path):
-    with Store.open(write_demo(tmp_path / "demo.db")) as store:
+def store(new_demo_file):
+    # Not demo_store: that opens demo_path, which here is the module's shared file.
+    with Store.open(new_demo_file("demo.db")) as store:
         yield store
 
 

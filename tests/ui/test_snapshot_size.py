@@ -7,7 +7,6 @@ import shapely
 
 from sitrep_desktop.app import main
 from sitrep_desktop.domain import parse_moment
-from sitrep_desktop.services.demo import write_demo
 from sitrep_desktop.services.snapshot import SnapshotRequest
 from sitrep_desktop.store import Store
 from sitrep_desktop.ui.snapshot.basemap import page_lines
@@ -19,9 +18,9 @@ THEATRE = "34,32,43,38"
 MAX_SVG_BYTES = 500_000
 
 
-@pytest.fixture(scope="module")
-def demo_path(tmp_path_factory):
-    return write_demo(tmp_path_factory.mktemp("snap-size") / "demo.db")
+@pytest.fixture
+def demo_path(shared_demo_path):
+    return shared_demo_path
 
 
 @pytest.mark.parametrize("where", [[], ["--bbox", THEATRE]], ids=["default", "theatre"])

@@ -71,7 +71,12 @@ def test_the_status_bar_shows_the_cursor_in_three_formats():
 def test_a_screenshot_of_the_window_is_saved(window):
     OUTPUT.mkdir(exist_ok=True)
     image = window.grab().toImage()
-    assert image.width() >= 1000
+    ratio = image.devicePixelRatio()
+    assert (image.width(), image.height()) == (round(1400 * ratio), round(900 * ratio))
+    # Hama, held by HTS since 5 December, is a green marker on the picture.
+    canvas = window.canvas
+    hama = canvas.viewport().mapTo(window, canvas.latlon_to_widget(35.13179, 36.75783).toPoint())
+    assert image.pixelColor(round(hama.x() * ratio), round(hama.y() * ratio)).name() == "#2e7d32"
     assert image.save(str(OUTPUT / "window_demo.png"))
 
 
