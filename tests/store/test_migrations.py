@@ -16,8 +16,11 @@ def tables(conn):
     return {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
 
 
-def test_versions_are_consecutive_from_one():
-    assert [m.version for m in MIGRATIONS] == list(range(1, LATEST_VERSION + 1))
+def test_versions_increase_from_one():
+    # Branches number their migrations ahead (team: 7); the merged list fills the gaps.
+    versions = [m.version for m in MIGRATIONS]
+    assert versions[0] == 1 and versions == sorted(set(versions))
+    assert versions[-1] == LATEST_VERSION
 
 
 def test_migration_1_from_an_empty_file(tmp_path):
@@ -97,7 +100,7 @@ def test_migration_3_from_version_2_sorts_by_place_and_changes_nothing_logged(tm
     with sqlite3.connect(path) as conn:
         before = _logged(conn)
     with Store.open(path) as store:
-        assert store.schema_version == LATEST_VERSION == 3
+        assert store.schema_version == LATEST_VERSION
         assert store.backup_before_upgrade is not None and store.backup_before_upgrade.exists()
         assert _logged(store.conn) == before
         pages = EventQueries(store)
