@@ -4,6 +4,9 @@
 #   bash packaging/tak_server.sh          install if needed, start, wait until it relays
 #   bash packaging/tak_server.sh stop     stop OTS, RabbitMQ and (if we started it) PostgreSQL
 #   bash packaging/tak_server.sh status   exit 0 when it relays, 1 otherwise
+#   bash packaging/tak_server.sh stop-listeners / start-listeners
+#                                         the client-facing processes only (tests of a
+#                                         server going away under connected clients)
 #
 # Runs as root on Debian 12 with only the package registries reachable. Everything
 # it writes lives under $SITREP_TAK_DIR (default /tmp/sitrep-tak): OTS's own venv
@@ -147,8 +150,14 @@ start_ots() {
     # name, command...: one detached process each, its pid kept for "stop".
     local name=$1; shift
     if pid_alive "$name"; then return; fi
-    (cd "$DATA" && setsid "$@" >"$LOGS/$name.log" 2>&1 < /dev/null &
-     echo $! >"$RUN/$name.pid")
+    # The process writes its own pid before it becomes the program: it leads its
+    # own process group, so "stop" ends it and whatever it started.
+    # No shell stays behind holding this script's output open (a caller reading
+    # it to the end would wait for ever).
+    (cd "$DATA" && exec setsid bash -c 'echo $$ >"$0"; exec "$@"' "$RUN/$name.pid" "$@") \
+        >"$LOGS/$name.log" 2>&1 < /dev/null &
+    local _
+    for _ in $(seq 50); do [ -s "$RUN/$name.pid" ] && break; sleep 0.1; done
 }
 
 wait_port() {
@@ -232,9 +241,31 @@ stop() {
     log "stopped"
 }
 
+restart_listeners() {
+    # The processes clients connect to (8088, 8089), as when a server restarts
+    # under connected clients; the API, PostgreSQL and RabbitMQ stay up.
+    local name deadline=$(( $(date +%s) + READY_TIMEOUT ))
+    for name in eud_handler_ssl eud_handler; do
+        if pid_alive "$name"; then kill -- "-$(cat "$RUN/$name.pid")" 2>/dev/null || true; fi
+        rm -f "$RUN/$name.pid"
+    done
+    while (exec 3<>/dev/tcp/127.0.0.1/8088) 2>/dev/null; do sleep 0.2; done
+    [ "${1:-}" = "down" ] && { log "listeners stopped"; return; }
+    start_ots eud_handler "$VENV/bin/eud_handler"
+    start_ots eud_handler_ssl "$VENV/bin/eud_handler" --ssl
+    wait_port 8088 "$deadline"
+    until relays; do
+        [ "$(date +%s)" -lt "$deadline" ] || { log "listeners did not relay again"; exit 1; }
+        sleep 0.5
+    done
+    log "listeners restarted and relaying"
+}
+
 case "${1:-start}" in
     start) start ;;
     stop) stop ;;
+    stop-listeners) restart_listeners down ;;
+    start-listeners) restart_listeners ;;
     status) mkdir -p "$RUN"; relays ;;
-    *) echo "usage: $0 [start|stop|status]" >&2; exit 2 ;;
+    *) echo "usage: $0 [start|stop|status|stop-listeners|start-listeners]" >&2; exit 2 ;;
 esac

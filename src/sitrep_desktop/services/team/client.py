@@ -28,6 +28,7 @@ with warnings.catch_warnings():
     # clients, which we do not use) is missing.
     warnings.simplefilter("ignore", UserWarning)
     import pytak
+    from pytak.client_functions import get_ssl_ctx, get_tls_config
 
 from .cot_in import CotError, CotStream, Incoming, read_cot
 from .cot_out import Outgoing, Sender, presence_cot
@@ -165,9 +166,7 @@ class TeamWorker:
         failures = 0
         while not self._stopping.is_set():
             try:
-                reader, writer = await asyncio.wait_for(
-                    pytak.protocol_factory(pytak_config(self.endpoint)["sitrep"]), 10
-                )
+                reader, writer = await asyncio.wait_for(self._connect(), 10)
             except Exception as exc:  # refused, TLS refused, bad certificate, timeout
                 self._post(Offline(_reason(exc)))
                 failures += 1
@@ -185,6 +184,22 @@ class TeamWorker:
                     await asyncio.wait_for(writer.wait_closed(), 2)
             if not self._stopping.is_set():
                 await self._pause(RETRY_SECONDS[min(failures, len(RETRY_SECONDS)) - 1])
+
+    async def _connect(self) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
+        config = pytak_config(self.endpoint)["sitrep"]
+        if not self.endpoint.tls:
+            return await pytak.protocol_factory(config)
+        # pytak's TLS context (PEM or .p12, verified against the CA) sets
+        # OP_NO_TLSv1*, which Python 3.10+ reports as deprecated on every connect.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)
+            context = get_ssl_ctx(get_tls_config(config))
+        return await asyncio.open_connection(
+            self.endpoint.host,
+            self.endpoint.port,
+            ssl=context,
+            server_hostname=self.endpoint.server_name or self.endpoint.host,
+        )
 
     async def _pause(self, seconds: float) -> None:
         assert self._stopping is not None

@@ -55,6 +55,10 @@ class TeamLink:
         self._handed = 0  # highest outbox seq handed to the worker in this epoch
         self._applying = False
         self.received_total = 0
+        # Called on the worker thread when it has news: the owner schedules pump()
+        # on its own thread (the window: a queued signal).
+        self.wake: Callable[[], None] = lambda: None
+        self.worker.on_event = self._wake
 
     # -- life ------------------------------------------------------------------------
     def start(self) -> None:
@@ -67,6 +71,22 @@ class TeamLink:
         self.pump()
         self._epoch = 0
         self._set_status(connected=False)
+
+    def go_offline(self) -> None:
+        """Close the connection but keep queueing changes (work offline)."""
+        self.worker.stop()
+        self.pump()
+        self._epoch = 0
+        self._set_status(connected=False, error="offline by choice")
+
+    def go_online(self) -> None:
+        """Connect again after `go_offline`; the outbox and the picture follow."""
+        self.worker = TeamWorker(self.endpoint, self.sender)
+        self.worker.on_event = self._wake
+        self.worker.start()
+
+    def _wake(self) -> None:
+        self.wake()
 
     @property
     def connected(self) -> bool:
