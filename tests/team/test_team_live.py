@@ -159,7 +159,7 @@ def test_a_wrong_ca_is_refused_and_said_so(team: Team, tak_server, tmp_path):
         server_name="opentakserver",
     )
     link = team.join(laptop(), "mallory", endpoint)
-    team.until(lambda: "verify" in link.status.last_error.lower())
+    team.until(lambda: "could not be verified" in link.status.last_error)
     assert not link.connected
 
 

@@ -18,6 +18,7 @@ import asyncio
 import contextlib
 import logging
 import queue
+import ssl
 import threading
 import warnings
 from configparser import ConfigParser
@@ -271,5 +272,12 @@ class TeamWorker:
 
 
 def _reason(exc: BaseException) -> str:
+    """The error in words for the status bar (no secrets: paths and hosts only)."""
+    if isinstance(exc, ssl.SSLCertVerificationError):
+        return f"the server's certificate could not be verified ({exc.verify_message})"
+    if isinstance(exc, ConnectionRefusedError):
+        return "the server refused the connection (is it running, is the port right?)"
+    if isinstance(exc, (TimeoutError, asyncio.TimeoutError)):
+        return "no answer from the server"
     text = str(exc) or type(exc).__name__
     return text.splitlines()[0][:200]

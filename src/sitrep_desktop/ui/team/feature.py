@@ -1,0 +1,122 @@
+"""The team link in the window: Tools > Team settings…, Tools > Share with team, and
+the status bar (connected / offline with N queued / the last error).
+
+The link (services/team) runs its socket on a worker thread; the worker's
+wake-up crosses to the window's thread as a queued signal, and `pump()` runs
+here, where the store lives. Nothing waits on the network in the window.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtWidgets import QLabel
+
+from sitrep_desktop.services.team import TeamLink, TeamStatus
+from sitrep_desktop.services.team.settings import (
+    CERT_PASSWORD,
+    TeamSettings,
+    load_secret,
+    load_settings,
+    save_secret,
+    save_settings,
+)
+from sitrep_desktop.ui.team.settings_dialog import TeamSettingsDialog
+from sitrep_desktop.ui.window.actions import add_action
+
+if TYPE_CHECKING:
+    from sitrep_desktop.ui.window.main_window import MainWindow
+
+log = logging.getLogger(__name__)
+
+
+class _Wake(QObject):
+    """Carries the worker's wake-up to the window's thread."""
+
+    sigWake = Signal()
+    sigStatus = Signal(object)
+
+
+class TeamFeature(QObject):
+    def __init__(self, window: MainWindow, settings: TeamSettings | None = None) -> None:
+        super().__init__(window)
+        self.window = window
+        self.settings = settings or load_settings()
+        self.link: TeamLink | None = None
+        self._wake = _Wake(self)
+        self._wake.sigWake.connect(self._pump, Qt.ConnectionType.QueuedConnection)
+        self.label = QLabel("Team: off", window)
+        window.statusBar().addPermanentWidget(self.label)
+        window.menu_tools.addSeparator()
+        add_action(window, window.menu_tools, "&Team settings…", self.edit_settings)
+        self.share_action = add_action(
+            window, window.menu_tools, "Share with &team", self.set_sharing, checked=True
+        )
+        self.share_action.setCheckable(True)
+        window.installEventFilter(self)
+        if self.settings.enabled and not self.settings.problems():
+            self.share_action.setChecked(True)
+            self.set_sharing(True)
+
+    # -- connecting ---------------------------------------------------------------------
+    def set_sharing(self, on: bool) -> None:
+        if on and self.link is None:
+            problems = self.settings.problems()
+            if problems:
+                self.label.setText("Team: " + problems[0])
+                self.share_action.setChecked(False)
+                return
+            password = load_secret(CERT_PASSWORD) if self.settings.tls else ""
+            self.link = TeamLink(
+                self.window.store, self.settings.endpoint(password), self.settings.sender()
+            )
+            self.link.wake = self._wake.sigWake.emit
+            self.link.status_listeners.append(self.show_status)
+            self.show_status(self.link.status)
+            self.link.start()
+        elif not on and self.link is not None:
+            self.stop()
+
+    def stop(self) -> None:
+        if self.link is not None:
+            link, self.link = self.link, None
+            link.stop()
+        self.label.setText("Team: off")
+
+    def _pump(self) -> None:
+        if self.link is not None:
+            self.link.pump()
+
+    def show_status(self, status: TeamStatus) -> None:
+        self.label.setText(status.text())
+        self.label.setToolTip(status.last_error)
+
+    # -- settings ---------------------------------------------------------------------
+    def edit_settings(self) -> TeamSettingsDialog:
+        dialog = TeamSettingsDialog(self.settings, self.window)
+        dialog.accepted.connect(
+            lambda: self.apply_settings(dialog.settings(), dialog.new_password())
+        )
+        dialog.open()
+        return dialog
+
+    def apply_settings(self, settings: TeamSettings, password: str | None) -> None:
+        save_settings(settings)
+        if password is not None:
+            save_secret(CERT_PASSWORD, password)
+        self.settings = settings
+        if self.link is not None:  # reconnect with the new settings
+            self.stop()
+            self.set_sharing(True)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt)
+        if watched is self.window and event.type() == QEvent.Type.Close:
+            self.stop()
+        return False
+
+
+def install_team(window: MainWindow) -> TeamFeature:
+    window.team_feature = TeamFeature(window)
+    return window.team_feature
