@@ -55,43 +55,57 @@ def apply_incoming(
 ) -> ApplyResult:
     """Apply what the team sent; `origin` names the route ("tak 127.0.0.1:8088") for the log."""
     result = ApplyResult()
-    if any(_needs_team_category(i) for i in items):
-        store.categories.ensure([TEAM_CATEGORY])
-    received = []
-    for item in items:
-        try:
-            if item.record is not None:
-                outcome = _apply_record(store, item)
-                target, kind = item.record.id, item.record.KIND  # type: ignore[attr-defined]
-            elif item.deleted_id is not None:
-                outcome = _apply_delete(store, item)
-                target, kind = item.deleted_id, item.deleted_kind or ""
-            else:
-                continue
-        except SitRepError as exc:
-            log.warning(
-                "team %s: %s from %s skipped: %s", origin, item.cot_uid, item.sender_callsign, exc
-            )
-            result.skipped.append(f"{item.cot_uid}: {exc}")
-            continue
-        if outcome == "unchanged":
-            result.unchanged += 1
-            continue
-        getattr(result, outcome).append(target)
-        if outcome in ("added", "updated"):
-            received.append(
-                Received(
-                    target,
-                    kind,
-                    layer,
-                    item.sender_uid,
-                    item.sender_callsign,
-                    item.cot_type,
-                    utc_now_text(),
-                )
-            )
-    store.team.note_received(received)
+    received: list[Received] = []
+    # One transaction for the batch (one commit, one piece of change news); each
+    # item in a savepoint of it, so one that does not fit is skipped alone.
+    with store.transaction():
+        if any(_needs_team_category(i) for i in items):
+            store.categories.ensure([TEAM_CATEGORY])
+        for item in items:
+            _apply_one(store, item, origin, layer, result, received)
+        store.team.note_received(received)
     return result
+
+
+def _apply_one(
+    store: Store,
+    item: Incoming,
+    origin: str,
+    layer: str,
+    result: ApplyResult,
+    received: list[Received],
+) -> None:
+    try:
+        if item.record is not None:
+            outcome = _apply_record(store, item)
+            target, kind = item.record.id, item.record.KIND  # type: ignore[attr-defined]
+        elif item.deleted_id is not None:
+            outcome = _apply_delete(store, item)
+            target, kind = item.deleted_id, item.deleted_kind or ""
+        else:
+            return
+    except SitRepError as exc:
+        log.warning(
+            "team %s: %s from %s skipped: %s", origin, item.cot_uid, item.sender_callsign, exc
+        )
+        result.skipped.append(f"{item.cot_uid}: {exc}")
+        return
+    if outcome == "unchanged":
+        result.unchanged += 1
+        return
+    getattr(result, outcome).append(target)
+    if outcome in ("added", "updated"):
+        received.append(
+            Received(
+                target,
+                kind,
+                layer,
+                item.sender_uid,
+                item.sender_callsign,
+                item.cot_type,
+                utc_now_text(),
+            )
+        )
 
 
 def _apply_record(store: Store, item: Incoming) -> str:

@@ -14,12 +14,14 @@ queued Qt signal; tests and the CLI: a loop).
 from __future__ import annotations
 
 import logging
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from ...store import Store, StoreChange
 from .apply import ApplyResult, apply_incoming
 from .client import Connected, Endpoint, Offline, ReceivedCot, Sent, TeamWorker
+from .cot_in import Incoming
 from .cot_out import Outgoing, Sender, outgoing
 
 log = logging.getLogger(__name__)
@@ -55,6 +57,7 @@ class TeamLink:
         self._handed = 0  # highest outbox seq handed to the worker in this epoch
         self._applying = False
         self.received_total = 0
+        self._incoming: deque[Incoming] = deque()  # received, not yet applied
         # Called on the worker thread when it has news: the owner schedules pump()
         # on its own thread (the window: a queued signal).
         self.wake: Callable[[], None] = lambda: None
@@ -151,10 +154,14 @@ class TeamLink:
             self.worker.send(self._epoch, items[start : start + BATCH])
 
     # -- what the worker says -----------------------------------------------------------
-    def pump(self) -> int:
-        """Handle everything the worker reported; returns how many reports."""
-        events = self.worker.drain()
-        for event in events:
+    def pump(self, budget: int | None = None) -> int:
+        """Handle what the worker reported; returns how many received CoT still wait.
+
+        `budget` caps the received CoT applied in this call, so a window that
+        pumps on its event loop stays fluid while thousands arrive: it calls
+        again (soon) while the answer is not 0.
+        """
+        for event in self.worker.drain():
             if isinstance(event, Connected):
                 self._epoch, self._handed = event.epoch, 0
                 log.info("team link: connected to %s as %s", self.origin, self.sender.callsign)
@@ -164,12 +171,17 @@ class TeamLink:
             elif isinstance(event, Sent):
                 self._sent(event)
             elif isinstance(event, ReceivedCot):
-                self._received(event)
+                self._incoming.extend(event.items)
+                self.received_total += len(event.items)
             elif isinstance(event, Offline):
                 self._epoch = 0
                 log.info("team link: offline (%s)", event.reason)
                 self._set_status(connected=False, error=event.reason)
-        return len(events)
+        if self._incoming:
+            count = len(self._incoming) if budget is None else min(budget, len(self._incoming))
+            batch = [self._incoming.popleft() for _ in range(count)]
+            self._apply(batch)
+        return len(self._incoming)
 
     def _sent(self, event: Sent) -> None:
         if event.epoch != self._epoch:
@@ -181,11 +193,10 @@ class TeamLink:
             self.store.team.sent(max(seqs))
         self._set_status()
 
-    def _received(self, event: ReceivedCot) -> None:
-        self.received_total += len(event.items)
+    def _apply(self, items: list[Incoming]) -> None:
         self._applying = True
         try:
-            result = apply_incoming(self.store, event.items, self.origin)
+            result = apply_incoming(self.store, items, self.origin)
         finally:
             self._applying = False
         for listener in list(self.applied_listeners):

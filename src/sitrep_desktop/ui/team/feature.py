@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QLabel
 
 from sitrep_desktop.services.team import TeamLink, TeamStatus
@@ -30,6 +30,8 @@ if TYPE_CHECKING:
     from sitrep_desktop.ui.window.main_window import MainWindow
 
 log = logging.getLogger(__name__)
+
+PUMP_BUDGET = 200  # received CoT applied per turn of the event loop
 
 
 class _Wake(QObject):
@@ -86,8 +88,10 @@ class TeamFeature(QObject):
         self.label.setText("Team: off")
 
     def _pump(self) -> None:
-        if self.link is not None:
-            self.link.pump()
+        # A slice at a time, the rest on the next turn of the event loop: the map
+        # repaints between slices while thousands of CoT arrive.
+        if self.link is not None and self.link.pump(PUMP_BUDGET):
+            QTimer.singleShot(0, self._pump)
 
     def show_status(self, status: TeamStatus) -> None:
         self.label.setText(status.text())
