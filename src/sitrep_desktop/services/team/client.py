@@ -32,12 +32,13 @@ with warnings.catch_warnings():
     from pytak.client_functions import get_ssl_ctx, get_tls_config
 
 from .cot_in import CotError, CotStream, Incoming, read_cot
-from .cot_out import Outgoing, Sender, presence_cot
+from .cot_out import Outgoing, Sender, check_cot, is_check, presence_cot
 
 log = logging.getLogger(__name__)
 
 SETTLE_SECONDS = 0.5  # after connecting, before the first CoT (see the module docstring)
-RETRY_SECONDS = (0.5, 1.0, 2.0, 5.0)
+RETRY_SECONDS = (0.5, 1.0, 2.0, 4.0)
+CHECK_SECONDS = 5.0  # for our check CoT to come back (see _check_return_path)
 
 
 @dataclass(frozen=True)
@@ -111,6 +112,7 @@ class TeamWorker:
         self._thread: threading.Thread | None = None
         self._ready = threading.Event()
         self.epoch = 0
+        self._checked = asyncio.Event()
         self.on_event = lambda: None  # called on the worker thread after each event is queued
 
     # -- the main thread's side ------------------------------------------------------
@@ -212,11 +214,18 @@ class TeamWorker:
         await asyncio.sleep(SETTLE_SECONDS)
         writer.write(presence_cot(self.sender))
         await writer.drain()
+        self._checked = asyncio.Event()
+        reading = asyncio.create_task(self._read(reader))
+        try:
+            await self._check_return_path()
+        except BaseException:
+            reading.cancel()
+            raise
         self.epoch += 1
         epoch = self.epoch
         self._post(Connected(epoch))
         tasks = [
-            asyncio.create_task(self._read(reader)),
+            reading,
             asyncio.create_task(self._write(writer, epoch)),
             asyncio.create_task(self._stopping.wait()),
         ]
@@ -231,6 +240,26 @@ class TeamWorker:
         if not self._stopping.is_set():
             raise ConnectionError("the server closed the connection")
         self._post(Offline("disconnected"))
+
+    async def _check_return_path(self) -> None:
+        """A CoT sent on a second connection must come back on this one.
+
+        OpenTAKServer gives a connection its queue only if the channel to its
+        broker was open when the client's first CoT arrived; otherwise the
+        connection stays up and receives nothing, ever. Under load that takes
+        longer than any fixed pause, so the link checks, and reconnects if not.
+        """
+        reader, writer = await asyncio.wait_for(self._connect(), 10)
+        try:
+            # No pause here: a CoT that arrives before the broker channel opens is
+            # kept and sent when it opens; only receiving needs the channel first.
+            writer.write(check_cot(self.sender))
+            await writer.drain()
+            await asyncio.wait_for(self._checked.wait(), CHECK_SECONDS)
+        except TimeoutError:
+            raise ConnectionError("the server does not relay to this connection") from None
+        finally:
+            writer.close()
 
     async def _write(self, writer: asyncio.StreamWriter, epoch: int) -> None:
         assert self._outgoing is not None
@@ -252,6 +281,9 @@ class TeamWorker:
             dropped = stream.dropped
             items, skipped = [], 0
             for document in stream.feed(data):
+                if not self._checked.is_set() and is_check(document, self.sender):
+                    self._checked.set()
+                    continue
                 try:
                     item = read_cot(document)
                 except CotError as exc:

@@ -27,6 +27,8 @@ SITREP_TYPE = "b-x-sitrep-"  # + faction / control_change: not drawn by TAK clie
 DELETE_TYPE = "t-x-d-d"
 PRESENCE_TYPE = "a-f-G-E-S"  # our laptop on the map, as TAK clients announce themselves
 PRESENCE_MARK = "__sitrep_presence"
+CHECK_TYPE = "t-x-sitrep-check"
+CHECK_SUFFIX = "-link-check"
 BASE_KEY = "team_base"  # beside the record's fields in <sitrep>: the version it was made on
 
 
@@ -123,6 +125,23 @@ def presence_cot(sender: Sender) -> bytes:
     SubElement(detail, "takv", device="laptop", platform="SitRep Desktop", os="", version="")
     SubElement(detail, PRESENCE_MARK)
     return tostring(event, encoding="utf-8")
+
+
+def check_cot(sender: Sender) -> bytes:
+    """The CoT a link sends itself through the server to check it receives (client.py).
+
+    Its uid and callsign are the same on every connect, so the server keeps one
+    entry for it; its type is one TAK clients ignore.
+    """
+    now = datetime.now(UTC)
+    event, detail = envelope(sender.uid + CHECK_SUFFIX, CHECK_TYPE, now, 0.0, 0.0)
+    event.set("stale", (now + timedelta(minutes=1)).strftime(STAMP))
+    SubElement(detail, "contact", callsign=sender.callsign + " (link check)")
+    return tostring(event, encoding="utf-8")
+
+
+def is_check(document: bytes, sender: Sender) -> bool:
+    return f'uid="{sender.uid}{CHECK_SUFFIX}"'.encode() in document[:400]
 
 
 def outgoing(
