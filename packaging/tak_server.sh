@@ -36,10 +36,12 @@ export OTS_LISTENER_ADDRESS=127.0.0.1
 export OTS_RABBITMQ_SERVER_ADDRESS=127.0.0.1
 export OTS_MEDIAMTX_ENABLE=False
 export OTS_DATA_FOLDER="$DATA"
+export OTS_STREAMING_INTERFACE=127.0.0.1
 # RabbitMQ and its port mapper listen on every interface unless told otherwise.
 export RABBITMQ_NODE_IP_ADDRESS=127.0.0.1
 export RABBITMQ_DIST_PORT=25672
 export ERL_EPMD_ADDRESS=127.0.0.1
+export RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS="-kernel inet_dist_use_interface {127,0,0,1}"
 export RABBITMQ_LOG_BASE="$LOGS/rabbitmq"
 
 log() { echo "tak_server: $*" >&2; }
@@ -146,6 +148,14 @@ start_rabbitmq() {
     done
 }
 
+loopback_only() {
+    # The API writes config.yml on first start, and its values win over the
+    # environment: the CoT ports must listen on loopback all the same.
+    [ -f "$DATA/config.yml" ] && sed -i \
+        's/^OTS_STREAMING_INTERFACE: .*/OTS_STREAMING_INTERFACE: 127.0.0.1/' "$DATA/config.yml"
+    return 0
+}
+
 start_ots() {
     # name, command...: one detached process each, its pid kept for "stop".
     local name=$1; shift
@@ -210,6 +220,7 @@ start() {
     start_rabbitmq
     start_ots api "$VENV/bin/opentakserver"
     wait_port 8081 "$deadline"
+    loopback_only
     start_ots cot_parser "$VENV/bin/cot_parser"
     start_ots eud_handler "$VENV/bin/eud_handler"
     start_ots eud_handler_ssl "$VENV/bin/eud_handler" --ssl
@@ -251,6 +262,7 @@ restart_listeners() {
     done
     while (exec 3<>/dev/tcp/127.0.0.1/8088) 2>/dev/null; do sleep 0.2; done
     [ "${1:-}" = "down" ] && { log "listeners stopped"; return; }
+    loopback_only
     start_ots eud_handler "$VENV/bin/eud_handler"
     start_ots eud_handler_ssl "$VENV/bin/eud_handler" --ssl
     wait_port 8088 "$deadline"
