@@ -10,7 +10,7 @@ import pytest
 from sitrep_desktop.domain import Event
 from sitrep_desktop.store import Store
 from sitrep_desktop.store.content_hash import content_hash
-from sitrep_desktop.ui.team.feature import merge_dialog
+from sitrep_desktop.ui.team.merge_feature import merge_dialog
 
 
 @pytest.fixture

@@ -44,6 +44,7 @@ from .repositories import (
     PlaceRepository,
 )
 from .schema import LATEST_VERSION
+from .team import TeamTables
 
 log = logging.getLogger(__name__)
 
@@ -78,6 +79,7 @@ class Store:
         self.annotations = AnnotationRepository(self)
         self.journal = JournalReader(self)
         self.categories = CategoryRepository(self)
+        self.team = TeamTables(self)
 
     # -- opening ---------------------------------------------------------------
     @classmethod

@@ -329,6 +329,48 @@ _PAD_KEYS = [
 ]
 _V4 = "\n".join(_PAD_KEYS)
 
+# v7: sharing live through a TAK server (services/team). The outbox holds what
+# changed here, in commit order, until the server took it: it survives a crash
+# and a restart. A row names a record, not its content: the CoT is built when it
+# is sent, from the record as it is then (or a TAK delete if it is gone), so an
+# old row can never send an old version. team_sync keeps, per record, the
+# `updated` stamp both sides last agreed on: a local stamp past it is a local
+# edit the team has not confirmed, and a remote change to it is a conflict, kept
+# in team_conflicts, never applied. team_received says who sent what, and when.
+_V7 = """
+CREATE TABLE team_outbox (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    record_kind TEXT NOT NULL,
+    record_id TEXT NOT NULL,
+    queued TEXT NOT NULL
+);
+CREATE TABLE team_sync (
+    record_id TEXT PRIMARY KEY,
+    record_kind TEXT NOT NULL,
+    synced_updated TEXT NOT NULL
+);
+CREATE TABLE team_received (
+    record_id TEXT PRIMARY KEY,
+    record_kind TEXT NOT NULL,
+    layer TEXT NOT NULL DEFAULT 'Team',
+    sender_uid TEXT NOT NULL,
+    sender_callsign TEXT NOT NULL,
+    cot_type TEXT NOT NULL,
+    received TEXT NOT NULL
+);
+CREATE INDEX team_received_layer ON team_received(layer);
+CREATE TABLE team_conflicts (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    record_kind TEXT NOT NULL,
+    record_id TEXT NOT NULL,
+    theirs TEXT,
+    sender_callsign TEXT NOT NULL,
+    received TEXT NOT NULL
+);
+CREATE INDEX team_conflicts_record ON team_conflicts(record_id);
+"""
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "records, spatial index, full-text search, change journal", _V1),
     Migration(2, "user layers, saved filters, settings", _V2),
@@ -336,6 +378,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(4, "sort keys padded to four-digit years", _V4),
     Migration(5, "attributes of imported features; TAK chat messages; attachments", _V5),
     Migration(6, "origin, record versions and tombstones for merging", V6_SQL, backfill_versions),
+    Migration(7, "team outbox, sync stamps, received and conflicts (TAK)", _V7),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version

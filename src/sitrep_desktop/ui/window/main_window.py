@@ -219,7 +219,7 @@ class MainWindow(QMainWindow):
         from sitrep_desktop.ui.measure.feature import install_measure
         from sitrep_desktop.ui.messages.feature import install_messages
         from sitrep_desktop.ui.snapshot.feature import install_snapshot
-        from sitrep_desktop.ui.team.feature import install_merge
+        from sitrep_desktop.ui.team.merge_feature import install_merge
         from sitrep_desktop.ui.window.backups import install_backups
 
         if self.store is None:  # closed before the deferred install came round

@@ -1,0 +1,179 @@
+"""Our records as the CoT a TAK server relays: what ATAK draws, and what SitRep reads back.
+
+Places, events and drawings are written by io/cot (markers and TAK shapes, the
+full record in <sitrep>). Factions and control changes have nothing for ATAK
+to draw: they travel as CoT of a type TAK clients do not display
+(b-x-sitrep-*), the record in <sitrep> as usual; a control change also re-sends
+its place, whose marker colour and remarks name the new holder. A record that
+is gone is a TAK delete (t-x-d-d) with a <link> to its uid, which ATAK obeys
+and SitRep reads back with the kind. Every CoT names its sender in <creator>
+(as ATAK 4.x does), so a receiver can say who sent it.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from xml.etree.ElementTree import Element, SubElement, tostring
+
+from ...domain import Annotation, ControlChange, Event, Faction, Place, Record
+from ...io import cot
+from ...io.cot_shapes import STAMP, envelope
+from ...io.records import text_fields
+from ...store import Store
+
+SITREP_TYPE = "b-x-sitrep-"  # + faction / control_change: not drawn by TAK clients
+DELETE_TYPE = "t-x-d-d"
+PRESENCE_TYPE = "a-f-G-E-S"  # our laptop on the map, as TAK clients announce themselves
+PRESENCE_MARK = "__sitrep_presence"
+CHECK_TYPE = "t-x-sitrep-check"
+CHECK_SUFFIX = "-link-check"
+BASE_KEY = "team_base"  # beside the record's fields in <sitrep>: the version it was made on
+
+
+@dataclass(frozen=True, slots=True)
+class Sender:
+    """Who we are on the server: a callsign unique per laptop and a stable client id."""
+
+    uid: str
+    callsign: str
+
+
+@dataclass(frozen=True, slots=True)
+class Outgoing:
+    """One CoT to send; `stamp` is the record's `updated` (None for a delete)."""
+
+    kind: str
+    record_id: str
+    stamp: str | None
+    data: bytes
+    seq: int | None = None  # the outbox row it answers, if any
+
+
+def find_record(store: Store, kind: str, record_id: str) -> Record | None:
+    repository = {
+        "place": store.places,
+        "faction": store.factions,
+        "control_change": store.control,
+        "event": store.events,
+        "annotation": store.annotations,
+    }.get(kind)
+    return None if repository is None else repository.find(record_id)
+
+
+def record_cot(store: Store, record: Record, sender: Sender, base: str | None = None) -> bytes:
+    """The CoT for one record as it is in `store` now.
+
+    `base` is the version (`updated` stamp) this one was made on top of, as the
+    team last saw it: a receiver that still has that version takes this one,
+    one that changed it too has a conflict.
+    """
+    if isinstance(record, (Faction, ControlChange)):
+        event = _plain(record)
+    elif isinstance(record, Place):
+        holders = {}
+        state = store.control.control_at(record.id)
+        if state is not None:
+            holders[record.id] = state
+        factions = {}
+        if state is not None and state.faction_id:
+            found = store.factions.find(state.faction_id)
+            if found is not None:
+                factions[found.id] = found
+        event = cot.event_element(record, {}, holders, factions)
+    elif isinstance(record, Event):
+        places = {}
+        if record.place_id and not record.geometry:
+            place = store.places.find(record.place_id)
+            if place is not None:
+                places[place.id] = place
+        event = cot.event_element(record, places)
+    elif isinstance(record, Annotation):
+        event = cot.event_element(record, {})
+    else:  # pragma: no cover - every record kind is listed above
+        raise TypeError(f"no CoT for {type(record).__name__}")
+    ours = event.find("detail/sitrep")
+    if ours is not None and base:
+        ours.set(BASE_KEY, base)
+    _creator(event, sender)
+    return tostring(event, encoding="utf-8")
+
+
+def delete_cot(kind: str, record_id: str, sender: Sender, base: str | None = None) -> bytes:
+    """A TAK delete of `record_id`; ATAK removes the marker or shape with that uid."""
+    now = datetime.now(UTC)
+    # The delete's own uid is new each time: TAK servers keep the latest CoT per uid.
+    event, detail = envelope(str(uuid.uuid4()), DELETE_TYPE, now, 0.0, 0.0)
+    event.set("stale", (now + timedelta(minutes=10)).strftime(STAMP))
+    SubElement(detail, "link", uid=record_id, relation="none", type="none")
+    SubElement(detail, "__forcedelete")
+    SubElement(detail, "sitrep_delete", record=kind, id=record_id, **{BASE_KEY: base or ""})
+    _creator(event, sender)
+    return tostring(event, encoding="utf-8")
+
+
+def presence_cot(sender: Sender) -> bytes:
+    """Our laptop's own report: the first CoT on a connection, so the server
+    registers our callsign (not a place's name) for this client."""
+    now = datetime.now(UTC)
+    event, detail = envelope(sender.uid, PRESENCE_TYPE, now, 0.0, 0.0)
+    event.set("how", "h-g-i-g-o")
+    event.set("stale", (now + timedelta(minutes=10)).strftime(STAMP))
+    SubElement(detail, "contact", callsign=sender.callsign)
+    SubElement(detail, "__group", name="Cyan", role="Team Member")
+    SubElement(detail, "takv", device="laptop", platform="SitRep Desktop", os="", version="")
+    SubElement(detail, PRESENCE_MARK)
+    return tostring(event, encoding="utf-8")
+
+
+def check_cot(sender: Sender) -> bytes:
+    """The CoT a link sends itself through the server to check it receives (client.py).
+
+    Its uid and callsign are the same on every connect, so the server keeps one
+    entry for it; its type is one TAK clients ignore.
+    """
+    now = datetime.now(UTC)
+    event, detail = envelope(sender.uid + CHECK_SUFFIX, CHECK_TYPE, now, 0.0, 0.0)
+    event.set("stale", (now + timedelta(minutes=1)).strftime(STAMP))
+    SubElement(detail, "contact", callsign=sender.callsign + " (link check)")
+    return tostring(event, encoding="utf-8")
+
+
+def is_check(document: bytes, sender: Sender) -> bool:
+    return f'uid="{sender.uid}{CHECK_SUFFIX}"'.encode() in document[:400]
+
+
+def outgoing(
+    store: Store, kind: str, record_id: str, sender: Sender, seq: int | None = None
+) -> Outgoing:
+    """The CoT for the record as it is now, or its delete if it is gone."""
+    record = find_record(store, kind, record_id)
+    if record is None:
+        # The version deleted here: a receiver deletes only that version.
+        history = store.journal.for_record(record_id)
+        last = history[-1].before if history and history[-1].action == "delete" else None
+        base = str(last.get("updated", "")) if last else store.team.synced(record_id)
+        return Outgoing(kind, record_id, None, delete_cot(kind, record_id, sender, base), seq)
+    data = record_cot(store, record, sender, store.team.synced(record_id))
+    return Outgoing(kind, record_id, record.updated, data, seq)
+
+
+def _plain(record: Faction | ControlChange) -> Element:
+    when = datetime.now(UTC)
+    event, detail = envelope(record.id, SITREP_TYPE + record.KIND, when, 0.0, 0.0)
+    SubElement(detail, "sitrep", text_fields(record))
+    return event
+
+
+def _creator(event: Element, sender: Sender) -> None:
+    detail = event.find("detail")
+    if detail is not None:
+        SubElement(
+            detail,
+            "creator",
+            uid=sender.uid,
+            callsign=sender.callsign,
+            time=event.get("time", ""),
+            type=PRESENCE_TYPE,
+        )

@@ -1,0 +1,181 @@
+"""Laptops sharing through a real TAK server (OpenTAKServer on 127.0.0.1, see conftest)."""
+
+from __future__ import annotations
+
+import dataclasses
+import subprocess
+
+from conftest import HOST, SCRIPT, TLS_PORT, Team, laptop
+from sitrep_desktop.domain import Annotation, Event, Place
+from sitrep_desktop.services.team import Endpoint
+
+
+def titles(store) -> list[str]:
+    return sorted(e.title for e in store.events.all())
+
+
+def test_two_laptops_exchange_a_new_event_an_edit_and_a_delete_both_ways(team: Team):
+    alpha, bravo = laptop(author="alpha"), laptop(author="bravo")
+    a, b = team.join(alpha, "alpha"), team.join(bravo, "bravo")
+    team.connected(a, b)
+
+    clash = alpha.events.add(Event(at="2024-12-05T14:00Z", title="Clash at Hama", category="clash"))
+    team.until(lambda: bravo.events.find(clash.id) is not None)
+    assert bravo.events.get(clash.id) == clash
+    assert bravo.team.received(clash.id).sender_callsign == a.sender.callsign
+
+    shelling = bravo.events.add(
+        Event(at="2024-12-05T15:00Z", title="Shelling", category="shelling")
+    )
+    team.until(lambda: alpha.events.find(shelling.id) is not None)
+
+    bravo.events.update(
+        dataclasses.replace(bravo.events.get(clash.id), title="Clash at Hama airport")
+    )
+    team.until(lambda: alpha.events.get(clash.id).title == "Clash at Hama airport")
+    alpha.events.update(
+        dataclasses.replace(alpha.events.get(shelling.id), title="Shelling of Homs")
+    )
+    team.until(lambda: bravo.events.get(shelling.id).title == "Shelling of Homs")
+
+    alpha.events.delete(shelling.id)
+    team.until(lambda: bravo.events.find(shelling.id) is None)
+    bravo.events.delete(clash.id)
+    team.until(lambda: alpha.events.find(clash.id) is None)
+    team.settle()
+    assert alpha.events.count() == bravo.events.count() == 0
+    assert not alpha.team.conflicts() and not bravo.team.conflicts()
+    assert alpha.team.outbox_count() == bravo.team.outbox_count() == 0
+
+
+def test_offline_edits_survive_a_restart_and_flush_once_on_reconnect(team: Team, tmp_path):
+    alpha = laptop(author="alpha")
+    path = tmp_path / "bravo.db"
+    bravo = laptop(path, author="bravo")
+    a, b = team.join(alpha, "alpha"), team.join(bravo, "bravo")
+    team.connected(a, b)
+    kept = alpha.events.add(Event(at="2024-12-01", title="Kept", category="other"))
+    gone = alpha.events.add(Event(at="2024-12-02", title="Gone", category="other"))
+    team.until(lambda: bravo.events.count() == 2)
+
+    b.go_offline()  # the link drops; work goes on
+    news = [bravo.events.add(Event(at="2024-12-03", title=f"Offline {n}")) for n in range(3)]
+    bravo.events.update(dataclasses.replace(bravo.events.get(kept.id), title="Kept, edited"))
+    bravo.events.delete(gone.id)
+    assert bravo.team.outbox_count() == 5
+    team.leave(b)
+    bravo.close()  # the laptop is shut down before the link returns
+
+    bravo = laptop(path, author="bravo")
+    assert bravo.team.outbox_count() == 5
+    b = team.join(bravo, "bravo")
+    team.until(lambda: bravo.team.outbox_count() == 0)
+    team.until(lambda: titles(alpha) == ["Kept, edited", "Offline 0", "Offline 1", "Offline 2"])
+    team.settle()
+    assert titles(alpha) == titles(bravo)
+    assert {e.id for e in alpha.events.all()} == {kept.id, *(n.id for n in news)}
+    assert not alpha.team.conflicts()
+    team.leave(b)
+    bravo.close()
+
+
+def test_a_laptop_that_joins_late_gets_the_current_picture(team: Team):
+    alpha = laptop(author="alpha")
+    a = team.join(alpha, "alpha")
+    hama = alpha.places.add(Place(name="Hama", lat=35.13, lon=36.75, kind="city"))
+    alpha.events.add(
+        Event(at="2024-12-05", title="Hama falls", category="capture", place_id=hama.id)
+    )
+    front = alpha.annotations.add(
+        Annotation(geometry="LINESTRING (36.6 35.0, 36.8 35.2)", kind="line", label="Front")
+    )
+    team.connected(a)
+    team.settle(1.0)
+
+    charlie = laptop(author="charlie")
+    c = team.join(charlie, "charlie")
+    team.connected(c)
+    # The server replays nothing: alpha re-sends its picture when its own link
+    # reconnects, as it would after any drop.
+    team.leave(a)
+    a = team.join(alpha, "alpha")
+    team.until(lambda: charlie.events.count() == 1 and charlie.annotations.find(front.id))
+    assert charlie.places.get(hama.id) == hama
+    assert charlie.annotations.get(front.id) == front
+
+
+def test_tls_with_a_client_certificate_as_pem_and_as_p12(team: Team, tak_server):
+    pem = Endpoint(
+        HOST,
+        TLS_PORT,
+        tls=True,
+        cert_file=str(tak_server / "client.pem"),
+        key_file=str(tak_server / "client.key"),
+        ca_file=str(tak_server / "ca.pem"),
+        server_name="opentakserver",
+    )
+    p12 = dataclasses.replace(
+        pem, cert_file=str(tak_server / "client.p12"), key_file="", password="sitrep"
+    )
+    alpha, bravo, charlie = laptop(author="a"), laptop(author="b"), laptop(author="c")
+    a = team.join(alpha, "alpha", pem)
+    b = team.join(bravo, "bravo", p12)
+    c = team.join(charlie, "charlie")  # plain TCP: the server relays between both ports
+    team.connected(a, b, c)
+    event = alpha.events.add(Event(at="2024-12-05", title="Over TLS", category="other"))
+    team.until(lambda: bravo.events.find(event.id) is not None)
+    team.until(lambda: charlie.events.find(event.id) is not None)
+
+
+def test_a_wrong_ca_is_refused_and_said_so(team: Team, tak_server, tmp_path):
+    other_ca = tmp_path / "other-ca.pem"
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-subj",
+            "/CN=not-ots",
+            "-keyout",
+            str(tmp_path / "k.pem"),
+            "-out",
+            str(other_ca),
+            "-days",
+            "1",
+        ],
+        check=True,
+        capture_output=True,
+    )
+    endpoint = Endpoint(
+        HOST,
+        TLS_PORT,
+        tls=True,
+        cert_file=str(tak_server / "client.pem"),
+        key_file=str(tak_server / "client.key"),
+        ca_file=str(other_ca),
+        server_name="opentakserver",
+    )
+    link = team.join(laptop(), "mallory", endpoint)
+    team.until(lambda: "could not be verified" in link.status.last_error)
+    assert not link.connected
+
+
+def test_the_server_stopped_and_restarted_mid_session(team: Team):
+    alpha, bravo = laptop(author="alpha"), laptop(author="bravo")
+    a, b = team.join(alpha, "alpha"), team.join(bravo, "bravo")
+    team.connected(a, b)
+    first = alpha.events.add(Event(at="2024-12-05", title="Before", category="other"))
+    team.until(lambda: bravo.events.find(first.id) is not None)
+    try:
+        subprocess.run(["bash", str(SCRIPT), "stop-listeners"], check=True, timeout=30)
+        team.until(lambda: not a.connected and not b.connected)
+        during = alpha.events.add(Event(at="2024-12-05", title="During", category="other"))
+        team.settle(0.3)
+        assert a.status.queued == 1 and "offline, 1 queued" in a.status.text()
+    finally:
+        subprocess.run(["bash", str(SCRIPT), "start-listeners"], check=True, timeout=120)
+    team.until(lambda: bravo.events.find(during.id) is not None, timeout=20)
+    assert alpha.team.outbox_count() == 0

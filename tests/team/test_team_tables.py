@@ -1,0 +1,77 @@
+"""Migration 7 and the team tables: the outbox survives a restart, in order."""
+
+import dataclasses
+import sqlite3
+
+from sitrep_desktop.domain import Event
+from sitrep_desktop.store import Store
+from sitrep_desktop.store.opening import migrate
+from sitrep_desktop.store.team import Received
+
+STAMP = "'2026-11-30T08:00:00.000000Z', '2026-11-30T08:00:00.000000Z', 'analyst'"
+
+
+def test_migration_7_from_version_3_adds_the_team_tables_and_keeps_the_log(tmp_path):
+    path = tmp_path / "v3.db"
+    conn = sqlite3.connect(path, isolation_level=None)
+    migrate(conn, target=3)
+    conn.executescript(
+        "INSERT INTO categories (name, label) VALUES ('clash', 'Clash');"
+        "INSERT INTO events (id, at, at_key, category, title, confidence, created, updated,"
+        f" author) VALUES ('e1', '2026-11-30', '2026-11-30T00:00:00.000000Z', 'clash',"
+        f" 'Clash at the bridge', 'high', {STAMP});"
+    )
+    conn.close()
+    with Store.open(path) as store:
+        assert store.schema_version == 7
+        names = {r[0] for r in store.conn.execute("SELECT name FROM sqlite_master")}
+        assert {"team_outbox", "team_sync", "team_received", "team_conflicts"} <= names
+        assert store.events.get("e1").title == "Clash at the bridge"
+        assert store.team.outbox_count() == 0
+        assert store.backup_before_upgrade is not None
+
+
+def test_the_outbox_keeps_its_order_across_a_restart(tmp_path):
+    path = tmp_path / "team.db"
+    with Store.open(path) as store:
+        store.team.queue([("event", "a"), ("place", "b"), ("event", "c")])
+    with Store.open(path) as store:
+        items = store.team.outbox()
+        assert [(i.record_kind, i.record_id) for i in items] == [
+            ("event", "a"),
+            ("place", "b"),
+            ("event", "c"),
+        ]
+        store.team.sent(items[1].seq)
+        assert [i.record_id for i in store.team.outbox()] == ["c"]
+
+
+def test_put_exact_keeps_the_remote_stamp_and_journals_it():
+    store = Store.memory()
+    store.categories.ensure_defaults()
+    event = Event(
+        at="2026-11-30T10:00Z",
+        title="Shelling of the market",
+        category="shelling",
+        created="2026-11-30T10:05:00.000000Z",
+        updated="2026-11-30T10:05:00.000000Z",
+    )
+    store.team.put_exact(event)
+    later = dataclasses.replace(
+        event, title="Shelling of the old market", updated="2026-11-30T11:00:00.000000Z"
+    )
+    store.team.put_exact(later)
+    saved = store.events.get(event.id)
+    assert saved.title == "Shelling of the old market"
+    assert saved.updated == "2026-11-30T11:00:00.000000Z"
+    assert [e.action for e in store.journal.for_record(event.id)] == ["insert", "update"]
+
+
+def test_who_sent_a_record_is_kept_in_the_team_layer():
+    store = Store.memory()
+    store.team.note_received(
+        [Received("r1", "event", "Team", "ANDROID-1", "Viper 2", "a-h-G", "2026-11-30T12:00Z")]
+    )
+    found = store.team.received("r1")
+    assert found is not None and found.sender_callsign == "Viper 2"
+    assert [r.record_id for r in store.team.in_layer("Team")] == ["r1"]
