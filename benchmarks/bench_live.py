@@ -28,9 +28,9 @@ from pathlib import Path  # noqa: E402
 from common import print_peak_memory, report  # noqa: E402
 from PySide6.QtCore import QSettings  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
-from sitrep_desktop.demo_situation import write_demo  # noqa: E402
 
 from sitrep_desktop.domain import Event  # noqa: E402
+from sitrep_desktop.services.demo import write_demo  # noqa: E402
 from sitrep_desktop.services.team.cot_in import CotStream, read_cot  # noqa: E402
 from sitrep_desktop.services.team.cot_out import Sender, outgoing  # noqa: E402
 from sitrep_desktop.services.team.settings import TeamSettings  # noqa: E402

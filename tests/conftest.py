@@ -39,8 +39,7 @@ for _variable, _prefix in (
     atexit.register(shutil.rmtree, _scratch, ignore_errors=True)
 
 # Imported after the environment is set: the package reads it on import.
-from sitrep_desktop.demo_situation import write_demo  # noqa: E402
-
+from sitrep_desktop.services.demo import write_demo  # noqa: E402
 from sitrep_desktop.store import Store  # noqa: E402
 from sitrep_desktop.store.content_hash import content_hash  # noqa: E402
 
@@ -101,7 +100,7 @@ def memory_store() -> Iterator[Store]:
 
 @pytest.fixture
 def demo_memory_store() -> Iterator[Store]:
-    from sitrep_desktop.demo_situation import build_demo
+    from sitrep_desktop.services.demo import build_demo
 
     with Store.memory() as store:
         build_demo(store)

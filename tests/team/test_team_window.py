@@ -7,10 +7,10 @@ import time
 
 import pytest
 from PySide6.QtCore import QSettings
-from sitrep_desktop.demo_situation import write_demo
 
 from conftest import HOST, PORT, Team, laptop
 from sitrep_desktop.domain import Event
+from sitrep_desktop.services.demo import write_demo
 from sitrep_desktop.services.team.settings import TeamSettings
 from sitrep_desktop.store import Store
 from sitrep_desktop.ui.team.feature import TeamFeature, install_team
