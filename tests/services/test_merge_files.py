@@ -13,7 +13,7 @@ import pytest
 from sitrep_desktop.domain import Event, Place
 from sitrep_desktop.services.exchange import gather, write_export
 from sitrep_desktop.services.merge import merge_path
-from sitrep_desktop.store import Store
+from sitrep_desktop.store import LATEST_VERSION, Store
 from sitrep_desktop.store.content_hash import content_hash
 from sitrep_desktop.store.opening import migrate
 from sitrep_desktop.store.versions import VersionReader
@@ -102,7 +102,7 @@ def test_a_version_3_file_gets_an_origin_versions_and_its_journalled_deletes(tmp
     copy = tmp_path / "v3-copy.db"
     shutil.copy(path, copy)
     with Store.open(path) as store, Store.open(copy) as other_copy:
-        assert store.schema_version == 6
+        assert store.schema_version == LATEST_VERSION
         heads = VersionReader(store.conn).heads([HOMS, "gone-1"])
         assert {rid: h.deleted for rid, h in heads.items()} == {HOMS: 0, "gone-1": 1}
         origins = [

@@ -207,10 +207,10 @@ def test_plain_files_named_like_backup_folders_do_not_stop_the_tools(qtbot, tmp_
     (tmp_path / "demo.db.backups").write_text("someone's notes")
     window = _real_window(qtbot, tmp_path, path)
     # Every feature installed after the backups (measure, logging, drawing, map).
-    assert getattr(window, "backups", None) is not None
+    assert window.features.backups is not None
     assert getattr(window, "file_guard", None) is not None
-    for feature in ("measure_feature", "logging", "drawing", "map_feature"):
-        assert getattr(window, feature, None) is not None, feature
+    for feature in ("measure", "logging", "drawing", "map"):
+        assert getattr(window.features, feature, None) is not None, feature
     assert "Backup failed" in window.statusBar().currentMessage()
     assert "is a file, not a folder" in window.statusBar().currentMessage()
     window.close()

@@ -237,7 +237,7 @@ def read_import(
     batch = pipeline.read_file(
         source, fmt, mapping=mapping, layer=layer, progress=progress, keep_going=True
     )
-    if not len(batch) and not batch.skipped:
+    if not len(batch) and not batch.skipped and not batch.messages:
         # Never "ok, 0 records": a file we read as empty is one we did not understand.
         raise ImportFileError(
             str(source), [Problem("file", "-", f"no records found (read as {fmt})")]

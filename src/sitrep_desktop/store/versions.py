@@ -317,11 +317,17 @@ def _write_rows(store: Store, writes: Sequence[RecordWrite], origin: str) -> dic
         updates = [w for w in batch if w.before is not None]
         table = TABLE_OF[kind]
         try:
-            if inserts:
-                marks = ", ".join("?" * len(columns))
+            # The columns each row has: a row from an older file (no `attributes`
+            # before v5) leaves the newer columns to their defaults.
+            by_present: dict[tuple[str, ...], list[RecordWrite]] = {}
+            for w in inserts:
+                present = tuple(c for c in columns if c in w.after)  # type: ignore[operator]
+                by_present.setdefault(present, []).append(w)
+            for names, group in by_present.items():
+                marks = ", ".join("?" * len(names))
                 conn.executemany(
-                    f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})",
-                    [tuple(w.after.get(c) for c in columns) for w in inserts],  # type: ignore[union-attr]
+                    f"INSERT INTO {table} ({', '.join(names)}) VALUES ({marks})",
+                    [tuple(w.after.get(c) for c in names) for w in group],  # type: ignore[union-attr]
                 )
             # Only the columns that changed: each one set fires its index and
             # full-text triggers (a title edit need not rewrite the R*Tree).
@@ -330,7 +336,9 @@ def _write_rows(store: Store, writes: Sequence[RecordWrite], origin: str) -> dic
                 changed_columns = tuple(
                     c
                     for c in columns
-                    if c != "id" and w.before.get(c) != w.after.get(c)  # type: ignore[union-attr]
+                    if c != "id"
+                    and c in w.after  # type: ignore[operator]
+                    and w.before.get(c) != w.after.get(c)  # type: ignore[union-attr]
                 )
                 by_columns.setdefault(changed_columns or ("updated",), []).append(w)
             for names, group in by_columns.items():
