@@ -82,7 +82,8 @@ def test_zoomed_into_an_estimate_it_is_still_hatched_and_labelled(window, qtbot)
     window.canvas.center_on(35.0, 36.95, 0.25)  # east of Hama, far from any place
     qtbot.wait(100)  # the view settles as on screen
     window.canvas.grab()
-    layer = window.drawing.control_layer
+    # `window.features.drawing` once the feature context is merged; `window.drawing` before.
+    layer = getattr(window, "features", window).drawing.control_layer
     item = layer.items[demo_id("faction", "HTS")]
     hatches = [child for child in item.childItems() if isinstance(child, HatchItem)]
     assert hatches and hatches[0].brush().style().name == "BDiagPattern"

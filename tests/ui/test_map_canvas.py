@@ -303,3 +303,21 @@ def test_thousands_of_event_markers_are_boxed_by_grid_cell_and_all_covered(qapp)
         inside = (boxes[:, 0] <= x - 6) & (x + 6 <= boxes[:, 0] + boxes[:, 2])
         inside &= (boxes[:, 1] <= y - 6) & (y + 6 <= boxes[:, 1] + boxes[:, 3])
         assert inside.any()
+
+
+@pytest.mark.parametrize(
+    "view", [(35.2, 32.2, 42.5, 37.4), (35.5, 33.0, 37.5, 34.5), (-170, -60, 170, 75)]
+)
+def test_no_name_is_drawn_under_the_scale_bar_north_arrow_or_credits(window, view):
+    canvas = window.canvas
+    canvas.set_lonlat_range(*view)
+    canvas.grab()
+    overlays = canvas.overlays.boxes()
+    assert len(overlays) == 3
+    for text, rect in canvas.place_labels.drawn:
+        box = (rect.left(), rect.top(), rect.width(), rect.height())
+        assert not any(_overlap(box, o) for o in overlays), text
+
+
+def _overlap(a, b) -> bool:
+    return a[0] < b[0] + b[2] and b[0] < a[0] + a[2] and a[1] < b[1] + b[3] and b[1] < a[1] + a[3]

@@ -102,7 +102,8 @@ class MapCanvas(pg.PlotWidget):
 
         self.basemap = Basemap(self)
         self.place_labels = PlaceLabels()
-        self.place_labels.obstacles = lambda: text_boxes(self)
+        # Names keep clear of other texts and of the scale bar, north arrow and credits.
+        self.place_labels.obstacles = lambda: text_boxes(self) + self.overlays.boxes()
         self.addItem(self.place_labels)
         self.annotation_items: dict[str, QGraphicsItem] = {}
         self.annotations_shown = True

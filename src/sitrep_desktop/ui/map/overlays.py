@@ -130,6 +130,19 @@ class MapOverlays:
         self.north_arrow = NorthArrow(canvas)
         self.credits = Credits(canvas)
 
+    def boxes(self) -> list[tuple[float, float, float, float]]:
+        """Viewport pixel boxes (left, top, width, height) of the overlays shown:
+        no name goes under the scale bar, the north arrow or the credits."""
+        viewport = self.canvas.viewport()
+        boxes = []
+        for widget in (self.scale_bar, self.north_arrow, self.credits):
+            if widget.isVisible():
+                corner = viewport.mapFrom(self.canvas, widget.pos())
+                boxes.append(
+                    (float(corner.x()), float(corner.y()), widget.width(), widget.height())
+                )
+        return boxes
+
     def relayout(self) -> None:
         width, height = self.canvas.width(), self.canvas.height()
         self.scale_bar.move(10, height - self.scale_bar.height() - 22)

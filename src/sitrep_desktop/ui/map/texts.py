@@ -152,6 +152,7 @@ def arrange_canvas_texts(canvas) -> None:
     size = canvas.viewport().rect()
     bounds = (0.0, 0.0, float(size.width()), float(size.height()))
     obstacles = _marker_boxes(canvas, to_pixels, bounds) + text_boxes(canvas, map_texts=False)
+    obstacles += canvas.overlays.boxes()
     pixels_per_metre = float(np.hypot(transform.m11(), transform.m12()))
     arrange(texts, to_pixels, pixels_per_metre, obstacles, bounds)
 
