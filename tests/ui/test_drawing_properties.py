@@ -10,8 +10,8 @@ A, B, C = (35.05, 36.35), (35.00, 36.50), (34.90, 36.40)
 
 
 @pytest.fixture
-def window(qtbot, tmp_path):
-    window = open_demo_window(qtbot, tmp_path)
+def window(qtbot, demo_path):
+    window = open_demo_window(qtbot, demo_path)
     yield window
     window.canvas.set_tool(None)
     window.close()
