@@ -26,21 +26,17 @@ from sitrep_desktop.services.situation import (
     EVENTS,
     PLACES,
     Situation,
-    event_marker_xy,
 )
 from sitrep_desktop.services.style import (
-    EVENT_OUTLINE,
-    EVENT_SIZE,
     PLACE_OUTLINE,
     PLACE_SYMBOLS,
     SEA,
-    event_colour,
-    event_symbol,
     place_size,
 )
 from sitrep_desktop.store import Store, StoreChange
 from sitrep_desktop.ui.map.layers.basemap import Basemap
 from sitrep_desktop.ui.map.layers.drawings import make_annotation_item
+from sitrep_desktop.ui.map.layers.events import EventLayer
 from sitrep_desktop.ui.map.overlays import MapOverlays
 from sitrep_desktop.ui.map.place_labels import (
     DOT_RADIUS,
@@ -106,8 +102,10 @@ class MapCanvas(pg.PlotWidget):
         self.addItem(self.place_labels)
         self.annotation_items: dict[str, QGraphicsItem] = {}
         self.annotations_shown = True
-        self.event_scatter = pg.ScatterPlotItem(pxMode=True, hoverable=True, tip=self._event_tip)
-        self.event_scatter.setZValue(20)
+        # Markers when few events are in view, cells with counts when many (layers.events).
+        self.events_layer = EventLayer(self)
+        self.event_scatter = self.events_layer.markers
+        self.addItem(self.events_layer.cells_item)
         self.place_scatter = pg.ScatterPlotItem(pxMode=True, hoverable=True, tip=self._place_tip)
         self.place_scatter.setZValue(30)
         self.highlight = pg.ScatterPlotItem(
@@ -122,8 +120,6 @@ class MapCanvas(pg.PlotWidget):
             self.addItem(item)
         self.place_colours: dict[str, str] = {}
         self.tool: MapTool | None = None
-        self._event_rows = np.zeros(0, np.int64)  # situation.events rows drawn now
-        self._event_offset_scale = 1.0  # view metres per pixel when events were placed
         self._place_marks: tuple | None = None
         self._basemap_labels = basemap_label_candidates(self.projection)
         self._town_labels: tuple | None = None  # gazetteer towns, loaded after the first paint
@@ -222,25 +218,12 @@ class MapCanvas(pg.PlotWidget):
 
     def _draw_events(self, at: Moment | None) -> None:
         """The events shown at `at`, from the situation's arrays: no record is built."""
-        events = self.situation.events
-        rows = self.situation.events_at(at)
-        self._event_rows = rows
-        self._event_offset_scale = self._units_per_pixel()
-        x, y = event_marker_xy(
-            events.x[rows], events.y[rows], events.at_place[rows], self._event_offset_scale
-        )
-        brushes = np.array([pg.mkBrush(event_colour(c)) for c in events.categories] + [None])
-        symbols = np.array([event_symbol(c) for c in events.categories] + [""], object)
-        codes = events.code[rows]
-        self.event_scatter.setData(
-            x=x,
-            y=y,
-            data=rows,
-            size=EVENT_SIZE,
-            symbol=symbols[codes],
-            brush=brushes[codes],
-            pen=pg.mkPen(EVENT_OUTLINE, width=1),
-        )
+        self.events_layer.draw(at)
+
+    def set_event_filter(self, rows: np.ndarray | None) -> None:
+        """Draw only these rows of `situation.events` (the list's filters); None: all."""
+        self.events_layer.set_filter(rows)
+        self._on_selection(self.selection.kind, self.selection.id)
 
     def _units_per_pixel(self) -> float:
         """View metres per screen pixel now (an estimate before the view has a size)."""
@@ -249,16 +232,8 @@ class MapCanvas(pg.PlotWidget):
 
     def _event_marker(self, event_id: str) -> tuple[float, float] | None:
         """(x, y) of an event's marker as drawn, or None if not shown."""
-        events = self.situation.events
-        row = events.row_of.get(event_id)
-        shown = self._event_rows  # sorted: flatnonzero's order
-        at = int(np.searchsorted(shown, row)) if row is not None else 0
-        if row is None or at >= len(shown) or shown[at] != row:
-            return None
-        x, y = event_marker_xy(
-            events.x[[row]], events.y[[row]], events.at_place[[row]], self._event_offset_scale
-        )
-        return float(x[0]), float(y[0])
+        row = self.situation.events.row_of.get(event_id)
+        return None if row is None else self.events_layer.marker_of(row)
 
     def load_town_labels(self) -> None:
         """Add the gazetteer's towns to the label candidates (deferred: it takes a moment)."""
@@ -400,12 +375,11 @@ class MapCanvas(pg.PlotWidget):
         self.overlays.scale_bar.recompute()
 
     def _follow_zoom(self) -> None:
-        """Events beside their place keep their pixel offset: place them again
-        once the zoom has changed enough for the offset to show."""
-        scale = self._units_per_pixel()
-        drifted = abs(np.log(scale / self._event_offset_scale)) > np.log(1.15)
-        if drifted and self.situation.events.at_place[self._event_rows].any():
-            self._draw_events(self.time_state.at)
+        """Markers or cells for the new view: worked out again only once the view
+        leaves the area drawn, or the zoom changes the cells or markers' offsets."""
+        ready = self.events_layer._ready
+        self.events_layer.follow_view()
+        if self.events_layer._ready is not ready:
             self._on_selection(self.selection.kind, self.selection.id)
 
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt override)
