@@ -16,12 +16,15 @@ START = np.datetime64("2017-01-01T00:00:00", "s")
 SPAN_S = 8 * 365 * 86_400
 
 
-def fill_events(store: Store, n: int, seed: int = 13, days_only_every: int = 7) -> None:
-    """Add `n` events at random over Syria across 8 years (every `days_only_every`th a date
-    alone, as ACLED gives); each on its own point."""
+SYRIA = (35.8, 32.4, 42.3, 37.2)
+
+
+def fill_events(store: Store, n: int, seed: int = 13, days_only_every: int = 7, box=SYRIA) -> None:
+    """Add `n` events at random in `box` (W, S, E, N) across 8 years (every
+    `days_only_every`th a date alone, as ACLED gives); each on its own point."""
     rng = np.random.default_rng(seed)
-    lon = np.round(rng.uniform(35.8, 42.3, n), 5)
-    lat = np.round(rng.uniform(32.4, 37.2, n), 5)
+    lon = np.round(rng.uniform(box[0], box[2], n), 5)
+    lat = np.round(rng.uniform(box[1], box[3], n), 5)
     seconds = rng.integers(0, SPAN_S, n)
     when = (START + seconds).astype(str)
     codes = rng.integers(0, len(CATEGORIES), n)
@@ -34,7 +37,7 @@ def fill_events(store: Store, n: int, seed: int = 13, days_only_every: int = 7) 
         x, y = float(lon[i]), float(lat[i])
         rows.append(
             (
-                str(uuid.UUID(int=rng.integers(0, 2**63) << 64 | i)),
+                str(uuid.UUID(int=int(rng.integers(0, 2**63)) << 64 | i)),
                 at,
                 key,
                 CATEGORIES[codes[i]],
