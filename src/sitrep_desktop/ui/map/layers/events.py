@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QPainter, QPen
+from PySide6.QtGui import QColor, QFont, QPainter, QPen, QStaticText
 
 from sitrep_desktop.domain import Moment
 from sitrep_desktop.services.event_aggregates import (
@@ -54,6 +54,10 @@ class EventCellsItem(pg.GraphicsObject):
         self.font = QFont()
         self.font.setPixelSize(11)
         self.font.setBold(True)
+        # Worked out once per set of cells, not per paint: a pan repaints the same discs.
+        self._texts: list[QStaticText] = []
+        self._sizes = np.zeros(0)
+        self._fills: list[QColor] = []
 
     def set_cells(self, cells: EventCells | None, categories: list[str]) -> None:
         self.prepareGeometryChange()
@@ -64,7 +68,26 @@ class EventCellsItem(pg.GraphicsObject):
             x0, y0 = cells.ix.min() * cells.size, cells.iy.min() * cells.size
             x1, y1 = (cells.ix.max() + 1) * cells.size, (cells.iy.max() + 1) * cells.size
             self._rect = QRectF(float(x0), float(y0), float(x1 - x0), float(y1 - y0))
+        self._prepare()
         self.update()
+
+    def _prepare(self) -> None:
+        cells = self.cells
+        if cells is None:
+            self._texts, self._sizes, self._fills = [], np.zeros(0), []
+            return
+        self._sizes = disc_sizes(cells.counts)
+        colours = [QColor(event_colour(c)) for c in self.categories]
+        self._fills = []
+        for code in cells.dominant:
+            fill = QColor(colours[code]) if code < len(colours) else QColor("#757575")
+            fill.setAlpha(215)
+            self._fills.append(fill)
+        self._texts = []
+        for count in cells.counts:
+            text = QStaticText(count_text(int(count)))
+            text.prepare(font=self.font)
+            self._texts.append(text)
 
     def boundingRect(self) -> QRectF:  # noqa: N802 (Qt override)
         return self._rect
@@ -78,20 +101,20 @@ class EventCellsItem(pg.GraphicsObject):
         painter.resetTransform()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         painter.setFont(self.font)
-        sizes = disc_sizes(cells.counts)
-        colours = [QColor(event_colour(c)) for c in self.categories]
         outline = QPen(QColor(EVENT_OUTLINE), 1.2)
-        for i, code in enumerate(cells.dominant):
+        white, black = QColor("#ffffff"), QColor("#000000")
+        for i, fill in enumerate(self._fills):
             centre = transform.map(QPointF(float(cells.x[i]), float(cells.y[i])))
-            radius = float(sizes[i]) / 2
-            fill = QColor(colours[code]) if code < len(colours) else QColor("#757575")
-            fill.setAlpha(215)
+            radius = float(self._sizes[i]) / 2
             painter.setPen(outline)
             painter.setBrush(fill)
             painter.drawEllipse(centre, radius, radius)
-            painter.setPen(QColor("#ffffff") if fill.lightness() < 150 else QColor("#000000"))
-            box = QRectF(centre.x() - radius, centre.y() - radius, 2 * radius, 2 * radius)
-            painter.drawText(box, Qt.AlignmentFlag.AlignCenter, count_text(int(cells.counts[i])))
+            painter.setPen(white if fill.lightness() < 150 else black)
+            text = self._texts[i]
+            size = text.size()
+            painter.drawStaticText(
+                QPointF(centre.x() - size.width() / 2, centre.y() - size.height() / 2), text
+            )
 
     def cell_under(self, pos: QPointF) -> int | None:
         return None if self.cells is None else self.cells.at(pos.x(), pos.y())
