@@ -45,6 +45,7 @@ from sitrep_desktop.geo.projection import MapProjection, default_projection
 from sitrep_desktop.services.event_arrays import EventArrays, bound_key
 from sitrep_desktop.services.style import UNKNOWN_COLOUR
 from sitrep_desktop.store import Store, StoreChange
+from sitrep_desktop.store.event_counts import map_column_chunks
 
 BBox = tuple[float, float, float, float]  # west, south, east, north (degrees)
 CACHED_TIMES = 64  # answers kept per time before they are worked out again
@@ -143,7 +144,7 @@ class Situation:
     def events(self) -> EventArrays:
         if self._events is None:
             self._events = EventArrays(self.projection)
-            self._events.load(self.store.events.map_columns(), self.places)
+            self._events.load_chunks(map_column_chunks(self.store), self.places)
         return self._events
 
     # -- who holds what ----------------------------------------------------------------

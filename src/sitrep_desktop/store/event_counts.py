@@ -7,6 +7,7 @@ a time is kept in UTC), so a day's count reads the events_at index only.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -18,6 +19,20 @@ if TYPE_CHECKING:
 
 HOUR_S = 3_600
 DAY_S = 86_400
+
+
+def map_column_chunks(store: Store, size: int = 100_000) -> Iterator[list[tuple]]:
+    """Every event's map columns (those of EventRepository.map_columns), `size` rows at a
+    time in table order: a million rows are never all Python tuples at once."""
+    cursor = store.conn.cursor()
+    cursor.row_factory = None
+    cursor.execute(
+        "SELECT id, at_key, category, place_id, geometry IS NOT NULL, min_lon, min_lat, "
+        "CASE WHEN min_lon = max_lon AND min_lat = max_lat THEN NULL ELSE geometry END "
+        "FROM events ORDER BY rowid"
+    )
+    while rows := cursor.fetchmany(size):
+        yield rows
 
 
 def day_counts(store: Store) -> tuple[np.ndarray, np.ndarray]:
