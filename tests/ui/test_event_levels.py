@@ -10,7 +10,7 @@ from scale_data import fill_events, volume_store
 from sitrep_desktop.domain import parse_moment
 from sitrep_desktop.services.demo import build_demo
 from sitrep_desktop.services.event_aggregates import AGGREGATE_THRESHOLD
-from sitrep_desktop.store import Store
+from sitrep_desktop.store import Store, StoreChange
 from sitrep_desktop.store.event_queries import EventFilter
 from sitrep_desktop.ui.map.canvas import MapCanvas
 from sitrep_desktop.ui.window.selection import Selection
@@ -144,3 +144,33 @@ def test_the_quick_search_filters_the_map_too(qtbot, window):
     assert 0 < len(shown) < len(window.canvas.situation.events)
     assert len(shown) == window.event_list.model.rowCount()
     assert window.features.logging.map_filter.badge.isVisible()
+
+
+def test_at_volume_the_map_paints_first_and_reads_its_events_after(qtbot, big_store, monkeypatch):
+    monkeypatch.setattr("sitrep_desktop.ui.map.canvas.DEFER_EVENTS", 10_000)
+    monkeypatch.setattr("sitrep_desktop.store.event_counts.map_column_chunks.__defaults__", (4000,))
+    canvas = MapCanvas(big_store, Selection(), TimeState())
+    qtbot.addWidget(canvas)
+    assert not canvas.situation.events_read  # nothing read before the first paint
+    canvas.resize(1000, 700)
+    canvas.show()
+    canvas.set_lonlat_range(*SYRIA)
+    qtbot.waitUntil(lambda: canvas.situation.events_read and canvas.events_layer.cells is not None)
+    assert canvas.events_layer.cells.total == big_store.events.count()
+
+
+def test_an_event_added_while_reading_in_steps_is_not_lost(qtbot, monkeypatch):
+    store = volume_store(12_000)
+    monkeypatch.setattr("sitrep_desktop.ui.map.canvas.DEFER_EVENTS", 10_000)
+    canvas = MapCanvas(store, Selection(), TimeState())
+    qtbot.addWidget(canvas)
+    store.subscribe(canvas.on_store_changed)
+    steps = canvas.situation.events_in_steps()
+    next(steps)
+    fill_events(store, 1, seed=99)  # raw SQL: announce it as the store would
+    last = store.conn.execute("SELECT id FROM events ORDER BY rowid DESC LIMIT 1").fetchone()[0]
+    canvas.on_store_changed(StoreChange("event", "insert", (last,)))
+    list(steps)
+    assert not canvas.situation.events_read  # dropped: the events changed meanwhile
+    assert last in canvas.situation.events.row_of
+    store.close()

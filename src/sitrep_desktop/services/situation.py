@@ -25,6 +25,7 @@ layers a change touches, so each view redraws only those.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -118,6 +119,7 @@ class Situation:
         self._changes: list[ControlChange] | None = None
         self._drawings: dict[str, Annotation] | None = None
         self._events: EventArrays | None = None
+        self._event_generation = getattr(self, "_event_generation", 0) + 1
         self._control: dict[int | None, dict[str, ControlState]] = {}
         self._areas: dict[int | None, list[ControlArea]] = {}
 
@@ -139,6 +141,22 @@ class Situation:
         if self._drawings is None:
             self._drawings = {a.id: a for a in self.store.annotations.all()}
         return self._drawings
+
+    def events_in_steps(self) -> Iterator[int]:
+        """Read the events a chunk at a time (a caller runs a step per idle moment),
+        yielding the rows read so far; `events` holds them once all are read. If the
+        events changed meanwhile, what was read is dropped: `events` reads them anew."""
+        generation = self._event_generation
+        arrays = EventArrays(self.projection)
+        for rows in map_column_chunks(self.store):
+            arrays.append_new(rows, self.places)
+            yield len(arrays.ids)
+        if generation == self._event_generation and self._events is None:
+            self._events = arrays
+
+    @property
+    def events_read(self) -> bool:
+        return self._events is not None
 
     @property
     def events(self) -> EventArrays:
@@ -261,6 +279,7 @@ class Situation:
         return layers
 
     def _apply_events(self, change: StoreChange) -> None:
+        self._event_generation += 1  # a read in steps under way is out of date
         if self._events is None:  # not read yet: it will be read as it is now
             return
         if change.action == "delete":

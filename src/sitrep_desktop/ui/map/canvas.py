@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, Qt, Signal
+from PySide6.QtCore import QPointF, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QMouseEvent
 from PySide6.QtWidgets import (
     QGraphicsItem,
@@ -57,6 +57,7 @@ THEATRE_VIEW = (35.2, 32.2, 42.5, 37.4)
 THEATRE_BOX = (25.0, 25.0, 50.0, 45.0)
 MERCATOR_EDGE = 2.0037e7
 KEY_ZOOM = 1.5
+DEFER_EVENTS = 150_000  # more events than this: read after the first paint, in steps
 SELECTION_RADIUS = 14.5  # pixels: the ring around the selected place, pen included
 
 
@@ -131,6 +132,9 @@ class MapCanvas(pg.PlotWidget):
         self.scene().sigMouseMoved.connect(self._on_mouse_moved)
         selection.sigChanged.connect(self._on_selection)
         time_state.sigChanged.connect(lambda _at: self.refresh())
+        # At volume the events are read after the first paint, a chunk per idle moment:
+        # the window and its map appear as quickly as on the demo.
+        self._events_pending = store.events.count() > DEFER_EVENTS
         self.reload()
         self.zoom_to_all()
         # Connected only now, so the basemap loads the one level the first view needs.
@@ -141,6 +145,8 @@ class MapCanvas(pg.PlotWidget):
         # The gazetteer (39,000 names) is not needed for the first picture: a zero
         # timer would still run before the first paint, so wait for the paint itself.
         on_first_paint(self.viewport(), self.load_town_labels)
+        if self._events_pending:
+            on_first_paint(self.viewport(), self._read_events_in_steps)
 
     # -- data --------------------------------------------------------------------
     @property
@@ -218,7 +224,29 @@ class MapCanvas(pg.PlotWidget):
 
     def _draw_events(self, at: Moment | None) -> None:
         """The events shown at `at`, from the situation's arrays: no record is built."""
+        if self._waiting_for_events:
+            return  # drawn once read (_read_events_in_steps)
+        self._events_pending = False
         self.events_layer.draw(at)
+
+    @property
+    def _waiting_for_events(self) -> bool:
+        return self._events_pending and not self.situation.events_read
+
+    def _read_events_in_steps(self) -> None:
+        steps = self.situation.events_in_steps()
+
+        def step() -> None:
+            if not self._events_pending:  # something needed them at once: read already
+                return
+            if next(steps, None) is not None:
+                QTimer.singleShot(0, step)
+                return
+            self._events_pending = False  # read; or, if they changed meanwhile, read now
+            self._draw_events(self.time_state.at)
+            self._on_selection(self.selection.kind, self.selection.id)
+
+        step()
 
     def set_event_filter(self, rows: np.ndarray | None) -> None:
         """Draw only these rows of `situation.events` (the list's filters); None: all."""
@@ -232,6 +260,8 @@ class MapCanvas(pg.PlotWidget):
 
     def _event_marker(self, event_id: str) -> tuple[float, float] | None:
         """(x, y) of an event's marker as drawn, or None if not shown."""
+        if self._waiting_for_events:
+            return None
         row = self.situation.events.row_of.get(event_id)
         return None if row is None else self.events_layer.marker_of(row)
 
@@ -377,6 +407,8 @@ class MapCanvas(pg.PlotWidget):
     def _follow_zoom(self) -> None:
         """Markers or cells for the new view: worked out again only once the view
         leaves the area drawn, or the zoom changes the cells or markers' offsets."""
+        if self._waiting_for_events:
+            return
         ready = self.events_layer._ready
         self.events_layer.follow_view()
         if self.events_layer._ready is not ready:
