@@ -19,14 +19,22 @@ SPAN_S = 8 * 365 * 86_400
 SYRIA = (35.8, 32.4, 42.3, 37.2)
 
 
-def fill_events(store: Store, n: int, seed: int = 13, days_only_every: int = 7, box=SYRIA) -> None:
+def fill_events(
+    store: Store,
+    n: int,
+    seed: int = 13,
+    days_only_every: int = 7,
+    box=SYRIA,
+    start=START,
+    span_s: int = SPAN_S,
+) -> None:
     """Add `n` events at random in `box` (W, S, E, N) across 8 years (every
     `days_only_every`th a date alone, as ACLED gives); each on its own point."""
     rng = np.random.default_rng(seed)
     lon = np.round(rng.uniform(box[0], box[2], n), 5)
     lat = np.round(rng.uniform(box[1], box[3], n), 5)
-    seconds = rng.integers(0, SPAN_S, n)
-    when = (START + seconds).astype(str)
+    seconds = rng.integers(0, span_s, n)
+    when = (np.datetime64(start, "s") + seconds).astype(str)
     codes = rng.integers(0, len(CATEGORIES), n)
     stamp = "2026-01-01T00:00:00Z"
     rows = []

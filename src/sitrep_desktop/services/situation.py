@@ -231,8 +231,12 @@ class Situation:
         return self._areas[key]
 
     # -- what changed ------------------------------------------------------------------
-    def what_changed(self, start: Moment | str, end: Moment | str) -> Changes:
-        """Who holds what at `end` against `start`; what was logged in between."""
+    def what_changed(
+        self, start: Moment | str, end: Moment | str, *, events: bool = True
+    ) -> Changes:
+        """Who holds what at `end` against `start`; what was logged in between.
+        events=False leaves the events out, for a view that pages them itself
+        (store.event_counts.page_between): a week can hold 20,000."""
         before, after = self.control(start), self.control(end)
         handovers = []
         for place_id, state in after.items():
@@ -248,7 +252,8 @@ class Situation:
                 )
         handovers.sort(key=lambda h: (after[h.place.id].since.key, h.place.name))
         control = self.store.control.between(start, end)
-        return Changes(handovers, control, self.store.events.between(start, end))
+        logged = self.store.events.between(start, end) if events else []
+        return Changes(handovers, control, logged)
 
     # -- change news -------------------------------------------------------------------
     def apply(self, change: StoreChange) -> frozenset[str]:
