@@ -48,3 +48,26 @@ def test_choosing_a_paged_event_selects_it(qtbot, busy_week):
     with qtbot.waitSignal(dialog.sigRecordChosen) as chosen:
         dialog.results.itemActivated.emit(item)
     assert chosen.args[0] == "event" and busy_week.events.find(chosen.args[1]) is not None
+
+
+def test_the_detail_pane_of_a_place_with_10000_events_pages_them(qtbot, busy_week):
+    from sitrep_desktop.ui.logging.detail_pane import EVENTS_PAGE, DetailPane
+    from sitrep_desktop.ui.window.selection import Selection
+    from sitrep_desktop.ui.window.time_state import TimeState
+
+    with busy_week.conn:
+        busy_week.conn.execute(
+            "UPDATE events SET place_id = ? WHERE source = 'synthetic' AND rowid % 2 = 0", (HOMS,)
+        )
+    selection = Selection()
+    pane = DetailPane(busy_week, selection, TimeState())
+    qtbot.addWidget(pane)
+    selection.select("place", HOMS)
+    assert f"1–{EVENTS_PAGE} of 10," in pane.text
+    first = pane.text.count("href='event:")
+    assert first == EVENTS_PAGE
+    pane._on_link(f"events-page:{HOMS}@{EVENTS_PAGE}")
+    assert f"{EVENTS_PAGE + 1}–{2 * EVENTS_PAGE} of 10," in pane.text and ">newer<" in pane.text
+    selection.select("place", demo_id("place", "Hama"))
+    selection.select("place", HOMS)
+    assert f"1–{EVENTS_PAGE} of 10," in pane.text  # another place, then back: the latest
