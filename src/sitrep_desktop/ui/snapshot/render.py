@@ -60,6 +60,13 @@ from sitrep_desktop.ui.snapshot.basemap import (
     polygons_path,
 )
 from sitrep_desktop.ui.snapshot.drawings import draw_drawing, draw_swatch
+from sitrep_desktop.ui.snapshot.event_cells import (
+    LEGEND_TEXT,
+    cell_marks,
+    draw_cells,
+    draw_legend_disc,
+    page_cells,
+)
 from sitrep_desktop.ui.snapshot.labels import (
     PlaceMark,
     draw_labels,
@@ -99,6 +106,7 @@ class Snapshot:
         self.label_boxes: list[tuple[str, Box]] = []
         self.arrow_heads: list[QPolygonF] = []
         self.legend_box: Box | None = None
+        self.event_cells = None  # EventCells when the extent holds too many for markers
 
     # -- output ----------------------------------------------------------------------
     def render(self, path: str | Path) -> dict:
@@ -226,7 +234,8 @@ class Snapshot:
             "content_hash": digest,
             "drawn": {
                 "places": len(places),
-                "events": len(events),
+                "events": self.event_cells.total if self.event_cells is not None else len(events),
+                "event_cells": len(self.event_cells) if self.event_cells is not None else 0,
                 "annotations": len(annotations),
             },
             "labels": {
@@ -345,6 +354,9 @@ class Snapshot:
         rows = self.situation.events_at(self.request.at, self.extent)
         px, py = self.to_page(events.lon[rows], events.lat[rows])
         px, py = event_marker_xy(px, py, events.at_place[rows], -self.u)
+        self.event_cells = page_cells(px, py, events.code[rows], len(events.categories), self.u)
+        if self.event_cells is not None:  # aggregated as on screen
+            return cell_marks(self.event_cells, events.categories)
         colours = [event_colour(c) for c in events.categories]
         return [
             (QPointF(float(x), float(y)), colours[code])
@@ -352,6 +364,9 @@ class Snapshot:
         ]
 
     def _draw_events(self, painter: QPainter, marks: list[tuple[QPointF, str]]) -> None:
+        if self.event_cells is not None:
+            draw_cells(painter, self.event_cells, self.situation.events.categories, self.u)
+            return
         r = EVENT_RADIUS * self.u
         painter.setPen(QPen(QColor("#ffffff"), 0.8 * self.u))
         for centre, colour in marks:
@@ -408,6 +423,8 @@ class Snapshot:
             ("symbol", "naval / military base", "naval_base"),
             ("event", "event", None),
         ]
+        if self.event_cells is not None:
+            entries.append(("cells", LEGEND_TEXT, None))
         entries += [("annotation", a.label, a) for a in annotations if a.label][:6]
         return entries
 
@@ -452,6 +469,8 @@ class Snapshot:
             elif kind == "event":
                 painter.setBrush(QColor(EVENT_COLOURS["airstrike"]))
                 painter.drawPolygon(_diamond(centre, 5 * u))
+            elif kind == "cells":
+                draw_legend_disc(painter, centre, u)
             else:
                 draw_swatch(painter, value, centre, u)  # type: ignore[arg-type]
                 painter.setFont(font)
