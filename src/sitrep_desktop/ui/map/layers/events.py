@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QPainter, QPen, QStaticText
+from PySide6.QtGui import QColor, QFont, QPainter, QPen, QPixmap, QStaticText
 
 from sitrep_desktop.domain import Moment
 from sitrep_desktop.services.event_aggregates import (
@@ -58,6 +58,7 @@ class EventCellsItem(pg.GraphicsObject):
         self._texts: list[QStaticText] = []
         self._sizes = np.zeros(0)
         self._fills: list[QColor] = []
+        self._sprites: dict[tuple[int, int], QPixmap] = {}  # (diameter, rgba) -> disc
 
     def set_cells(self, cells: EventCells | None, categories: list[str]) -> None:
         self.prepareGeometryChange()
@@ -101,20 +102,35 @@ class EventCellsItem(pg.GraphicsObject):
         painter.resetTransform()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         painter.setFont(self.font)
-        outline = QPen(QColor(EVENT_OUTLINE), 1.2)
         white, black = QColor("#ffffff"), QColor("#000000")
         for i, fill in enumerate(self._fills):
             centre = transform.map(QPointF(float(cells.x[i]), float(cells.y[i])))
-            radius = float(self._sizes[i]) / 2
-            painter.setPen(outline)
-            painter.setBrush(fill)
-            painter.drawEllipse(centre, radius, radius)
+            # An antialiased disc costs ~0.3 ms to fill; a ready sprite a few µs.
+            sprite = self._sprite(round(float(self._sizes[i])), fill)
+            half = sprite.width() / 2
+            painter.drawPixmap(QPointF(centre.x() - half, centre.y() - half), sprite)
             painter.setPen(white if fill.lightness() < 150 else black)
             text = self._texts[i]
             size = text.size()
             painter.drawStaticText(
                 QPointF(centre.x() - size.width() / 2, centre.y() - size.height() / 2), text
             )
+
+    def _sprite(self, diameter: int, fill: QColor) -> QPixmap:
+        key = (diameter, fill.rgba())
+        sprite = self._sprites.get(key)
+        if sprite is None:
+            sprite = QPixmap(diameter + 4, diameter + 4)
+            sprite.fill(Qt.GlobalColor.transparent)
+            painter = QPainter(sprite)
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+            painter.setPen(QPen(QColor(EVENT_OUTLINE), 1.2))
+            painter.setBrush(fill)
+            centre = (diameter + 4) / 2
+            painter.drawEllipse(QPointF(centre, centre), diameter / 2, diameter / 2)
+            painter.end()
+            self._sprites[key] = sprite
+        return sprite
 
     def cell_under(self, pos: QPointF) -> int | None:
         return None if self.cells is None else self.cells.at(pos.x(), pos.y())
