@@ -12,7 +12,7 @@ alone as a bound covers the whole day.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 import shapely
@@ -77,8 +77,27 @@ class EventArrays:
     # -- filling -----------------------------------------------------------------------------
     def load(self, rows: list[tuple], places: Mapping[str, Place]) -> None:
         """Replace everything by `rows` (EventRepository.map_columns)."""
+        self.load_chunks([rows], places)
+
+    def load_chunks(self, chunks: Iterable[list[tuple]], places: Mapping[str, Place]) -> None:
+        """Replace everything by the rows of `chunks` (store.event_counts.map_column_chunks):
+        each chunk becomes columns before the next is read."""
         self.__init__(self.projection)  # type: ignore[misc]
-        self.upsert(rows, places)
+        for rows in chunks:
+            self.append_new(rows, places)
+
+    def append_new(self, rows: list[tuple], places: Mapping[str, Place]) -> None:
+        """Add rows of events not held yet (a load's chunk): no lookup of old rows."""
+        if not rows:
+            return
+        ids, keys, categories, place_ids, has_geometry, lon, lat, shapes = zip(*rows)
+        columns = self._columns(keys, categories, place_ids, has_geometry, lon, lat, shapes, places)
+        for name, values in columns.items():
+            setattr(self, name, np.concatenate((getattr(self, name), values)))
+        self.alive = np.concatenate((self.alive, np.ones(len(ids), bool)))
+        start = len(self.ids)
+        self.ids.extend(ids)
+        self.row_of.update(zip(ids, range(start, start + len(ids))))
 
     def upsert(self, rows: list[tuple], places: Mapping[str, Place]) -> None:
         """Add new events at the end, replace the rows of events already held."""
@@ -143,13 +162,13 @@ class EventArrays:
     # -- inside -----------------------------------------------------------------------------------
     def _columns(self, keys, categories, place_ids, has_geometry, lon, lat, shapes, places) -> dict:
         n = len(keys)
-        lon = np.array([np.nan if v is None else v for v in lon], float)
-        lat = np.array([np.nan if v is None else v for v in lat], float)
+        lon = np.array(lon, float)  # None becomes NaN
+        lat = np.array(lat, float)
         # Lines and areas are drawn at a point inside them, as a label would be.
-        for i, wkt in enumerate(shapes):
-            if wkt is not None:
-                point = shapely.from_wkt(wkt).representative_point()
-                lon[i], lat[i] = point.x, point.y
+        shaped = [i for i, wkt in enumerate(shapes) if wkt is not None]
+        for i in shaped:
+            point = shapely.from_wkt(shapes[i]).representative_point()
+            lon[i], lat[i] = point.x, point.y
         place_arr = np.array(place_ids, object)
         geometry = np.array(has_geometry, bool)
         at_place = ~geometry & (place_arr != None)  # noqa: E711 (elementwise)
@@ -165,12 +184,19 @@ class EventArrays:
             "lat": lat,
             "x": x,
             "y": y,
-            "code": np.array([self._code(c) for c in categories], np.int32).reshape(n),
+            "code": self._codes_of(categories, n),
             "time": time_keys(keys),
             "at_place": at_place,
             "own_geometry": geometry,
             "located": located,
         }
+
+    def _codes_of(self, categories: Sequence[str], n: int) -> np.ndarray:
+        # A dict lookup per row, not a call: the load of a million rows feels the difference.
+        codes = self._codes
+        for category in set(categories) - codes.keys():
+            self._code(category)
+        return np.fromiter((codes[c] for c in categories), np.int32, count=n)
 
     def _code(self, category: str) -> int:
         code = self._codes.get(category)

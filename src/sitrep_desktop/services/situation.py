@@ -25,6 +25,7 @@ layers a change touches, so each view redraws only those.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -50,6 +51,7 @@ from sitrep_desktop.services.style import (
     UNKNOWN_COLOUR,
 )
 from sitrep_desktop.store import Store, StoreChange
+from sitrep_desktop.store.event_counts import map_column_chunks
 
 BBox = tuple[float, float, float, float]  # west, south, east, north (degrees)
 CACHED_TIMES = 64  # answers kept per time before they are worked out again
@@ -122,6 +124,7 @@ class Situation:
         self._changes: list[ControlChange] | None = None
         self._drawings: dict[str, Annotation] | None = None
         self._events: EventArrays | None = None
+        self._event_generation = getattr(self, "_event_generation", 0) + 1
         self._control: dict[int | None, dict[str, ControlState]] = {}
         self._areas: dict[frozenset, list[ControlArea]] = {}
 
@@ -144,11 +147,27 @@ class Situation:
             self._drawings = {a.id: a for a in self.store.annotations.all()}
         return self._drawings
 
+    def events_in_steps(self) -> Iterator[int]:
+        """Read the events a chunk at a time (a caller runs a step per idle moment),
+        yielding the rows read so far; `events` holds them once all are read. If the
+        events changed meanwhile, what was read is dropped: `events` reads them anew."""
+        generation = self._event_generation
+        arrays = EventArrays(self.projection)
+        for rows in map_column_chunks(self.store):
+            arrays.append_new(rows, self.places)
+            yield len(arrays.ids)
+        if generation == self._event_generation and self._events is None:
+            self._events = arrays
+
+    @property
+    def events_read(self) -> bool:
+        return self._events is not None
+
     @property
     def events(self) -> EventArrays:
         if self._events is None:
             self._events = EventArrays(self.projection)
-            self._events.load(self.store.events.map_columns(), self.places)
+            self._events.load_chunks(map_column_chunks(self.store), self.places)
         return self._events
 
     # -- who holds what ----------------------------------------------------------------
@@ -241,8 +260,12 @@ class Situation:
         return drawings
 
     # -- what changed ------------------------------------------------------------------
-    def what_changed(self, start: Moment | str, end: Moment | str) -> Changes:
-        """Who holds what at `end` against `start`; what was logged in between."""
+    def what_changed(
+        self, start: Moment | str, end: Moment | str, *, events: bool = True
+    ) -> Changes:
+        """Who holds what at `end` against `start`; what was logged in between.
+        events=False leaves the events out, for a view that pages them itself
+        (store.event_counts.page_between): a week can hold 20,000."""
         before, after = self.control(start), self.control(end)
         handovers = []
         for place_id, state in after.items():
@@ -258,7 +281,8 @@ class Situation:
                 )
         handovers.sort(key=lambda h: (after[h.place.id].since.key, h.place.name))
         control = self.store.control.between(start, end)
-        return Changes(handovers, control, self.store.events.between(start, end))
+        logged = self.store.events.between(start, end) if events else []
+        return Changes(handovers, control, logged)
 
     # -- change news -------------------------------------------------------------------
     def apply(self, change: StoreChange) -> frozenset[str]:
@@ -289,6 +313,7 @@ class Situation:
         return layers
 
     def _apply_events(self, change: StoreChange) -> None:
+        self._event_generation += 1  # a read in steps under way is out of date
         if self._events is None:  # not read yet: it will be read as it is now
             return
         if change.action == "delete":

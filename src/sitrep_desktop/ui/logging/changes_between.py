@@ -1,5 +1,6 @@
 """ "What changed between T1 and T2": the dialog. What changed is decided by
-services.situation (what_changed); this lists it and lets a line be chosen."""
+services.situation (what_changed); this lists it and lets a line be chosen.
+Events come a page at a time (a week can hold 20,000): the last line reads the next."""
 
 from __future__ import annotations
 
@@ -17,11 +18,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sitrep_desktop.domain import parse_moment
+from sitrep_desktop.domain import Moment, parse_moment
 from sitrep_desktop.domain.errors import ValidationError
 from sitrep_desktop.services.situation import Changes, Situation
 from sitrep_desktop.store import Store
+from sitrep_desktop.store.event_counts import count_between, page_between
 from sitrep_desktop.ui.window.time_text import short
+
+EVENT_PAGE = 500  # events listed at once; the "more" line lists the next page
+MORE = ("more", "")
 
 
 class ChangesBetweenDialog(QDialog):
@@ -43,6 +48,9 @@ class ChangesBetweenDialog(QDialog):
         self.message.setStyleSheet("color:#c62828")
         self.results = QListWidget(self)
         self.changes: Changes | None = None
+        self.event_count = 0
+        self._range: tuple[Moment, Moment] | None = None
+        self._listed = 0  # events listed so far
         row = QHBoxLayout()
         for widget in (QLabel("From"), self.start, QLabel("to"), self.end, self.show_button):
             row.addWidget(widget)
@@ -72,7 +80,7 @@ class ChangesBetweenDialog(QDialog):
             self.message.setText("to: is before from")
             return
         situation = Situation(self.store)
-        self.changes = situation.what_changed(lo, hi)
+        self.changes = situation.what_changed(lo, hi, events=False)
         self._add_header(f"Changed hands ({len(self.changes.handovers)})")
         for h in self.changes.handovers:
             was = h.before.short_name if h.before else "unknown"
@@ -86,9 +94,25 @@ class ChangesBetweenDialog(QDialog):
                 f"{short(c.at)}  {place.name if place else '?'} → {faction and faction.short_name}"
             )
             self._add(text, "control_change", c.id)
-        self._add_header(f"Events ({len(self.changes.events)})")
-        for e in self.changes.events:
-            self._add(f"{short(e.at)}  {e.title}", "event", e.id)
+        self.event_count = count_between(self.store, lo, hi)
+        self._range, self._listed = (lo, hi), 0
+        self._add_header(f"Events ({self.event_count:,})")
+        self.list_more_events()
+
+    def list_more_events(self) -> None:
+        """List the next page of events, and a line to list the page after."""
+        last = self.results.count() - 1
+        if last >= 0 and self.results.item(last).data(256) == MORE:
+            self.results.takeItem(last)
+        if self._range is None:
+            return
+        page = page_between(self.store, *self._range, self._listed, EVENT_PAGE)
+        for event_id, at, title in page:
+            self._add(f"{short(parse_moment(at))}  {title}", "event", event_id)
+        self._listed += len(page)
+        left = self.event_count - self._listed
+        if left > 0:
+            self._add(f"… {left:,} more: list the next {min(left, EVENT_PAGE):,}", *MORE)
 
     @property
     def lines(self) -> list[str]:
@@ -108,5 +132,7 @@ class ChangesBetweenDialog(QDialog):
 
     def _chosen(self, item: QListWidgetItem) -> None:
         data = item.data(256)
-        if data:
+        if data == MORE:
+            self.list_more_events()
+        elif data:
             self.sigRecordChosen.emit(*data)

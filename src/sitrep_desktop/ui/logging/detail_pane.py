@@ -17,11 +17,13 @@ from sitrep_desktop.domain import Annotation, ControlChange, Event, Place
 from sitrep_desktop.domain.uncertain_dates import uncertain_date_text
 from sitrep_desktop.store import JournalEntry, Store, StoreChange
 from sitrep_desktop.store.attachments import Attachments
+from sitrep_desktop.store.event_counts import place_event_count, place_event_page
 from sitrep_desktop.ui.window.selection import Selection
 from sitrep_desktop.ui.window.time_state import TimeState
 from sitrep_desktop.ui.window.time_text import local_and_utc
 
 HISTORY_LIMIT = 30
+EVENTS_PAGE = 20  # a place's events listed at once, latest first; links page on
 
 
 class DetailPane(QWidget):
@@ -99,9 +101,17 @@ class DetailPane(QWidget):
         if kind == "events-near":
             self.sigEventsNearRequested.emit(record_id)
             return
+        if kind == "events-page":  # "events-page:<place id>@<offset>"
+            place_id, _, offset = record_id.rpartition("@")
+            self.events_offset = max(int(offset), 0)
+            self.show_record("place", place_id)
+            return
         self.selection.select(kind, record_id)
 
     def show_record(self, kind: str, record_id: str) -> None:
+        if (kind, record_id) != getattr(self, "_shown", None):
+            self.events_offset = 0  # another record: its events from the latest
+            self._shown = (kind, record_id)
         record = None
         if kind == "event":
             record = self.store.events.find(record_id)
@@ -195,12 +205,33 @@ class DetailPane(QWidget):
         ]
         # History lines are escaped piece by piece so the links and <br> stay markup.
         rows.append(("Control history", "<br>".join(history) or "—"))
+        rows.append(("Events here", self._place_events_html(place.id)))
         rows.append(
             ("Events", f"<a href='events-near:{place.id}'>show those nearby in the list</a>")
         )
         rows += [(k, html.escape(v)) for k, v in attribute_rows(place.attributes)]
         rows += [(k, html.escape(v)) for k, v in self._attachment_rows(place.id)]
         return _card(place.name, place.notes, rows, escape_values=False)
+
+    def _place_events_html(self, place_id: str) -> str:
+        """A page of the place's events, latest first, with links to the pages beside it:
+        a place with 10,000 events reads 20 of them."""
+        total = place_event_count(self.store, place_id)
+        if not total:
+            return "—"
+        offset = min(self.events_offset, max(total - 1, 0)) // EVENTS_PAGE * EVENTS_PAGE
+        lines = [
+            f"<a href='event:{html.escape(i)}'>{html.escape(at)}</a> {html.escape(title)}"
+            for i, at, title in place_event_page(self.store, place_id, offset, EVENTS_PAGE)
+        ]
+        end = offset + len(lines)
+        links = [f"{offset + 1:,}–{end:,} of {total:,}"]
+        if offset > 0:
+            back = max(offset - EVENTS_PAGE, 0)
+            links.append(f"<a href='events-page:{html.escape(place_id)}@{back}'>newer</a>")
+        if end < total:
+            links.append(f"<a href='events-page:{html.escape(place_id)}@{end}'>older</a>")
+        return "<br>".join(lines) + "<br>" + " · ".join(links)
 
     def _history_html(self, record_id: str) -> str:
         entries = self.store.journal.for_record(record_id)

@@ -1,14 +1,16 @@
 """The filter bar above the event list: category, faction, actor, confidence,
 time range, "within N km of a place", "only what the map shows", saved filters.
 
-It only edits an EventFilter and says so (`sigChanged`); the list model runs it.
+It only edits an EventFilter and says so (`sigChanged`); the list model runs it,
+and MapFilterLink applies it to the map's events.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QSignalBlocker, Signal
+import numpy as np
+from PySide6.QtCore import QObject, QSignalBlocker, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -24,8 +26,8 @@ from PySide6.QtWidgets import (
 
 from sitrep_desktop.domain import CONFIDENCE_LEVELS, parse_moment
 from sitrep_desktop.domain.errors import ValidationError
-from sitrep_desktop.store import BBox, Store
-from sitrep_desktop.store.event_queries import EventFilter
+from sitrep_desktop.store import BBox, Store, StoreChange
+from sitrep_desktop.store.event_queries import EventFilter, EventQueries
 from sitrep_desktop.store.saved_filters import SavedFilters
 
 ANY = "Any"
@@ -221,3 +223,61 @@ class EventFilterBar(QWidget):
         name, ok = QInputDialog.getText(self, "Save filter", "Name:")
         if ok and name.strip():
             self.save_as(name)
+
+
+def map_filter(spec: EventFilter) -> EventFilter | None:
+    """What of the list's filter the map applies (None: nothing filters the map).
+    "Only what the map shows" is the list following the map, not a filter of it."""
+    spec = spec.with_(bbox=None)
+    return None if spec == EventFilter() else spec
+
+
+class MapFilterLink(QObject):
+    """Applies the list's filters to the map's events, and shows that it does.
+
+    A button on the map says how many events the filters keep; one click clears
+    every filter (the quick search too). The map is told rows of its arrays,
+    worked out from one SQL query of the filter (EventQueries.matching_ids).
+    """
+
+    def __init__(self, filters: EventFilterBar, canvas, clear_all: Callable[[], None]) -> None:
+        super().__init__(canvas)
+        self.filters, self.canvas = filters, canvas
+        self.queries = EventQueries(filters.store)
+        self.spec: EventFilter | None = None
+        self.badge = QPushButton("", canvas)
+        self.badge.setObjectName("MapFilteredBadge")
+        self.badge.setStyleSheet(
+            "QPushButton { background:#fff3e0; border:1px solid #ef6c00; border-radius:3px;"
+            " padding:2px 8px; color:#e65100; font-weight:bold; }"
+        )
+        self.badge.setToolTip("The event list's filters apply to the map. Click to clear them.")
+        self.badge.clicked.connect(clear_all)
+        self.badge.move(8, 8)
+        self.badge.hide()
+        filters.sigChanged.connect(self.apply)
+
+    @property
+    def filtered(self) -> bool:
+        return self.spec is not None
+
+    def apply(self, spec: EventFilter) -> None:
+        self.spec = map_filter(spec)
+        if self.spec is None:
+            self.canvas.set_event_filter(None)
+            self.badge.hide()
+            return
+        arrays = self.canvas.situation.events
+        row_of = arrays.row_of
+        ids = self.queries.matching_ids(self.spec)
+        rows = np.fromiter((row_of[i] for i in ids if i in row_of), np.int64)
+        self.canvas.set_event_filter(rows)
+        self.badge.setText(f"Map filtered: {len(rows):,} events  ✕ Clear")
+        self.badge.adjustSize()
+        self.badge.show()
+        self.badge.raise_()
+
+    def on_store_changed(self, change: StoreChange) -> None:
+        """Events added or edited may now match, or not: work the rows out again."""
+        if self.spec is not None and change.kind in ("event", "place", "*"):
+            self.apply(self.spec)

@@ -11,7 +11,13 @@ from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSignalBlocker,
+    Qt,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -269,6 +275,12 @@ class EventListPane(QWidget):
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt override)
         super().resizeEvent(event)
         self.fit_columns()
+
+    def clear_all_filters(self) -> None:
+        """Clear the quick search and every filter: the list and the map show everything."""
+        with QSignalBlocker(self.filter_box):
+            self.filter_box.clear()
+        self.filters.apply(EventFilter())
 
     def _toggle_filters(self, shown: bool) -> None:
         self.filters.setVisible(shown)

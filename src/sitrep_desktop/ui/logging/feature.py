@@ -15,6 +15,7 @@ from sitrep_desktop.commands import DeleteRecords
 from sitrep_desktop.domain import Record
 from sitrep_desktop.domain.templates import TEMPLATES, EventTemplate
 from sitrep_desktop.ui.logging.changes_between import ChangesBetweenDialog
+from sitrep_desktop.ui.logging.event_filters import MapFilterLink
 from sitrep_desktop.ui.logging.forms.place_and_control import RecordDialog
 from sitrep_desktop.ui.map.panels.timeline import TimelinePane
 from sitrep_desktop.ui.map.tools.base import MapTool
@@ -104,6 +105,11 @@ class LoggingFeature:
         ctx.detail.sigDeleteRequested.connect(lambda kind, rid: self.delete_selected())
         ctx.detail.sigEventsNearRequested.connect(self.show_events_near)
         ctx.event_list.filters.bbox_source = ctx.canvas.visible_lonlat
+        # The list's filters filter the map's events too (a badge on the map clears them).
+        self.map_filter = MapFilterLink(
+            ctx.event_list.filters, ctx.canvas, ctx.event_list.clear_all_filters
+        )
+        ctx.signals.sigChanged.connect(self.map_filter.on_store_changed)
         ctx.canvas.view.sigRangeChangedManually.connect(self._map_moved)
 
     def _map_moved(self, *_args) -> None:

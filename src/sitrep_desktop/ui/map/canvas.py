@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, Qt, Signal
+from PySide6.QtCore import QPointF, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QMouseEvent
 from PySide6.QtWidgets import (
     QGraphicsItem,
@@ -26,21 +26,17 @@ from sitrep_desktop.services.situation import (
     EVENTS,
     PLACES,
     Situation,
-    event_marker_xy,
 )
 from sitrep_desktop.services.style import (
-    EVENT_OUTLINE,
-    EVENT_SIZE,
     PLACE_OUTLINE,
     PLACE_SYMBOLS,
     SEA,
-    event_colour,
-    event_symbol,
     place_size,
 )
 from sitrep_desktop.store import Store, StoreChange
 from sitrep_desktop.ui.map.layers.basemap import Basemap
 from sitrep_desktop.ui.map.layers.drawings import make_annotation_item
+from sitrep_desktop.ui.map.layers.events import EventLayer
 from sitrep_desktop.ui.map.overlays import MapOverlays
 from sitrep_desktop.ui.map.place_labels import (
     DOT_RADIUS,
@@ -61,6 +57,7 @@ THEATRE_VIEW = (35.2, 32.2, 42.5, 37.4)
 THEATRE_BOX = (25.0, 25.0, 50.0, 45.0)
 MERCATOR_EDGE = 2.0037e7
 KEY_ZOOM = 1.5
+DEFER_EVENTS = 150_000  # more events than this: read after the first paint, in steps
 SELECTION_RADIUS = 14.5  # pixels: the ring around the selected place, pen included
 
 
@@ -107,8 +104,10 @@ class MapCanvas(pg.PlotWidget):
         self.addItem(self.place_labels)
         self.annotation_items: dict[str, QGraphicsItem] = {}
         self.annotations_shown = True
-        self.event_scatter = pg.ScatterPlotItem(pxMode=True, hoverable=True, tip=self._event_tip)
-        self.event_scatter.setZValue(20)
+        # Markers when few events are in view, cells with counts when many (layers.events).
+        self.events_layer = EventLayer(self)
+        self.event_scatter = self.events_layer.markers
+        self.addItem(self.events_layer.cells_item)
         self.place_scatter = pg.ScatterPlotItem(pxMode=True, hoverable=True, tip=self._place_tip)
         self.place_scatter.setZValue(30)
         self.highlight = pg.ScatterPlotItem(
@@ -123,8 +122,6 @@ class MapCanvas(pg.PlotWidget):
             self.addItem(item)
         self.place_colours: dict[str, str] = {}
         self.tool: MapTool | None = None
-        self._event_rows = np.zeros(0, np.int64)  # situation.events rows drawn now
-        self._event_offset_scale = 1.0  # view metres per pixel when events were placed
         self._place_marks: tuple | None = None
         self._basemap_labels = basemap_label_candidates(self.projection)
         self._town_labels: tuple | None = None  # gazetteer towns, loaded after the first paint
@@ -136,6 +133,9 @@ class MapCanvas(pg.PlotWidget):
         self.scene().sigMouseMoved.connect(self._on_mouse_moved)
         selection.sigChanged.connect(self._on_selection)
         time_state.sigChanged.connect(lambda _at: self.refresh())
+        # At volume the events are read after the first paint, a chunk per idle moment:
+        # the window and its map appear as quickly as on the demo.
+        self._events_pending = store.events.count() > DEFER_EVENTS
         self.reload()
         self.zoom_to_all()
         # Connected only now, so the basemap loads the one level the first view needs.
@@ -146,6 +146,8 @@ class MapCanvas(pg.PlotWidget):
         # The gazetteer (39,000 names) is not needed for the first picture: a zero
         # timer would still run before the first paint, so wait for the paint itself.
         on_first_paint(self.viewport(), self.load_town_labels)
+        if self._events_pending:
+            on_first_paint(self.viewport(), self._read_events_in_steps)
 
     # -- data --------------------------------------------------------------------
     @property
@@ -223,25 +225,34 @@ class MapCanvas(pg.PlotWidget):
 
     def _draw_events(self, at: Moment | None) -> None:
         """The events shown at `at`, from the situation's arrays: no record is built."""
-        events = self.situation.events
-        rows = self.situation.events_at(at)
-        self._event_rows = rows
-        self._event_offset_scale = self._units_per_pixel()
-        x, y = event_marker_xy(
-            events.x[rows], events.y[rows], events.at_place[rows], self._event_offset_scale
-        )
-        brushes = np.array([pg.mkBrush(event_colour(c)) for c in events.categories] + [None])
-        symbols = np.array([event_symbol(c) for c in events.categories] + [""], object)
-        codes = events.code[rows]
-        self.event_scatter.setData(
-            x=x,
-            y=y,
-            data=rows,
-            size=EVENT_SIZE,
-            symbol=symbols[codes],
-            brush=brushes[codes],
-            pen=pg.mkPen(EVENT_OUTLINE, width=1),
-        )
+        if self._waiting_for_events:
+            return  # drawn once read (_read_events_in_steps)
+        self._events_pending = False
+        self.events_layer.draw(at)
+
+    @property
+    def _waiting_for_events(self) -> bool:
+        return self._events_pending and not self.situation.events_read
+
+    def _read_events_in_steps(self) -> None:
+        steps = self.situation.events_in_steps()
+
+        def step() -> None:
+            if not self._events_pending:  # something needed them at once: read already
+                return
+            if next(steps, None) is not None:
+                QTimer.singleShot(0, step)
+                return
+            self._events_pending = False  # read; or, if they changed meanwhile, read now
+            self._draw_events(self.time_state.at)
+            self._on_selection(self.selection.kind, self.selection.id)
+
+        step()
+
+    def set_event_filter(self, rows: np.ndarray | None) -> None:
+        """Draw only these rows of `situation.events` (the list's filters); None: all."""
+        self.events_layer.set_filter(rows)
+        self._on_selection(self.selection.kind, self.selection.id)
 
     def _units_per_pixel(self) -> float:
         """View metres per screen pixel now (an estimate before the view has a size)."""
@@ -250,16 +261,10 @@ class MapCanvas(pg.PlotWidget):
 
     def _event_marker(self, event_id: str) -> tuple[float, float] | None:
         """(x, y) of an event's marker as drawn, or None if not shown."""
-        events = self.situation.events
-        row = events.row_of.get(event_id)
-        shown = self._event_rows  # sorted: flatnonzero's order
-        at = int(np.searchsorted(shown, row)) if row is not None else 0
-        if row is None or at >= len(shown) or shown[at] != row:
+        if self._waiting_for_events:
             return None
-        x, y = event_marker_xy(
-            events.x[[row]], events.y[[row]], events.at_place[[row]], self._event_offset_scale
-        )
-        return float(x[0]), float(y[0])
+        row = self.situation.events.row_of.get(event_id)
+        return None if row is None else self.events_layer.marker_of(row)
 
     def load_town_labels(self) -> None:
         """Add the gazetteer's towns to the label candidates (deferred: it takes a moment)."""
@@ -401,12 +406,13 @@ class MapCanvas(pg.PlotWidget):
         self.overlays.scale_bar.recompute()
 
     def _follow_zoom(self) -> None:
-        """Events beside their place keep their pixel offset: place them again
-        once the zoom has changed enough for the offset to show."""
-        scale = self._units_per_pixel()
-        drifted = abs(np.log(scale / self._event_offset_scale)) > np.log(1.15)
-        if drifted and self.situation.events.at_place[self._event_rows].any():
-            self._draw_events(self.time_state.at)
+        """Markers or cells for the new view: worked out again only once the view
+        leaves the area drawn, or the zoom changes the cells or markers' offsets."""
+        if self._waiting_for_events:
+            return
+        ready = self.events_layer._ready
+        self.events_layer.follow_view()
+        if self.events_layer._ready is not ready:
             self._on_selection(self.selection.kind, self.selection.id)
 
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt override)

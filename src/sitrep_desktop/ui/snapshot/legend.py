@@ -8,11 +8,12 @@ from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPen
 from sitrep_desktop.geo.label_layout import Box
 from sitrep_desktop.services.style import EVENT_OUTLINE, event_colour, event_symbol
 from sitrep_desktop.ui.snapshot.drawings import draw_swatch
+from sitrep_desktop.ui.snapshot.event_cells import draw_legend_disc
 from sitrep_desktop.ui.snapshot.labels import page_font
 from sitrep_desktop.ui.snapshot.symbols import draw_place_symbol, draw_symbol
 
 LEGEND_ROW = 20  # units
-Entry = tuple[str, str, object]  # kind (faction, symbol, event, annotation), text, value
+Entry = tuple[str, str, object]  # kind (faction, symbol, event, cells, annotation), text, value
 
 
 def legend_size(u: float, entries: list[Entry]) -> tuple[float, float]:
@@ -53,6 +54,8 @@ def draw_legend(painter: QPainter, entries: list[Entry], where: Box, u: float) -
             painter.setPen(QPen(QColor(EVENT_OUTLINE), 0.7 * u))
             painter.setBrush(QColor(event_colour(str(value))))
             draw_symbol(painter, event_symbol(str(value)), centre, 11 * u)
+        elif kind == "cells":  # events aggregated where dense
+            draw_legend_disc(painter, centre, u)
         else:
             draw_swatch(painter, value, centre, u)  # type: ignore[arg-type]
             painter.setFont(font)

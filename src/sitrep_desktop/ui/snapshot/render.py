@@ -65,6 +65,12 @@ from sitrep_desktop.ui.snapshot.basemap import (
     polygons_path,
 )
 from sitrep_desktop.ui.snapshot.drawings import draw_drawing
+from sitrep_desktop.ui.snapshot.event_cells import (
+    LEGEND_TEXT,
+    cell_marks,
+    draw_cells,
+    page_cells,
+)
 from sitrep_desktop.ui.snapshot.labels import (
     PlaceMark,
     draw_labels,
@@ -107,6 +113,7 @@ class Snapshot:
         self.legend_box: Box | None = None
         self.background_names: list = []  # country and town names drawn
         self.event_categories: list[str] = []  # of the events drawn, for the legend
+        self.event_cells = None  # EventCells when the extent holds too many for markers
 
     # -- output ----------------------------------------------------------------------
     def render(self, path: str | Path) -> dict:
@@ -262,7 +269,8 @@ class Snapshot:
             "content_hash": digest,
             "drawn": {
                 "places": len(places),
-                "events": len(events),
+                "events": self.event_cells.total if self.event_cells is not None else len(events),
+                "event_cells": len(self.event_cells) if self.event_cells is not None else 0,
                 "annotations": len(annotations),
                 "estimated_areas": len(estimates),
             },
@@ -400,6 +408,13 @@ class Snapshot:
         rows = self.situation.events_at(self.request.at, self.extent)
         px, py = self.to_page(events.lon[rows], events.lat[rows])
         px, py = event_marker_xy(px, py, events.at_place[rows], -self.u)
+        self.event_cells = page_cells(px, py, events.code[rows], len(events.categories), self.u)
+        if self.event_cells is not None:  # aggregated as on screen
+            self.event_categories = []
+            return [
+                (centre, colour, "")
+                for centre, colour in cell_marks(self.event_cells, events.categories)
+            ]
         styles = [(event_colour(c), event_symbol(c)) for c in events.categories]
         self.event_categories = sorted({events.categories[c] for c in set(events.code[rows])})
         return [
@@ -408,6 +423,9 @@ class Snapshot:
         ]
 
     def _draw_events(self, painter: QPainter, marks: list[tuple[QPointF, str, str]]) -> None:
+        if self.event_cells is not None:
+            draw_cells(painter, self.event_cells, self.situation.events.categories, self.u)
+            return
         size = 2 * EVENT_RADIUS * self.u * 1.15
         painter.setPen(QPen(QColor(EVENT_OUTLINE), 0.7 * self.u))
         for centre, colour, symbol in marks:
@@ -464,6 +482,8 @@ class Snapshot:
             ("symbol", "naval / military base", "naval_base"),
         ]
         entries += [("event", category, category) for category in self.event_categories]
+        if self.event_cells is not None:
+            entries.append(("cells", LEGEND_TEXT, None))
         entries += [("annotation", a.label, a) for a in annotations if a.label][:6]
         if estimates:  # one sample: the colours are the factions' above
             entries.append(("annotation", "estimated area (nearest known holder)", estimates[0]))

@@ -78,7 +78,7 @@ class LayerPanel(QWidget):
         c = self.canvas  # drawings are switched through the canvas (set_annotations_shown)
         return {
             "Places": [c.place_scatter, c.place_labels, c.highlight],
-            "Events": [c.event_scatter],
+            "Events": [c.event_scatter, c.events_layer.cells_item],
         }
 
     def _data_shown(self, title: str) -> bool:

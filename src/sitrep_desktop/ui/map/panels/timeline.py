@@ -1,4 +1,10 @@
-"""The timeline strip under the map: events and control changes over time.
+"""The timeline strip under the map: how many events each day (or hour, week, month:
+whatever bin the zoom asks for), control changes as ticks, and the "as of" line.
+
+The histogram comes from SQL counts per day (store.event_counts), read once per
+change of events and summed into coarser bins in numpy as the strip zooms out;
+zoomed in to days, hours are counted for the range shown. A million events are
+a few thousand days: no item per event, and dragging the line reads nothing.
 
 Dragging the cursor line sets the shared "as of" time, so the map recolours
 places and fades later events as it moves; play replays the days one by one.
@@ -9,20 +15,45 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from sitrep_desktop.domain import Moment, parse_moment
-from sitrep_desktop.services.style import event_colour
 from sitrep_desktop.store import Store, StoreChange
-from sitrep_desktop.store.event_queries import EventQueries
+from sitrep_desktop.store.event_counts import day_counts, hour_counts
 from sitrep_desktop.ui.window.time_state import TimeState
 from sitrep_desktop.ui.window.time_text import local_and_utc
 
 EVENT_ROW, CONTROL_ROW = 0.0, 1.0
+BAR_BASE, BAR_TOP = -0.5, 0.55  # the histogram's band, under the control changes' row
+HISTOGRAM_COLOUR = "#5c6bc0"
+HOUR = 3_600.0
 DAY = 86_400.0
+# Bin widths the strip chooses from, finest first; the first giving at most MAX_BINS bins.
+BIN_WIDTHS = (HOUR, 6 * HOUR, DAY, 7 * DAY, 30 * DAY, 91 * DAY, 365 * DAY)
+MAX_BINS = 400
 PLAY_INTERVAL_MS = 600
+
+
+def bin_width(span_s: float) -> float:
+    """The bin width for a strip showing `span_s` seconds."""
+    for width in BIN_WIDTHS:
+        if span_s / width <= MAX_BINS:
+            return width
+    return BIN_WIDTHS[-1]
+
+
+def rebin(starts: np.ndarray, counts: np.ndarray, width: float) -> tuple[np.ndarray, np.ndarray]:
+    """Sum counts at `starts` (seconds) into bins of `width` seconds from 1970:
+    (bin starts, counts)."""
+    if not len(starts):
+        return np.zeros(0), np.zeros(0, np.int64)
+    order = np.argsort(starts, kind="stable")
+    keys = np.floor_divide(starts[order], width) * width
+    unique, first = np.unique(keys, return_index=True)
+    return unique.astype(float), np.add.reduceat(counts[order], first)
 
 
 def seconds_of(moment: Moment) -> float:
@@ -36,7 +67,7 @@ def moment_at(seconds: float) -> Moment:
 
 
 class TimelineStrip(pg.PlotWidget):
-    """Two rows of ticks (events, control changes) and a draggable "as of" line."""
+    """The events' histogram, a row of control-change ticks and a draggable "as of" line."""
 
     sigScrubbed = Signal(object)  # Moment, while dragging
 
@@ -49,27 +80,55 @@ class TimelineStrip(pg.PlotWidget):
         plot.hideButtons()
         plot.setMouseEnabled(x=True, y=False)
         self.setYRange(-0.6, 1.6, padding=0)
-        self.events = pg.ScatterPlotItem(pxMode=True, size=9, symbol="d")
+        self.histogram = pg.BarGraphItem(
+            x0=[], x1=[], y0=[], y1=[], brush=HISTOGRAM_COLOUR, pen=None
+        )
         self.controls = pg.ScatterPlotItem(pxMode=True, size=11, symbol="s")
+        self.days = (np.zeros(0, np.int64), np.zeros(0, np.int64))  # day starts, counts
+        self.hours = None  # (start, end) -> hour starts, counts: counts for a range
+        self.bins = (np.zeros(0), np.zeros(0, np.int64), DAY)  # starts, counts, width shown
         self.cursor = pg.InfiniteLine(
             angle=90, movable=True, pen=pg.mkPen("#ffab00", width=2), hoverPen="#ff6f00"
         )
         self.cursor.setZValue(10)
-        for item in (self.events, self.controls, self.cursor):
+        for item in (self.histogram, self.controls, self.cursor):
             self.addItem(item)
         self.cursor.sigPositionChanged.connect(
             lambda line: self.sigScrubbed.emit(moment_at(line.value()))
         )
+        self.sigXRangeChanged.connect(lambda *_: self.update_histogram())
         self.setMinimumHeight(90)
 
-    def set_data(self, events: list[tuple[float, str]], controls: list[tuple[float, str]]) -> None:
-        """`events`/`controls`: (seconds, colour) for every tick."""
-        self.events.setData(
-            [{"pos": (x, EVENT_ROW), "brush": pg.mkBrush(c), "pen": None} for x, c in events]
-        )
+    def set_data(
+        self, days: tuple[np.ndarray, np.ndarray], controls: list[tuple[float, str]], hours=None
+    ) -> None:
+        """`days`: (day starts, counts) of events; `controls`: (seconds, colour) per change;
+        `hours(start, end)`: hour counts for a range, when zoomed in to days."""
+        self.days, self.hours = days, hours
         self.controls.setData(
             [{"pos": (x, CONTROL_ROW), "brush": pg.mkBrush(c), "pen": None} for x, c in controls]
         )
+        self.update_histogram()
+
+    def update_histogram(self) -> None:
+        """Bins for the range shown: days summed, or hours counted for the range."""
+        lo, hi = self.getPlotItem().getViewBox().viewRange()[0]
+        width = bin_width(hi - lo)
+        if width < DAY and self.hours is not None:
+            starts, counts = rebin(*self.hours(lo, hi), width)
+        else:
+            starts, counts = rebin(*self.days, max(width, DAY))
+            width = max(width, DAY)
+        if len(starts) == len(self.bins[0]) and width == self.bins[2]:
+            if np.array_equal(starts, self.bins[0]) and np.array_equal(counts, self.bins[1]):
+                return
+        self.bins = (starts, counts, width)
+        top = max(int(counts.max()), 1) if len(counts) else 1
+        heights = (BAR_TOP - BAR_BASE) * counts / top
+        self.histogram.setOpts(
+            x0=starts, x1=starts + width * 0.9, y0=np.full(len(starts), BAR_BASE),
+            height=heights,
+        )  # fmt: skip
 
 
 class TimelinePane(QWidget):
@@ -109,16 +168,14 @@ class TimelinePane(QWidget):
 
     def reload(self) -> None:
         colours = {f.id: f.colour for f in self.store.factions.all()}
-        events = [
-            (seconds_of(Moment(key, key)), event_colour(category))
-            for key, category in EventQueries(self.store).time_points()
-        ]
+        days = day_counts(self.store)
         controls = [
             (seconds_of(c.at), colours.get(c.faction_id, "#9e9e9e"))
             for c in self.store.control.all()
         ]
-        self.strip.set_data(events, controls)
-        xs = [x for x, _ in events + controls]
+        self.strip.set_data(days, controls, lambda lo, hi: hour_counts(self.store, lo, hi))
+        xs = [float(x) for x in days[0][:1]] + [float(days[0][-1]) + DAY for _ in days[0][-1:]]
+        xs += [x for x, _ in controls]
         if xs:
             lo, hi = min(xs) - DAY, max(xs) + 2 * DAY
             self.span = (lo, hi)

@@ -1,0 +1,117 @@
+"""Counts and pages of events for views at volume: the timeline's histogram, a place's
+events, the events between two times — each a SQL aggregate or one page, never every row.
+
+Days come from the first ten characters of `at_key` (a date alone is its own key;
+a time is kept in UTC), so a day's count reads the events_at index only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from ..domain import Moment, parse_moment
+
+if TYPE_CHECKING:
+    from .database import Store
+
+HOUR_S = 3_600
+DAY_S = 86_400
+
+
+def map_column_chunks(store: Store, size: int = 100_000) -> Iterator[list[tuple]]:
+    """Every event's map columns (those of EventRepository.map_columns), `size` rows at a
+    time in table order: a million rows are never all Python tuples at once."""
+    cursor = store.conn.cursor()
+    cursor.row_factory = None
+    cursor.execute(
+        "SELECT id, at_key, category, place_id, geometry IS NOT NULL, min_lon, min_lat, "
+        "CASE WHEN min_lon = max_lon AND min_lat = max_lat THEN NULL ELSE geometry END "
+        "FROM events ORDER BY rowid"
+    )
+    while rows := cursor.fetchmany(size):
+        yield rows
+
+
+def day_counts(store: Store) -> tuple[np.ndarray, np.ndarray]:
+    """(day start in seconds since 1970 UTC, events that day) for every day with an event."""
+    cursor = store.conn.cursor()
+    cursor.row_factory = None
+    rows = cursor.execute(
+        "SELECT substr(at_key, 1, 10) AS day, count(*) FROM events GROUP BY day ORDER BY day"
+    ).fetchall()
+    if not rows:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    days, counts = zip(*rows)
+    starts = np.array(days, dtype="datetime64[D]").astype("datetime64[s]").astype(np.int64)
+    return starts, np.array(counts, np.int64)
+
+
+def hour_counts(store: Store, start_s: float, end_s: float) -> tuple[np.ndarray, np.ndarray]:
+    """(hour start in seconds, events that hour) between two instants: the timeline zoomed
+    to days. An event dated by its day alone counts in that day's first hour."""
+    lo = np.datetime64(int(start_s) // DAY_S * DAY_S, "s").astype("datetime64[D]")
+    hi = np.datetime64(int(end_s) + DAY_S, "s").astype("datetime64[D]")
+    cursor = store.conn.cursor()
+    cursor.row_factory = None
+    rows = cursor.execute(
+        "SELECT substr(at_key, 1, 13) AS hour, count(*) FROM events "
+        "WHERE at_key >= ? AND at_key < ? GROUP BY hour ORDER BY hour",
+        (str(lo), str(hi)),
+    ).fetchall()
+    if not rows:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    hours = [h if len(h) == 13 else h + "T00" for h, _ in rows]
+    starts = np.array([h + ":00" for h in hours], dtype="datetime64[s]").astype(np.int64)
+    counts = np.array([c for _, c in rows], np.int64)
+    order = np.argsort(starts, kind="stable")
+    starts, counts = starts[order], counts[order]
+    unique, first = np.unique(starts, return_index=True)  # a date alone joins hour 00
+    return unique, np.add.reduceat(counts, first)
+
+
+def place_event_count(store: Store, place_id: str) -> int:
+    sql = "SELECT count(*) FROM events WHERE place_id = ?"
+    return int(store.conn.execute(sql, (place_id,)).fetchone()[0])
+
+
+def place_event_page(
+    store: Store, place_id: str, offset: int = 0, limit: int = 20
+) -> list[tuple[str, str, str]]:
+    """(id, at, title) of a place's events, latest first, one page."""
+    cursor = store.conn.cursor()
+    cursor.row_factory = None
+    return cursor.execute(
+        "SELECT id, at, title FROM events WHERE place_id = ? "
+        "ORDER BY at_key DESC, rowid DESC LIMIT ? OFFSET ?",
+        (place_id, limit, offset),
+    ).fetchall()
+
+
+def _between(start: Moment | str, end: Moment | str) -> tuple[str, str]:
+    lo, hi = parse_moment(start, "since"), parse_moment(end, "until")
+    return lo.upper_key, hi.upper_key
+
+
+def count_between(store: Store, start: Moment | str, end: Moment | str) -> int:
+    """Events after `start` and at or before `end` (the rule of EventRepository.between)."""
+    return int(
+        store.conn.execute(
+            "SELECT count(*) FROM events WHERE at_key > ? AND at_key <= ?", _between(start, end)
+        ).fetchone()[0]
+    )
+
+
+def page_between(
+    store: Store, start: Moment | str, end: Moment | str, offset: int = 0, limit: int = 500
+) -> list[tuple[str, str, str]]:
+    """(id, at, title) of one page of the events between two times, in time order."""
+    cursor = store.conn.cursor()
+    cursor.row_factory = None
+    return cursor.execute(
+        "SELECT id, at, title FROM events WHERE at_key > ? AND at_key <= ? "
+        "ORDER BY at_key, rowid LIMIT ? OFFSET ?",
+        (*_between(start, end), limit, offset),
+    ).fetchall()
