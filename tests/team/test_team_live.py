@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
+import os
+import shutil
 import subprocess
+
+import pytest
 
 from conftest import HOST, SCRIPT, TLS_PORT, Team, laptop
 from sitrep_desktop.domain import Annotation, Event, Place
@@ -179,3 +183,13 @@ def test_the_server_stopped_and_restarted_mid_session(team: Team):
         subprocess.run(["bash", str(SCRIPT), "start-listeners"], check=True, timeout=120)
     team.until(lambda: bravo.events.find(during.id) is not None, timeout=20)
     assert alpha.team.outbox_count() == 0
+
+
+def test_a_connected_laptop_listens_on_no_port(team: Team):
+    if shutil.which("ss") is None:
+        pytest.skip("needs the ss command to list listening sockets")
+    link = team.join(laptop(), "alpha")
+    team.connected(link)
+    listening = subprocess.run(["ss", "-ltnupH"], capture_output=True, text=True, check=True)
+    ours = [line for line in listening.stdout.splitlines() if f"pid={os.getpid()}," in line]
+    assert ours == []
