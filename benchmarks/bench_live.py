@@ -32,7 +32,7 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 from sitrep_desktop.domain import Event  # noqa: E402
 from sitrep_desktop.services.demo import write_demo  # noqa: E402
 from sitrep_desktop.services.team.cot_in import CotStream, read_cot  # noqa: E402
-from sitrep_desktop.services.team.cot_out import Sender, outgoing  # noqa: E402
+from sitrep_desktop.services.team.cot_out import CHECK_SUFFIX, Sender, outgoing  # noqa: E402
 from sitrep_desktop.services.team.settings import TeamSettings  # noqa: E402
 from sitrep_desktop.store import Store  # noqa: E402
 from sitrep_desktop.ui.team.feature import TeamFeature  # noqa: E402
@@ -77,6 +77,7 @@ class _Feeder:
         self.first_byte_at = 0.0
         self._ready = threading.Event()
         self._go = threading.Event()
+        self._clients: list[asyncio.StreamWriter] = []
         self._thread = threading.Thread(target=lambda: asyncio.run(self._serve()), daemon=True)
 
     def start(self) -> None:
@@ -95,7 +96,14 @@ class _Feeder:
             await asyncio.sleep(60)
 
     async def _client(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        await reader.read(65536)  # the presence
+        first = await reader.read(65536)
+        if CHECK_SUFFIX.encode() in first:
+            # The link's return-path check (client.py): relay it, as a server does.
+            for other in self._clients:
+                other.write(first)
+            writer.close()
+            return
+        self._clients.append(writer)  # its presence was the first CoT
         await asyncio.get_running_loop().run_in_executor(None, self._go.wait)
         self.first_byte_at = time.perf_counter()
         for start in range(0, len(self.data), 64 * 1024):
@@ -139,6 +147,8 @@ def main() -> None:
     store = window.store
     before = store.events.count()
     _frames(app, window, lambda: feature.link is not None and feature.link.connected, 10)
+    if feature.link is None or not feature.link.connected:
+        raise SystemExit(f"the link did not connect: {feature.label.text()}")
     feeder.go()
     frames = _frames(app, window, lambda: store.events.count() - before >= COUNT, 300)
     done = time.perf_counter()

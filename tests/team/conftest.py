@@ -81,7 +81,9 @@ class Team:
         raise AssertionError(f"not within {timeout} s ({states})")
 
     def connected(self, *links: TeamLink) -> None:
-        self.until(lambda: all(link.connected for link in links))
+        # Generous: on a loaded machine a link may need a second try (client.py's
+        # return-path check) before the server relays to it.
+        self.until(lambda: all(link.connected for link in links), timeout=30)
 
     def settle(self, seconds: float = 0.5) -> None:
         """Pump for a while: whatever else was going to arrive has arrived."""

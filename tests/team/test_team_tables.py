@@ -3,7 +3,7 @@
 import dataclasses
 import sqlite3
 
-from sitrep_desktop.domain import Event
+from sitrep_desktop.domain import ControlChange, Event, Faction, Place
 from sitrep_desktop.store import Store
 from sitrep_desktop.store.opening import migrate
 from sitrep_desktop.store.team import Received
@@ -75,3 +75,49 @@ def test_who_sent_a_record_is_kept_in_the_team_layer():
     found = store.team.received("r1")
     assert found is not None and found.sender_callsign == "Viper 2"
     assert [r.record_id for r in store.team.in_layer("Team")] == ["r1"]
+
+
+def test_changes_are_queued_in_their_own_transaction_while_sharing_is_on(tmp_path):
+    path = tmp_path / "team.db"
+    with Store.open(path) as store:
+        store.categories.ensure_defaults()
+        store.events.add(Event(at="2026-11-30", title="Before sharing"))
+        assert store.team.outbox_count() == 0
+        store.team.set_sharing(True)
+        clash = store.events.add(Event(at="2026-11-30", title="Clash"))
+        try:
+            with store.transaction():
+                store.events.add(Event(at="2026-11-30", title="Never committed"))
+                raise RuntimeError("power cut")
+        except RuntimeError:
+            pass
+        with store.team.applying():
+            store.events.add(Event(at="2026-11-30", title="From the team"))
+        store.events.delete(clash.id)
+    # No listener ran: the rows came with the commits themselves.
+    with Store.open(path) as store:
+        assert [(i.record_kind, i.record_id) for i in store.team.outbox()] == [
+            ("event", clash.id),
+            ("event", clash.id),
+        ]
+        assert store.team.sharing
+        store.team.set_sharing(False)
+        store.events.add(Event(at="2026-11-30", title="After sharing"))
+        assert store.team.outbox_count() == 2
+
+
+def test_a_control_change_queues_its_place_too():
+
+    store = Store.memory()
+    faction = store.factions.add(
+        Faction(name="Syrian Arab Army", short_name="SAA", colour="#c62828")
+    )
+    place = store.places.add(Place(name="Rastan", lat=34.92, lon=36.73))
+    store.team.set_sharing(True)
+    change = store.control.add(
+        ControlChange(place_id=place.id, faction_id=faction.id, at="2024-12-03", source="SOHR")
+    )
+    assert [(i.record_kind, i.record_id) for i in store.team.outbox()] == [
+        ("control_change", change.id),
+        ("place", place.id),
+    ]

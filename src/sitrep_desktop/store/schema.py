@@ -330,13 +330,49 @@ _PAD_KEYS = [
 _V4 = "\n".join(_PAD_KEYS)
 
 # v7: sharing live through a TAK server (services/team). The outbox holds what
-# changed here, in commit order, until the server took it: it survives a crash
-# and a restart. A row names a record, not its content: the CoT is built when it
-# is sent, from the record as it is then (or a TAK delete if it is gone), so an
-# old row can never send an old version. team_sync keeps, per record, the
-# `updated` stamp both sides last agreed on: a local stamp past it is a local
-# edit the team has not confirmed, and a remote change to it is a conflict, kept
-# in team_conflicts, never applied. team_received says who sent what, and when.
+# changed here, in commit order, until the server took it. Triggers fill it in
+# the same transaction as the change itself, so a crash can never keep a change
+# and lose its place in the outbox; they run only while sharing is on for this
+# file (team_state.enabled) and not for changes that came from the team
+# (team_state.applying, set inside the transaction that applies them). A row
+# names a record, not its content: the CoT is built when it is sent, from the
+# record as it is then (or a TAK delete if it is gone), so an old row can never
+# send an old version. team_sync keeps, per record, the last version that went
+# over the wire either way (the base of the next change); team_received says who
+# sent what, and when; team_conflicts keeps the remote changes not applied.
+_TEAM_TABLES = {
+    "places": "place",
+    "factions": "faction",
+    "control_changes": "control_change",
+    "events": "event",
+    "annotations": "annotation",
+}
+_QUEUE = (
+    "INSERT INTO team_outbox (record_kind, record_id, queued) "
+    "VALUES ('{kind}', {row}.id, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));"
+)
+_SHARING = "(SELECT enabled AND NOT applying FROM team_state WHERE id = 1)"
+
+
+def _outbox_triggers() -> str:
+    sql = []
+    for table, kind in _TEAM_TABLES.items():
+        for action, when, row in (
+            ("insert", "INSERT", "new"),
+            ("update", "UPDATE OF updated", "new"),
+            ("delete", "DELETE", "old"),
+        ):
+            body = _QUEUE.format(kind=kind, row=row)
+            if kind == "control_change":
+                # A change of hands is news to the place's marker too.
+                body += _QUEUE.format(kind="place", row=row).replace(f"{row}.id", f"{row}.place_id")
+            sql.append(
+                f"CREATE TRIGGER team_outbox_{table}_{action} AFTER {when} ON {table}\n"
+                f"    WHEN {_SHARING} BEGIN\n    {body}\nEND;"
+            )
+    return "\n".join(sql)
+
+
 _V7 = """
 CREATE TABLE team_outbox (
     seq INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -344,6 +380,12 @@ CREATE TABLE team_outbox (
     record_id TEXT NOT NULL,
     queued TEXT NOT NULL
 );
+CREATE TABLE team_state (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    enabled INTEGER NOT NULL DEFAULT 0,
+    applying INTEGER NOT NULL DEFAULT 0
+);
+INSERT INTO team_state (id) VALUES (1);
 CREATE TABLE team_sync (
     record_id TEXT PRIMARY KEY,
     record_kind TEXT NOT NULL,
@@ -368,7 +410,7 @@ CREATE TABLE team_conflicts (
     received TEXT NOT NULL
 );
 CREATE INDEX team_conflicts_record ON team_conflicts(record_id);
-"""
+""" + _outbox_triggers()
 
 
 MIGRATIONS: tuple[Migration, ...] = (

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -57,6 +58,27 @@ class TeamTables:
 
     def __init__(self, store: Store) -> None:
         self.store = store
+
+    # -- sharing on or off, and the team's own changes -------------------------------
+    def set_sharing(self, on: bool) -> None:
+        """While on, every committed change here is queued (triggers, migration 7)."""
+        with self.store.transaction() as conn:
+            conn.execute("UPDATE team_state SET enabled = ? WHERE id = 1", (int(on),))
+
+    @property
+    def sharing(self) -> bool:
+        row = self.store.conn.execute("SELECT enabled FROM team_state WHERE id = 1").fetchone()
+        return bool(row and row[0])
+
+    @contextmanager
+    def applying(self) -> Iterator[None]:
+        """One transaction for the team's changes, which are not queued to go back out."""
+        with self.store.transaction() as conn:
+            conn.execute("UPDATE team_state SET applying = 1 WHERE id = 1")
+            try:
+                yield
+            finally:
+                conn.execute("UPDATE team_state SET applying = 0 WHERE id = 1")
 
     # -- outbox ------------------------------------------------------------------
     def queue(self, items: Iterable[tuple[str, str]]) -> None:

@@ -56,9 +56,10 @@ def apply_incoming(
     """Apply what the team sent; `origin` names the route ("tak 127.0.0.1:8088") for the log."""
     result = ApplyResult()
     received: list[Received] = []
-    # One transaction for the batch (one commit, one piece of change news); each
-    # item in a savepoint of it, so one that does not fit is skipped alone.
-    with store.transaction():
+    # One transaction for the batch (one commit, one piece of change news), not
+    # queued to go back out; each item in a savepoint of it, so one that does not
+    # fit is skipped alone.
+    with store.team.applying():
         if any(_needs_team_category(i) for i in items):
             store.categories.ensure([TEAM_CATEGORY])
         for item in items:

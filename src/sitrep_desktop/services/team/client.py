@@ -38,7 +38,7 @@ log = logging.getLogger(__name__)
 
 SETTLE_SECONDS = 0.5  # after connecting, before the first CoT (see the module docstring)
 RETRY_SECONDS = (0.5, 1.0, 2.0, 4.0)
-CHECK_SECONDS = 5.0  # for our check CoT to come back (see _check_return_path)
+CHECK_SECONDS = 8.0  # for our check CoT to come back (see _check_return_path)
 
 
 @dataclass(frozen=True)

@@ -65,10 +65,16 @@ class TeamLink:
 
     # -- life ------------------------------------------------------------------------
     def start(self) -> None:
+        # From now on every change here is queued, connected or not, until
+        # sharing is turned off (stop(sharing_off=True)).
+        self.store.team.set_sharing(True)
         self.store.subscribe(self._on_change)
         self.worker.start()
 
-    def stop(self) -> None:
+    def stop(self, *, sharing_off: bool = False) -> None:
+        """Close the link; changes go on being queued unless `sharing_off`."""
+        if sharing_off:
+            self.store.team.set_sharing(False)
         self.store.unsubscribe(self._on_change)
         self.worker.stop()
         self.pump()
@@ -97,35 +103,18 @@ class TeamLink:
 
     # -- out -------------------------------------------------------------------------
     def _on_change(self, change: StoreChange) -> None:
+        # The change is in the outbox already (triggers, same transaction): send it.
         if self._applying:
             return  # the team's own change, arriving here: not ours to send back
         if change.kind == "*":
             if self.connected:
                 self._send_picture()
             return
-        if change.kind not in SHARED_KINDS or change.action not in ("insert", "update", "delete"):
+        if change.kind not in SHARED_KINDS:
             return
-        items = [(change.kind, record_id) for record_id in change.ids]
-        if change.kind == "control_change":
-            # A change of hands is news to the place's marker too.
-            items += [("place", pid) for pid in self._places_of(change.ids)]
-        self.store.team.queue(items)
         if self.connected:
             self._send_outbox()
         self._set_status()
-
-    def _places_of(self, control_ids: tuple[str, ...]) -> list[str]:
-        places = []
-        for record_id in control_ids:
-            change = self.store.control.find(record_id)
-            if change is not None:
-                places.append(change.place_id)
-                continue
-            history = self.store.journal.for_record(record_id)
-            before = history[-1].before if history else None
-            if before and before.get("place_id"):
-                places.append(str(before["place_id"]))
-        return list(dict.fromkeys(places))
 
     def _send_outbox(self) -> None:
         rows = [row for row in self.store.team.outbox() if row.seq > self._handed]

@@ -82,12 +82,14 @@ class TeamFeature(QObject):
             self.show_status(self.link.status)
             self.link.start()
         elif not on and self.link is not None:
-            self.stop()
+            self.stop(sharing_off=True)
 
-    def stop(self) -> None:
+    def stop(self, *, sharing_off: bool = False) -> None:
+        """Close the link (the window closes); `sharing_off`: the user turned sharing
+        off, and changes stop being queued for the team."""
         if self.link is not None:
             link, self.link = self.link, None
-            link.stop()
+            link.stop(sharing_off=sharing_off)
         self.label.setText("Team: off")
 
     def _on_wake(self) -> None:
