@@ -142,7 +142,7 @@ def main() -> None:
     feeder = _Feeder(data)
     feeder.start()
     settings = TeamSettings(port=feeder.port, callsign="Bench", client_id="SITREP-bench")
-    feature = TeamFeature(window, settings)
+    feature = TeamFeature(window.context, settings)
     feature.set_sharing(True)
     store = window.store
     before = store.events.count()

@@ -8,8 +8,8 @@ import shutil
 import subprocess
 
 import pytest
+from tak_team import HOST, SCRIPT, TLS_PORT, Team, laptop
 
-from conftest import HOST, SCRIPT, TLS_PORT, Team, laptop
 from sitrep_desktop.domain import Annotation, Event, Place
 from sitrep_desktop.services.team import Endpoint
 

@@ -7,13 +7,13 @@ import time
 
 import pytest
 from PySide6.QtCore import QSettings
+from tak_team import HOST, PORT, Team, laptop
 
-from conftest import HOST, PORT, Team, laptop
 from sitrep_desktop.domain import Event
 from sitrep_desktop.services.demo import write_demo
 from sitrep_desktop.services.team.settings import TeamSettings
 from sitrep_desktop.store import Store
-from sitrep_desktop.ui.team.feature import TeamFeature, install_team
+from sitrep_desktop.ui.team.feature import TeamFeature
 from sitrep_desktop.ui.window.main_window import MainWindow
 
 
@@ -26,13 +26,11 @@ def window(qtbot, tmp_path):
     win.show()
     qtbot.waitExposed(win)
     yield win
-    feature = getattr(win, "team_feature", None)
-    if feature is not None:
-        feature.stop()
+    win.features.team.stop()
 
 
 def test_install_team_adds_the_menu_and_stays_off_until_turned_on(window):
-    feature = install_team(window)
+    feature = window.features.team  # installed with the window
     assert feature.link is None and feature.label.text() == "Team: off"
     texts = [a.text() for a in window.menu_tools.actions()]
     assert "&Team settings…" in texts and "Share with &team" in texts
@@ -41,7 +39,7 @@ def test_install_team_adds_the_menu_and_stays_off_until_turned_on(window):
 def test_offline_the_status_bar_counts_what_waits_and_says_why(window, qtbot):
     # Nothing listens on port 9 of this machine: the connection is refused at once.
     settings = TeamSettings(host=HOST, port=9, callsign="Ops test", client_id="SITREP-test")
-    feature = TeamFeature(window, settings)
+    feature = TeamFeature(window.context, settings)
     feature.share_action.setChecked(True)
     feature.set_sharing(True)
     qtbot.waitUntil(lambda: "refused" in feature.label.toolTip().lower(), timeout=5000)
@@ -54,7 +52,7 @@ def test_the_teams_events_arrive_while_the_window_paints(window, qtbot, tak_serv
     settings = TeamSettings(
         host=HOST, port=PORT, callsign=f"Ops {time.time()}", client_id=f"SITREP-{time.time()}"
     )
-    feature = TeamFeature(window, settings)
+    feature = TeamFeature(window.context, settings)
     feature.set_sharing(True)
     qtbot.waitUntil(lambda: feature.label.text() == "Team: connected", timeout=10_000)
     team = Team()

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 import time
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QLabel
@@ -25,10 +24,7 @@ from sitrep_desktop.services.team.settings import (
     save_settings,
 )
 from sitrep_desktop.ui.team.settings_dialog import TeamSettingsDialog
-from sitrep_desktop.ui.window.actions import add_action
-
-if TYPE_CHECKING:
-    from sitrep_desktop.ui.window.main_window import MainWindow
+from sitrep_desktop.ui.window.context import FeatureContext
 
 log = logging.getLogger(__name__)
 
@@ -43,9 +39,11 @@ class _Wake(QObject):
 
 
 class TeamFeature(QObject):
-    def __init__(self, window: MainWindow, settings: TeamSettings | None = None) -> None:
+    def __init__(self, ctx: FeatureContext, settings: TeamSettings | None = None) -> None:
+        window = ctx.parent
         super().__init__(window)
-        self.window = window
+        self.window = window  # the Qt parent of the dialog and the status label
+        self.store = ctx.store
         self.settings = settings or load_settings()
         self.link: TeamLink | None = None
         self._budget = PUMP_BUDGET
@@ -54,10 +52,10 @@ class TeamFeature(QObject):
         self._scheduled = False
         self.label = QLabel("Team: off", window)
         window.statusBar().addPermanentWidget(self.label)
-        window.menu_tools.addSeparator()
-        add_action(window, window.menu_tools, "&Team settings…", self.edit_settings)
-        self.share_action = add_action(
-            window, window.menu_tools, "Share with &team", self.set_sharing, checked=True
+        ctx.menus.tools.addSeparator()
+        ctx.action(ctx.menus.tools, "&Team settings…", self.edit_settings)
+        self.share_action = ctx.action(
+            ctx.menus.tools, "Share with &team", self.set_sharing, checked=True
         )
         self.share_action.setCheckable(True)
         window.installEventFilter(self)
@@ -75,7 +73,7 @@ class TeamFeature(QObject):
                 return
             password = load_secret(CERT_PASSWORD) if self.settings.tls else ""
             self.link = TeamLink(
-                self.window.store, self.settings.endpoint(password), self.settings.sender()
+                self.store, self.settings.endpoint(password), self.settings.sender()
             )
             self.link.wake = self._wake.sigWake.emit
             self.link.status_listeners.append(self.show_status)
@@ -146,6 +144,6 @@ class TeamFeature(QObject):
         return False
 
 
-def install_team(window: MainWindow) -> TeamFeature:
-    window.team_feature = TeamFeature(window)
-    return window.team_feature
+def install_team(ctx: FeatureContext) -> TeamFeature:
+    """Tools > Team settings… and Share with team, and the team status in the status bar."""
+    return TeamFeature(ctx)

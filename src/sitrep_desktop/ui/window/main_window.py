@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from sitrep_desktop.ui.map.feature import MapFeature
     from sitrep_desktop.ui.measure.feature import MeasureFeature
     from sitrep_desktop.ui.messages.feature import MessagesPane
+    from sitrep_desktop.ui.team.feature import TeamFeature
     from sitrep_desktop.ui.window.backups import BackupController
 
 APP_NAME = "SitRep Desktop"
@@ -60,6 +61,7 @@ class Features:
     map: MapFeature
     messages: MessagesPane
     merge: QAction
+    team: TeamFeature
 
 
 _OPEN_WINDOWS: list[MainWindow] = []  # windows that took over from another: kept alive here
@@ -219,6 +221,7 @@ class MainWindow(QMainWindow):
         from sitrep_desktop.ui.measure.feature import install_measure
         from sitrep_desktop.ui.messages.feature import install_messages
         from sitrep_desktop.ui.snapshot.feature import install_snapshot
+        from sitrep_desktop.ui.team.feature import install_team
         from sitrep_desktop.ui.team.merge_feature import install_merge
         from sitrep_desktop.ui.window.backups import install_backups
 
@@ -237,6 +240,7 @@ class MainWindow(QMainWindow):
             map=install_map(ctx),
             messages=install_messages(ctx),
             merge=install_merge(ctx),
+            team=install_team(ctx),
         )
         # Features add docks: only now does the saved layout have all its parts.
         self._restore_layout()
