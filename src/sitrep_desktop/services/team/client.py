@@ -259,7 +259,11 @@ class TeamWorker:
         except TimeoutError:
             raise ConnectionError("the server does not relay to this connection") from None
         finally:
+            # Awaited: a TLS transport closes over a few loop turns, and one left
+            # closing when the link stops and its loop closes leaks its socket.
             writer.close()
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(writer.wait_closed(), 2)
 
     async def _write(self, writer: asyncio.StreamWriter, epoch: int) -> None:
         assert self._outgoing is not None
