@@ -26,6 +26,7 @@ layers a change touches, so each view redraws only those.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 import numpy as np
 
@@ -92,8 +93,8 @@ class Handover:
 @dataclass(frozen=True)
 class Changes:
     handovers: list[Handover]  # places held by someone else at T2 than at T1
-    control_changes: list[ControlChange]  # every change logged in (T1, T2]
-    events: list[Event]  # every event in (T1, T2]
+    control_changes: list[ControlChange]  # every change logged in [T1, T2]
+    events: list[Event]  # every event in [T1, T2]
 
 
 def event_marker_xy(
@@ -242,8 +243,14 @@ class Situation:
 
     # -- what changed ------------------------------------------------------------------
     def what_changed(self, start: Moment | str, end: Moment | str) -> Changes:
-        """Who holds what at `end` against `start`; what was logged in between."""
-        before, after = self.control(start), self.control(end)
+        """Who holds what at `end` against just before `start`; what was logged
+        from `start` (inclusive: "from 27 November" counts the 27th) to `end`."""
+        lo, hi = parse_moment(start, "from"), parse_moment(end, "to")
+        if self._changes is None:
+            self._changes = self.store.control.all()
+        # The state before the first instant of `start`, so a change on that day counts.
+        before = resolve_control([c for c in self._changes if c.at.key < lo.key])
+        after = self.control(hi)
         handovers = []
         for place_id, state in after.items():
             old = before.get(place_id)
@@ -257,8 +264,12 @@ class Situation:
                     )
                 )
         handovers.sort(key=lambda h: (after[h.place.id].since.key, h.place.name))
-        control = self.store.control.between(start, end)
-        return Changes(handovers, control, self.store.events.between(start, end))
+        # The store's window is (start, end]; it is opened from the day before and
+        # cut at start's first instant, so records on `start` itself are kept.
+        day_before = (lo.as_utc() - timedelta(days=1)).date().isoformat()
+        control = [c for c in self.store.control.between(day_before, hi) if c.at.key >= lo.key]
+        events = [e for e in self.store.events.between(day_before, hi) if e.at.key >= lo.key]
+        return Changes(handovers, control, events)
 
     # -- change news -------------------------------------------------------------------
     def apply(self, change: StoreChange) -> frozenset[str]:
