@@ -62,3 +62,25 @@ def test_play_and_pause_show_icons_not_glyphs_the_fonts_lack(window):
     timeline.play_button.setChecked(False)
     assert timeline.play_button.text() == "Play" and not timeline.play_button.icon().isNull()
     assert timeline.play_button.icon().cacheKey() != paused_icon
+
+
+def test_demo_records_cite_the_article_not_a_file_name(window):
+    sources = {c.source for c in window.store.control.all()}
+    sources |= {e.source for e in window.store.events.all()}
+    assert sources == {'News article "Rebel Success in Aleppo and Hama", 6 December 2024'}
+
+
+@pytest.mark.parametrize("width", [180, 230, 400])
+def test_the_detail_panes_buttons_are_whole_at_every_width(window, qtbot, width):
+    pane = window.detail
+    pane.setMinimumWidth(0)
+    pane.setParent(None)  # alone, at exactly the width a narrow dock gives it
+    qtbot.addWidget(pane)
+    pane.resize(width, 300)
+    pane.show()
+    qtbot.waitExposed(pane)
+    qtbot.wait(20)  # the layout's own turn after the resize
+    for button in (pane.edit_button, pane.control_button, pane.delete_button):
+        box = button.geometry()
+        assert box.left() >= 0 and box.right() < pane.width(), button.text()
+        assert box.width() >= button.sizeHint().width(), button.text()
