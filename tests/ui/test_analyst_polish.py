@@ -84,3 +84,90 @@ def test_the_detail_panes_buttons_are_whole_at_every_width(window, qtbot, width)
         box = button.geometry()
         assert box.left() >= 0 and box.right() < pane.width(), button.text()
         assert box.width() >= button.sizeHint().width(), button.text()
+
+
+# -- snapshots -------------------------------------------------------------------------------
+def snapshot_dialog_to(window, path, paper):
+    from sitrep_desktop.ui.snapshot.export_dialog import SnapshotDialog
+
+    window.time_state.set_at(parse_moment("2024-12-06"))
+    dialog = SnapshotDialog(window.context)
+    dialog.path_edit.setText(str(path))
+    dialog.view_button.setChecked(True)
+    dialog.paper_box.setCurrentText(paper)
+    dialog.dpi_box.setCurrentText("150")
+    return dialog
+
+
+@pytest.mark.parametrize("paper", ["screen size (pixels)", "A4"])
+def test_the_pdf_shows_the_same_extent_as_the_png(window, tmp_path, paper):
+    import json
+
+    from sitrep_desktop.ui.snapshot.feature import write_snapshot
+
+    drawn = {}
+    for name in ("view.png", "view.pdf"):
+        dialog = snapshot_dialog_to(window, tmp_path / name, paper)
+        write_snapshot(window.context, dialog.path, dialog.request())
+        drawn[name] = json.loads((tmp_path / f"{name}.json").read_text())["drawn_bbox"]
+    assert drawn["view.png"] == drawn["view.pdf"]
+
+
+def test_a_portrait_page_with_a_subtitle_is_remembered(window, tmp_path):
+    import json
+
+    from sitrep_desktop.ui.snapshot.export_dialog import SnapshotDialog
+    from sitrep_desktop.ui.snapshot.feature import write_snapshot
+
+    dialog = snapshot_dialog_to(window, tmp_path / "brief.png", "A4")
+    dialog.orientation_box.setCurrentText("portrait")
+    dialog.subtitle_edit.setText("Sources: field reports")
+    request = dialog.request()
+    width, height = request.page_pixels()
+    assert height > width and (width, height) == (1240, 1754)  # A4 upright at 150 dpi
+    write_snapshot(window.context, dialog.path, request)
+    sidecar = json.loads((tmp_path / "brief.png.json").read_text())
+    assert sidecar["subtitle"] == "Sources: field reports"
+    assert sidecar["orientation"] == "portrait" and sidecar["page_pixels"] == [1240, 1754]
+    dialog.accept()
+    again = SnapshotDialog(window.context)
+    assert again.orientation_box.currentText() == "portrait"
+    assert again.subtitle_edit.text() == "Sources: field reports"
+
+
+@pytest.mark.parametrize("orientation", ["landscape", "portrait"])
+def test_the_demo_at_a4_has_no_legend_over_a_place_marker(
+    qapp, shared_demo_path, tmp_path, orientation
+):
+    from sitrep_desktop.app import main
+    from sitrep_desktop.services.snapshot import SnapshotRequest
+    from sitrep_desktop.store import Store
+    from sitrep_desktop.ui.snapshot.legend import overlaps
+    from sitrep_desktop.ui.snapshot.render import Snapshot
+
+    out = tmp_path / f"demo-{orientation}.png"
+    args = ["snapshot", str(shared_demo_path), "-o", str(out), "--paper", "A4", "--dpi", "100"]
+    args += ["--orientation", orientation, "--subtitle", "Demo", "--at", "2024-12-06"]
+    assert main(args) == 0
+    with Store.open(shared_demo_path) as store:
+        request = SnapshotRequest(
+            bbox=tuple(json_of(out)["requested_bbox"]),
+            paper="A4",
+            dpi=100,
+            orientation=orientation,
+            at=parse_moment("2024-12-06"),
+        )
+        snapshot = Snapshot(store, request)
+        snapshot.render(tmp_path / "again.png")
+    assert json_of(out)["drawn_bbox"] == snapshot.info["drawn_bbox"]
+    places = snapshot._place_marks()
+    assert places
+    for mark in places:
+        box = (mark.x - mark.radius, mark.y - mark.radius, 2 * mark.radius, 2 * mark.radius)
+        assert not overlaps(snapshot.legend_box, box), mark.name
+
+
+def json_of(path):
+    import json
+
+    return json.loads(path.with_name(path.name + ".json").read_text())

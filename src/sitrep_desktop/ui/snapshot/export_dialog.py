@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 from sitrep_desktop.domain.errors import ValidationError
 from sitrep_desktop.domain.times import parse_moment
 from sitrep_desktop.geo.geodesy import geodesic_circle
-from sitrep_desktop.ui.snapshot.layout import PAPER_MM, SnapshotRequest
+from sitrep_desktop.services.snapshot import ORIENTATIONS, PAPER_MM, SnapshotRequest
 from sitrep_desktop.ui.window.context import FeatureContext
 
 FILTER = "PNG picture (*.png);;PDF document (*.pdf);;SVG drawing (*.svg)"
@@ -74,10 +74,17 @@ class SnapshotDialog(QDialog):
         self.paper_box = QComboBox()
         self.paper_box.addItems([SCREEN, *PAPER_MM])
         self.paper_box.setCurrentText(str(settings.value("snapshot/paper", "A4")))
+        self.orientation_box = QComboBox()
+        self.orientation_box.addItems(list(ORIENTATIONS))
+        self.orientation_box.setCurrentText(
+            str(settings.value("snapshot/orientation", "landscape"))
+        )
         self.dpi_box = QComboBox()
         self.dpi_box.addItems([str(d) for d in DPI_CHOICES])
         self.dpi_box.setCurrentText(str(settings.value("snapshot/dpi", 300)))
         self.title_edit = QLineEdit(str(settings.value("snapshot/title", "Situation map")))
+        self.subtitle_edit = QLineEdit(str(settings.value("snapshot/subtitle", "")))
+        self.subtitle_edit.setPlaceholderText("optional, e.g. Sources: field reports")
         self.message = QLabel("")
         self.message.setStyleSheet("color:#c62828")
         self.message.setWordWrap(True)
@@ -94,9 +101,13 @@ class SnapshotDialog(QDialog):
         form.addRow("Extent", self.view_button)
         form.addRow("", around_row)
         form.addRow("As of", self.at_edit)
-        form.addRow("Paper (landscape)", self.paper_box)
+        paper_row = QHBoxLayout()
+        paper_row.addWidget(self.paper_box, 1)
+        paper_row.addWidget(self.orientation_box)
+        form.addRow("Paper", paper_row)
         form.addRow("Dots per inch", self.dpi_box)
         form.addRow("Title", self.title_edit)
+        form.addRow("Subtitle", self.subtitle_edit)
         form.addRow(self.message)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
@@ -121,17 +132,21 @@ class SnapshotDialog(QDialog):
             self.message.setText(str(exc))
             return None
         paper = self.paper_box.currentText()
-        on_paper = paper != SCREEN or fmt == "pdf"  # a PDF is always a page
+        on_paper = paper != SCREEN
         canvas = self.ctx.canvas
+        # At screen size a PDF is a page of the screen's shape, as the PNG is: a
+        # page of another shape would show another extent of the same view.
         screen = (max(canvas.width(), 400) * 2, max(canvas.height(), 300) * 2)
         return SnapshotRequest(
             bbox=bbox,
             fmt=fmt,
             at=at,
             title=self.title_edit.text().strip() or "Situation map",
+            subtitle=self.subtitle_edit.text().strip(),
             size=None if on_paper else screen,
-            paper=(paper if paper != SCREEN else "A4") if on_paper else None,
+            paper=paper if on_paper else None,
             dpi=int(self.dpi_box.currentText()) if on_paper else 150,
+            orientation=self.orientation_box.currentText(),
             filters=self._filters(),
         )
 
@@ -161,6 +176,8 @@ class SnapshotDialog(QDialog):
         settings.setValue("snapshot/paper", self.paper_box.currentText())
         settings.setValue("snapshot/dpi", int(self.dpi_box.currentText()))
         settings.setValue("snapshot/title", self.title_edit.text().strip())
+        settings.setValue("snapshot/subtitle", self.subtitle_edit.text().strip())
+        settings.setValue("snapshot/orientation", self.orientation_box.currentText())
 
     def accept(self) -> None:
         if self.request() is None:

@@ -39,14 +39,9 @@ def export_snapshot(ctx: FeatureContext, path: Path, title: str = "Situation map
         path, fmt = path.with_suffix(".png"), "png"
     canvas = ctx.canvas
     size = (max(canvas.width(), 400) * 2, max(canvas.height(), 300) * 2)
+    # Every format on a page of the view's shape, so a PDF shows what the PNG shows.
     request = SnapshotRequest(
-        bbox=canvas.visible_lonlat(),
-        fmt=fmt,
-        at=ctx.time_state.at,
-        title=title,
-        size=None if fmt == "pdf" else size,
-        paper="A4" if fmt == "pdf" else None,
-        dpi=300 if fmt == "pdf" else 150,
+        bbox=canvas.visible_lonlat(), fmt=fmt, at=ctx.time_state.at, title=title, size=size
     )
     return write_snapshot(ctx, path, request)
 
