@@ -171,3 +171,64 @@ def json_of(path):
     import json
 
     return json.loads(path.with_name(path.name + ".json").read_text())
+
+
+# -- a line's label beside it, not struck through ---------------------------------------------
+FRONT = "LINESTRING (38.0 34.0, 38.5 34.5, 39.0 35.0)"  # south-west to north-east, in the desert
+
+
+def crosses(box, line_xy, half_width=1.0):
+    import shapely
+
+    left, top, width, height = box
+    stroke = shapely.LineString(line_xy).buffer(half_width)
+    return shapely.box(left, top, left + width, top + height).intersects(stroke)
+
+
+def test_a_front_lines_stroke_does_not_strike_through_its_label_on_paper(qapp, demo_path, tmp_path):
+    import numpy as np
+
+    from sitrep_desktop.domain import Annotation
+    from sitrep_desktop.services.snapshot import SnapshotRequest
+    from sitrep_desktop.store import Store
+    from sitrep_desktop.ui.snapshot.render import Snapshot
+
+    with Store.open(demo_path) as store:
+        store.annotations.add(Annotation(kind="line", geometry=FRONT, label="Front line 7 Dec"))
+        request = SnapshotRequest(bbox=(35.5, 33.0, 40.0, 36.0), paper="A4", dpi=100)
+        snapshot = Snapshot(store, request)
+        snapshot.render(tmp_path / "front.png")
+    box = dict(snapshot.label_boxes)["Front line 7 Dec"]
+    lon, lat = np.array([(38.0, 34.0), (38.5, 34.5), (39.0, 35.0)]).T
+    px, py = snapshot.to_page(lon, lat)
+    assert not crosses(box, np.column_stack([px, py]), snapshot.u)
+
+
+def test_a_front_lines_stroke_does_not_strike_through_its_label_on_the_map(window, qtbot):
+    import numpy as np
+
+    from sitrep_desktop.domain import Annotation
+    from sitrep_desktop.ui.map.texts import MapText
+
+    window.store.annotations.add(Annotation(kind="line", geometry=FRONT, label="Front line 7 Dec"))
+    window.canvas.set_lonlat_range(36.5, 33.0, 40.5, 36.0)
+    qtbot.waitUntil(
+        lambda: any(
+            isinstance(i, MapText) and i.text() == "Front line 7 Dec" and i.isVisible()
+            for i in window.canvas.scene().items()
+        )
+    )
+    qtbot.wait(100)  # the labels' layout after the last view change
+    text = next(
+        i
+        for i in window.canvas.scene().items()
+        if isinstance(i, MapText) and i.text() == "Front line 7 Dec"
+    )
+    view = window.canvas.viewportTransform()
+    rect = text.deviceTransform(view).mapRect(text.boundingRect())
+    projection = window.canvas.projection
+    x, y = projection.forward(np.array([38.0, 38.5, 39.0]), np.array([34.0, 34.5, 35.0]))
+    transform = window.canvas.view.childGroup.deviceTransform(view)
+    points = [transform.map(*(float(a), float(b))) for a, b in zip(x, y)]
+    line = [(p[0], p[1]) for p in points]
+    assert not crosses((rect.left(), rect.top(), rect.width(), rect.height()), line)
