@@ -232,3 +232,21 @@ def test_a_front_lines_stroke_does_not_strike_through_its_label_on_the_map(windo
     points = [transform.map(*(float(a), float(b))) for a, b in zip(x, y)]
     line = [(p[0], p[1]) for p in points]
     assert not crosses((rect.left(), rect.top(), rect.width(), rect.height()), line)
+
+
+# -- range rings leave place names be ---------------------------------------------------------
+def test_hama_keeps_its_name_while_a_25_mile_ring_around_homs_shows(window, qtbot):
+    window.resize(1024, 700)
+    window.canvas.set_lonlat_range(35.5, 34.0, 37.8, 35.8)
+    window.features.measure.rings_action.trigger()
+    dialog = window.features.measure.dialog
+    dialog.centre_edit.setText("Homs")
+    dialog.radii_edit.setText("25")
+    dialog.units.setCurrentText("mi")
+    assert dialog.draw()
+    dialog.close()
+    window.canvas.set_lonlat_range(35.5, 34.0, 37.8, 35.8)
+    window.canvas.viewport().repaint()
+    qtbot.wait(50)
+    drawn = {text for text, _rect in window.canvas.place_labels.drawn}
+    assert {"Hama", "Homs"} <= drawn
