@@ -250,3 +250,65 @@ def test_hama_keeps_its_name_while_a_25_mile_ring_around_homs_shows(window, qtbo
     qtbot.wait(50)
     drawn = {text for text, _rect in window.canvas.place_labels.drawn}
     assert {"Hama", "Homs"} <= drawn
+
+
+# -- a box drawn on the map as the snapshot's extent --------------------------------------------
+class LeftButton:
+    def button(self):
+        return Qt.MouseButton.LeftButton
+
+
+class Escape:
+    def key(self):
+        return Qt.Key.Key_Escape
+
+
+def drag_box(canvas, south_west, north_east):
+    tool = canvas.tool
+    tool.mouse_press(*south_west, LeftButton())
+    tool.mouse_move(*north_east, LeftButton())
+    tool.mouse_release(*north_east, LeftButton())
+
+
+def test_a_box_drawn_on_the_map_is_the_snapshots_extent(window, qtbot, tmp_path):
+    import json
+
+    from PySide6.QtCore import QTimer
+
+    from sitrep_desktop.ui.snapshot.export_dialog import SnapshotDialog
+    from sitrep_desktop.ui.snapshot.extent_box import draw_box_on_map
+    from sitrep_desktop.ui.snapshot.feature import write_snapshot
+
+    dialog = snapshot_dialog_to(window, tmp_path / "box.png", "A4")
+    dialog.draw_box_button.click()  # steps aside for the map: export_snapshot_dialog draws
+    assert dialog.box_requested and not dialog.isVisible()
+    QTimer.singleShot(0, lambda: drag_box(window.canvas, (34.5, 36.4), (35.3, 37.1)))
+    box = draw_box_on_map(window.canvas)
+    assert window.canvas.tool is None  # the box tool is gone with its rectangle
+    dialog.set_box(box)
+    assert dialog.box_button.isChecked()
+    write_snapshot(window.context, dialog.path, dialog.request())
+    sidecar = json.loads((tmp_path / "box.png.json").read_text())
+    assert sidecar["requested_bbox"] == pytest.approx([36.4, 34.5, 37.1, 35.3])
+    west, south, east, north = sidecar["drawn_bbox"]  # grown to the page's shape only
+    assert west <= 36.4 and east >= 37.1 and south <= 34.5 and north >= 35.3
+    assert isinstance(dialog, SnapshotDialog)
+
+
+def test_esc_while_drawing_the_box_keeps_the_extent_as_it_was(window, tmp_path):
+    from PySide6.QtCore import QTimer
+
+    from sitrep_desktop.ui.snapshot.extent_box import draw_box_on_map
+
+    dialog = snapshot_dialog_to(window, tmp_path / "box.png", "A4")
+    QTimer.singleShot(0, lambda: window.canvas.tool.key_press(Escape()))
+    dialog.set_box(draw_box_on_map(window.canvas))
+    assert window.canvas.tool is None and dialog.view_button.isChecked() and dialog.box is None
+
+
+def test_the_snapshot_dialog_is_wide_enough_for_its_title(window):
+    from sitrep_desktop.ui.snapshot.export_dialog import SnapshotDialog
+
+    dialog = SnapshotDialog(window.context)
+    title = dialog.fontMetrics().horizontalAdvance(dialog.windowTitle())
+    assert dialog.minimumWidth() >= title + 300  # the title, and a title bar's buttons

@@ -52,14 +52,21 @@ class SnapshotDialog(QDialog):
         super().__init__(parent or ctx.parent)
         self.ctx = ctx
         self.setWindowTitle("Export snapshot")
+        # Wide enough that a window manager never elides the title ("Export… pshot").
+        self.setMinimumWidth(max(520, self.fontMetrics().horizontalAdvance("Export snapshot") * 4))
         settings = ctx.settings
         self.path_edit = QLineEdit(str(settings.value("snapshot/path", "snapshot.png")))
         browse = QPushButton("Choose…")
         browse.clicked.connect(self._choose_path)
         self.view_button = QRadioButton("The current view")
         self.around_button = QRadioButton("Around")
+        self.box_button = QRadioButton("A box drawn on the map")
+        self.draw_box_button = QPushButton("Draw box…")
+        self.draw_box_button.clicked.connect(self._ask_for_box)
+        self.box_requested = False  # the caller lets the user draw, then opens this again
+        self.box: tuple[float, float, float, float] | None = None
         group = QButtonGroup(self)
-        for button in (self.view_button, self.around_button):
+        for button in (self.view_button, self.around_button, self.box_button):
             group.addButton(button)
         self.place_edit = QLineEdit(str(settings.value("snapshot/around", "")))
         self.place_edit.setPlaceholderText("a place, e.g. Homs")
@@ -100,6 +107,11 @@ class SnapshotDialog(QDialog):
         form.addRow("File", file_row)
         form.addRow("Extent", self.view_button)
         form.addRow("", around_row)
+        box_row = QHBoxLayout()
+        box_row.addWidget(self.box_button)
+        box_row.addWidget(self.draw_box_button)
+        box_row.addStretch(1)
+        form.addRow("", box_row)
         form.addRow("As of", self.at_edit)
         paper_row = QHBoxLayout()
         paper_row.addWidget(self.paper_box, 1)
@@ -151,6 +163,10 @@ class SnapshotDialog(QDialog):
         )
 
     def _extent(self) -> tuple[float, float, float, float]:
+        if self.box_button.isChecked():
+            if self.box is None:
+                raise ValueError("Extent: draw the box on the map first (Draw box…)")
+            return self.box
         if not self.around_button.isChecked():
             return self.ctx.canvas.visible_lonlat()
         name = self.place_edit.text().strip()
@@ -160,6 +176,8 @@ class SnapshotDialog(QDialog):
         return extent_around(place.lat, place.lon, self.radius_box.value() * 1000.0)
 
     def _filters(self) -> dict:
+        if self.box_button.isChecked() and self.box is not None:
+            return {"box": ",".join(f"{v:.5f}" for v in self.box)}
         if not self.around_button.isChecked():
             return {}
         return {
@@ -167,9 +185,26 @@ class SnapshotDialog(QDialog):
             "radius": f"{self.radius_box.value():g}km",
         }
 
+    def set_box(self, box: tuple[float, float, float, float] | None) -> None:
+        """The box the user drew (None: cancelled, the extent stays as it was)."""
+        if box is not None:
+            self.box = box
+            self.box_button.setChecked(True)
+            west, south, east, north = box
+            self.box_button.setText(
+                f"A box drawn on the map ({west:.2f}, {south:.2f} to {east:.2f}, {north:.2f})"
+            )
+
+    def _ask_for_box(self) -> None:
+        # Closed, not hidden: hiding a dialog in exec() ends it anyway. The caller
+        # (export_snapshot_dialog) sees box_requested, lets the user draw, reopens.
+        self.box_requested = True
+        self.done(QDialog.DialogCode.Rejected)
+
     def remember(self) -> None:
         settings = self.ctx.settings
         settings.setValue("snapshot/path", str(self.path))
+        # A drawn box is for one snapshot: the next starts from the view again.
         settings.setValue("snapshot/extent", "around" if self.around_button.isChecked() else "view")
         settings.setValue("snapshot/around", self.place_edit.text().strip())
         settings.setValue("snapshot/radius_km", self.radius_box.value())

@@ -9,6 +9,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDialog, QMessageBox
 
 from sitrep_desktop.ui.snapshot.export_dialog import SnapshotDialog
+from sitrep_desktop.ui.snapshot.extent_box import draw_box_on_map
 from sitrep_desktop.ui.snapshot.layout import SnapshotRequest
 from sitrep_desktop.ui.snapshot.render import Snapshot
 from sitrep_desktop.ui.window.context import FeatureContext
@@ -26,8 +27,13 @@ def install_snapshot(ctx: FeatureContext) -> QAction:
 def export_snapshot_dialog(ctx: FeatureContext) -> Path | None:
     """Ask for the file, extent, time, paper, DPI and title; then write the snapshot."""
     dialog = SnapshotDialog(ctx)
-    if dialog.exec() != QDialog.DialogCode.Accepted:
-        return None
+    while dialog.exec() != QDialog.DialogCode.Accepted:
+        if not dialog.box_requested:
+            return None
+        dialog.box_requested = False
+        ctx.status("Drag a box around what the snapshot should show (Esc: cancel)", 0)
+        dialog.set_box(draw_box_on_map(ctx.canvas))
+        ctx.clear_status()
     request = dialog.request()
     return None if request is None else write_snapshot(ctx, dialog.path, request)
 
