@@ -244,3 +244,14 @@ def test_the_areas_are_worked_out_again_only_when_a_place_changes_hands(situatio
     first = situation.estimated_areas("2024-12-05T09:00:00Z")
     assert situation.estimated_areas("2024-12-05T18:00:00Z") is first  # same holders
     assert situation.estimated_areas("2024-12-01") is not first  # Hama was GOV's
+
+
+def test_what_changed_from_27_november_counts_the_27th(situation, store):
+    store.control.add(
+        control_change(demo_id("place", "Homs"), demo_id("faction", "HTS"), "2024-11-27T06:00:00Z")
+    )
+    changes = situation.what_changed("2024-11-27", "2024-12-06")
+    assert "HTS launches offensive in north-west Syria" in {e.title for e in changes.events}
+    assert any(c.at.key.startswith("2024-11-27") for c in changes.control_changes)
+    # Held before the 27th by the government, and the 27th's change counts as a handover.
+    assert "Homs" in {h.place.name for h in changes.handovers}

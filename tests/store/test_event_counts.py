@@ -91,9 +91,12 @@ def test_a_place_with_many_events_pages_its_events_latest_first(store):
             store.conn.execute("UPDATE events SET place_id = NULL WHERE place_id = ?", (HOMS,))
 
 
-def test_a_week_of_events_is_counted_and_paged_as_between_reads_them(store):
+def test_a_week_of_events_is_counted_and_paged_from_its_first_day_inclusive(store):
     start, end = "2021-01-01", "2021-01-08"
-    every = store.events.between(start, end)
+    # between() is (start, end]; What changed counts the first day too.
+    first_instant = parse_moment(start).key
+    every = [e for e in store.events.between("2020-12-31", end) if e.at.key >= first_instant]
+    assert any(e.at.key < parse_moment(start).upper_key for e in every)  # the 1st is in
     assert count_between(store, start, end) == len(every) > 20
     pages = page_between(store, start, end, 0, 20) + page_between(store, start, end, 20, 10_000)
     assert sorted(i for i, _, _ in pages) == sorted(e.id for e in every)

@@ -176,8 +176,10 @@ def test_what_changed_between_27_november_and_6_december(window):
     assert handed["Hama"] == ("GOV", "HTS")
     assert "Homs" not in handed and "Damascus" not in handed
     assert "    Aleppo: GOV → HTS" in dialog.lines and "    Hama: GOV → HTS" in dialog.lines
-    assert dialog.event_count == 9  # the 27 November event is the start, not in it
-    assert sum(line.startswith("    2024-") for line in dialog.lines) >= 9
+    # From is inclusive: the 27 November event that starts it all is in, and the dialog says so.
+    assert dialog.event_count == 10
+    assert "    2024-11-27  HTS launches offensive in north-west Syria" in dialog.lines
+    assert "Both days included" in dialog.hint.text()
 
 
 def test_ctrl_k_at_a_past_date_proposes_that_date_and_nobody_as_the_new_holder(window):

@@ -77,3 +77,30 @@ def test_the_title_gets_the_widest_column_and_the_details_room(qtbot, tmp_path, 
     assert max(widths, key=widths.get) == 2  # the title
     line = win.detail.fontMetrics().height()
     assert win.docks["detail"].height() >= 10 * line
+
+
+@pytest.mark.parametrize(("width", "height"), [(1024, 700), (1600, 1000)])
+def test_a_first_start_shows_a_compact_legend_and_the_map_keeps_its_share(
+    qtbot, tmp_path, demo_path, renders, width, height
+):
+    win = window_at(qtbot, tmp_path, demo_path, width, height)
+    win.grab().save(str(renders / f"window_{width}_legend.png"))
+    legend = win.docks["legend"]
+    assert legend.isVisible() and not legend.visibleRegion().isEmpty()
+    assert legend.width() <= 240  # compact: it was 330 px when opened
+    assert map_share(win) >= MAP_SHARE - 0.005
+    assert win.docks["events"].width() >= 220  # the events list is not crushed for it
+
+
+@pytest.mark.parametrize(("width", "height"), [(1024, 700), (1600, 1000)])
+def test_no_overlay_covers_damascus_at_the_default_view(qtbot, tmp_path, demo_path, width, height):
+    import numpy as np
+
+    win = window_at(qtbot, tmp_path, demo_path, width, height)
+    canvas = win.canvas
+    damascus = win.store.places.by_name("Damascus")
+    x, y = canvas.lonlat_to_view(np.array([damascus.lon]), np.array([damascus.lat]))
+    transform = canvas.view.childGroup.deviceTransform(canvas.viewportTransform())
+    px, py = transform.map(float(x[0]), float(y[0]))
+    for left, top, w, h in canvas.overlays.boxes():
+        assert not (left - 8 <= px <= left + w + 8 and top - 8 <= py <= top + h + 8)

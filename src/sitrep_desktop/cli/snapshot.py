@@ -29,11 +29,18 @@ def register(commands: argparse._SubParsersAction) -> None:
     snap.add_argument("--at", help="situation as of this ISO 8601 date or time (default: latest)")
     page = snap.add_mutually_exclusive_group()
     page.add_argument("--size", help="picture size in pixels, e.g. 1600x1000 (default)")
-    page.add_argument("--paper", choices=("A4", "A3", "letter"), help="paper size (landscape)")
+    page.add_argument("--paper", choices=("A4", "A3", "letter"), help="paper size")
     snap.add_argument(
         "--dpi", type=int, default=150, help="dots per inch with --paper (default 150)"
     )
+    snap.add_argument(
+        "--orientation",
+        choices=("landscape", "portrait"),
+        default="landscape",
+        help="with --paper: the page's orientation (default landscape)",
+    )
     snap.add_argument("--title", default="Situation map", help="title printed on the picture")
+    snap.add_argument("--subtitle", default="", help="a line under the title, e.g. the source")
     snap.add_argument(
         "--no-estimates",
         action="store_true",
@@ -71,6 +78,8 @@ def run_snapshot(args: argparse.Namespace) -> int:
             paper=args.paper,
             dpi=args.dpi,
             title=args.title,
+            subtitle=args.subtitle,
+            orientation=args.orientation,
             filters={"around": args.around, "radius": args.radius} if args.around else {},
             layers=tuple(x for x in LAYERS if not (args.no_estimates and x == "estimates")),
         )

@@ -8,6 +8,9 @@ a few good spots and the layout picks the first free one
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+import numpy as np
 import shapely
 from shapely.ops import polylabel
 
@@ -105,3 +108,25 @@ def label_offsets(
     if placement == CENTRED:
         return [(-width / 2, -height / 2), (-width / 2, -height - 4), (-width / 2, 4)]
     return [(-width / 2, -height / 2)]
+
+
+def clear_of_lines_first(
+    boxes: Sequence[tuple[float, float, float, float]],
+    lines: Sequence[Sequence[tuple[float, float]]],
+    half_width: float = 2.0,
+) -> list[int]:
+    """Indices of `boxes` (left, top, width, height), those that `lines` (in the
+    same units) do not cross first, each group in its own order.
+
+    A line's label beside one of its points may lie where the line goes on: its
+    stroke then strikes the text through. Such spots stay as a last resort only.
+    """
+    parts = [shapely.LineString(line) for line in lines if len(line) >= 2]
+    if not parts or not boxes:
+        return list(range(len(boxes)))
+    stroke = shapely.MultiLineString(parts).buffer(half_width)
+    left, top, width, height = (np.array(column, float) for column in zip(*boxes))
+    crossed = shapely.intersects(shapely.box(left, top, left + width, top + height), stroke)
+    return [i for i in range(len(boxes)) if not crossed[i]] + [
+        i for i in range(len(boxes)) if crossed[i]
+    ]

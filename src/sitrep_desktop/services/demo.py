@@ -16,7 +16,9 @@ from pathlib import Path
 from ..domain import Annotation, ControlChange, Event, Faction, Place
 from ..store import Store
 
-SOURCE = "News article 'Rebel Success in Aleppo and Hama', 6 Dec 2024 (seed 000_21bed4f9cade4ac6)"
+# Cited as a reader would look it up: the article's title and date (the outlet is
+# not named in the seed, so no outlet is made up); no internal file names.
+SOURCE = 'News article "Rebel Success in Aleppo and Hama", 6 December 2024'
 AS_OF = "2024-12-06"
 _NS = uuid.UUID("6f1b7a52-3c7e-4f0e-9a57-0d5c9f1e2b10")
 AUTHOR = "demo"

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import timedelta
 
 import numpy as np
 
@@ -94,8 +95,8 @@ class Handover:
 @dataclass(frozen=True)
 class Changes:
     handovers: list[Handover]  # places held by someone else at T2 than at T1
-    control_changes: list[ControlChange]  # every change logged in (T1, T2]
-    events: list[Event]  # every event in (T1, T2]
+    control_changes: list[ControlChange]  # every change logged in [T1, T2]
+    events: list[Event]  # every event in [T1, T2]
 
 
 def event_marker_xy(
@@ -263,10 +264,16 @@ class Situation:
     def what_changed(
         self, start: Moment | str, end: Moment | str, *, events: bool = True
     ) -> Changes:
-        """Who holds what at `end` against `start`; what was logged in between.
+        """Who holds what at `end` against just before `start`; what was logged
+        from `start` (inclusive: "from 27 November" counts the 27th) to `end`.
         events=False leaves the events out, for a view that pages them itself
-        (store.event_counts.page_between): a week can hold 20,000."""
-        before, after = self.control(start), self.control(end)
+        (store.event_counts.page_between, inclusive too): a week can hold 20,000."""
+        lo, hi = parse_moment(start, "from"), parse_moment(end, "to")
+        if self._changes is None:
+            self._changes = self.store.control.all()
+        # The state before the first instant of `start`, so a change on that day counts.
+        before = resolve_control([c for c in self._changes if c.at.key < lo.key])
+        after = self.control(hi)
         handovers = []
         for place_id, state in after.items():
             old = before.get(place_id)
@@ -280,8 +287,15 @@ class Situation:
                     )
                 )
         handovers.sort(key=lambda h: (after[h.place.id].since.key, h.place.name))
-        control = self.store.control.between(start, end)
-        logged = self.store.events.between(start, end) if events else []
+        # The store's window is (start, end]; it is opened from the day before and
+        # cut at start's first instant, so records on `start` itself are kept.
+        day_before = (lo.as_utc() - timedelta(days=1)).date().isoformat()
+        control = [c for c in self.store.control.between(day_before, hi) if c.at.key >= lo.key]
+        logged = (
+            [e for e in self.store.events.between(day_before, hi) if e.at.key >= lo.key]
+            if events
+            else []
+        )
         return Changes(handovers, control, logged)
 
     # -- change news -------------------------------------------------------------------

@@ -13,8 +13,10 @@ from dataclasses import dataclass, field
 from sitrep_desktop.domain import Moment
 from sitrep_desktop.geo.units import nice_length
 
-# Paper sizes in millimetres, landscape (width, height): maps read better wide.
+# Paper sizes in millimetres, landscape (width, height): maps read better wide,
+# so landscape is the default; a portrait page swaps them.
 PAPER_MM = {"A4": (297.0, 210.0), "A3": (420.0, 297.0), "letter": (279.4, 215.9)}
+ORIENTATIONS = ("landscape", "portrait")
 FORMATS = ("png", "svg", "pdf")
 DEFAULT_SIZE = (1600, 1000)
 # What a snapshot can draw; a request names the ones it wants (all, by default).
@@ -24,6 +26,7 @@ __all__ = [
     "DEFAULT_SIZE",
     "FORMATS",
     "LAYERS",
+    "ORIENTATIONS",
     "PAPER_MM",
     "SnapshotRequest",
     "as_of_text",
@@ -47,11 +50,15 @@ class SnapshotRequest:
     title: str = "Situation map"
     filters: dict = field(default_factory=dict)
     layers: tuple[str, ...] = LAYERS  # what to draw, of LAYERS
+    orientation: str = "landscape"  # of the paper; a size in pixels is taken as given
+    subtitle: str = ""  # a line under the title, before "Situation as of …"
 
     def __post_init__(self) -> None:
         unknown = set(self.layers) - set(LAYERS)
         if unknown:
             raise ValueError(f"unknown snapshot layer(s) {sorted(unknown)}; known: {LAYERS}")
+        if self.orientation not in ORIENTATIONS:
+            raise ValueError(f"orientation must be landscape or portrait, not {self.orientation!r}")
 
     def shows(self, layer: str) -> bool:
         return layer in self.layers
@@ -59,6 +66,8 @@ class SnapshotRequest:
     def page_pixels(self) -> tuple[int, int]:
         if self.paper is not None:
             width_mm, height_mm = PAPER_MM[self.paper]
+            if self.orientation == "portrait":
+                width_mm, height_mm = height_mm, width_mm
             return round(width_mm / 25.4 * self.dpi), round(height_mm / 25.4 * self.dpi)
         return self.size or DEFAULT_SIZE
 

@@ -91,15 +91,17 @@ def place_event_page(
 
 
 def _between(start: Moment | str, end: Moment | str) -> tuple[str, str]:
+    # From `start` inclusive ("from 27 November" counts the 27th) to `end`
+    # inclusive, as "What changed" reads them.
     lo, hi = parse_moment(start, "since"), parse_moment(end, "until")
-    return lo.upper_key, hi.upper_key
+    return lo.key, hi.upper_key
 
 
 def count_between(store: Store, start: Moment | str, end: Moment | str) -> int:
-    """Events after `start` and at or before `end` (the rule of EventRepository.between)."""
+    """Events from `start` (its first instant) to `end` (its last), both inclusive."""
     return int(
         store.conn.execute(
-            "SELECT count(*) FROM events WHERE at_key > ? AND at_key <= ?", _between(start, end)
+            "SELECT count(*) FROM events WHERE at_key >= ? AND at_key <= ?", _between(start, end)
         ).fetchone()[0]
     )
 
@@ -111,7 +113,7 @@ def page_between(
     cursor = store.conn.cursor()
     cursor.row_factory = None
     return cursor.execute(
-        "SELECT id, at, title FROM events WHERE at_key > ? AND at_key <= ? "
+        "SELECT id, at, title FROM events WHERE at_key >= ? AND at_key <= ? "
         "ORDER BY at_key, rowid LIMIT ? OFFSET ?",
         (*_between(start, end), limit, offset),
     ).fetchall()

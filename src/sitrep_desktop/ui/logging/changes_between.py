@@ -58,6 +58,9 @@ class ChangesBetweenDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(row)
+        # Said plainly, as "from 27 November" once left out the 27th without a word.
+        self.hint = QLabel("Both days included: from the start of From to the end of To.", self)
+        layout.addWidget(self.hint)
         layout.addWidget(self.message)
         layout.addWidget(self.results)
         layout.addWidget(buttons)

@@ -11,7 +11,7 @@ import html
 import json
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
 from sitrep_desktop.domain import Annotation, ControlChange, Event, Place
 from sitrep_desktop.domain.uncertain_dates import uncertain_date_text
@@ -68,13 +68,11 @@ class DetailPane(QWidget):
         scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.body)
-        buttons = QHBoxLayout()
-        for button in (self.edit_button, self.control_button, self.delete_button):
-            buttons.addWidget(button)
-        buttons.addStretch(1)
+        self.buttons = QGridLayout()
+        self._buttons_in_rows(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
-        layout.addLayout(buttons)
+        layout.addLayout(self.buttons)
         layout.addWidget(scroll)
         selection.sigChanged.connect(self.show_record)
         time_state.sigChanged.connect(lambda _at: self.show_record(selection.kind, selection.id))
@@ -83,6 +81,31 @@ class DetailPane(QWidget):
     @property
     def text(self) -> str:
         return self.body.text()
+
+    def _buttons_in_rows(self, rows: int) -> None:
+        """One row of buttons; or, when the pane is narrower than that row (the
+        dock gives way to the map down to 180 px), Log control change under
+        Edit and Delete, so no button is cut."""
+        for button in (self.edit_button, self.control_button, self.delete_button):
+            self.buttons.removeWidget(button)
+        if rows == 1:
+            places = ((self.edit_button, 0, 0, 1), (self.control_button, 0, 1, 1))
+            places += ((self.delete_button, 0, 2, 1),)
+        else:
+            places = ((self.edit_button, 0, 0, 1), (self.delete_button, 0, 1, 1))
+            places += ((self.control_button, 1, 0, 2),)
+        for button, row, column, span in places:
+            self.buttons.addWidget(button, row, column, 1, span)
+        self.buttons.setColumnStretch(3, 1)
+        self._button_rows = rows
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        super().resizeEvent(event)
+        buttons = (self.edit_button, self.control_button, self.delete_button)
+        one_row = sum(b.sizeHint().width() for b in buttons) + 2 * self.buttons.spacing() + 4
+        rows = 1 if self.width() >= one_row else 2
+        if rows != self._button_rows:
+            self._buttons_in_rows(rows)
 
     def on_store_changed(self, change: StoreChange) -> None:
         if change.kind == "*" or self.selection.id in change.ids or change.kind == "control_change":

@@ -16,6 +16,8 @@ from sitrep_desktop.ui.map.panels.time_control import TimeControl, last_known_ti
 from sitrep_desktop.ui.window.context import FeatureContext, ObjectAction
 
 DOCK_WIDTH = 320
+LEGEND_WIDTH = 200  # the compact legend of a first start
+LEGEND_MIN_WIDTH = 130
 
 
 class MapFeature:
@@ -37,10 +39,13 @@ class MapFeature:
         legend = ctx.dock("legend", "Legend", self.legend, left)
         ctx.parent.tabifyDockWidget(search, layers)
         ctx.parent.tabifyDockWidget(layers, legend)
-        ctx.parent.resizeDocks([search], [DOCK_WIDTH], Qt.Orientation.Horizontal)
         # The map is what a user came for: these open on demand (Ctrl+F, View menu).
-        for dock in (search, layers, legend):
+        for dock in (search, layers):
             dock.hide()
+        # A first start shows the legend, narrow: a new user reads the colours before
+        # asking. A saved layout (restoreState) brings back the user's own choice.
+        ctx.parent.resizeDocks([legend], [LEGEND_WIDTH], Qt.Orientation.Horizontal)
+        self.legend.setMinimumWidth(LEGEND_MIN_WIDTH)  # its names wrap: it gives way further
         ctx.object_actions.append(ObjectAction("Zoom to", ("place", "annotation"), self.zoom_to))
         self.context_menu = MapContextMenu(ctx)
         self.time_control = TimeControl(
@@ -90,6 +95,9 @@ class MapFeature:
         dock = self.ctx.docks[name]
         dock.show()
         dock.raise_()
+        if name != "legend":  # search results and layer names want more room
+            width = max(dock.width(), DOCK_WIDTH)
+            self.ctx.parent.resizeDocks([dock], [width], Qt.Orientation.Horizontal)
 
     def find(self) -> None:
         self._show_dock("search")

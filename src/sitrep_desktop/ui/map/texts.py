@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QGraphicsTextItem,
 )
 
-from sitrep_desktop.geo.label_anchors import FIXED, label_offsets
+from sitrep_desktop.geo.label_anchors import BESIDE, FIXED, clear_of_lines_first, label_offsets
 from sitrep_desktop.geo.label_layout import Box, choose_positions
 from sitrep_desktop.ui.map.place_labels import LABEL_GAP
 
@@ -107,14 +107,31 @@ def arrange(
             for o, (dx, dy) in enumerate(offsets):
                 boxes.append((float(px) + dx, float(py) + dy, rect.width(), rect.height()))
                 choices.append((a, o))
-        candidates.append(boxes)
-        spots.append(choices)
+        order = clear_of_lines_first(boxes, _own_lines(text, to_pixels), 3.0)
+        candidates.append([boxes[i] for i in order])
+        spots.append([choices[i] for i in order])
     required = [text.placement == FIXED for text in ordered]
     chosen = choose_positions(candidates, obstacles=obstacles, bounds=bounds, required=required)
     for text, choices, k in zip(ordered, spots, chosen):
         text.setVisible(k >= 0)
         if k >= 0 and choices[k] != text.spot:
             text.take(*choices[k])
+
+
+def _own_lines(text: MapText, to_pixels) -> list[np.ndarray]:
+    """The pixel lines of the line a text labels (none for a point or an area):
+    spots across them come last, so the stroke never strikes the text out."""
+    parent = text.parentItem()
+    # Only a line's label sits beside a shape with an extent (a point has none;
+    # an area's name is centred inside, where no outline runs).
+    if text.placement != BESIDE or text.extent == 0 or not isinstance(parent, QGraphicsPathItem):
+        return []
+    lines = []
+    for polygon in parent.path().toSubpathPolygons():
+        xy = np.array([(p.x(), p.y()) for p in polygon])
+        if len(xy) >= 2:
+            lines.append(np.column_stack(to_pixels(xy[:, 0], xy[:, 1])))
+    return lines
 
 
 def text_boxes(canvas, *, map_texts: bool = True) -> list[Box]:

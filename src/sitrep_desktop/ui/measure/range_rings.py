@@ -147,6 +147,7 @@ class RangeRingsDialog(QDialog):
     def _draw_rings(self) -> None:
         canvas = self._canvas = self.ctx.canvas
         assert self.centre is not None
+        places = self.ctx.store.places.all()
         for ring in self.rings:
             lats, lons = ring_track(self.centre.lat, self.centre.lon, ring.radius_m)
             x, y = canvas.lonlat_to_view(lons, lats)
@@ -158,7 +159,11 @@ class RangeRingsDialog(QDialog):
                 anchor=(0.5, 1),
                 fill=pg.mkBrush(*LABEL_FILL),
             )
-            label.setPos(float(x[0]), float(y[0]))  # the first vertex is due north
+            place_x, place_y = canvas.lonlat_to_view(
+                np.array([p.lon for p in places], float), np.array([p.lat for p in places], float)
+            )
+            k = label_vertex(x, y, np.asarray(place_x), np.asarray(place_y))
+            label.setPos(float(x[k]), float(y[k]))
             self._add(label, 44)
 
     def _fill_tree(self) -> None:
@@ -246,3 +251,24 @@ def ring_track(lat: float, lon: float, radius_m: float) -> tuple[np.ndarray, np.
     ring = np.asarray(geodesic_circle(lat, lon, radius_m, RING_VERTICES))
     lons = np.degrees(np.unwrap(np.radians(ring[:, 1])))
     return ring[:, 0], lons
+
+
+# Where a ring's label may sit, as vertices of ring_track (due north first,
+# clockwise in steps of RING_VERTICES / 16): north, then the sides, south last.
+LABEL_SPOTS = (0, 2, 14, 4, 12, 1, 15, 3, 13, 6, 10, 5, 11, 7, 9, 8)
+CLEAR_SHARE = 0.3  # a spot this share of the radius from every place is clear
+
+
+def label_vertex(x: np.ndarray, y: np.ndarray, place_x: np.ndarray, place_y: np.ndarray) -> int:
+    """The ring vertex for its "25 mi" label: the first spot of LABEL_SPOTS clear
+    of every place, else the one farthest from any. A label due north of Homs at
+    25 mi sat on Hama, and Hama's name gave way to it."""
+    vertices = [round(spot * (len(x) - 1) / 16) for spot in LABEL_SPOTS]
+    if not len(place_x):
+        return vertices[0]
+    radius = float(np.hypot(x - x.mean(), y - y.mean()).mean())
+    clearance = [float(np.hypot(place_x - x[k], place_y - y[k]).min()) for k in vertices]
+    for k, clear in zip(vertices, clearance):
+        if clear >= CLEAR_SHARE * radius:
+            return k
+    return vertices[int(np.argmax(clearance))]

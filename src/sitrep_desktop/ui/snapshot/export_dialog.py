@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 from sitrep_desktop.domain.errors import ValidationError
 from sitrep_desktop.domain.times import parse_moment
 from sitrep_desktop.geo.geodesy import geodesic_circle
-from sitrep_desktop.ui.snapshot.layout import PAPER_MM, SnapshotRequest
+from sitrep_desktop.services.snapshot import ORIENTATIONS, PAPER_MM, SnapshotRequest
 from sitrep_desktop.ui.window.context import FeatureContext
 
 FILTER = "PNG picture (*.png);;PDF document (*.pdf);;SVG drawing (*.svg)"
@@ -52,14 +52,21 @@ class SnapshotDialog(QDialog):
         super().__init__(parent or ctx.parent)
         self.ctx = ctx
         self.setWindowTitle("Export snapshot")
+        # Wide enough that a window manager never elides the title ("Export… pshot").
+        self.setMinimumWidth(max(520, self.fontMetrics().horizontalAdvance("Export snapshot") * 4))
         settings = ctx.settings
         self.path_edit = QLineEdit(str(settings.value("snapshot/path", "snapshot.png")))
         browse = QPushButton("Choose…")
         browse.clicked.connect(self._choose_path)
         self.view_button = QRadioButton("The current view")
         self.around_button = QRadioButton("Around")
+        self.box_button = QRadioButton("A box drawn on the map")
+        self.draw_box_button = QPushButton("Draw box…")
+        self.draw_box_button.clicked.connect(self._ask_for_box)
+        self.box_requested = False  # the caller lets the user draw, then opens this again
+        self.box: tuple[float, float, float, float] | None = None
         group = QButtonGroup(self)
-        for button in (self.view_button, self.around_button):
+        for button in (self.view_button, self.around_button, self.box_button):
             group.addButton(button)
         self.place_edit = QLineEdit(str(settings.value("snapshot/around", "")))
         self.place_edit.setPlaceholderText("a place, e.g. Homs")
@@ -74,10 +81,17 @@ class SnapshotDialog(QDialog):
         self.paper_box = QComboBox()
         self.paper_box.addItems([SCREEN, *PAPER_MM])
         self.paper_box.setCurrentText(str(settings.value("snapshot/paper", "A4")))
+        self.orientation_box = QComboBox()
+        self.orientation_box.addItems(list(ORIENTATIONS))
+        self.orientation_box.setCurrentText(
+            str(settings.value("snapshot/orientation", "landscape"))
+        )
         self.dpi_box = QComboBox()
         self.dpi_box.addItems([str(d) for d in DPI_CHOICES])
         self.dpi_box.setCurrentText(str(settings.value("snapshot/dpi", 300)))
         self.title_edit = QLineEdit(str(settings.value("snapshot/title", "Situation map")))
+        self.subtitle_edit = QLineEdit(str(settings.value("snapshot/subtitle", "")))
+        self.subtitle_edit.setPlaceholderText("optional, e.g. Sources: field reports")
         self.message = QLabel("")
         self.message.setStyleSheet("color:#c62828")
         self.message.setWordWrap(True)
@@ -93,10 +107,19 @@ class SnapshotDialog(QDialog):
         form.addRow("File", file_row)
         form.addRow("Extent", self.view_button)
         form.addRow("", around_row)
+        box_row = QHBoxLayout()
+        box_row.addWidget(self.box_button)
+        box_row.addWidget(self.draw_box_button)
+        box_row.addStretch(1)
+        form.addRow("", box_row)
         form.addRow("As of", self.at_edit)
-        form.addRow("Paper (landscape)", self.paper_box)
+        paper_row = QHBoxLayout()
+        paper_row.addWidget(self.paper_box, 1)
+        paper_row.addWidget(self.orientation_box)
+        form.addRow("Paper", paper_row)
         form.addRow("Dots per inch", self.dpi_box)
         form.addRow("Title", self.title_edit)
+        form.addRow("Subtitle", self.subtitle_edit)
         form.addRow(self.message)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
@@ -121,21 +144,29 @@ class SnapshotDialog(QDialog):
             self.message.setText(str(exc))
             return None
         paper = self.paper_box.currentText()
-        on_paper = paper != SCREEN or fmt == "pdf"  # a PDF is always a page
+        on_paper = paper != SCREEN
         canvas = self.ctx.canvas
+        # At screen size a PDF is a page of the screen's shape, as the PNG is: a
+        # page of another shape would show another extent of the same view.
         screen = (max(canvas.width(), 400) * 2, max(canvas.height(), 300) * 2)
         return SnapshotRequest(
             bbox=bbox,
             fmt=fmt,
             at=at,
             title=self.title_edit.text().strip() or "Situation map",
+            subtitle=self.subtitle_edit.text().strip(),
             size=None if on_paper else screen,
-            paper=(paper if paper != SCREEN else "A4") if on_paper else None,
+            paper=paper if on_paper else None,
             dpi=int(self.dpi_box.currentText()) if on_paper else 150,
+            orientation=self.orientation_box.currentText(),
             filters=self._filters(),
         )
 
     def _extent(self) -> tuple[float, float, float, float]:
+        if self.box_button.isChecked():
+            if self.box is None:
+                raise ValueError("Extent: draw the box on the map first (Draw box…)")
+            return self.box
         if not self.around_button.isChecked():
             return self.ctx.canvas.visible_lonlat()
         name = self.place_edit.text().strip()
@@ -145,6 +176,8 @@ class SnapshotDialog(QDialog):
         return extent_around(place.lat, place.lon, self.radius_box.value() * 1000.0)
 
     def _filters(self) -> dict:
+        if self.box_button.isChecked() and self.box is not None:
+            return {"box": ",".join(f"{v:.5f}" for v in self.box)}
         if not self.around_button.isChecked():
             return {}
         return {
@@ -152,15 +185,34 @@ class SnapshotDialog(QDialog):
             "radius": f"{self.radius_box.value():g}km",
         }
 
+    def set_box(self, box: tuple[float, float, float, float] | None) -> None:
+        """The box the user drew (None: cancelled, the extent stays as it was)."""
+        if box is not None:
+            self.box = box
+            self.box_button.setChecked(True)
+            west, south, east, north = box
+            self.box_button.setText(
+                f"A box drawn on the map ({west:.2f}, {south:.2f} to {east:.2f}, {north:.2f})"
+            )
+
+    def _ask_for_box(self) -> None:
+        # Closed, not hidden: hiding a dialog in exec() ends it anyway. The caller
+        # (export_snapshot_dialog) sees box_requested, lets the user draw, reopens.
+        self.box_requested = True
+        self.done(QDialog.DialogCode.Rejected)
+
     def remember(self) -> None:
         settings = self.ctx.settings
         settings.setValue("snapshot/path", str(self.path))
+        # A drawn box is for one snapshot: the next starts from the view again.
         settings.setValue("snapshot/extent", "around" if self.around_button.isChecked() else "view")
         settings.setValue("snapshot/around", self.place_edit.text().strip())
         settings.setValue("snapshot/radius_km", self.radius_box.value())
         settings.setValue("snapshot/paper", self.paper_box.currentText())
         settings.setValue("snapshot/dpi", int(self.dpi_box.currentText()))
         settings.setValue("snapshot/title", self.title_edit.text().strip())
+        settings.setValue("snapshot/subtitle", self.subtitle_edit.text().strip())
+        settings.setValue("snapshot/orientation", self.orientation_box.currentText())
 
     def accept(self) -> None:
         if self.request() is None:

@@ -9,6 +9,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDialog, QMessageBox
 
 from sitrep_desktop.ui.snapshot.export_dialog import SnapshotDialog
+from sitrep_desktop.ui.snapshot.extent_box import draw_box_on_map
 from sitrep_desktop.ui.snapshot.layout import SnapshotRequest
 from sitrep_desktop.ui.snapshot.render import Snapshot
 from sitrep_desktop.ui.window.context import FeatureContext
@@ -26,8 +27,13 @@ def install_snapshot(ctx: FeatureContext) -> QAction:
 def export_snapshot_dialog(ctx: FeatureContext) -> Path | None:
     """Ask for the file, extent, time, paper, DPI and title; then write the snapshot."""
     dialog = SnapshotDialog(ctx)
-    if dialog.exec() != QDialog.DialogCode.Accepted:
-        return None
+    while dialog.exec() != QDialog.DialogCode.Accepted:
+        if not dialog.box_requested:
+            return None
+        dialog.box_requested = False
+        ctx.status("Drag a box around what the snapshot should show (Esc: cancel)", 0)
+        dialog.set_box(draw_box_on_map(ctx.canvas))
+        ctx.clear_status()
     request = dialog.request()
     return None if request is None else write_snapshot(ctx, dialog.path, request)
 
@@ -39,14 +45,9 @@ def export_snapshot(ctx: FeatureContext, path: Path, title: str = "Situation map
         path, fmt = path.with_suffix(".png"), "png"
     canvas = ctx.canvas
     size = (max(canvas.width(), 400) * 2, max(canvas.height(), 300) * 2)
+    # Every format on a page of the view's shape, so a PDF shows what the PNG shows.
     request = SnapshotRequest(
-        bbox=canvas.visible_lonlat(),
-        fmt=fmt,
-        at=ctx.time_state.at,
-        title=title,
-        size=None if fmt == "pdf" else size,
-        paper="A4" if fmt == "pdf" else None,
-        dpi=300 if fmt == "pdf" else 150,
+        bbox=canvas.visible_lonlat(), fmt=fmt, at=ctx.time_state.at, title=title, size=size
     )
     return write_snapshot(ctx, path, request)
 

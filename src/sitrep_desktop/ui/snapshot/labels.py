@@ -20,7 +20,13 @@ from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen
 
 from sitrep_desktop.domain import Annotation
-from sitrep_desktop.geo.label_anchors import FIXED, drawing_anchors, label_offsets, label_placement
+from sitrep_desktop.geo.label_anchors import (
+    FIXED,
+    clear_of_lines_first,
+    drawing_anchors,
+    label_offsets,
+    label_placement,
+)
 from sitrep_desktop.geo.label_layout import Box, choose_positions, layout_labels
 from sitrep_desktop.ui.snapshot.drawings import (
     ToPage,
@@ -183,6 +189,12 @@ def drawing_label(
         for x, y in zip(np.atleast_1d(px), np.atleast_1d(py))
         for dx, dy in offsets
     ]
+    if visible.geom_type in ("LineString", "MultiLineString"):
+        # Beside the line, not across it: a front line must not strike out its name.
+        parts = visible.geoms if visible.geom_type == "MultiLineString" else [visible]
+        lines = [np.column_stack(to_page(*np.asarray(p.coords).T)) for p in parts]
+        half = (float(style["width"]) / 2 + 1) * u
+        candidates = [candidates[i] for i in clear_of_lines_first(candidates, lines, half)]
     return DrawingLabel(annotation.label, colour, font, rank, candidates)
 
 

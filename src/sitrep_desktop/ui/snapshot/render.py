@@ -261,6 +261,8 @@ class Snapshot:
             "paper": request.paper,
             "dpi": request.dpi,
             "title": request.title,
+            "subtitle": request.subtitle,
+            "orientation": request.orientation,
             "as_of": request.at.text if request.at else None,
             "requested_bbox": list(request.bbox),
             "drawn_bbox": [round(v, 6) for v in self.extent],
@@ -468,10 +470,10 @@ class Snapshot:
         painter.setFont(self._font(26, bold=True))
         painter.drawText(QPointF(page.left() + 20 * u, page.top() + 34 * u), self.request.title)
         painter.setFont(self._font(15))
-        painter.drawText(
-            QPointF(page.left() + 20 * u, page.top() + 58 * u),
-            f"Situation as of {as_of_text(self.request.at)}",
-        )
+        line = f"Situation as of {as_of_text(self.request.at)}"
+        if self.request.subtitle:  # one line: the map keeps its height
+            line = f"{self.request.subtitle} · {line}"
+        painter.drawText(QPointF(page.left() + 20 * u, page.top() + 58 * u), line)
 
     def _legend_entries(self, annotations: list, estimates: list) -> list[tuple[str, str, object]]:
         factions = list(self.situation.factions.values())

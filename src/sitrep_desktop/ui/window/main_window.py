@@ -434,7 +434,9 @@ class MainWindow(QMainWindow):
                 Qt.DockWidgetArea.LeftDockWidgetArea,
                 Qt.DockWidgetArea.RightDockWidgetArea,
             )
-            if beside and dock.isVisible() and not dock.isFloating():
+            # A tab behind another (Messages behind Details) is "visible" but not shown.
+            shown = dock.isVisible() and not dock.visibleRegion().isEmpty()
+            if beside and shown and not dock.isFloating():
                 columns.setdefault(dock.x(), dock)
         side = list(columns.values())
         if not side:

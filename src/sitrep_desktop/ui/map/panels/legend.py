@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, Qt
+from PySide6.QtCore import QPointF, QSize, Qt
 from PySide6.QtGui import QColor, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
@@ -16,7 +16,7 @@ from sitrep_desktop.services.style import (
 )
 from sitrep_desktop.ui.snapshot.symbols import draw_symbol
 
-SWATCH = 16
+SWATCH = 14
 MAX_DRAWINGS = 30  # a legend, not a list of every drawing
 
 
@@ -37,6 +37,15 @@ class LegendPanel(QWidget):
         self.store = store
         self.list = QListWidget()
         self.list.setSelectionMode(QListWidget.SelectionMode.NoSelection)
+        # Compact, as it shows from the first start beside the map: long names wrap
+        # rather than widen the dock or hide behind a scroll bar.
+        self.list.setWordWrap(True)
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.list.setIconSize(QSize(SWATCH, SWATCH))
+        self.list.setSpacing(0)
+        font = self.list.font()
+        font.setPointSizeF(font.pointSizeF() * 0.9)
+        self.list.setFont(font)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.list)

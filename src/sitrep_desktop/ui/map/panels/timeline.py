@@ -18,11 +18,12 @@ from datetime import UTC, datetime
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QTimer, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QStyle, QVBoxLayout, QWidget
 
 from sitrep_desktop.domain import Moment, parse_moment
 from sitrep_desktop.store import Store, StoreChange
 from sitrep_desktop.store.event_counts import day_counts, hour_counts
+from sitrep_desktop.ui.map.panels.timeline_mouse import SnappingCursor, install_click_to_set_time
 from sitrep_desktop.ui.window.time_state import TimeState
 from sitrep_desktop.ui.window.time_text import local_and_utc
 
@@ -87,7 +88,7 @@ class TimelineStrip(pg.PlotWidget):
         self.days = (np.zeros(0, np.int64), np.zeros(0, np.int64))  # day starts, counts
         self.hours = None  # (start, end) -> hour starts, counts: counts for a range
         self.bins = (np.zeros(0), np.zeros(0, np.int64), DAY)  # starts, counts, width shown
-        self.cursor = pg.InfiniteLine(
+        self.cursor = SnappingCursor(
             angle=90, movable=True, pen=pg.mkPen("#ffab00", width=2), hoverPen="#ff6f00"
         )
         self.cursor.setZValue(10)
@@ -97,6 +98,7 @@ class TimelineStrip(pg.PlotWidget):
             lambda line: self.sigScrubbed.emit(moment_at(line.value()))
         )
         self.sigXRangeChanged.connect(lambda *_: self.update_histogram())
+        install_click_to_set_time(self, self.cursor)
         self.setMinimumHeight(90)
 
     def set_data(
@@ -142,7 +144,9 @@ class TimelinePane(QWidget):
         self.store = store
         self.time_state = time_state
         self.strip = TimelineStrip(self)
-        self.play_button = QPushButton("▶ Play", self)
+        self.play_button = QPushButton("Play", self)
+        # Qt's own media icons: the bundled fonts have no ⏸, which showed as an empty box.
+        self.play_button.setIcon(self.style().standardIcon(QStyle.StandardPixmap.SP_MediaPlay))
         self.play_button.setCheckable(True)
         self.latest_button = QPushButton("Latest", self)
         self.changes_button = QPushButton("What changed…", self)
@@ -211,7 +215,11 @@ class TimelinePane(QWidget):
             self.timer.start()
         else:
             self.timer.stop()
-        self.play_button.setText("⏸ Pause" if playing else "▶ Play")
+        self.play_button.setText("Pause" if playing else "Play")
+        glyph = (
+            QStyle.StandardPixmap.SP_MediaPause if playing else QStyle.StandardPixmap.SP_MediaPlay
+        )
+        self.play_button.setIcon(self.style().standardIcon(glyph))
         if self.play_button.isChecked() != playing:
             self.play_button.setChecked(playing)
 
