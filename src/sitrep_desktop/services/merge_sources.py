@@ -147,7 +147,9 @@ class RecordsSource:
     def rows(self, kind: str, ids: Sequence[str]) -> dict[str, Row]:
         found = {}
         for rid in ids:
-            record = self._incoming[rid].record
+            # An id not sent (a place an event names, looked for to revive it): none.
+            item = self._incoming.get(rid)
+            record = None if item is None else item.record
             if record is None or record.KIND != kind:  # type: ignore[attr-defined]
                 continue
             if kind == "event":
