@@ -8,7 +8,7 @@ from sitrep_desktop.domain import Event, Place
 from sitrep_desktop.services.merge import merge_records
 from sitrep_desktop.services.merge_sources import IncomingRecord
 from sitrep_desktop.services.team import apply_incoming
-from sitrep_desktop.services.team.apply import plan_team_conflicts
+from sitrep_desktop.services.team.conflicts import ResolveTeamConflicts, plan_team_conflicts
 from sitrep_desktop.services.team.cot_in import read_cot
 from sitrep_desktop.services.team.cot_out import Sender, outgoing
 from sitrep_desktop.store import Store
@@ -114,18 +114,23 @@ def test_a_conflict_resolved_in_the_dialog_reaches_the_other_side_without_a_new_
     assert content_hash(alpha) == content_hash(bravo)
 
 
-def test_a_conflict_kept_ours_is_settled_and_undo_brings_it_back(pair):
+def test_a_conflict_kept_ours_is_settled_shared_and_undo_brings_it_back(pair):
     alpha, bravo, event = pair
     edit(alpha, event.id, title="Clash at Hama (alpha)")
     edit(bravo, event.id, title="Clash at Hama (bravo)")
     ship(alpha, ALPHA, bravo, "event", event.id)
-    command = plan_team_conflicts(bravo).command({event.id: "ours"})
+    bravo.team.set_sharing(True)
+    command = ResolveTeamConflicts(plan_team_conflicts(bravo), {event.id: "ours"})
     command.do(bravo)
-    assert not plan_team_conflicts(bravo).report.conflicts
-    assert bravo.team.conflicts() == [], "settled: forgotten"
+    assert not plan_team_conflicts(bravo).report.conflicts and bravo.team.conflicts() == []
+    # No row changed, yet the team must learn that ours now knows alpha's version.
+    assert [(i.record_kind, i.record_id) for i in bravo.team.outbox()] == [("event", event.id)]
     command.undo(bravo)
-    ship(alpha, ALPHA, bravo, "event", event.id)
     assert [c.record_id for c in plan_team_conflicts(bravo).report.conflicts] == [event.id]
+    command.do(bravo)  # redo
+    result = ship(bravo, BRAVO, alpha, "event", event.id)
+    assert result.updated == [event.id] and not result.conflicts
+    assert alpha.events.get(event.id).title == "Clash at Hama (bravo)"
 
 
 def test_a_stale_copy_never_undoes_a_newer_version(pair):

@@ -9,7 +9,7 @@ A marker, shape or chat made in TAK carries no version: it is merged by its
 while nobody edited it here; otherwise it is a conflict too.
 
 A conflict is kept (store.team, with the sender's version and history) until
-the user resolves it in the merge dialog (`plan_team_conflicts`, Tools > Team
+the user resolves it in the merge dialog (team/conflicts.py, Tools > Team
 conflicts…), and dropped when a later change from the team settles it.
 
 One transaction for the batch, not queued to go back out; when part of it does
@@ -24,12 +24,11 @@ from dataclasses import dataclass, field
 
 from ...domain.errors import SitRepError
 from ...domain.times import utc_now_text
-from ...io.records import ProblemError, record_from_fields, text_fields
+from ...io.records import text_fields
 from ...store import Store
 from ...store.team import TEAM_LAYER, Received, TeamConflict
 from ...store.versions import VersionReader
-from ..merge import IncomingRecord, MergePlan, MergeReport, merge_records, plan_merge
-from ..merge_sources import RecordsSource
+from ..merge import IncomingRecord, MergeReport, merge_records
 from .cot_in import Incoming
 
 log = logging.getLogger(__name__)
@@ -146,36 +145,3 @@ def _merged(
 
 def _settled(report: MergeReport) -> set[str]:
     return {rid for _, rid in [*report.added, *report.updated, *report.deleted, *report.restored]}
-
-
-# -- the conflicts kept, for the merge dialog -------------------------------------------
-def team_conflict_records(store: Store) -> list[IncomingRecord]:
-    """The remote changes kept as conflicts, as the merge takes them."""
-    found = []
-    for kept in store.team.conflicts():
-        record = None
-        if kept.theirs is not None:
-            try:
-                record = record_from_fields(kept.record_kind, kept.theirs, "team conflict")
-            except ProblemError as exc:  # kept by an older version, no longer valid
-                log.warning("team conflict %s dropped: %s", kept.record_id, exc.problem)
-                continue
-        found.append(
-            IncomingRecord(record, kind=kept.record_kind, record_id=kept.record_id,
-                           version=kept.version, history=kept.history, updated=kept.updated)
-        )  # fmt: skip
-    return found
-
-
-def plan_team_conflicts(store: Store, origin: str = "the team") -> MergePlan:
-    """The kept conflicts merged again (nothing written): `.report.conflicts` lists
-    them field by field for the merge dialog, `.command(resolutions)` resolves them.
-
-    A kept change the merge no longer needs (resolved, or settled since) is
-    forgotten here; one that is still a conflict after an undo shows again.
-    """
-    records = team_conflict_records(store)
-    plan = plan_merge(store, RecordsSource(store, records, origin))
-    open_ = {c.record_id for c in plan.report.conflicts} | {w.record_id for w in plan.writes}
-    store.team.drop_conflicts([r.id for r in records if r.id not in open_])
-    return plan
