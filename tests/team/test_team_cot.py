@@ -4,6 +4,7 @@ import pytest
 
 from sitrep_desktop.domain import Annotation, ControlChange, Event, Faction, Place
 from sitrep_desktop.io.safe_xml import child, parse_xml
+from sitrep_desktop.services.merge import versions_of
 from sitrep_desktop.services.team.cot_in import (
     MAX_EVENT_BYTES,
     CotError,
@@ -89,7 +90,31 @@ def test_a_deleted_record_goes_out_as_a_tak_delete_naming_the_version(store):
     assert parsed.get("type") == "t-x-d-d"
     assert child(child(parsed, "detail"), "link").get("uid") == event.id
     back = read_cot(sent.data)
-    assert (back.deleted_id, back.deleted_kind, back.base) == (event.id, "event", event.updated)
+    assert (back.deleted_id, back.deleted_kind, back.updated) == (event.id, "event", event.updated)
+    # The tombstone's version, and the version it deleted in its history.
+    version, history = versions_of(store, [event.id])[event.id]
+    assert back.version == version
+    assert dict(back.history) == {v: u for v, u in history.items() if v != version}
+    assert f"0.{event.updated}" in dict(back.history)
+
+
+def test_a_record_carries_its_version_and_latest_history(store):
+    import dataclasses
+
+    from sitrep_desktop.services.team.cot_out import HISTORY_SENT
+
+    event = store.events.add(Event(at="2024-12-05", title="Edit 0", category="other"))
+    for n in range(1, HISTORY_SENT + 5):
+        store.events.update(dataclasses.replace(store.events.get(event.id), title=f"Edit {n}"))
+    back = read_cot(outgoing(store, "event", event.id, ME).data)
+    version, history = versions_of(store, [event.id])[event.id]
+    assert back.version == version and back.record == store.events.get(event.id)
+    sent = dict(back.history)
+    assert len(sent) == HISTORY_SENT and version not in sent
+    # The latest ones: the version before the head is there, the first is not.
+    newest_first = sorted((v for v in history if v != version), reverse=True)
+    assert newest_first[0] in sent and f"0.{event.created}" not in sent
+    assert all(sent[v] == history[v] for v in sent)
 
 
 def test_our_presence_is_not_a_record():

@@ -202,3 +202,73 @@ def test_a_connected_laptop_listens_on_no_port(team: Team):
     listening = subprocess.run(["ss", "-ltnupH"], capture_output=True, text=True, check=True)
     ours = [line for line in listening.stdout.splitlines() if f"pid={os.getpid()}," in line]
     assert ours == []
+
+
+def kept_conflicts(store, record_id):
+    return [c for c in store.team.conflicts() if c.record_id == record_id]
+
+
+def test_edits_on_both_sides_while_apart_become_one_conflict_with_the_ancestor(team: Team):
+    from sitrep_desktop.services.team.conflicts import plan_team_conflicts
+    from sitrep_desktop.store.content_hash import content_hash
+
+    alpha, bravo = laptop(author="alpha"), laptop(author="bravo")
+    a, b = team.join(alpha, "alpha"), team.join(bravo, "bravo")
+    team.connected(a, b)
+    clash = alpha.events.add(Event(at="2024-12-05", title="Clash at Hama", category="clash"))
+    team.until(lambda: clash.id in ids(bravo))
+
+    b.go_offline()
+    alpha.events.update(dataclasses.replace(alpha.events.get(clash.id), title="Hama (alpha)"))
+    bravo.events.update(dataclasses.replace(bravo.events.get(clash.id), title="Hama (bravo)"))
+    team.settle(0.3)
+    b.go_online()  # bravo's outbox and picture reach alpha: a conflict there
+    team.connected(b)
+    team.until(lambda: bool(kept_conflicts(alpha, clash.id)))
+    team.leave(a)  # alpha's link drops and returns: its picture reaches bravo
+    a = team.join(alpha, "alpha")
+    team.until(lambda: bool(kept_conflicts(bravo, clash.id)))
+    team.settle()
+
+    for ours, theirs, store in (("alpha", "bravo", alpha), ("bravo", "alpha", bravo)):
+        assert store.events.get(clash.id).title == f"Hama ({ours})", "never over a local edit"
+        (conflict,) = [c for c in plan_team_conflicts(store).report.conflicts
+                       if c.record_id == clash.id]  # fmt: skip
+        (title,) = conflict.fields
+        assert (title.ours, title.theirs, title.ancestor) == (
+            f"Hama ({ours})",
+            f"Hama ({theirs})",
+            "Clash at Hama",
+        )
+    # Bravo's picture sent again (it reconnects) changes nothing on alpha.
+    before = (content_hash(alpha), len(alpha.team.conflicts()), alpha.journal.count())
+    b.go_offline()
+    b.go_online()
+    team.connected(b)
+    team.settle(1.5)
+    assert (content_hash(alpha), len(alpha.team.conflicts()), alpha.journal.count()) == before
+
+
+def test_a_delete_applies_over_there_unless_it_was_edited_there(team: Team):
+    alpha, bravo = laptop(author="alpha"), laptop(author="bravo")
+    a, b = team.join(alpha, "alpha"), team.join(bravo, "bravo")
+    team.connected(a, b)
+    rumour = alpha.events.add(Event(at="2024-12-05", title="Rumour", category="other"))
+    siege = alpha.events.add(Event(at="2024-12-05", title="Siege", category="other"))
+    team.until(lambda: {rumour.id, siege.id} <= ids(bravo))
+
+    alpha.events.delete(rumour.id)  # nobody else touched it: gone everywhere
+    team.until(lambda: rumour.id not in ids(bravo))
+
+    b.go_offline()
+    alpha.events.delete(siege.id)
+    bravo.events.update(dataclasses.replace(bravo.events.get(siege.id), title="Siege lifted"))
+    team.settle(0.3)
+    b.go_online()
+    team.connected(b)
+    # Bravo's edit reaches alpha, where it was deleted: the edit beats the delete.
+    team.until(lambda: siege.id in ids(alpha))
+    team.settle()
+    assert alpha.events.get(siege.id) == bravo.events.get(siege.id)
+    assert alpha.events.get(siege.id).title == "Siege lifted"
+    assert not kept_conflicts(alpha, siege.id) and not kept_conflicts(bravo, siege.id)

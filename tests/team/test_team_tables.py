@@ -6,7 +6,7 @@ import sqlite3
 from sitrep_desktop.domain import ControlChange, Event, Faction, Place
 from sitrep_desktop.store import Store
 from sitrep_desktop.store.opening import migrate
-from sitrep_desktop.store.team import Received
+from sitrep_desktop.store.team import Received, TeamConflict
 
 STAMP = "'2026-11-30T08:00:00.000000Z', '2026-11-30T08:00:00.000000Z', 'analyst'"
 
@@ -46,25 +46,22 @@ def test_the_outbox_keeps_its_order_across_a_restart(tmp_path):
         assert [i.record_id for i in store.team.outbox()] == ["c"]
 
 
-def test_put_exact_keeps_the_remote_stamp_and_journals_it():
+def test_a_conflict_is_kept_once_with_the_senders_version_until_settled():
     store = Store.memory()
-    store.categories.ensure_defaults()
-    event = Event(
-        at="2026-11-30T10:00Z",
-        title="Shelling of the market",
-        category="shelling",
-        created="2026-11-30T10:05:00.000000Z",
-        updated="2026-11-30T10:05:00.000000Z",
-    )
-    store.team.put_exact(event)
-    later = dataclasses.replace(
-        event, title="Shelling of the old market", updated="2026-11-30T11:00:00.000000Z"
-    )
-    store.team.put_exact(later)
-    saved = store.events.get(event.id)
-    assert saved.title == "Shelling of the old market"
-    assert saved.updated == "2026-11-30T11:00:00.000000Z"
-    assert [e.action for e in store.journal.for_record(event.id)] == ["insert", "update"]
+    kept = TeamConflict(
+        "event", "e1", {"id": "e1", "title": "Shelling"}, "Viper 2",
+        "000000000004.ab", {"0.2026-11-30T10:00:00.000000Z": "2026-11-30T10:00:00.000000Z"},
+    )  # fmt: skip
+    assert store.team.keep_conflict(kept)
+    assert not store.team.keep_conflict(kept), "the same change again: kept already"
+    (found,) = store.team.conflicts_for("e1")
+    assert (found.theirs, found.version, found.history) == (kept.theirs, kept.version,
+                                                            kept.history)  # fmt: skip
+    later = dataclasses.replace(kept, version="000000000005.cd")
+    assert store.team.keep_conflict(later)
+    assert [c.version for c in store.team.conflicts()] == ["000000000005.cd"], "the latest"
+    store.team.drop_conflicts(["e1"])
+    assert store.team.conflicts() == []
 
 
 def test_who_sent_a_record_is_kept_in_the_team_layer():

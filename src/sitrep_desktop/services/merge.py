@@ -20,9 +20,11 @@ Two control changes for one place at the same instant (different records
 from the two sides) are both kept, and flagged in `control_disputes`: the
 control rule reports such a place as disputed.
 
-A data package or a TAK feed carries no history: a record is matched by its
-`updated` stamp. Theirs is taken when it is later than ours and ours came from
-a merge (was not changed here since); otherwise a difference is a conflict.
+A data package or a marker made in TAK carries no history: a record is matched
+by its `updated` stamp (another SitRep on the TAK server sends its versions,
+services/team/cot_out, and merges exactly). Theirs is taken when it is later
+than ours and ours came from a merge (was not changed here since); otherwise a
+difference is a conflict.
 
 Entry points:
 

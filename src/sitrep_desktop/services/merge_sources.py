@@ -2,8 +2,9 @@
 
 Each source answers the same few questions (`MergeSource`): its origin, every
 record's head, the histories of some records, their rows. A database knows
-all of it; a data package and a TAK feed carry records without histories, so
-their versions are left empty and the merge matches them by `updated` stamp.
+all of it; a data package and TAK's own CoT carry records without histories,
+so their versions are left empty and the merge matches them by `updated` stamp
+(records another SitRep sent through a TAK server carry their versions).
 """
 
 from __future__ import annotations
@@ -147,7 +148,9 @@ class RecordsSource:
     def rows(self, kind: str, ids: Sequence[str]) -> dict[str, Row]:
         found = {}
         for rid in ids:
-            record = self._incoming[rid].record
+            # An id not sent (a place an event names, looked for to revive it): none.
+            item = self._incoming.get(rid)
+            record = None if item is None else item.record
             if record is None or record.KIND != kind:  # type: ignore[attr-defined]
                 continue
             if kind == "event":

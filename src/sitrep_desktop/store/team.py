@@ -1,21 +1,21 @@
 """What sharing through a TAK server keeps in the database (migration 7).
 
-The outbox (what changed here, in commit order, until the server took it), the
-stamps both sides last agreed on per record, who sent each received record,
-and the conflicts a remote change raised. services/team decides; this module
-only reads and writes the four tables, each write one transaction.
+The outbox (what changed here, in commit order, until the server took it), who
+sent each received record, and the conflicts a remote change raised (kept with
+the sender's version and history, so the merge dialog can resolve them later).
+services/team decides; this module only reads and writes those tables, each
+write one transaction. `team_sync` (the stamps both sides last agreed on) is
+left unused: the merge's record versions (migration 6) replaced it.
 """
 
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from ..domain import Record
 from ..domain.times import utc_now_text
 from .repository import Repository
 
@@ -45,12 +45,38 @@ class Received:
 
 @dataclass(frozen=True, slots=True)
 class TeamConflict:
-    id: int
+    """A remote change that conflicts with ours, kept until the user resolves it.
+
+    `theirs` are the record's fields as text (cot_out's), None for a delete;
+    `version` and `history` ({version: updated}) are the sender's, for the
+    merge that resolves it (services/team/apply.py).
+    """
+
     record_kind: str
     record_id: str
-    theirs: dict[str, Any] | None  # None: they deleted it
+    theirs: dict[str, Any] | None
     sender_callsign: str
-    received: str
+    version: str = ""
+    history: dict[str, str] = field(default_factory=dict)
+    updated: str = ""
+    id: int = 0
+    received: str = ""
+
+    def payload(self) -> str:
+        return json.dumps(
+            {"fields": self.theirs, "version": self.version, "history": self.history,
+             "updated": self.updated},
+            sort_keys=True,
+        )  # fmt: skip
+
+    @classmethod
+    def from_row(cls, id_: int, kind: str, record_id: str, theirs: str | None,
+                 sender: str, received: str) -> TeamConflict:  # fmt: skip
+        data = json.loads(theirs) if theirs else None
+        if not isinstance(data, dict) or "fields" not in data:
+            data = {"fields": data}  # kept before versions travelled: fields only
+        return cls(kind, record_id, data["fields"], sender, data.get("version", ""),
+                   data.get("history", {}), data.get("updated", ""), id_, received)  # fmt: skip
 
 
 class TeamTables:
@@ -104,24 +130,6 @@ class TeamTables:
         with self.store.transaction() as conn:
             conn.execute("DELETE FROM team_outbox WHERE seq <= ?", (up_to_seq,))
 
-    # -- agreed stamps --------------------------------------------------------------
-    def synced(self, record_id: str) -> str | None:
-        row = self.store.conn.execute(
-            "SELECT synced_updated FROM team_sync WHERE record_id = ?", (record_id,)
-        ).fetchone()
-        return None if row is None else row[0]
-
-    def mark_synced(self, items: Sequence[tuple[str, str, str]]) -> None:
-        """(kind, id, updated stamp) the team and we now agree on."""
-        if not items:
-            return
-        with self.store.transaction() as conn:
-            conn.executemany(
-                "INSERT INTO team_sync (record_kind, record_id, synced_updated) VALUES (?, ?, ?) "
-                "ON CONFLICT(record_id) DO UPDATE SET synced_updated = excluded.synced_updated",
-                items,
-            )
-
     # -- received -----------------------------------------------------------------
     def note_received(self, items: Sequence[Received]) -> None:
         if not items:
@@ -160,35 +168,6 @@ class TeamTables:
         )
         return [Received(*row) for row in rows]
 
-    # -- records as the team has them ------------------------------------------------
-    def put_exact(self, record: Record) -> None:
-        """Add or overwrite `record` keeping its stamps, journalled and announced.
-
-        A remote version keeps the `updated` stamp it was made with, so every
-        copy names one version alike; Repository.update would stamp it anew.
-        """
-        repository = self.store_repository(record.KIND)  # type: ignore[attr-defined]
-        with self.store.transaction() as conn:
-            before = conn.execute(
-                f"SELECT * FROM {repository.table} WHERE id = ?", (record.id,)
-            ).fetchone()
-            if before is None:
-                repository.add_many([record])
-                return
-            row = repository.to_row(record)
-            assignments = ", ".join(f"{c} = ?" for c in row if c != "id")
-            values = [v for c, v in row.items() if c != "id"]
-            try:
-                conn.execute(
-                    f"UPDATE {repository.table} SET {assignments} WHERE id = ?",
-                    (*values, record.id),
-                )
-            except sqlite3.IntegrityError as exc:
-                raise repository._integrity_error(exc, "save") from None
-            repository._after_update(before, record)
-            repository._journal_many("update", [(record.id, dict(before), row)])
-            self.store.notify(repository.kind, "update", [record.id])
-
     def store_repository(self, kind: str) -> Repository[Any]:
         return {
             "place": self.store.places,
@@ -199,21 +178,31 @@ class TeamTables:
         }[kind]
 
     # -- conflicts --------------------------------------------------------------------
-    def add_conflict(
-        self, kind: str, record_id: str, theirs: dict[str, Any] | None, sender: str
-    ) -> None:
+    def keep_conflict(self, conflict: TeamConflict) -> bool:
+        """Keep a remote change the merge rules did not apply (one per record: the
+        latest). False when the same change was kept already (a re-sent picture)."""
+        payload = conflict.payload()
         with self.store.transaction() as conn:
+            rows = conn.execute(
+                "SELECT theirs FROM team_conflicts WHERE record_id = ?", (conflict.record_id,)
+            ).fetchall()
+            if [r[0] for r in rows] == [payload]:
+                return False
+            conn.execute("DELETE FROM team_conflicts WHERE record_id = ?", (conflict.record_id,))
             conn.execute(
                 "INSERT INTO team_conflicts (record_kind, record_id, theirs, sender_callsign,"
                 " received) VALUES (?, ?, ?, ?, ?)",
-                (
-                    kind,
-                    record_id,
-                    None if theirs is None else json.dumps(theirs, sort_keys=True),
-                    sender,
-                    utc_now_text(),
-                ),
-            )
+                (conflict.record_kind, conflict.record_id, payload,
+                 conflict.sender_callsign, utc_now_text()),
+            )  # fmt: skip
+        return True
+
+    def drop_conflicts(self, record_ids: Iterable[str]) -> None:
+        """The records' kept conflicts are settled (merged since, or resolved)."""
+        ids = [(rid,) for rid in record_ids]
+        if ids:
+            with self.store.transaction() as conn:
+                conn.executemany("DELETE FROM team_conflicts WHERE record_id = ?", ids)
 
     def conflicts(self) -> list[TeamConflict]:
         return self.conflicts_for(None)
@@ -225,7 +214,4 @@ class TeamTables:
             " FROM team_conflicts WHERE ? IS NULL OR record_id = ? ORDER BY id",
             (record_id, record_id),
         )
-        return [
-            TeamConflict(r[0], r[1], r[2], json.loads(r[3]) if r[3] else None, r[4], r[5])
-            for r in rows
-        ]
+        return [TeamConflict.from_row(*r) for r in rows]

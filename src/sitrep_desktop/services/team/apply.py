@@ -1,22 +1,20 @@
-"""Records from the team into the store, never over a local edit.
+"""Records from the team into the store by the merge rules of Part 1 (services/merge).
 
-`apply_incoming(store, items, origin)` is the one seam where the merge rules
-of services/merge.py (being written on another branch) plug in. Until then it
-decides by versions: a record's version is its `updated` stamp, the same on
-every copy (a remote version is written with its own stamp), and each change
-names the version it was made on (its base):
+Another SitRep's record arrives with its version and recent history (cot_out),
+so `merge_records` decides exactly as for a database file: a version we have
+had is stale, one made on ours is taken, a record changed on both sides is a
+**conflict** (ours stays), a delete applies unless we changed the record since.
+A marker, shape or chat made in TAK carries no version: it is merged by its
+`updated` stamp (the CoT's time): a new uid is added, a later report taken
+while nobody edited it here; otherwise it is a conflict too.
 
-  theirs is ours                            -> nothing to do (a re-sent picture)
-  theirs is a version we had before         -> a stale copy: keep ours
-  theirs was made on ours                   -> take theirs
-  we never had it                           -> add it
-  a marker or shape made in TAK, newer      -> take it (its sender owns it)
-  otherwise both changed it                 -> a conflict: ours stays, theirs
-                                               waits in team_conflicts
-A delete applies only to the version it names; a record deleted here and
-changed there is a conflict too. Each item is its own transaction, so one that
-does not fit (a reference to a place we lack) is logged and skipped, and the
-rest still arrive.
+A conflict is kept (store.team, with the sender's version and history) until
+the user resolves it in the merge dialog (team/conflicts.py, Tools > Team
+conflicts…), and dropped when a later change from the team settles it.
+
+One transaction for the batch, not queued to go back out; when part of it does
+not fit (an event at a place we lack), the items are merged one by one and the
+one that does not fit is logged and skipped: the rest still arrive.
 """
 
 from __future__ import annotations
@@ -24,16 +22,16 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 
-from ...domain import Record
 from ...domain.errors import SitRepError
 from ...domain.times import utc_now_text
-from ...io.records import record_fields
+from ...io.records import text_fields
 from ...store import Store
-from ...store.team import TEAM_LAYER, Received
-from .cot_in import TEAM_CATEGORY, Incoming
+from ...store.team import TEAM_LAYER, Received, TeamConflict
+from ...store.versions import VersionReader
+from ..merge import IncomingRecord, MergeReport, merge_records
+from .cot_in import Incoming
 
 log = logging.getLogger(__name__)
-_KINDS = ("place", "faction", "control_change", "event", "annotation")
 
 
 @dataclass
@@ -53,136 +51,97 @@ class ApplyResult:
 def apply_incoming(
     store: Store, items: list[Incoming], origin: str, layer: str = TEAM_LAYER
 ) -> ApplyResult:
-    """Apply what the team sent; `origin` names the route ("tak 127.0.0.1:8088") for the log."""
+    """Merge what the team sent; `origin` names the route ("tak 127.0.0.1:8088")."""
     result = ApplyResult()
-    received: list[Received] = []
-    # One transaction for the batch (one commit, one piece of change news), not
-    # queued to go back out; each item in a savepoint of it, so one that does not
-    # fit is skipped alone.
+    pairs = []
+    for item in items:
+        incoming = _to_merge(store, item)
+        if incoming is None:
+            result.unchanged += 1
+        else:
+            pairs.append((item, incoming))
+    if not pairs:
+        return result
     with store.team.applying():
-        if any(_needs_team_category(i) for i in items):
-            store.categories.ensure([TEAM_CATEGORY])
-        for item in items:
-            _apply_one(store, item, origin, layer, result, received)
-        store.team.note_received(received)
+        try:
+            with store.transaction():  # a savepoint: a batch that does not fit leaves nothing
+                _merged(store, pairs, origin, layer, result)
+        except SitRepError:
+            for pair in pairs:
+                try:
+                    with store.transaction():
+                        _merged(store, [pair], origin, layer, result)
+                except SitRepError as exc:
+                    item = pair[0]
+                    log.warning("team %s: %s from %s skipped: %s",
+                                origin, item.cot_uid, item.sender_callsign, exc)  # fmt: skip
+                    result.skipped.append(f"{pair[1].id}: {exc}")
     return result
 
 
-def _apply_one(
+def _to_merge(store: Store, item: Incoming) -> IncomingRecord | None:
+    """The item as the merge takes it; None when there is nothing to merge."""
+    history = dict(item.history)
+    if item.record is not None:
+        return IncomingRecord(item.record, version=item.version, history=history)
+    if item.deleted_id is None:
+        return None
+    head = VersionReader(store.conn).heads([item.deleted_id]).get(item.deleted_id)
+    if head is None:
+        return None  # a record we never had
+    if not item.version and head.deleted:
+        return None  # deleted here already; a delete from TAK names no version to record
+    return IncomingRecord(
+        None,
+        kind=item.deleted_kind or head.kind,
+        record_id=item.deleted_id,
+        version=item.version,
+        history=history,
+        updated=item.updated,
+    )
+
+
+def _merged(
     store: Store,
-    item: Incoming,
+    pairs: list[tuple[Incoming, IncomingRecord]],
     origin: str,
     layer: str,
     result: ApplyResult,
-    received: list[Received],
 ) -> None:
-    try:
-        if item.record is not None:
-            outcome = _apply_record(store, item)
-            target, kind = item.record.id, item.record.KIND  # type: ignore[attr-defined]
-        elif item.deleted_id is not None:
-            outcome = _apply_delete(store, item)
-            target, kind = item.deleted_id, item.deleted_kind or ""
-        else:
-            return
-    except SitRepError as exc:
-        log.warning(
-            "team %s: %s from %s skipped: %s", origin, item.cot_uid, item.sender_callsign, exc
+    """Merge some items, then note who sent what and keep the conflicts."""
+    report = merge_records(store, [incoming for _, incoming in pairs], origin)
+    sent = {incoming.id: item for item, incoming in pairs}
+    settled = _settled(report)
+    now = utc_now_text()
+    store.team.note_received(
+        [
+            Received(rid, kind, layer, item.sender_uid, item.sender_callsign, item.cot_type, now)
+            for kind, rid in [*report.added, *report.updated, *report.restored]
+            if (item := sent.get(rid)) is not None
+        ]
+    )
+    store.team.drop_conflicts(settled)
+    incoming_of = {incoming.id: incoming for _, incoming in pairs}
+    new_conflicts = []
+    for conflict in report.conflicts:
+        item, incoming = sent[conflict.record_id], incoming_of[conflict.record_id]
+        kept = TeamConflict(
+            conflict.kind,
+            conflict.record_id,
+            None if incoming.record is None else text_fields(incoming.record),
+            item.sender_callsign,
+            incoming.version,
+            {v: u or "" for v, u in incoming.history.items()},
+            incoming.updated,
         )
-        result.skipped.append(f"{item.cot_uid}: {exc}")
-        return
-    if outcome == "unchanged":
-        result.unchanged += 1
-        return
-    getattr(result, outcome).append(target)
-    if outcome in ("added", "updated"):
-        received.append(
-            Received(
-                target,
-                kind,
-                layer,
-                item.sender_uid,
-                item.sender_callsign,
-                item.cot_type,
-                utc_now_text(),
-            )
-        )
+        if store.team.keep_conflict(kept):  # False: the same change kept already
+            new_conflicts.append(conflict.record_id)
+    result.added += [rid for _, rid in report.added if rid in sent]
+    result.updated += [rid for _, rid in [*report.updated, *report.restored] if rid in sent]
+    result.deleted += [rid for _, rid in report.deleted if rid in sent]
+    result.conflicts += new_conflicts
+    result.unchanged += len(set(sent) - settled - set(new_conflicts))
 
 
-def _apply_record(store: Store, item: Incoming) -> str:
-    theirs = item.record
-    assert theirs is not None
-    kind = theirs.KIND  # type: ignore[attr-defined]
-    ours = store.team.store_repository(kind).find(theirs.id)
-    history = _versions(store, theirs.id)
-    if ours is not None and (ours.updated == theirs.updated or _same(ours, theirs)):
-        return "unchanged"
-    if theirs.updated in history:
-        return "unchanged"  # a version we had: ours is newer, or deleted here
-    if ours is None and history:
-        return _conflict(store, kind, theirs.id, record_fields(theirs), item)
-    if ours is not None:
-        foreign = item.base is None and store.team.received(theirs.id) is not None
-        newer = foreign and theirs.updated > ours.updated
-        if not newer and item.base != ours.updated:
-            return _conflict(store, kind, theirs.id, record_fields(theirs), item)
-    with store.transaction():
-        store.team.put_exact(theirs)
-        store.team.mark_synced([(kind, theirs.id, theirs.updated)])
-    return "added" if ours is None else "updated"
-
-
-def _apply_delete(store: Store, item: Incoming) -> str:
-    record_id = item.deleted_id
-    assert record_id is not None
-    kinds = [item.deleted_kind] if item.deleted_kind in _KINDS else list(_KINDS)
-    for kind in kinds:
-        repository = store.team.store_repository(str(kind))
-        ours = repository.find(record_id)
-        if ours is None:
-            continue
-        # From ATAK a delete names no version: it may delete what came from TAK.
-        foreign = item.base is None and store.team.received(record_id) is not None
-        if not foreign and item.base != ours.updated:
-            return _conflict(store, str(kind), record_id, None, item)
-        with store.transaction():
-            repository.delete(record_id)
-            store.team.mark_synced([(str(kind), record_id, ours.updated)])
-        return "deleted"
-    return "unchanged"
-
-
-def _conflict(
-    store: Store, kind: str, record_id: str, theirs: dict[str, object] | None, item: Incoming
-) -> str:
-    stamp = None if theirs is None else theirs.get("updated")
-    for known in store.team.conflicts_for(record_id):
-        if (None if known.theirs is None else known.theirs.get("updated")) == stamp:
-            return "unchanged"  # the same change again (a re-sent picture)
-    store.team.add_conflict(kind, record_id, theirs, item.sender_callsign)
-    return "conflicts"
-
-
-def _versions(store: Store, record_id: str) -> set[str]:
-    """Every `updated` stamp the record has had here, from the change journal."""
-    stamps = set()
-    for entry in store.journal.for_record(record_id):
-        for values in (entry.before, entry.after):
-            if values and values.get("updated"):
-                stamps.add(str(values["updated"]))
-    return stamps
-
-
-def _same(ours: Record, theirs: Record) -> bool:
-    a, b = record_fields(ours), record_fields(theirs)
-    if ours.updated == theirs.updated:
-        return True
-    for name in ("updated", "created", "author"):
-        a.pop(name, None)
-        b.pop(name, None)
-    return a == b
-
-
-def _needs_team_category(item: Incoming) -> bool:
-    record = item.record
-    return record is not None and getattr(record, "category", None) == TEAM_CATEGORY
+def _settled(report: MergeReport) -> set[str]:
+    return {rid for _, rid in [*report.added, *report.updated, *report.deleted, *report.restored]}

@@ -6,7 +6,8 @@ file (io/safe_xml: no DTDs, no entities) and a size cap; a malformed event is
 logged and skipped by the caller, never fatal.
 
 What becomes what:
-  another SitRep's record (<sitrep>)  -> that record, exactly
+  another SitRep's record (<sitrep>)  -> that record, exactly, with its version
+                                         and history (<sitrep_versions>)
   a TAK delete (t-x-d-d)              -> a delete of the linked uid
   an ATAK marker (a-*, b-m-p-*)       -> an event at its point, category "team"
   a TAK shape (u-d-*, b-m-r)          -> an annotation (io/cot_shapes)
@@ -37,7 +38,7 @@ from ...io.records import (
     record_from_fields,
 )
 from ...io.safe_xml import child, parse_xml
-from .cot_out import BASE_KEY, DELETE_TYPE, PRESENCE_MARK
+from .cot_out import DELETE_TYPE, PRESENCE_MARK, VERSIONS_TAG
 
 MAX_EVENT_BYTES = 1024 * 1024  # a CoT larger than this is refused, not buffered
 TEAM_CATEGORY = "team"
@@ -51,7 +52,11 @@ class CotError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class Incoming:
-    """One CoT read: a record to apply, or a delete (record None, `deleted_id` set)."""
+    """One CoT read: a record to apply, or a delete (record None, `deleted_id` set).
+
+    `version`, `history` ((version, updated) pairs) and, for a delete, `updated`
+    are the sender's when it is a SitRep; a CoT made in TAK carries none.
+    """
 
     cot_uid: str
     cot_type: str
@@ -60,7 +65,9 @@ class Incoming:
     record: Record | None = None
     deleted_id: str | None = None
     deleted_kind: str | None = None
-    base: str | None = None  # the version the sender made this change on (cot_out)
+    version: str = ""
+    history: tuple[tuple[str, str], ...] = ()
+    updated: str = ""  # a delete's: the stamp of the version it deleted
 
 
 class CotStream:
@@ -120,7 +127,7 @@ def read_cot(data: bytes) -> Incoming | None:
         ours = child(detail, "sitrep") if detail is not None else None
         if ours is not None and ours.get(RECORD_KEY) in KINDS:
             record = record_from_fields(str(ours.get(RECORD_KEY)), dict(ours.attrib), uid)
-            return dataclasses.replace(base, record=record, base=ours.get(BASE_KEY) or None)
+            return dataclasses.replace(base, record=record, **_versions(detail))
         if detail is not None and child(detail, PRESENCE_MARK) is not None:
             return None  # another SitRep's laptop announcing itself
         return _foreign(base, event, detail)
@@ -158,13 +165,30 @@ def _delete(base: Incoming, detail: Element | None) -> Incoming:
             base,
             deleted_id=str(ours.get("id")),
             deleted_kind=ours.get(RECORD_KEY),
-            base=ours.get(BASE_KEY) or None,
+            **_versions(detail),
         )
     link = child(detail, "link") if detail is not None else None
     if link is None or not link.get("uid"):
         raise CotError("a TAK delete needs a <link uid>")
     # A delete from ATAK names the CoT uid of a marker or shape it made.
     return dataclasses.replace(base, deleted_id=foreign_id(str(link.get("uid"))))
+
+
+def _versions(detail: Element | None) -> dict[str, object]:
+    """The sender's version, history and stamp (<sitrep_versions>), when it sent them."""
+    element = child(detail, VERSIONS_TAG) if detail is not None else None
+    if element is None or not element.get("version"):
+        return {}
+    history = tuple(
+        (str(seen.get("version")), seen.get("updated", ""))
+        for seen in element
+        if seen.tag == "seen" and seen.get("version")
+    )
+    return {
+        "version": str(element.get("version")),
+        "history": history,
+        "updated": element.get("updated", ""),
+    }
 
 
 def _foreign(base: Incoming, event: Element, detail: Element | None) -> Incoming | None:

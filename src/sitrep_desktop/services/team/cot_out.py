@@ -8,11 +8,16 @@ its place, whose marker colour and remarks name the new holder. A record that
 is gone is a TAK delete (t-x-d-d) with a <link> to its uid, which ATAK obeys
 and SitRep reads back with the kind. Every CoT names its sender in <creator>
 (as ATAK 4.x does), so a receiver can say who sent it.
+
+Beside our record (or our delete) goes its version and the latest versions of
+its history (<sitrep_versions>, as services/merge `versions_of` gives them), so
+the receiver merges it by Part 1's rules exactly as it would merge our database.
 """
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from xml.etree.ElementTree import Element, SubElement, tostring
@@ -22,6 +27,7 @@ from ...io import cot
 from ...io.cot_shapes import STAMP, envelope
 from ...io.records import text_fields
 from ...store import Store
+from ..merge import versions_of
 
 SITREP_TYPE = "b-x-sitrep-"  # + faction / control_change: not drawn by TAK clients
 DELETE_TYPE = "t-x-d-d"
@@ -29,7 +35,11 @@ PRESENCE_TYPE = "a-f-G-E-S"  # our laptop on the map, as TAK clients announce th
 PRESENCE_MARK = "__sitrep_presence"
 CHECK_TYPE = "t-x-sitrep-check"
 CHECK_SUFFIX = "-link-check"
-BASE_KEY = "team_base"  # beside the record's fields in <sitrep>: the version it was made on
+VERSIONS_TAG = "sitrep_versions"  # the record's version and recent history
+# Versions of a record's history sent with it: enough to name the version both
+# sides last agreed on (a record edited more often between two sends than this,
+# on both sides, shows as a conflict rather than being decided on a guess).
+HISTORY_SENT = 32
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,13 +72,14 @@ def find_record(store: Store, kind: str, record_id: str) -> Record | None:
     return None if repository is None else repository.find(record_id)
 
 
-def record_cot(store: Store, record: Record, sender: Sender, base: str | None = None) -> bytes:
-    """The CoT for one record as it is in `store` now.
-
-    `base` is the version (`updated` stamp) this one was made on top of, as the
-    team last saw it: a receiver that still has that version takes this one,
-    one that changed it too has a conflict.
-    """
+def record_cot(
+    store: Store,
+    record: Record,
+    sender: Sender,
+    version: str = "",
+    history: Mapping[str, str | None] | None = None,
+) -> bytes:
+    """The CoT for one record as it is in `store` now, with its version and history."""
     if isinstance(record, (Faction, ControlChange)):
         event = _plain(record)
     elif isinstance(record, Place):
@@ -93,14 +104,21 @@ def record_cot(store: Store, record: Record, sender: Sender, base: str | None = 
         event = cot.event_element(record, {})
     else:  # pragma: no cover - every record kind is listed above
         raise TypeError(f"no CoT for {type(record).__name__}")
-    ours = event.find("detail/sitrep")
-    if ours is not None and base:
-        ours.set(BASE_KEY, base)
+    detail = event.find("detail")
+    if detail is not None and version:
+        _versions(detail, version, record.updated, history or {})
     _creator(event, sender)
     return tostring(event, encoding="utf-8")
 
 
-def delete_cot(kind: str, record_id: str, sender: Sender, base: str | None = None) -> bytes:
+def delete_cot(
+    kind: str,
+    record_id: str,
+    sender: Sender,
+    version: str = "",
+    history: Mapping[str, str | None] | None = None,
+    updated: str = "",
+) -> bytes:
     """A TAK delete of `record_id`; ATAK removes the marker or shape with that uid."""
     now = datetime.now(UTC)
     # The delete's own uid is new each time: TAK servers keep the latest CoT per uid.
@@ -108,7 +126,9 @@ def delete_cot(kind: str, record_id: str, sender: Sender, base: str | None = Non
     event.set("stale", (now + timedelta(minutes=10)).strftime(STAMP))
     SubElement(detail, "link", uid=record_id, relation="none", type="none")
     SubElement(detail, "__forcedelete")
-    SubElement(detail, "sitrep_delete", record=kind, id=record_id, **{BASE_KEY: base or ""})
+    SubElement(detail, "sitrep_delete", record=kind, id=record_id)
+    if version:
+        _versions(detail, version, updated, history or {})
     _creator(event, sender)
     return tostring(event, encoding="utf-8")
 
@@ -148,15 +168,24 @@ def outgoing(
     store: Store, kind: str, record_id: str, sender: Sender, seq: int | None = None
 ) -> Outgoing:
     """The CoT for the record as it is now, or its delete if it is gone."""
+    version, history = versions_of(store, [record_id]).get(record_id, ("", {}))
     record = find_record(store, kind, record_id)
     if record is None:
-        # The version deleted here: a receiver deletes only that version.
-        history = store.journal.for_record(record_id)
-        last = history[-1].before if history and history[-1].action == "delete" else None
-        base = str(last.get("updated", "")) if last else store.team.synced(record_id)
-        return Outgoing(kind, record_id, None, delete_cot(kind, record_id, sender, base), seq)
-    data = record_cot(store, record, sender, store.team.synced(record_id))
+        # The tombstone's version: a receiver that changed the record keeps it.
+        updated = str(history.get(version) or "")
+        data = delete_cot(kind, record_id, sender, version, history, updated)
+        return Outgoing(kind, record_id, None, data, seq)
+    data = record_cot(store, record, sender, version, history)
     return Outgoing(kind, record_id, record.updated, data, seq)
+
+
+def _versions(detail: Element, version: str, updated: str,
+              history: Mapping[str, str | None]) -> None:  # fmt: skip
+    """<sitrep_versions version updated><seen version updated/>…: the latest versions."""
+    element = SubElement(detail, VERSIONS_TAG, version=version, updated=updated)
+    # Stamped versions sort by their counter; an implicit one ("0.<stamp>") first.
+    for seen in sorted(v for v in history if v != version)[-HISTORY_SENT:]:
+        SubElement(element, "seen", version=seen, updated=history[seen] or "")
 
 
 def _plain(record: Faction | ControlChange) -> Element:

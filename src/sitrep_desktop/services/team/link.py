@@ -176,8 +176,6 @@ class TeamLink:
         if event.epoch != self._epoch:
             return
         seqs = [item.seq for item in event.items if item.seq is not None]
-        versions = [(i.kind, i.record_id, i.stamp) for i in event.items if i.stamp is not None]
-        self.store.team.mark_synced(versions)  # type: ignore[arg-type]
         if seqs:
             self.store.team.sent(max(seqs))
         self._set_status()

@@ -23,6 +23,7 @@ from sitrep_desktop.services.team.settings import (
     save_secret,
     save_settings,
 )
+from sitrep_desktop.ui.team.merge_feature import team_conflicts_dialog
 from sitrep_desktop.ui.team.settings_dialog import TeamSettingsDialog
 from sitrep_desktop.ui.window.context import FeatureContext
 
@@ -54,6 +55,7 @@ class TeamFeature(QObject):
         window.statusBar().addPermanentWidget(self.label)
         ctx.menus.tools.addSeparator()
         ctx.action(ctx.menus.tools, "&Team settings…", self.edit_settings)
+        ctx.action(ctx.menus.tools, "Team &conflicts…", lambda: team_conflicts_dialog(window))
         self.share_action = ctx.action(
             ctx.menus.tools, "Share with &team", self.set_sharing, checked=True
         )

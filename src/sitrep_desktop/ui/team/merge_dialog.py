@@ -4,6 +4,7 @@ The preview lists every record the merge adds, updates, deletes, restores or
 keeps. Each conflict is a row with its differing fields below it (ours,
 theirs, and what both had before when the journal knows it); the user keeps
 ours for now, takes one side for the whole record, or picks per field.
+The same dialog shows the conflicts the team link kept (Tools > Team conflicts…).
 """
 
 from __future__ import annotations
@@ -56,11 +57,18 @@ def _label(row: dict[str, Any] | None, record_id: str) -> str:
 class MergeDialog(QDialog):
     """Shows a merge plan; `resolutions()` is what the user chose for its conflicts."""
 
-    def __init__(self, plan: MergePlan, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        plan: MergePlan,
+        parent: QWidget | None = None,
+        *,
+        title: str = "",
+        apply_text: str = "Merge",
+    ) -> None:
         super().__init__(parent)
         self.plan = plan
         report = plan.report
-        self.setWindowTitle(f"Merge from {report.origin}")
+        self.setWindowTitle(title or f"Merge from {report.origin}")
         counts = report.counts()
         summary = ", ".join(f"{n} {name}" for name, n in counts.items())
         disputes = len(report.control_disputes)
@@ -83,7 +91,7 @@ class MergeDialog(QDialog):
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Merge")
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(apply_text)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)

@@ -1,4 +1,5 @@
-"""File > Merge…: pick another laptop's database or data package, review, merge."""
+"""File > Merge…: pick another laptop's database or data package, review, merge.
+Tools > Team conflicts…: the same dialog for the conflicts the team link kept."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox
 from sitrep_desktop.domain.errors import SitRepError
 from sitrep_desktop.services.merge import MergePlan, plan_merge
 from sitrep_desktop.services.merge_sources import open_source
+from sitrep_desktop.services.team.conflicts import ResolveTeamConflicts, plan_team_conflicts
 from sitrep_desktop.ui.team.merge_dialog import MergeDialog
 from sitrep_desktop.ui.window.context import FeatureContext
 
@@ -56,4 +58,19 @@ def merge_dialog(window, path: str | Path | None = None) -> MergeDialog | None:
 
 def apply_merge(window, dialog: MergeDialog) -> bool:
     command = dialog.plan.command(dialog.resolutions())
+    return window.undo_stack.run(command, window)
+
+
+def team_conflicts_dialog(window) -> MergeDialog:
+    """The changes from the team that conflict with ours, field by field; Apply
+    resolves the chosen ones as one undo step and sends the outcome to the team."""
+    plan = plan_team_conflicts(window.store)
+    dialog = MergeDialog(plan, window, title="Team conflicts", apply_text="Apply")
+    dialog.accepted.connect(lambda: apply_team_resolutions(window, dialog))
+    dialog.open()
+    return dialog
+
+
+def apply_team_resolutions(window, dialog: MergeDialog) -> bool:
+    command = ResolveTeamConflicts(dialog.plan, dialog.resolutions())
     return window.undo_stack.run(command, window)
