@@ -356,6 +356,33 @@ def streams(fmt: str, layer: str | None = None) -> bool:
     return fmt in pipeline.STREAMED and layer is None
 
 
+def streamed_command(
+    source: str | Path,
+    fmt: str,
+    *,
+    skip_bad: bool = False,
+    mapping: dict[str, str] | None = None,
+    progress: Progress | None = None,
+    cancel: Cancel | None = None,
+    chunk_rows: int | None = None,  # default pipeline.CHUNK_ROWS, read when called
+) -> StreamedImport:
+    """The streamed import of `source` as an undoable command (not yet done):
+    its `do` refuses (ImportRefused, nothing written) as import_file would."""
+    options = {"mapping": mapping, "progress": progress, "cancel": cancel, "chunk_rows": chunk_rows}
+
+    def run(store: Store, ends: dict[str, int]) -> tuple[pipeline.ImportPlan, dict[str, int]]:
+        plan, added = stream_file(
+            store, source, fmt, ends=ends, apply=True, skip_bad=skip_bad, **options
+        )
+        result = ImportResult(str(source), fmt, plan, skip_bad=skip_bad)
+        refusal = refusal_of(result)
+        if refusal is not None:  # raised inside the transaction: it rolls back
+            raise ImportRefused(result, refusal)
+        return plan, added
+
+    return StreamedImport(run, str(source))
+
+
 def import_streamed(
     store: Store,
     source: str | Path,
@@ -366,7 +393,7 @@ def import_streamed(
     skip_bad: bool = False,
     progress: Progress | None = None,
     cancel: Cancel | None = None,
-    chunk_rows: int = pipeline.CHUNK_ROWS,
+    chunk_rows: int | None = None,  # default pipeline.CHUNK_ROWS, read when called
 ) -> ImportResult:
     """Import a row file (ACLED, CSV) a chunk at a time: memory stays that of
     one chunk for a million rows. Still one transaction and one undo step
@@ -381,17 +408,7 @@ def import_streamed(
             raise ImportRefused(result, refusal)
         return result
 
-    def run(store: Store, ends: dict[str, int]) -> tuple[pipeline.ImportPlan, dict[str, int]]:
-        plan, added = stream_file(
-            store, source, fmt, ends=ends, apply=True, skip_bad=skip_bad, **options
-        )
-        result = ImportResult(str(source), fmt, plan, skip_bad=skip_bad)
-        refusal = refusal_of(result)
-        if refusal is not None:  # raised inside the transaction: it rolls back
-            raise ImportRefused(result, refusal)
-        return plan, added
-
-    command = StreamedImport(run, str(source))
+    command = streamed_command(source, fmt, skip_bad=skip_bad, **options)
     command.do(store)
     assert command.plan is not None
     result = ImportResult(str(source), fmt, command.plan, skip_bad=skip_bad)

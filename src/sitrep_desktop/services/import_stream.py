@@ -45,7 +45,7 @@ def stream_file(
     mapping: dict[str, str] | None = None,
     progress: Progress | None = None,
     cancel: Cancel | None = None,
-    chunk_rows: int = pipeline.CHUNK_ROWS,
+    chunk_rows: int | None = None,  # default pipeline.CHUNK_ROWS, read when called
 ) -> tuple[ImportPlan, dict[str, int]]:
     """Plan (and with `apply`, insert) `source` chunk by chunk: (totals, added by kind).
 
@@ -54,45 +54,78 @@ def stream_file(
     ImportFileError when the file as a whole cannot be read or holds nothing,
     ImportCancelled when `cancel()` says so between chunks.
     """
-    total = _empty_plan()
-    added = {kind: 0 for kind in total.present}
-    lookup = StoreLookup(store, ends)
-    seen = SeenIds(store)
-    carried = Carried()
-    entries = 0
-    inserting = apply
+    planner = StreamPlanner(store, source, ends=ends, apply=apply, skip_bad=skip_bad)
     try:
         for chunk in pipeline.read_chunks(
-            source, fmt, mapping=mapping, progress=progress, size=chunk_rows
+            source, fmt, mapping=mapping, progress=progress, size=chunk_rows or pipeline.CHUNK_ROWS
         ):
             if cancel is not None and cancel():
                 raise ImportCancelled("import cancelled; nothing was imported")
-            entries += len(chunk) + len(chunk.skipped) + len(chunk.deletions)
-            _drop_seen(chunk, seen)
-            plan = pipeline.plan_import(
-                chunk, lookup, str(source), keep_going=True, carried=carried
-            )
-            _add_up(total, plan)
-            if total.skipped_count and not skip_bad:
-                inserting = False  # refused in the end: planning goes on, for the counts
-            if inserting:
-                counts = insert_records(
-                    store, plan.new.lists(), categories=plan.categories, announce=False
-                )
-                apply_revisions(store, plan)
-                for kind, count in counts.items():
-                    added[kind] += count
+            planner.feed(chunk)
+        if cancel is not None and cancel():
+            raise ImportCancelled("import cancelled; nothing was imported")
+        return planner.finish(fmt)
     finally:
-        seen.close()
-    if cancel is not None and cancel():
-        raise ImportCancelled("import cancelled; nothing was imported")
-    if not entries:
-        # Never "ok, 0 records": a file we read as empty is one we did not understand.
-        raise ImportFileError(
-            str(source), [Problem("file", "-", f"no records found (read as {fmt})")]
+        planner.close()
+
+
+class StreamPlanner:
+    """Plans (and with `apply`, inserts) the chunks of one file as they come,
+    on the store's thread; the window's reading hands it chunks read on a worker."""
+
+    def __init__(
+        self,
+        store: Store,
+        source: str | Path,
+        *,
+        ends: dict[str, int] | None = None,
+        apply: bool = False,
+        skip_bad: bool = False,
+    ) -> None:
+        self.store = store
+        self.source = str(source)
+        self.total = _empty_plan()
+        self.added = {kind: 0 for kind in self.total.present}
+        self.lookup = StoreLookup(store, ends)
+        self.seen: SeenIds | None = SeenIds(store)
+        self.carried = Carried()
+        self.entries = 0
+        self.skip_bad = skip_bad
+        self.inserting = apply
+
+    def feed(self, chunk: RecordBatch) -> None:
+        assert self.seen is not None, "fed after close()"
+        self.entries += len(chunk) + len(chunk.skipped) + len(chunk.deletions)
+        _drop_seen(chunk, self.seen)
+        plan = pipeline.plan_import(
+            chunk, self.lookup, self.source, keep_going=True, carried=self.carried
         )
-    total.categories.sort()
-    return total, added
+        _add_up(self.total, plan)
+        if self.total.skipped_count and not self.skip_bad:
+            self.inserting = False  # refused in the end: planning goes on, for the counts
+        if self.inserting:
+            counts = insert_records(
+                self.store, plan.new.lists(), categories=plan.categories, announce=False
+            )
+            apply_revisions(self.store, plan)
+            for kind, count in counts.items():
+                self.added[kind] += count
+
+    def finish(self, fmt: str) -> tuple[ImportPlan, dict[str, int]]:
+        """The totals and what was added; ImportFileError if the file held nothing."""
+        if not self.entries:
+            # Never "ok, 0 records": a file we read as empty is one we did not understand.
+            raise ImportFileError(
+                self.source, [Problem("file", "-", f"no records found (read as {fmt})")]
+            )
+        self.total.categories.sort()
+        return self.total, self.added
+
+    def close(self) -> None:
+        """Drop the temporary table of ids met (also when the import failed)."""
+        if self.seen is not None:
+            self.seen.close()
+            self.seen = None
 
 
 def _empty_plan() -> ImportPlan:
