@@ -4,6 +4,10 @@
     plan = plan_import(batch, lookup, path, keep_going=True)  # references, duplicates
     ...show plan.preview(), then the store applies plan.new in one transaction
 
+A row format (ACLED, CSV) may instead be read a chunk at a time (`read_chunks`)
+and each chunk planned after the ones before it (`plan_import(..., carried=)`):
+services/import_stream does so for files of any size.
+
 Reading and planning never write. Which reader reads a file comes from the
 format table (io/formats.py) and, where a suffix is shared, from the content
 (a CSV with ACLED's header; a zip with a TAK manifest or .cot entries, else a

@@ -13,6 +13,11 @@ to import the rest (`skip_bad`: the CLI's --skip-bad, the preview's button);
 an import that holds nothing importable is refused always. Reading never
 touches the store, so the window reads on a worker thread (`read_import`) and
 plans on the store's thread (`plan_batch`).
+
+A row file (ACLED, CSV: the formats that reach a million rows) is streamed
+instead (`import_streamed`, services/import_stream): read, planned and
+inserted a chunk at a time inside the one transaction, so memory does not grow
+with the file; its undo removes the rows by rowid range (StreamedImport).
 """
 
 from __future__ import annotations
