@@ -20,7 +20,10 @@ from ..services.exchange import (
     export_file,
     export_format_for,
     import_batch,
+    import_format,
+    import_streamed,
     read_import,
+    streams,
 )
 from ..store.content_hash import content_hash
 from .common import UsageError, open_existing, print_json
@@ -104,18 +107,31 @@ def run_import(args: argparse.Namespace) -> int:
         )
     mapping = _mapping(args.map)
     try:
-        # The whole file is read and checked before the database is opened.
-        fmt, batch = read_import(source, args.format, mapping=mapping, layer=args.layer)
-        with open_existing(args.db) as store:
-            result = import_batch(
-                store, batch, source, fmt, dry_run=args.dry_run, skip_bad=args.skip_bad
-            )
+        fmt = import_format(source, args.format)
+        if streams(fmt, args.layer):  # a row file: read as it is imported, in chunks
+            with open_existing(args.db) as store:
+                result = import_streamed(
+                    store,
+                    source,
+                    fmt,
+                    mapping=mapping,
+                    dry_run=args.dry_run,
+                    skip_bad=args.skip_bad,
+                )
+        else:
+            # The whole file is read and checked before the database is opened.
+            fmt, batch = read_import(source, fmt, mapping=mapping, layer=args.layer)
+            with open_existing(args.db) as store:
+                result = import_batch(
+                    store, batch, source, fmt, dry_run=args.dry_run, skip_bad=args.skip_bad
+                )
     except ImportRefused as exc:
         if args.json:
             summary = exc.result.summary(ok=False)
             print_json({**summary, "problems": summary["skipped"]})
         else:
-            _print_problems("Cannot import", exc.result.plan.skipped)
+            plan = exc.result.plan
+            _print_problems("Cannot import", plan.skipped, plan.skipped_count)
         raise
     except ImportFileError as exc:
         if args.json:
@@ -136,21 +152,23 @@ def run_import(args: argparse.Namespace) -> int:
     for change in ("updated", "deleted"):  # a newer ACLED export or its deletions
         if summary.get(change) and any(summary[change].values()):
             print(f"{change.capitalize()}: {_counts_text(summary[change])}")
-    _print_problems("Repaired", result.plan.repaired)
-    _print_problems("Left out", result.plan.skipped)
+    _print_problems("Repaired", result.plan.repaired, result.plan.repaired_count)
+    _print_problems("Left out", result.plan.skipped, result.plan.skipped_count)
     for warning in result.plan.warnings:
         print(f"Check {warning}")
     return 0
 
 
-def _print_problems(title: str, problems: list[Problem]) -> None:
+def _print_problems(title: str, problems: list[Problem], total: int | None = None) -> None:
     if not problems:
         return
-    print(f"{title}: {len(problems)}")
+    total = len(problems) if total is None else total  # a streamed import lists the first
+    print(f"{title}: {total}")
     for problem in problems[:SHOWN_PROBLEMS]:
         print(f"  {problem}")
-    if len(problems) > SHOWN_PROBLEMS:
-        print(f"  … and {len(problems) - SHOWN_PROBLEMS} more (--json lists them all)")
+    if total > SHOWN_PROBLEMS:
+        listed = "them all" if total == len(problems) else f"the first {len(problems)}"
+        print(f"  … and {total - SHOWN_PROBLEMS} more (--json lists {listed})")
 
 
 def _mapping(pairs: list[str]) -> dict[str, str] | None:

@@ -1,14 +1,20 @@
-"""An import as one undoable command: many records in one transaction."""
+"""An import as one undoable command: many records in one transaction.
+
+`ImportRecords` applies a plan held whole in memory; `StreamedImport` runs a
+streamed import (services.exchange) inside its transaction and keeps, for
+undo, only where its rows begin and end in each table.
+"""
 
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..domain import Event
 from ..store.attachments import Attachments
-from ..store.bulk import insert_records
+from ..store.bulk import ids_between, insert_records, table_ends
 from ..store.messages import Messages
 from .base import Command, repository_for
 
@@ -54,25 +60,75 @@ class ImportRecords(Command):
             if self.plan.new.attachments:
                 self.attachment_ids = Attachments(store).add_many(self.plan.new.attachments)
                 self.added["attachment"] = len(self.attachment_ids)
-            # ACLED revised these since they were imported: saved as edits (journalled).
-            for old, new in self.plan.updates:
-                store.events.update(_revised(store.events.get(old.id), new))
-            if self.plan.deletions:
-                store.events.delete_many([e.id for e in self.plan.deletions])
+            apply_revisions(store, self.plan)
 
     def undo(self, store: Store) -> None:
         lists = self.plan.new.lists()
         with store.transaction():
-            if self.plan.deletions:
-                store.events.add_many(self.plan.deletions)
-            for old, _new in self.plan.updates:
-                store.events.update(_revised(store.events.get(old.id), old))
+            revert_revisions(store, self.plan)
             for kind in _UNDO_ORDER:
                 ids = [record.id for record in lists[kind] if record.id not in self.skipped]
                 if ids:
                     repository_for(store, kind).delete_many(ids)
             Messages(store).delete(self.message_ids)
             Attachments(store).delete(self.attachment_ids)
+
+
+# (the plan of the whole file, what was added by kind) for a streamed import
+StreamRun = Callable[["Store", dict[str, int]], tuple["ImportPlan", dict[str, int]]]
+
+
+class StreamedImport(Command):
+    """A streamed import as one undoable step, in one transaction.
+
+    `run(store, ends)` reads, plans and inserts the file a chunk at a time
+    (services.exchange); `ends` are the tables' last rowids before it began.
+    Holding the write lock, the import's rows are exactly those after `ends`
+    and up to the ends after it, so undo needs two numbers per table, not a
+    million ids. Redo runs the import from the file again.
+    """
+
+    def __init__(self, run: StreamRun, source: str) -> None:
+        self.run = run
+        self.text = f"import {Path(source).name}"
+        self.plan: ImportPlan | None = None
+        self.added: dict[str, int] = {}
+        self.rows: dict[str, tuple[int, int]] = {}
+
+    def do(self, store: Store) -> None:
+        with store.transaction():
+            before = table_ends(store)
+            self.plan, self.added = self.run(store, before)
+            after = table_ends(store)
+            self.rows = {kind: (before[kind], after[kind]) for kind in before}
+            # Once for the whole file: a million ids would not fit in the news.
+            store.notify("*", "import", ())
+
+    def undo(self, store: Store) -> None:
+        if self.plan is None:
+            return
+        with store.transaction():
+            revert_revisions(store, self.plan)
+            for kind in _UNDO_ORDER:
+                first, last = self.rows[kind]
+                for ids in ids_between(store, kind, first, last):
+                    repository_for(store, kind).delete_many(ids)
+
+
+def apply_revisions(store: Store, plan: ImportPlan) -> None:
+    """ACLED revised these since they were imported, or withdrew them: saved
+    as edits and deletes (journalled)."""
+    for old, new in plan.updates:
+        store.events.update(_revised(store.events.get(old.id), new))
+    if plan.deletions:
+        store.events.delete_many([e.id for e in plan.deletions])
+
+
+def revert_revisions(store: Store, plan: ImportPlan) -> None:
+    if plan.deletions:
+        store.events.add_many(plan.deletions)
+    for old, _new in plan.updates:
+        store.events.update(_revised(store.events.get(old.id), old))
 
 
 def _revised(stored: Event, revision: Event) -> Event:

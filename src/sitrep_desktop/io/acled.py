@@ -26,6 +26,7 @@ from .records import (
     Problem,
     ProblemError,
     RecordBatch,
+    collect_chunks,
     collect_rows,
     content_key,
     derived_id,
@@ -150,6 +151,14 @@ def read(path: str | Path, *, progress: Progress | None = None) -> RecordBatch:
 
 def parse(data: bytes | BinaryIO, file: str) -> RecordBatch:
     return collect_rows(file, _rows(data, file), _add_checked_row)
+
+
+def read_chunks(
+    path: str | Path, *, size: int, progress: Progress | None = None
+) -> Iterator[RecordBatch]:
+    """The file a batch of `size` rows at a time (io.records.collect_chunks)."""
+    with open_counted(path, progress) as handle:
+        yield from collect_chunks(_rows(handle, str(path)), _add_checked_row, size)
 
 
 def _add_deletion(batch: RecordBatch, row: dict[str, str], where: str) -> None:

@@ -17,7 +17,7 @@ import io
 import json
 import re
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -28,6 +28,7 @@ from .records import (
     ImportFileError,
     Problem,
     RecordBatch,
+    collect_chunks,
     collect_rows,
     content_key,
     derived_id,
@@ -167,6 +168,27 @@ def parse(
     data: bytes | BinaryIO, file: str, *, mapping: Mapping[str, str] | None = None
 ) -> RecordBatch:
     mapping = dict(mapping or {})
+    return collect_rows(file, _rows(data, file, mapping), _row_adder(file, mapping))
+
+
+def read_chunks(
+    path: str | Path,
+    *,
+    size: int,
+    mapping: Mapping[str, str] | None = None,
+    progress: Progress | None = None,
+) -> Iterator[RecordBatch]:
+    """The file a batch of `size` rows at a time (io.records.collect_chunks)."""
+    mapping = dict(mapping or {})
+    add = _row_adder(str(path), mapping)  # checks the mapping before a byte is read
+    with open_counted(path, progress) as handle:
+        yield from collect_chunks(_rows(handle, str(path), mapping), add, size)
+
+
+def _row_adder(
+    file: str, mapping: dict[str, str]
+) -> Callable[[RecordBatch, dict[str, str], str], None]:
+    """What adds one row's records, once the mapping names only our fields."""
     unknown = set(mapping) - set(COLUMNS) - set(EXTRA_FIELDS)
     if unknown:
         raise ImportFileError(
@@ -192,7 +214,7 @@ def parse(
         others = {k: v for k, v in row.items() if k not in used and k.strip() and v != ""}
         _add_row(batch, values, where, others)
 
-    return collect_rows(file, _rows(data, file, mapping), add)
+    return add
 
 
 def _rows(

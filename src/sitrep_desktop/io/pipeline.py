@@ -4,6 +4,10 @@
     plan = plan_import(batch, lookup, path, keep_going=True)  # references, duplicates
     ...show plan.preview(), then the store applies plan.new in one transaction
 
+A row format (ACLED, CSV) may instead be read a chunk at a time (`read_chunks`)
+and each chunk planned after the ones before it (`plan_import(..., carried=)`):
+services/import_stream does so for files of any size.
+
 Reading and planning never write. Which reader reads a file comes from the
 format table (io/formats.py) and, where a suffix is shared, from the content
 (a CSV with ACLED's header; a zip with a TAK manifest or .cot entries, else a
@@ -22,7 +26,7 @@ import dataclasses
 import functools
 import re
 import zipfile
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -189,6 +193,40 @@ def read_file(
         return exc.batch
 
 
+# Row formats, the ones that reach 10^6 rows: read, planned and applied a chunk at a time.
+STREAMED = frozenset({"acled", "csv"})
+CHUNK_ROWS = 20_000
+
+
+def read_chunks(
+    path: str | Path,
+    fmt: str,
+    *,
+    mapping: Mapping[str, str] | None = None,
+    progress: Progress | None = None,
+    size: int = CHUNK_ROWS,
+) -> Iterator[RecordBatch]:
+    """A row format's entries a batch of `size` rows at a time, each row with a
+    problem in its batch's `skipped` (as read_file with `keep_going`).
+
+    Raises ImportFileError (as it reads) when the file as a whole cannot be read.
+    """
+    from . import acled, csv
+
+    path = Path(path)
+    try:
+        if fmt == "acled":
+            yield from acled.read_chunks(path, size=size, progress=progress)
+        elif fmt == "csv":
+            yield from csv.read_chunks(path, size=size, mapping=mapping, progress=progress)
+        else:
+            raise ValueError(f"{fmt} is not read in chunks (only {', '.join(sorted(STREAMED))})")
+    except OSError as exc:
+        raise ImportFileError(
+            str(path), [Problem("file", "-", f"cannot read: {exc.strerror or exc}")]
+        ) from None
+
+
 @dataclass
 class ImportPlan:
     """What applying would do: `new` records to add, counts already in the database."""
@@ -206,6 +244,25 @@ class ImportPlan:
     deletions: list[Event] = field(default_factory=list)
     # Imported all the same, but worth a look: "year 0999 — typo?".
     warnings: list[Problem] = field(default_factory=list)
+    # A streamed import (io.pipeline.read_chunks) keeps no records, only how
+    # many of each kind are new, and lists at most MAX_LISTED problems of each
+    # sort, counting them all.
+    new_counts: dict[str, int] | None = None
+    skipped_total: int | None = None
+    repaired_total: int | None = None
+
+    @property
+    def new_count(self) -> int:
+        """How many new records (of every kind) applying adds."""
+        return len(self.new) if self.new_counts is None else sum(self.new_counts.values())
+
+    @property
+    def skipped_count(self) -> int:
+        return len(self.skipped) if self.skipped_total is None else self.skipped_total
+
+    @property
+    def repaired_count(self) -> int:
+        return len(self.repaired) if self.repaired_total is None else self.repaired_total
 
     @property
     def updated(self) -> dict[str, int]:
@@ -216,7 +273,7 @@ class ImportPlan:
         """{"new": {kind: n}, "already_present": {kind: n}} for a preview or --dry-run,
         with "updated" and "deleted" when the source revised or withdrew events, and
         "warnings" (where, field, reason) when there are any."""
-        new = self.new.counts()
+        new = self.new.counts() if self.new_counts is None else dict(self.new_counts)
         if self.new.messages:  # chat (TAK GeoChat), stored once each on applying
             new["message"] = len(self.new.messages)
         if self.new.attachments:  # files kept with their records (TAK photos)
@@ -231,14 +288,34 @@ class ImportPlan:
         return preview
 
 
+@dataclass
+class Carried:
+    """What planning one chunk of a streamed file hands to the next: the places
+    and factions matched or added so far, so a later chunk plans exactly as if
+    the file were one batch. Grows with the distinct places and factions, not
+    with the rows."""
+
+    remap: dict[str, str] = field(default_factory=dict)
+    faction_names: dict[str, str] = field(default_factory=dict)
+    new_ids: set[str] = field(default_factory=set)
+
+
 def plan_import(
-    batch: RecordBatch, lookup: Lookup, file: str, *, keep_going: bool = False
+    batch: RecordBatch,
+    lookup: Lookup,
+    file: str,
+    *,
+    keep_going: bool = False,
+    carried: Carried | None = None,
 ) -> ImportPlan:
     """Match the batch against the database: skip what is there, check every reference.
 
     Strict, a reference to a record neither in the file nor in the database
     raises ImportFileError; with `keep_going` that record is left out and listed.
+    `carried` plans a chunk of a streamed file after the chunks before it
+    (whose records the caller has already dropped from `batch`).
     """
+    carried = carried if carried is not None else Carried()
     new = RecordBatch(
         where=batch.where,
         messages=batch.messages,
@@ -246,10 +323,10 @@ def plan_import(
         unattached=batch.unattached,
     )
     present = {kind: 0 for kind in batch.lists()}
-    remap: dict[str, str] = {}
+    remap = carried.remap
 
     factions_present = lookup.existing_ids("faction", [f.id for f in batch.factions])
-    new_faction_names: dict[str, str] = {}
+    new_faction_names = carried.faction_names
     for faction in batch.factions:
         key = faction.name.casefold()
         existing = None if faction.id in factions_present else lookup.faction_id_named(faction.name)
@@ -276,7 +353,8 @@ def plan_import(
             new.places.append(place)
 
     problems: list[Problem] = []
-    new_ids = {r.id for r in new.places} | {r.id for r in new.factions}
+    carried.new_ids |= {r.id for r in new.places} | {r.id for r in new.factions}
+    new_ids = carried.new_ids
     for kind, records in (
         ("control_change", batch.control),
         ("event", batch.events),

@@ -204,29 +204,71 @@ def collect_rows(
     batch, problems = RecordBatch(), []
     with repairs.noted() as noted:
         for where, entry in entries:
-            del noted[:]
-            mark = batch.mark()
-            try:
-                add_entry(batch, entry, where)
-            except ProblemError as exc:
-                batch.rollback(mark)
-                problems.append(exc.problem)
+            problem = _take_entry(batch, noted, add_entry, entry, where)
+            if problem is not None:
+                problems.append(problem)
                 continue
-            except RecursionError:  # 2,000 nested MultiGeometry, [[[[…]]]] in a field
-                batch.rollback(mark)
-                problems.append(Problem(where, "-", "nested too deeply to read"))
-                continue
-            except UnicodeError as exc:  # a lone surrogate met on its way to bytes
-                batch.rollback(mark)
-                problems.append(Problem(where, "-", f"not storable text ({exc.reason})"))
-                continue
-            batch.repaired.extend(noted)
             too_many = limits.count_problem(len(batch.where))
             if too_many is not None:
                 raise ImportFileError(file, [Problem(where, "-", too_many)])
     if problems:
         raise ImportFileError(file, problems, batch=batch)
     return batch
+
+
+def collect_chunks(
+    entries: Iterable[tuple[str, Entry]],
+    add_entry: Callable[[RecordBatch, Entry, str], None],
+    size: int,
+) -> Iterator[RecordBatch]:
+    """`collect_rows` a chunk at a time: a batch of each `size` entries, those
+    with a problem listed in its `skipped` (the import policy decides).
+
+    No record-count limit: that limit guards the memory of a whole batch, and
+    a chunk's memory does not grow with the file. A record repeated in a later
+    chunk is in that chunk too; the planner drops it (io.pipeline.Carried).
+    """
+    rows = iter(entries)
+    while True:
+        batch, taken = RecordBatch(), 0
+        # Repairs are noted per chunk, never across a yield: the consumer runs in between.
+        with repairs.noted() as noted:
+            for where, entry in rows:
+                problem = _take_entry(batch, noted, add_entry, entry, where)
+                if problem is not None:
+                    batch.skipped.append(problem)
+                taken += 1
+                if taken == size:
+                    break
+        if taken:
+            yield batch
+        if taken < size:
+            return
+
+
+def _take_entry(
+    batch: RecordBatch,
+    noted: list[Problem],
+    add_entry: Callable[[RecordBatch, Entry, str], None],
+    entry: Entry,
+    where: str,
+) -> Problem | None:
+    """Add one entry's records, or leave it out whole and say why."""
+    del noted[:]
+    mark = batch.mark()
+    try:
+        add_entry(batch, entry, where)
+    except ProblemError as exc:
+        batch.rollback(mark)
+        return exc.problem
+    except RecursionError:  # 2,000 nested MultiGeometry, [[[[…]]]] in a field
+        batch.rollback(mark)
+        return Problem(where, "-", "nested too deeply to read")
+    except UnicodeError as exc:  # a lone surrogate met on its way to bytes
+        batch.rollback(mark)
+        return Problem(where, "-", f"not storable text ({exc.reason})")
+    batch.repaired.extend(noted)
+    return None
 
 
 def _repaired_field(what: str) -> str:

@@ -13,6 +13,11 @@ to import the rest (`skip_bad`: the CLI's --skip-bad, the preview's button);
 an import that holds nothing importable is refused always. Reading never
 touches the store, so the window reads on a worker thread (`read_import`) and
 plans on the store's thread (`plan_batch`).
+
+A row file (ACLED, CSV: the formats that reach a million rows) is streamed
+instead (`import_streamed`, services/import_stream): read, planned and
+inserted a chunk at a time inside the one transaction, so memory does not grow
+with the file; its undo removes the rows by rowid range (StreamedImport).
 """
 
 from __future__ import annotations
@@ -23,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..commands.imports import ImportRecords
+from ..commands.imports import ImportRecords, StreamedImport
 from ..domain import Moment, parse_moment
 from ..domain.control import resolve_control
 from ..io import cot, formats, pipeline
@@ -31,6 +36,7 @@ from ..io.progress import Progress
 from ..io.records import ImportFileError, Problem, RecordBatch
 from ..store import Store
 from ..store.bulk import StoreLookup
+from .import_stream import Cancel, stream_file
 
 EXPORT_FORMATS = tuple(formats.writable())
 
@@ -180,11 +186,13 @@ class ImportResult:
     dry_run: bool = False
     skip_bad: bool = False
     added: dict[str, int] = field(default_factory=dict)
+    # The applied import as an undoable command (a streamed import's own).
+    command: StreamedImport | None = None
 
     @property
     def importable(self) -> int:
         """Records the file holds that can be taken: new or already present."""
-        return len(self.plan.new) + sum(self.plan.present.values())
+        return self.plan.new_count + sum(self.plan.present.values())
 
     def summary(self, ok: bool = True) -> dict[str, Any]:
         preview = self.plan.preview()
@@ -204,6 +212,15 @@ class ImportResult:
             "updated": {k: self.plan.updated.get(k, 0) for k in kinds},
             "repaired": [p.as_json() for p in self.plan.repaired],
             "skipped": [p.as_json() for p in self.plan.skipped],
+            # A streamed import lists the first of many problems; these count them all.
+            **{
+                f"{name}_total": count
+                for name, listed, count in (
+                    ("repaired", self.plan.repaired, self.plan.repaired_count),
+                    ("skipped", self.plan.skipped, self.plan.skipped_count),
+                )
+                if count > len(listed)
+            },
         }
 
 
@@ -287,7 +304,7 @@ def import_batch(
 def refusal_of(result: ImportResult) -> str | None:
     """Why this import may not go ahead as asked (the tail of a one-line
     message), or None when it may."""
-    skipped = len(result.plan.skipped)
+    skipped = result.plan.skipped_count
     entries = f"{skipped} {'entry' if skipped == 1 else 'entries'}"
     if skipped and not result.importable:
         return f"; nothing in the file can be imported ({entries} left out)"
@@ -314,6 +331,92 @@ def import_file(
 
     Raises ImportFileError if the file cannot be read, ImportRefused if some of
     it cannot be imported and `skip_bad` is not given (or none of it can be).
+    A row format (ACLED, CSV) is streamed: see import_streamed.
     """
+    fmt = import_format(source, fmt)
+    if streams(fmt, layer):
+        return import_streamed(
+            store,
+            source,
+            fmt,
+            mapping=mapping,
+            dry_run=dry_run,
+            skip_bad=skip_bad,
+            progress=progress,
+        )
     fmt, batch = read_import(source, fmt, mapping=mapping, layer=layer, progress=progress)
     return import_batch(store, batch, source, fmt, dry_run=dry_run, skip_bad=skip_bad)
+
+
+def import_format(source: str | Path, fmt: str | None = None) -> str:
+    """The format `source` is read as; ImportFileError when it is no file or says none."""
+    source = Path(source)
+    if not source.is_file():
+        raise ImportFileError(str(source), [Problem("file", "-", "does not exist")])
+    return fmt or pipeline.guess_format(source)
+
+
+def streams(fmt: str, layer: str | None = None) -> bool:
+    """True when a file of `fmt` is imported a chunk at a time (import_streamed)."""
+    return fmt in pipeline.STREAMED and layer is None
+
+
+def streamed_command(
+    source: str | Path,
+    fmt: str,
+    *,
+    skip_bad: bool = False,
+    mapping: dict[str, str] | None = None,
+    progress: Progress | None = None,
+    cancel: Cancel | None = None,
+    chunk_rows: int | None = None,  # default pipeline.CHUNK_ROWS, read when called
+) -> StreamedImport:
+    """The streamed import of `source` as an undoable command (not yet done):
+    its `do` refuses (ImportRefused, nothing written) as import_file would."""
+    options = {"mapping": mapping, "progress": progress, "cancel": cancel, "chunk_rows": chunk_rows}
+
+    def run(store: Store, ends: dict[str, int]) -> tuple[pipeline.ImportPlan, dict[str, int]]:
+        plan, added = stream_file(
+            store, source, fmt, ends=ends, apply=True, skip_bad=skip_bad, **options
+        )
+        result = ImportResult(str(source), fmt, plan, skip_bad=skip_bad)
+        refusal = refusal_of(result)
+        if refusal is not None:  # raised inside the transaction: it rolls back
+            raise ImportRefused(result, refusal)
+        return plan, added
+
+    return StreamedImport(run, str(source))
+
+
+def import_streamed(
+    store: Store,
+    source: str | Path,
+    fmt: str,
+    *,
+    mapping: dict[str, str] | None = None,
+    dry_run: bool = False,
+    skip_bad: bool = False,
+    progress: Progress | None = None,
+    cancel: Cancel | None = None,
+    chunk_rows: int | None = None,  # default pipeline.CHUNK_ROWS, read when called
+) -> ImportResult:
+    """Import a row file (ACLED, CSV) a chunk at a time: memory stays that of
+    one chunk for a million rows. Still one transaction and one undo step
+    (`result.command`); a refusal, a cancel or an error leaves the database
+    as it was. A dry run writes nothing."""
+    options = {"mapping": mapping, "progress": progress, "cancel": cancel, "chunk_rows": chunk_rows}
+    if dry_run:
+        plan, _ = stream_file(store, source, fmt, **options)
+        result = ImportResult(str(source), fmt, plan, dry_run=True, skip_bad=skip_bad)
+        refusal = refusal_of(result)
+        if refusal is not None:
+            raise ImportRefused(result, refusal)
+        return result
+
+    command = streamed_command(source, fmt, skip_bad=skip_bad, **options)
+    command.do(store)
+    assert command.plan is not None
+    result = ImportResult(str(source), fmt, command.plan, skip_bad=skip_bad)
+    result.added = command.added
+    result.command = command
+    return result

@@ -8,7 +8,7 @@ rows, the journal and the change notices are the same as the repositories'.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ..domain import Record
@@ -37,28 +37,46 @@ class ImportCancelled(SitRepError):
     """The user cancelled an import; nothing was written."""
 
 
-class StoreLookup:
-    """Read-only answers an import plan needs (io.pipeline.Lookup)."""
+_TABLE_OF = {**{k: v[0] for k, v in _TABLES.items()}, "event": "events"}
 
-    def __init__(self, store: Store) -> None:
+
+class StoreLookup:
+    """Read-only answers an import plan needs (io.pipeline.Lookup).
+
+    With `ends` (table_ends() taken before a streamed import began) it answers
+    as the store stood then: the rows an import's earlier chunks added are not
+    "already present", so every chunk is planned as if the file were one batch.
+    """
+
+    def __init__(self, store: Store, ends: dict[str, int] | None = None) -> None:
         self.conn = store.conn
+        self.ends = ends
+
+    def _before(self, kind: str) -> tuple[str, tuple[int, ...]]:
+        if self.ends is None:
+            return "", ()
+        return " AND rowid <= ?", (self.ends[kind],)
 
     def existing_ids(self, kind: str, ids: Collection[str]) -> set[str]:
-        table = {**{k: v[0] for k, v in _TABLES.items()}, "event": "events"}[kind]
+        table = _TABLE_OF[kind]
+        before, bound = self._before(kind)
         wanted, found = list(ids), set()
         for start in range(0, len(wanted), 500):
             chunk = wanted[start : start + 500]
             marks = ",".join("?" * len(chunk))
             found.update(
                 r[0]
-                for r in self.conn.execute(f"SELECT id FROM {table} WHERE id IN ({marks})", chunk)
+                for r in self.conn.execute(
+                    f"SELECT id FROM {table} WHERE id IN ({marks}){before}", (*chunk, *bound)
+                )
             )
         return found
 
     def place_id_named(self, name: str) -> str | None:
+        before, bound = self._before("place")
         row = self.conn.execute(
-            "SELECT id FROM places WHERE name = ? COLLATE NOCASE ORDER BY rowid LIMIT 1",
-            (name.strip(),),
+            f"SELECT id FROM places WHERE name = ? COLLATE NOCASE{before} ORDER BY rowid LIMIT 1",
+            (name.strip(), *bound),
         ).fetchone()
         return None if row is None else row[0]
 
@@ -68,7 +86,10 @@ class StoreLookup:
         for start in range(0, len(wanted), 500):
             chunk = wanted[start : start + 500]
             marks = ",".join("?" * len(chunk))
-            cursor = self.conn.execute(f"SELECT * FROM events WHERE id IN ({marks})", chunk)
+            before, bound = self._before("event")
+            cursor = self.conn.execute(
+                f"SELECT * FROM events WHERE id IN ({marks}){before}", (*chunk, *bound)
+            )
             names = [d[0] for d in cursor.description]
             for row in cursor:
                 event = rows.event_from_row(dict(zip(names, row, strict=True)))
@@ -76,10 +97,11 @@ class StoreLookup:
         return found
 
     def faction_id_named(self, name: str) -> str | None:
+        before, bound = self._before("faction")
         row = self.conn.execute(
-            "SELECT id FROM factions WHERE name = ? COLLATE NOCASE "
-            "OR short_name = ? COLLATE NOCASE ORDER BY rowid LIMIT 1",
-            (name.strip(), name.strip()),
+            "SELECT id FROM factions WHERE (name = ? COLLATE NOCASE "
+            f"OR short_name = ? COLLATE NOCASE){before} ORDER BY rowid LIMIT 1",
+            (name.strip(), name.strip(), *bound),
         ).fetchone()
         return None if row is None else row[0]
 
@@ -92,6 +114,7 @@ def insert_records(
     progress: Progress | None = None,
     cancel: Cancel | None = None,
     skipped: set[str] | None = None,
+    announce: bool = True,
 ) -> dict[str, int]:
     """Insert new records of each kind ({kind: records}) all-or-nothing; counts per kind.
 
@@ -100,6 +123,8 @@ def insert_records(
     A record whose id another writer added since the plan was made (the same
     file imported twice at once) is already present: it is not counted, and its
     id goes into `skipped` so that undoing this import leaves it alone.
+    Without `announce` no change news is queued: a streamed import announces
+    once for the whole file (its ids would not fit in memory).
     """
     total = sum(len(records.get(kind, ())) for kind in _ORDER)
     done = 0
@@ -122,7 +147,7 @@ def insert_records(
                     skipped.update(present)
                 fresh = [r for r in chunk if r.id not in present]
                 if fresh:
-                    _insert(store, kind, fresh, points)
+                    _insert(store, kind, fresh, points, announce)
                 counts[kind] += len(fresh)
                 done += len(chunk)
                 if progress is not None:
@@ -132,7 +157,9 @@ def insert_records(
     return counts
 
 
-def _insert(store: Store, kind: str, chunk: list[Record], points: dict[str, Any]) -> None:
+def _insert(
+    store: Store, kind: str, chunk: list[Record], points: dict[str, Any], announce: bool = True
+) -> None:
     conn = store.conn
     if kind == "event":
         table = "events"
@@ -155,7 +182,68 @@ def _insert(store: Store, kind: str, chunk: list[Record], points: dict[str, Any]
         "VALUES (?, ?, ?, ?, 'insert', NULL, ?)",
         [(at, store.author, kind, row["id"], rows.journal_json(row)) for row in row_list],
     )
-    store.notify(kind, "insert", [r.id for r in chunk])
+    if announce:
+        store.notify(kind, "insert", [r.id for r in chunk])
+
+
+# -- a streamed import's own rows --------------------------------------------------
+def table_ends(store: Store) -> dict[str, int]:
+    """The last rowid of each record table: a streamed import's rows come after
+    these (it holds the write lock), so a (before, after) pair names them all."""
+    return {
+        kind: store.conn.execute(f"SELECT coalesce(max(rowid), 0) FROM {table}").fetchone()[0]
+        for kind, table in _TABLE_OF.items()
+    }
+
+
+def ids_between(
+    store: Store, kind: str, after: int, upto: int, size: int = CHUNK
+) -> Iterator[list[str]]:
+    """The ids of `kind` with rowid in (after, upto], `size` at a time, newest first."""
+    table = _TABLE_OF[kind]
+    while upto > after:
+        found = store.conn.execute(
+            f"SELECT rowid, id FROM {table} WHERE rowid > ? AND rowid <= ? "
+            "ORDER BY rowid DESC LIMIT ?",
+            (after, upto, size),
+        ).fetchall()
+        if not found:
+            return
+        yield [row[1] for row in found]
+        upto = found[-1][0] - 1
+
+
+class SeenIds:
+    """The record ids a streamed import has met so far, in a temporary table
+    (on disk, like SQLite's other temporary data): a record repeated in a later
+    chunk is dropped as one batch drops it, and memory stays the same for a
+    million rows. Temporary tables are the connection's own; the database file
+    never holds them."""
+
+    def __init__(self, store: Store) -> None:
+        self.conn = store.conn
+        self.table = f"temp.import_seen_{id(self)}"
+        self.conn.execute(f"CREATE TABLE {self.table} (id TEXT PRIMARY KEY) WITHOUT ROWID")
+
+    def first_seen(self, kind: str, ids: Collection[str]) -> set[str]:
+        """Those of `ids` not met before (and remember them)."""
+        keys = {f"{kind}:{i}": i for i in ids}
+        wanted, met = list(keys), set()
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            met.update(
+                r[0]
+                for r in self.conn.execute(
+                    f"SELECT id FROM {self.table} WHERE id IN ({marks})", chunk
+                )
+            )
+        fresh = [k for k in wanted if k not in met]
+        self.conn.executemany(f"INSERT INTO {self.table} VALUES (?)", [(k,) for k in fresh])
+        return {keys[k] for k in fresh}
+
+    def close(self) -> None:
+        self.conn.execute(f"DROP TABLE IF EXISTS {self.table}")
 
 
 def _place_points(conn: sqlite3.Connection, places: Sequence[Record]) -> dict[str, Any]:

@@ -44,6 +44,7 @@ from sitrep_desktop.services.exchange import (
     export_format_for,
     gather,
     plan_batch,
+    streamed_command,
     write_export,
 )
 from sitrep_desktop.ui.exchange.reading import ImportReading
@@ -111,7 +112,7 @@ class ImportPreviewDialog(QDialog):
             return
         if plan.skipped:
             text = (
-                f"<b>{_entries(len(plan.skipped))} cannot be imported</b> (listed below, with "
+                f"<b>{_entries(plan.skipped_count)} cannot be imported</b> (listed below, with "
                 f"why). Import the rest: {total} new record(s) in one step (Edit > Undo "
                 "removes them)."
             )
@@ -123,7 +124,7 @@ class ImportPreviewDialog(QDialog):
         else:
             text = "Everything in this file is already in the database: nothing to add."
         if plan.repaired:
-            text += f" {_entries(len(plan.repaired))} repaired to be taken (listed below)."
+            text += f" {_entries(plan.repaired_count)} repaired to be taken (listed below)."
         self.summary.setText(text)
         rows = [(KIND_LABELS[k], str(new.get(k, 0)), str(present.get(k, 0))) for k in KIND_LABELS]
         rows += [(k.replace("_", " "), str(n), "") for k, n in new.items() if k not in KIND_LABELS]
@@ -193,6 +194,8 @@ def preview_after_reading(window, reading: ImportReading) -> ImportPreviewDialog
         return None
     if reading.error is not None:
         return ImportPreviewDialog(reading.source, error=reading.error, parent=window)
+    if reading.plan is not None:  # a row file, planned chunk by chunk as it was read
+        return ImportPreviewDialog(reading.source, plan=reading.plan, parent=window)
     QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
     try:
         plan = plan_batch(window.store, reading.batch, reading.source)
@@ -205,6 +208,8 @@ def preview_after_reading(window, reading: ImportReading) -> ImportPreviewDialog
 
 def apply_import(window, plan: ImportPlan, source: Path, cancel=None) -> bool:
     """Add the plan's records as one undoable step, showing progress; Cancel adds nothing."""
+    if plan.new_counts is not None:  # a row file's plan holds counts: the file is streamed
+        return _apply_streamed(window, plan, source, cancel)
     command = ImportRecords(plan, str(source))
     total = len(plan.new)
     progress = QProgressDialog(f"Importing {source.name}…", "Cancel", 0, max(total, 1), window)
@@ -226,6 +231,44 @@ def apply_import(window, plan: ImportPlan, source: Path, cancel=None) -> bool:
         return False
     added = ", ".join(f"{n} {KIND_LABELS[k]}" for k, n in command.added.items() if n)
     left_out = f" ({_entries(len(plan.skipped))} left out)" if plan.skipped else ""
+    window.statusBar().showMessage(
+        f"Imported {added or 'nothing'} from {source.name}{left_out}", 10_000
+    )
+    return True
+
+
+def _apply_streamed(window, plan: ImportPlan, source: Path, cancel=None) -> bool:
+    """Import a row file chunk by chunk as one undoable step (the user saw its
+    preview, so entries left out there are left out: skip_bad), with progress
+    over its bytes; Cancel rolls everything back."""
+    steps = 1000  # bytes would overflow the bar's int past 2 GB
+    progress = QProgressDialog(f"Importing {source.name}…", "Cancel", 0, steps, window)
+    progress.setWindowModality(Qt.WindowModality.WindowModal)  # no edits mid-transaction
+    progress.setMinimumDuration(300)
+    live = True  # redo (after an undo) reads the file again, with no dialog
+
+    def step(done: int, total: int) -> None:
+        if live:
+            progress.setValue(min(done * steps // max(total, 1), steps - 1))
+            QApplication.processEvents()
+
+    asked = cancel or progress.wasCanceled
+    command = streamed_command(
+        source,
+        pipeline.guess_format(source),
+        skip_bad=True,
+        progress=step,
+        cancel=lambda: live and asked(),
+    )
+    refusal = window.undo_stack.attempt(command)
+    live = False
+    progress.close()
+    if refusal is not None:
+        window.statusBar().showMessage(refusal, 10_000)
+        return False
+    added = ", ".join(f"{n} {KIND_LABELS[k]}" for k, n in command.added.items() if n)
+    skipped = command.plan.skipped_count if command.plan is not None else 0
+    left_out = f" ({_entries(skipped)} left out)" if skipped else ""
     window.statusBar().showMessage(
         f"Imported {added or 'nothing'} from {source.name}{left_out}", 10_000
     )
