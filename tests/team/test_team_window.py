@@ -48,6 +48,8 @@ def test_offline_the_status_bar_counts_what_waits_and_says_why(window, qtbot):
     feature.stop()
 
 
+@pytest.mark.xdist_group("tak_server")  # with the live tests: see test_team_live.py
+@pytest.mark.flaky(reruns=2, reruns_delay=2)
 def test_the_teams_events_arrive_while_the_window_paints(window, qtbot, tak_server):
     settings = TeamSettings(
         host=HOST, port=PORT, callsign=f"Ops {time.time()}", client_id=f"SITREP-{time.time()}"
