@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from ..domain.attachments import Attachment
+from .keyed_rows import add_new, delete_ids
 
 if TYPE_CHECKING:
     from .database import Store
@@ -21,34 +22,16 @@ class Attachments:
 
     def add_many(self, items: Iterable[Attachment]) -> list[str]:
         """Add those not already stored (by id); return the ids that were new."""
-        rows = [tuple(getattr(a, c) for c in _COLUMNS) for a in items]
-        if not rows:
-            return []
-        marks = ", ".join("?" * len(_COLUMNS))
-        with self.store.transaction() as conn:
-            ids = [r[0] for r in rows]
-            present = set()
-            for start in range(0, len(ids), 500):
-                chunk = ids[start : start + 500]
-                found = conn.execute(
-                    f"SELECT id FROM attachments WHERE id IN ({', '.join('?' * len(chunk))})", chunk
-                )
-                present.update(i for (i,) in found)
-            new = [r for r in rows if r[0] not in present]
-            conn.executemany(
-                f"INSERT OR IGNORE INTO attachments ({', '.join(_COLUMNS)}) VALUES ({marks})", new
-            )
-            if new:
-                self.store.notify("attachment", "insert", [r[0] for r in new])
-        return [r[0] for r in new]
+        return add_new(
+            self.store,
+            "attachments",
+            "attachment",
+            _COLUMNS,
+            [tuple(getattr(a, c) for c in _COLUMNS) for a in items],
+        )
 
     def delete(self, ids: Iterable[str]) -> None:
-        ids = list(ids)
-        if not ids:
-            return
-        with self.store.transaction() as conn:
-            conn.executemany("DELETE FROM attachments WHERE id = ?", [(i,) for i in ids])
-            self.store.notify("attachment", "delete", ids)
+        delete_ids(self.store, "attachments", "attachment", ids)
 
     def for_record(self, record_id: str) -> list[Attachment]:
         rows = self.store.conn.execute(

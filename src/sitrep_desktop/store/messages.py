@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from ..domain.messages import Message
 from ..domain.times import Moment
+from .keyed_rows import add_new, delete_ids
 
 if TYPE_CHECKING:
     from .database import Store
@@ -22,35 +23,11 @@ class Messages:
 
     def add_many(self, items: Iterable[Message]) -> list[str]:
         """Add those not already stored (by id); return the ids that were new."""
-        rows = [_row(m) for m in items]
-        if not rows:
-            return []
-        marks = ", ".join("?" * len(_COLUMNS))
-        with self.store.transaction() as conn:
-            ids = [r[0] for r in rows]
-            present = set()
-            for start in range(0, len(ids), 500):
-                chunk = ids[start : start + 500]
-                found = conn.execute(
-                    f"SELECT id FROM messages WHERE id IN ({', '.join('?' * len(chunk))})", chunk
-                )
-                present.update(i for (i,) in found)
-            new = [r for r in rows if r[0] not in present]
-            conn.executemany(
-                f"INSERT OR IGNORE INTO messages ({', '.join(_COLUMNS)}) VALUES ({marks})", new
-            )
-            if new:
-                self.store.notify("message", "insert", [r[0] for r in new])
-        return [r[0] for r in new]
+        return add_new(self.store, "messages", "message", _COLUMNS, [_row(m) for m in items])
 
     def delete(self, ids: Iterable[str]) -> None:
         """Remove messages (the undo of an import)."""
-        ids = list(ids)
-        if not ids:
-            return
-        with self.store.transaction() as conn:
-            conn.executemany("DELETE FROM messages WHERE id = ?", [(i,) for i in ids])
-            self.store.notify("message", "delete", ids)
+        delete_ids(self.store, "messages", "message", ids)
 
     def search(self, text: str = "", *, room: str | None = None) -> list[Message]:
         """Messages whose text, sender or room holds `text` (any case), oldest first."""
