@@ -12,8 +12,10 @@ from sitrep_desktop.store import Store, StoreChange
 
 EXTERNAL_POLL_MS = 1500
 # While a burst is held (the team link applying thousands of events), the views
-# refresh at most this often: a refresh costs the same for 20 events as for 2,000.
-BURST_REFRESH_MS = 120
+# refresh at most this often, and spend at most 1/REFRESH_SHARE of the time
+# refreshing: a refresh costs about the same for 20 events as for 2,000.
+BURST_REFRESH_MS = 200
+REFRESH_SHARE = 5
 
 
 class StoreSignals(QObject):
@@ -33,6 +35,7 @@ class StoreSignals(QObject):
         self._held = 0
         self._waiting: list[StoreChange] = []
         self._last_flush = 0.0
+        self._gap_ms = BURST_REFRESH_MS  # between two refreshes in a burst
         self._flush_timer = QTimer(self)
         self._flush_timer.setSingleShot(True)
         self._flush_timer.timeout.connect(self.flush)
@@ -53,15 +56,18 @@ class StoreSignals(QObject):
             self._held -= 1
             if not self._held and self._waiting and not self._flush_timer.isActive():
                 since = (time.perf_counter() - self._last_flush) * 1000
-                self._flush_timer.start(max(0, int(BURST_REFRESH_MS - since)))
+                self._flush_timer.start(max(0, int(self._gap_ms - since)))
 
     def flush(self) -> None:
         """Emit what was held now, merged."""
         self._flush_timer.stop()
         waiting, self._waiting = self._waiting, []
-        self._last_flush = time.perf_counter()
+        start = time.perf_counter()
         for change in merge_changes(waiting):
             self.sigChanged.emit(change)
+        self._last_flush = time.perf_counter()
+        cost_ms = (self._last_flush - start) * 1000
+        self._gap_ms = max(BURST_REFRESH_MS, REFRESH_SHARE * cost_ms)
 
     def _on_change(self, change: StoreChange) -> None:
         if self._held or self._flush_timer.isActive():
