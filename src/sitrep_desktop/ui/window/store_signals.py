@@ -16,6 +16,7 @@ EXTERNAL_POLL_MS = 1500
 # refreshing: a refresh costs about the same for 20 events as for 2,000.
 BURST_REFRESH_MS = 200
 REFRESH_SHARE = 5
+LONGEST_GAP_MS = 2000  # however slow a refresh, the views follow at least this often
 
 
 class StoreSignals(QObject):
@@ -67,7 +68,7 @@ class StoreSignals(QObject):
             self.sigChanged.emit(change)
         self._last_flush = time.perf_counter()
         cost_ms = (self._last_flush - start) * 1000
-        self._gap_ms = max(BURST_REFRESH_MS, REFRESH_SHARE * cost_ms)
+        self._gap_ms = min(LONGEST_GAP_MS, max(BURST_REFRESH_MS, REFRESH_SHARE * cost_ms))
 
     def _on_change(self, change: StoreChange) -> None:
         if self._held or self._flush_timer.isActive():
