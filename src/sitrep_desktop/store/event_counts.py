@@ -7,7 +7,7 @@ a time is kept in UTC), so a day's count reads the events_at index only.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 
 HOUR_S = 3_600
 DAY_S = 86_400
+_IDS_PER_QUERY = 900  # bound parameters per statement, well under SQLite's limit
 
 
 def map_column_chunks(store: Store, size: int = 100_000) -> Iterator[list[tuple]]:
@@ -42,6 +43,29 @@ def day_counts(store: Store) -> tuple[np.ndarray, np.ndarray]:
     rows = cursor.execute(
         "SELECT substr(at_key, 1, 10) AS day, count(*) FROM events GROUP BY day ORDER BY day"
     ).fetchall()
+    return _day_arrays(rows)
+
+
+def day_counts_of(store: Store, ids: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """day_counts for these events only (those just added): by their primary key, so
+    a burst of new events costs its own size, not the table's."""
+    cursor = store.conn.cursor()
+    cursor.row_factory = None
+    per_day: dict[str, int] = {}
+    ids = list(ids)
+    for start in range(0, len(ids), _IDS_PER_QUERY):
+        part = ids[start : start + _IDS_PER_QUERY]
+        marks = ",".join("?" * len(part))
+        for day, count in cursor.execute(
+            f"SELECT substr(at_key, 1, 10) AS day, count(*) FROM events "
+            f"WHERE id IN ({marks}) GROUP BY day",
+            part,
+        ):
+            per_day[day] = per_day.get(day, 0) + count
+    return _day_arrays(sorted(per_day.items()))
+
+
+def _day_arrays(rows: list[tuple[str, int]]) -> tuple[np.ndarray, np.ndarray]:
     if not rows:
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
     days, counts = zip(*rows)

@@ -57,6 +57,7 @@ class TeamLink:
         self._handed = 0  # highest outbox seq handed to the worker in this epoch
         self._applying = False
         self.received_total = 0
+        self.last_applied = 0  # received CoT applied by the last pump()
         self._incoming: deque[Incoming] = deque()  # received, not yet applied
         # Called on the worker thread when it has news: the owner schedules pump()
         # on its own thread (the window: a queued signal).
@@ -166,10 +167,12 @@ class TeamLink:
                 self._epoch = 0
                 log.info("team link: offline (%s)", event.reason)
                 self._set_status(connected=False, error=event.reason)
+        self.last_applied = 0
         if self._incoming:
             count = len(self._incoming) if budget is None else min(budget, len(self._incoming))
             batch = [self._incoming.popleft() for _ in range(count)]
             self._apply(batch)
+            self.last_applied = count
         return len(self._incoming)
 
     def _sent(self, event: Sent) -> None:

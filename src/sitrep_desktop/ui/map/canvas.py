@@ -190,7 +190,10 @@ class MapCanvas(pg.PlotWidget):
         if DRAWINGS in layers or "drawing_times" in layers:
             self._update_annotation_visibility(at)
         if layers & {PLACES, EVENTS, DRAWINGS}:
-            self._on_selection(self.selection.kind, self.selection.id)
+            # Place labels ignore events: a burst of team events need not lay them out
+            # again (~50 ms each time), unless the ring is on an event that may have moved.
+            if layers & {PLACES, DRAWINGS} or self.selection.kind == "event":
+                self._on_selection(self.selection.kind, self.selection.id)
             self.arrange_texts()
 
     def _draw_places(self, at: Moment | None) -> None:

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QStyle, QVBoxLay
 
 from sitrep_desktop.domain import Moment, parse_moment
 from sitrep_desktop.store import Store, StoreChange
-from sitrep_desktop.store.event_counts import day_counts, hour_counts
+from sitrep_desktop.store.event_counts import day_counts, day_counts_of, hour_counts
 from sitrep_desktop.ui.map.panels.timeline_mouse import SnappingCursor, install_click_to_set_time
 from sitrep_desktop.ui.window.time_state import TimeState
 from sitrep_desktop.ui.window.time_text import local_and_utc
@@ -187,8 +187,32 @@ class TimelinePane(QWidget):
         self._follow_time(self.time_state.at)
 
     def on_store_changed(self, change: StoreChange) -> None:
-        if change.kind in ("event", "control_change", "faction", "*"):
+        if change.kind == "event" and change.action == "insert":
+            self.add_events(change.ids)
+        elif change.kind in ("event", "control_change", "faction", "*"):
             self.reload()
+
+    def add_events(self, ids: tuple[str, ...] | list[str]) -> None:
+        """Count events just added into the days held: a burst from the team reads its
+        own rows, not every day of the table again; the view stays where it is."""
+        new_starts, new_counts = day_counts_of(self.store, ids)
+        if not len(new_starts):
+            return
+        old_starts, old_counts = self.strip.days
+        starts, counts = rebin(
+            np.concatenate((old_starts, new_starts)).astype(np.int64),
+            np.concatenate((old_counts, new_counts)).astype(np.int64),
+            DAY,
+        )
+        self.strip.days = (starts.astype(np.int64), counts)
+        lo, hi = float(starts[0]) - DAY, float(starts[-1]) + 2 * DAY
+        if len(old_starts):
+            lo, hi = min(lo, self.span[0]), max(hi, self.span[1])
+        else:  # the first events: show them, as a reload would
+            self.strip.setXRange(lo, hi, padding=0.02)
+        self.span = (lo, hi)
+        self.strip.update_histogram()
+        self._follow_time(self.time_state.at)
 
     # -- time ------------------------------------------------------------------------------
     def scrub_to(self, moment: Moment | str) -> None:
