@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import shutil
-import sqlite3
 from pathlib import Path
 
 import pytest
 
+from damaged_db import stale_index
 from sitrep_desktop.domain import Place
 from sitrep_desktop.services.demo import write_demo
 from sitrep_desktop.store import Store
@@ -21,28 +21,6 @@ from sitrep_desktop.store.backups import (
     prune_backups,
     restore_backup,
 )
-
-
-def stale_index(path: Path) -> Path:
-    """Give `path` an index that no longer matches its table.
-
-    It passes `quick_check` (every page is sound) and fails `integrity_check`:
-    places_name and a scratch index swap their b-trees.
-    """
-    conn = sqlite3.connect(path, isolation_level=None)
-    conn.execute("PRAGMA journal_mode = DELETE")
-    conn.execute("CREATE TABLE scratch (name TEXT)")
-    conn.execute("CREATE INDEX scratch_name ON scratch(name)")
-    roots = dict(conn.execute("SELECT name, rootpage FROM sqlite_master WHERE type = 'index'"))
-    conn.execute("PRAGMA writable_schema = ON")
-    for name, other in (("places_name", "scratch_name"), ("scratch_name", "places_name")):
-        conn.execute("UPDATE sqlite_master SET rootpage = ? WHERE name = ?", (roots[other], name))
-    conn.close()
-    conn = sqlite3.connect(path)
-    assert conn.execute("PRAGMA quick_check").fetchone()[0] == "ok"
-    assert conn.execute("PRAGMA integrity_check").fetchone()[0] != "ok"
-    conn.close()
-    return path
 
 
 @pytest.fixture

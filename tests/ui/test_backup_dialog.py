@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import importlib.util
-import sqlite3
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QMainWindow, QMessageBox
 
+from damaged_db import stale_index
 from sitrep_desktop.domain import Place
 from sitrep_desktop.services.demo import write_demo
 from sitrep_desktop.store import Store
@@ -214,19 +214,6 @@ def test_plain_files_named_like_backup_folders_do_not_stop_the_tools(qtbot, tmp_
     assert "Backup failed" in window.statusBar().currentMessage()
     assert "is a file, not a folder" in window.statusBar().currentMessage()
     window.close()
-
-
-def stale_index(path: Path) -> None:
-    """An index that no longer matches its table: passes quick_check, fails integrity_check."""
-    conn = sqlite3.connect(path, isolation_level=None)
-    conn.execute("PRAGMA journal_mode = DELETE")
-    conn.execute("CREATE TABLE scratch (name TEXT)")
-    conn.execute("CREATE INDEX scratch_name ON scratch(name)")
-    roots = dict(conn.execute("SELECT name, rootpage FROM sqlite_master WHERE type = 'index'"))
-    conn.execute("PRAGMA writable_schema = ON")
-    for name, other in (("places_name", "scratch_name"), ("scratch_name", "places_name")):
-        conn.execute("UPDATE sqlite_master SET rootpage = ? WHERE name = ?", (roots[other], name))
-    conn.close()
 
 
 def test_a_file_failing_the_integrity_check_is_not_backed_up_and_the_user_is_told(

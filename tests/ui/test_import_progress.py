@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import csv
 import sys
 from pathlib import Path
 
 import pytest
+from acled_sample import write_acled
 from PySide6.QtCore import QEvent, QObject, QTimer
 
 from sitrep_desktop.services.exchange import read_import
@@ -20,24 +20,6 @@ from sitrep_desktop.ui.exchange.reading import ImportReading
 
 ROWS = 20_000  # ~2 MB: about a second to read
 CANCEL_ROWS = 50_000  # cancelled early on, however slowly the test machine starts the window
-
-
-def write_acled(path: Path, rows: int) -> Path:
-    """Every 50th row a town changing hands (10 towns, 4 groups); the rest clashes."""
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(
-            ("event_id_cnty", "event_date", "event_type", "sub_event_type", "actor1")
-            + ("location", "latitude", "longitude", "notes")
-        )
-        for n in range(rows):
-            sub_event = "Non-state actor overtakes territory" if n % 50 == 0 else "Armed clash"
-            writer.writerow(
-                (f"SYR{n}", f"2024-12-{n % 28 + 1:02d}", "Battles", sub_event)
-                + (f"Armed group {n // 50 % 4}", f"Village {n // 50 % 10}", "34.93", "36.73")
-                + (f"Generated row {n}.",)
-            )
-    return path
 
 
 @pytest.fixture
