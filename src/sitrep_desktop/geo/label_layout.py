@@ -75,45 +75,52 @@ def layout_labels(
     boxes already taken by text drawn elsewhere (drawing labels): no label goes there.
     """
     n = len(x)
-    centred = np.zeros(n, bool) if centred is None else np.asarray(centred, bool)
-    gaps = np.broadcast_to(np.asarray(gap, float), (n,))
-    order = np.argsort(-np.asarray(priority, float), kind="stable")
-    buckets: dict[tuple[int, int], list[PlacedLabel]] = {}
+    centred = np.zeros(n, bool) if centred is None else np.asarray(centred, bool).tolist()
+    gaps = np.broadcast_to(np.asarray(gap, float), (n,)).tolist()
+    order = np.argsort(-np.asarray(priority, float), kind="stable").tolist()
+    xs, ys = np.asarray(x, float).tolist(), np.asarray(y, float).tolist()
+    ws, hs = np.asarray(widths, float).tolist(), np.asarray(heights, float).tolist()
+    # Boxes are plain (left, top, right, bottom) tuples while placing: this loop
+    # runs at every pan frame, and a dataclass per tried spot cost more than the test.
+    buckets: dict[tuple[int, int], list[tuple[float, float, float, float]]] = {}
     for left, top, width, height in obstacles:
-        taken = PlacedLabel(-1, left, top, width, height)
-        for c in _cells(taken):
+        taken = (left, top, left + width, top + height)
+        for c in _edge_cells(*taken):
             buckets.setdefault(c, []).append(taken)
+    if bounds is not None:
+        b_left, b_top, b_right, b_bottom = bounds
     placed: list[PlacedLabel] = []
     for i in order:
-        w, h, g = float(widths[i]), float(heights[i]), float(gaps[i])
-        candidates = ((-0.5, -0.5, 0.0, 0.0),) if centred[i] else _CANDIDATES
-        for fx, fy, gx, gy in candidates:
-            box = PlacedLabel(
-                int(i),
-                float(x[i]) + fx * w + gx * g - padding,
-                float(y[i]) + fy * h + gy * g - padding,
-                w + 2 * padding,
-                h + 2 * padding,
-            )
-            if bounds is not None and not _inside(box, bounds):
+        w, h, g = ws[i], hs[i], gaps[i]
+        for fx, fy, gx, gy in _CENTRED if centred[i] else _CANDIDATES:
+            left = xs[i] + fx * w + gx * g
+            top = ys[i] + fy * h + gy * g
+            box = (left - padding, top - padding, left + w + padding, top + h + padding)
+            if bounds is not None and not (
+                box[0] >= b_left and box[1] >= b_top and box[2] <= b_right and box[3] <= b_bottom
+            ):
                 continue
-            cells = _cells(box)
-            if any(box.overlaps(other) for c in cells for other in buckets.get(c, ())):
+            cells = _edge_cells(*box)
+            if any(
+                box[0] < o[2] and o[0] < box[2] and box[1] < o[3] and o[1] < box[3]
+                for c in cells
+                for o in buckets.get(c, ())
+            ):
                 continue
             for c in cells:
                 buckets.setdefault(c, []).append(box)
-            placed.append(box)
+            placed.append(PlacedLabel(int(i), left, top, w, h))
             break
-    return [
-        PlacedLabel(
-            p.index,
-            p.left + padding,
-            p.top + padding,
-            p.width - 2 * padding,
-            p.height - 2 * padding,
-        )
-        for p in placed
-    ]
+    return placed
+
+
+_CENTRED = ((-0.5, -0.5, 0.0, 0.0),)
+
+
+def _edge_cells(left: float, top: float, right: float, bottom: float) -> list[tuple[int, int]]:
+    x0, x1 = int(left // CELL), int(right // CELL)
+    y0, y1 = int(top // CELL), int(bottom // CELL)
+    return [(cx, cy) for cx in range(x0, x1 + 1) for cy in range(y0, y1 + 1)]
 
 
 Box = tuple[float, float, float, float]  # left, top, width, height in pixels
@@ -184,9 +191,7 @@ def _inside(box: PlacedLabel, bounds: tuple[float, float, float, float]) -> bool
 
 
 def _cells(box: PlacedLabel) -> list[tuple[int, int]]:
-    x0, x1 = int(box.left // CELL), int((box.left + box.width) // CELL)
-    y0, y1 = int(box.top // CELL), int((box.top + box.height) // CELL)
-    return [(cx, cy) for cx in range(x0, x1 + 1) for cy in range(y0, y1 + 1)]
+    return _edge_cells(box.left, box.top, box.left + box.width, box.top + box.height)
 
 
 def any_overlap(boxes: list[PlacedLabel]) -> bool:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPen
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QImage, QPainter, QPen
 
 from sitrep_desktop.geo.label_layout import PlacedLabel, layout_labels
 from sitrep_desktop.geo.label_priority import (  # noqa: F401 (the canvas' names for them)
@@ -26,6 +26,8 @@ from sitrep_desktop.geo.label_priority import (  # noqa: F401 (the canvas' names
 )
 
 MAX_CANDIDATES = 300
+MAX_CACHED_IMAGES = 4000  # rendered names kept; a few MB at most
+HALO = 1  # pixels of white halo around each name
 LABEL_GAP = 3.0  # pixels between a marker's edge and its name
 DOT_RADIUS = 2.5  # gazetteer towns' dots
 
@@ -57,6 +59,14 @@ class PlaceLabels(pg.GraphicsObject):
         self._fonts = {kind: _font(style) for kind, style in STYLES.items()}
         self._metrics = {kind: QFontMetricsF(font) for kind, font in self._fonts.items()}
         self._widths: dict[tuple[str, str], float] = {}
+        # A name with its halo is five text draws; each is drawn once into an
+        # image and then blitted, which is what keeps pans with hundreds of names
+        # near the bare basemap's frame time.
+        self._images: dict[tuple[str, str, float], QImage] = {}
+        # The last layout, reused while nothing it depends on has changed
+        # (a repaint of the same view: a marker selected, an event added).
+        self._layout_key: tuple | None = None
+        self._layout: tuple | None = None
         self.set_candidates([], np.empty(0), np.empty(0), np.empty(0), [])
         self.drawn: list[tuple[str, QRectF]] = []
         self.min_priority = 0.0  # raised at wide zooms so small towns wait for a closer look
@@ -81,6 +91,7 @@ class PlaceLabels(pg.GraphicsObject):
         self.radii = dots if radii is None else np.asarray(radii, float)
         self.kinds = list(kinds)
         self._kind_codes = np.array([list(STYLES).index(k) for k in kinds], np.int64)
+        self._layout_key = None
         self.update()
 
     def boundingRect(self) -> QRectF:  # noqa: N802 (Qt override)
@@ -104,6 +115,36 @@ class PlaceLabels(pg.GraphicsObject):
         if view is None or not len(self.x):
             self.drawn = []
             return
+        transform = painter.worldTransform()
+        device = painter.device()
+        bounds = (0.0, 0.0, float(device.width()), float(device.height())) if device else None
+        obstacles = tuple(self.obstacles())
+        key = (
+            transform.m11(),
+            transform.m12(),
+            transform.m21(),
+            transform.m22(),
+            transform.dx(),
+            transform.dy(),
+            bounds,
+            obstacles,
+            self.min_priority,
+        )
+        if key != self._layout_key:
+            self._layout = self._arrange(view, transform, bounds, list(obstacles))
+            self._layout_key = key
+        placed, inside, kinds, px, py = self._layout  # type: ignore[misc]
+        painter.save()
+        painter.resetTransform()
+        painter.setRenderHint(painter.RenderHint.Antialiasing, True)
+        ratio = device.devicePixelRatioF() if device else 1.0
+        self.drawn = []
+        for box in placed:
+            self._draw(painter, box, inside, kinds, px, py, ratio)
+        painter.restore()
+
+    def _arrange(self, view, transform, bounds, obstacles) -> tuple:
+        """Which names to draw and where, in device pixels, for this view."""
         inside = np.flatnonzero(
             (self.x >= view.left())
             & (self.x <= view.right())
@@ -114,15 +155,12 @@ class PlaceLabels(pg.GraphicsObject):
         if len(inside) > MAX_CANDIDATES:
             top = np.argpartition(-self.priority[inside], MAX_CANDIDATES)[:MAX_CANDIDATES]
             inside = inside[top]
-        transform = painter.worldTransform()
         px = transform.m11() * self.x[inside] + transform.m21() * self.y[inside] + transform.dx()
         py = transform.m12() * self.x[inside] + transform.m22() * self.y[inside] + transform.dy()
         kinds = [self.kinds[i] for i in inside]
         widths = np.array([self.text_width(k, self.texts[i]) for k, i in zip(kinds, inside)])
         heights = np.array([self._metrics[k].height() for k in kinds])
         centred = np.array([STYLES[k].centred for k in kinds], bool)
-        device = painter.device()
-        bounds = (0.0, 0.0, float(device.width()), float(device.height())) if device else None
         placed = layout_labels(
             px,
             py,
@@ -132,17 +170,11 @@ class PlaceLabels(pg.GraphicsObject):
             gap=LABEL_GAP + self.radii[inside],
             centred=centred,
             bounds=bounds,
-            obstacles=self.obstacles(),
+            obstacles=obstacles,
         )
-        painter.save()
-        painter.resetTransform()
-        painter.setRenderHint(painter.RenderHint.Antialiasing, True)
-        self.drawn = []
-        for box in placed:
-            self._draw(painter, box, inside, kinds, px, py)
-        painter.restore()
+        return placed, inside, kinds, px, py
 
-    def _draw(self, painter, box: PlacedLabel, inside, kinds, px, py) -> None:
+    def _draw(self, painter, box: PlacedLabel, inside, kinds, px, py, ratio: float) -> None:
         kind = kinds[box.index]
         style = STYLES[kind]
         text = self.texts[inside[box.index]]
@@ -151,14 +183,40 @@ class PlaceLabels(pg.GraphicsObject):
             painter.setBrush(QBrush(QColor(style.colour)))
             painter.drawEllipse(QPointF(px[box.index], py[box.index]), DOT_RADIUS, DOT_RADIUS)
         rect = QRectF(box.left, box.top, box.width, box.height)
+        image = self._image(kind, text, rect.size(), ratio)
+        painter.drawImage(QPointF(rect.left() - HALO, rect.top() - HALO), image)
+        self.drawn.append((text, rect))
+
+    def _image(self, kind: str, text: str, size, ratio: float) -> QImage:
+        """The name drawn once, with its white halo, on a transparent image."""
+        key = (kind, text, ratio)
+        image = self._images.get(key)
+        if image is not None:
+            return image
+        if len(self._images) >= MAX_CACHED_IMAGES:
+            self._images.clear()
+        width, height = size.width() + 2 * HALO, size.height() + 2 * HALO
+        image = QImage(
+            max(1, int(np.ceil(width * ratio))),
+            max(1, int(np.ceil(height * ratio))),
+            QImage.Format.Format_ARGB32_Premultiplied,
+        )
+        image.setDevicePixelRatio(ratio)
+        image.fill(0)
+        painter = QPainter(image)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        painter.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
         painter.setFont(self._fonts[kind])
+        rect = QRectF(HALO, HALO, size.width(), size.height())
         # A white halo keeps names legible over lines and markers.
         painter.setPen(QPen(QColor(255, 255, 255, 210), 1.0))
         for dx, dy in ((-1, 0), (1, 0), (0, -1), (0, 1)):
             painter.drawText(rect.translated(dx, dy), Qt.AlignmentFlag.AlignCenter, text)
-        painter.setPen(QPen(QColor(style.colour)))
+        painter.setPen(QPen(QColor(STYLES[kind].colour)))
         painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
-        self.drawn.append((text, rect))
+        painter.end()
+        self._images[key] = image
+        return image
 
 
 def _font(style: LabelStyle) -> QFont:
