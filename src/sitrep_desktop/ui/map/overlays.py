@@ -47,10 +47,18 @@ class ScaleBar(_Overlay):
         self.resize(MAX_BAR_PIXELS + 24, 38)
         self.metres = 0.0
         self.pixels = 0.0
+        self._measured_for: tuple | None = None
 
     def recompute(self) -> None:
         """Measure the view again (called when the range or the size changes)."""
         canvas = self.canvas
+        # The bar's length depends on the scale and the latitude only: a sideways
+        # pan (most drag frames at wide zooms) keeps both, so nothing to measure.
+        rect = canvas.view.viewRect()
+        key = (rect.top(), rect.height(), rect.width(), canvas.width(), canvas.height())
+        if key == self._measured_for:
+            return
+        self._measured_for = key
         centre = canvas.rect().center()
         half = MAX_BAR_PIXELS / 2
         lat1, lon1 = canvas.widget_to_latlon(QPoint(int(centre.x() - half), centre.y()))
