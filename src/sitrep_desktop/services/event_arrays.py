@@ -12,15 +12,25 @@ alone as a bound covers the whole day.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+import json
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 import numpy as np
 import shapely
 
 from sitrep_desktop.domain import Moment, Place
 from sitrep_desktop.geo.projection import MapProjection
+from sitrep_desktop.services.event_ids import EventIds, RowIndex, encoded
+from sitrep_desktop.store import Store
+from sitrep_desktop.store.event_counts import map_column_chunks
+from sitrep_desktop.store.event_summaries import (
+    max_event_rowid,
+    save_map_columns,
+    saved_map_columns,
+)
 
 _DAY_US = 86_400_000_000
+PACK_FORMAT = 1  # the layout of `pack`; another is ignored (the rows are read instead)
 
 
 def time_keys(keys: Sequence[str]) -> np.ndarray:
@@ -49,13 +59,15 @@ class EventArrays:
     `lon`/`lat` is where the event is: its own point, the representative point
     of its line or area, or its place's position (`at_place`); `x`/`y` the same
     projected. `alive` is False for a deleted row, `located` False for an event
-    with neither geometry nor a known place (it cannot be drawn).
+    with neither geometry nor a known place (it cannot be drawn). `ids[row]` is a
+    row's event id and `row_of` the way back (services.event_ids: a bytes column,
+    not a million Python strings).
     """
 
     def __init__(self, projection: MapProjection) -> None:
         self.projection = projection
-        self.ids: list[str] = []
-        self.row_of: dict[str, int] = {}
+        self.ids = EventIds()
+        self.row_of = RowIndex(self.ids, lambda: self.alive)
         self.categories: list[str] = []  # code -> category name
         self._codes: dict[str, int] = {}
         self.place_ids = np.zeros(0, object)
@@ -63,12 +75,13 @@ class EventArrays:
         self.lat = np.zeros(0)
         self.x = np.zeros(0)
         self.y = np.zeros(0)
-        self.code = np.zeros(0, np.int32)
+        self.code = np.zeros(0, np.int16)  # a few dozen categories at most
         self.time = np.zeros(0, np.int64)
         self.at_place = np.zeros(0, bool)
         self.own_geometry = np.zeros(0, bool)
         self.located = np.zeros(0, bool)
         self.alive = np.zeros(0, bool)
+        self.saved_up_to: int | None = None  # a full read up to this rowid, not saved yet
 
     def __len__(self) -> int:
         """Events held now (deleted rows not counted)."""
@@ -85,6 +98,11 @@ class EventArrays:
         self.__init__(self.projection)  # type: ignore[misc]
         for rows in chunks:
             self.append_new(rows, places)
+        self.finish_load()
+
+    def finish_load(self) -> None:
+        """After the last chunk: the id -> row index, sorted once for all the rows."""
+        self.row_of.sort()
 
     def append_new(self, rows: list[tuple], places: Mapping[str, Place]) -> None:
         """Add rows of events not held yet (a load's chunk): no lookup of old rows."""
@@ -95,9 +113,75 @@ class EventArrays:
         for name, values in columns.items():
             setattr(self, name, np.concatenate((getattr(self, name), values)))
         self.alive = np.concatenate((self.alive, np.ones(len(ids), bool)))
-        start = len(self.ids)
-        self.ids.extend(ids)
-        self.row_of.update(zip(ids, range(start, start + len(ids))))
+        self.ids.extend(ids)  # row_of learns them all at once, in finish_load
+
+    # -- saved in the file ---------------------------------------------------------------
+    def pack(self) -> bytes | None:
+        """Every column as one blob (store.event_summaries keeps it); None if rows were
+        deleted since the load (the next full read saves them again)."""
+        if not self.alive.all():
+            return None
+        rows = np.flatnonzero(self.place_ids != None)  # noqa: E711 (elementwise)
+        columns = {
+            "ids": self.ids.column, "order": self.row_of.order,
+            "lon": self.lon, "lat": self.lat, "x": self.x, "y": self.y,
+            "code": self.code, "time": self.time, "own_geometry": self.own_geometry,
+            "place_rows": rows, "place_values": encoded(self.place_ids[rows]),
+        }  # fmt: skip
+        header = {"format": PACK_FORMAT, "crs": self.projection.crs,
+                  "categories": self.categories, "columns": []}  # fmt: skip
+        offset = 0
+        for name, values in columns.items():
+            header["columns"].append((name, values.dtype.str, len(values), offset))
+            offset += _aligned(values.nbytes)
+        head = json.dumps(header).encode()
+        blob = bytearray(_aligned(8 + len(head)) + offset)
+        blob[:8] = len(head).to_bytes(8, "little")
+        blob[8 : 8 + len(head)] = head
+        base = _aligned(8 + len(head))
+        for (_name, _dtype, _n, at), values in zip(header["columns"], columns.values()):
+            blob[base + at : base + at + values.nbytes] = values.tobytes()
+        return bytes(blob)
+
+    def unpack(self, blob: bytes, places: Mapping[str, Place]) -> bool:
+        """Replace everything by a blob of `pack`; False (nothing changed) if it was packed
+        for another projection. Events at a place take the place's position now."""
+        size = int.from_bytes(blob[:8], "little")
+        try:
+            header = json.loads(blob[8 : 8 + size])
+        except ValueError:  # not a blob of this layout: read the rows instead
+            return False
+        if header.get("format") != PACK_FORMAT or header["crs"] != self.projection.crs:
+            return False
+        # One copy of the blob, writable; every column is a view of it (no copy each).
+        buffer, base = bytearray(blob), _aligned(8 + size)
+        saved = {
+            name: np.frombuffer(buffer, np.dtype(dtype), count=n, offset=base + at)
+            for name, dtype, n, at in header["columns"]
+        }
+        self.__init__(self.projection)  # type: ignore[misc]
+        for category in header["categories"]:
+            self._code(category)
+        self.ids.column = saved["ids"]
+        for name in ("lon", "lat", "x", "y", "code", "time", "own_geometry"):
+            setattr(self, name, saved[name])
+        n = len(self.ids)
+        self.place_ids = np.full(n, None, object)
+        self.place_ids[saved["place_rows"]] = [v.decode() for v in saved["place_values"]]
+        self.at_place = ~self.own_geometry & (self.place_ids != None)  # noqa: E711
+        self.alive = np.ones(n, bool)
+        self.row_of.set_order(saved["order"])
+        self._locate_at_places(places)
+        return True
+
+    def _locate_at_places(self, places: Mapping[str, Place]) -> None:
+        rows = np.flatnonzero(self.at_place)
+        if len(rows):
+            lon, lat, found = _place_points(self.place_ids[rows], places)
+            self.lon[rows], self.lat[rows], self.at_place[rows] = lon, lat, found
+            self.x[rows], self.y[rows] = self._project(lon, lat)
+        finite = np.isfinite(self.lon) & np.isfinite(self.lat)
+        self.located = finite & (self.own_geometry | self.at_place)
 
     def upsert(self, rows: list[tuple], places: Mapping[str, Place]) -> None:
         """Add new events at the end, replace the rows of events already held."""
@@ -105,8 +189,7 @@ class EventArrays:
             return
         ids, keys, categories, place_ids, has_geometry, lon, lat, shapes = zip(*rows)
         columns = self._columns(keys, categories, place_ids, has_geometry, lon, lat, shapes, places)
-        old = [self.row_of.get(i, -1) for i in ids]
-        old_rows = np.array(old, np.int64)
+        old_rows = self.row_of.rows_of(ids)
         replace = old_rows >= 0
         if replace.any():
             for name, values in columns.items():
@@ -118,14 +201,14 @@ class EventArrays:
             for name, values in columns.items():
                 setattr(self, name, np.concatenate((getattr(self, name), values[fresh])))
             self.alive = np.concatenate((self.alive, np.ones(int(fresh.sum()), bool)))
-            for offset, event_id in enumerate(i for i, new in zip(ids, fresh) if new):
-                self.row_of[event_id] = start + offset
-                self.ids.append(event_id)
+            new_ids = [i for i, new in zip(ids, fresh) if new]
+            self.ids.extend(new_ids)
+            self.row_of.added(new_ids, start)
 
     def remove(self, ids: Sequence[str]) -> None:
         """Retire the rows of deleted events (kept as gaps; their ids forgotten)."""
         for event_id in ids:
-            row = self.row_of.pop(event_id, None)
+            row = self.row_of.discard(event_id)
             if row is not None:
                 self.alive[row] = False
 
@@ -196,7 +279,7 @@ class EventArrays:
         codes = self._codes
         for category in set(categories) - codes.keys():
             self._code(category)
-        return np.fromiter((codes[c] for c in categories), np.int32, count=n)
+        return np.fromiter((codes[c] for c in categories), np.int16, count=n)
 
     def _code(self, category: str) -> int:
         code = self._codes.get(category)
@@ -208,6 +291,41 @@ class EventArrays:
     def _project(self, lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         x, y = self.projection.forward(np.nan_to_num(lon), np.nan_to_num(lat))
         return np.atleast_1d(np.asarray(x, float)), np.atleast_1d(np.asarray(y, float))
+
+
+def _aligned(size: int) -> int:
+    return (size + 7) // 8 * 8  # every column starts on 8 bytes, as numpy views want
+
+
+def read_in_steps(arrays: EventArrays, store: Store, places: Mapping[str, Place]) -> Iterator[int]:
+    """Fill `arrays` with every event of `store`, yielding the rows read so far after
+    each step (a caller may run a step per idle moment). From the columns saved in the
+    file when they are there (one blob, plus the rows added since); else a chunk of rows
+    per step, and the read is saved for the next open (`save_read`)."""
+    saved = saved_map_columns(store)
+    if saved is not None and arrays.unpack(saved[1], places):
+        for rows in map_column_chunks(store, after_rowid=saved[0]):
+            arrays.upsert(rows, places)
+        arrays.saved_up_to = None  # nothing to save: the file has it
+        yield len(arrays.ids)
+        return
+    arrays.__init__(arrays.projection)  # type: ignore[misc]
+    end = max_event_rowid(store)
+    for rows in map_column_chunks(store, up_to_rowid=end):
+        arrays.append_new(rows, places)
+        yield len(arrays.ids)
+    arrays.finish_load()
+    arrays.saved_up_to = end
+
+
+def save_read(arrays: EventArrays, store: Store) -> bool:
+    """Keep a full read (read_in_steps) in the file for the next open; True if kept."""
+    end = arrays.saved_up_to
+    if end is None:
+        return False
+    arrays.saved_up_to = None
+    blob = arrays.pack()
+    return blob is not None and save_map_columns(store, end, blob)
 
 
 def _place_points(place_ids: np.ndarray, places: Mapping[str, Place]):
