@@ -149,8 +149,6 @@ def open_canvas(app, path: Path) -> tuple[MapCanvas, float]:
     start = time.perf_counter()
     # As the window opens it: a big file's damage check runs beside the map (damage_check).
     store = Store.open(path, author="bench", check_later=True)
-    if store.check_pending:
-        threading.Thread(target=damage_of, args=(path,), daemon=True).start()
     canvas = MapCanvas(store, Selection(), TimeState())
     canvas.resize(WIDTH, HEIGHT)
     canvas.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen)
@@ -159,6 +157,8 @@ def open_canvas(app, path: Path) -> tuple[MapCanvas, float]:
     canvas.set_lonlat_range(*SYRIA)
     while first.at is None:
         app.processEvents()
+    if store.check_pending:  # as the window does, after the map's first paint
+        threading.Thread(target=damage_of, args=(path,), daemon=True).start()
     return canvas, first.at - start
 
 

@@ -24,6 +24,7 @@ from sitrep_desktop.services.event_ids import EventIds, RowIndex, encoded
 from sitrep_desktop.store import Store
 from sitrep_desktop.store.event_counts import map_column_chunks
 from sitrep_desktop.store.event_summaries import (
+    SavedColumns,
     max_event_rowid,
     save_map_columns,
     saved_map_columns,
@@ -116,7 +117,7 @@ class EventArrays:
         self.ids.extend(ids)  # row_of learns them all at once, in finish_load
 
     # -- saved in the file ---------------------------------------------------------------
-    def pack(self) -> bytes | None:
+    def pack(self) -> bytearray | None:
         """Every column as one blob (store.event_summaries keeps it); None if rows were
         deleted since the load (the next full read saves them again)."""
         if not self.alive.all():
@@ -135,42 +136,44 @@ class EventArrays:
             header["columns"].append((name, values.dtype.str, len(values), offset))
             offset += _aligned(values.nbytes)
         head = json.dumps(header).encode()
-        blob = bytearray(_aligned(8 + len(head)) + offset)
+        base = _aligned(8 + len(head))
+        # Written in place: no column is copied on its way into the blob.
+        blob = bytearray(base + offset)
         blob[:8] = len(head).to_bytes(8, "little")
         blob[8 : 8 + len(head)] = head
-        base = _aligned(8 + len(head))
         for (_name, _dtype, _n, at), values in zip(header["columns"], columns.values()):
-            blob[base + at : base + at + values.nbytes] = values.tobytes()
-        return bytes(blob)
+            target = np.frombuffer(blob, np.uint8, count=values.nbytes, offset=base + at)
+            target[:] = np.ascontiguousarray(values).view(np.uint8)
+        return blob
 
-    def unpack(self, blob: bytes, places: Mapping[str, Place]) -> bool:
-        """Replace everything by a blob of `pack`; False (nothing changed) if it was packed
-        for another projection. Events at a place take the place's position now."""
-        size = int.from_bytes(blob[:8], "little")
+    def unpack(self, saved: SavedColumns, places: Mapping[str, Place]) -> bool:
+        """Replace everything by the saved blob of `pack`, read a column at a time; False
+        (nothing changed) if it was packed for another projection or layout. Events at a
+        place take the place's position now."""
+        size = int.from_bytes(saved.read(0, 8), "little")
         try:
-            header = json.loads(blob[8 : 8 + size])
+            header = json.loads(saved.read(8, min(size, saved.size)))
         except ValueError:  # not a blob of this layout: read the rows instead
             return False
         if header.get("format") != PACK_FORMAT or header["crs"] != self.projection.crs:
             return False
-        # One copy of the blob, writable; every column is a view of it (no copy each).
-        buffer, base = bytearray(blob), _aligned(8 + size)
-        saved = {
-            name: np.frombuffer(buffer, np.dtype(dtype), count=n, offset=base + at)
-            for name, dtype, n, at in header["columns"]
-        }
+        base = _aligned(8 + size)
+        column = {}
+        for name, dtype, n, at in header["columns"]:
+            kind = np.dtype(dtype)
+            column[name] = np.frombuffer(saved.read(base + at, n * kind.itemsize), kind).copy()
         self.__init__(self.projection)  # type: ignore[misc]
         for category in header["categories"]:
             self._code(category)
-        self.ids.column = saved["ids"]
+        self.ids.column = column["ids"]
         for name in ("lon", "lat", "x", "y", "code", "time", "own_geometry"):
-            setattr(self, name, saved[name])
+            setattr(self, name, column[name])
         n = len(self.ids)
         self.place_ids = np.full(n, None, object)
-        self.place_ids[saved["place_rows"]] = [v.decode() for v in saved["place_values"]]
+        self.place_ids[column["place_rows"]] = [v.decode() for v in column["place_values"]]
         self.at_place = ~self.own_geometry & (self.place_ids != None)  # noqa: E711
         self.alive = np.ones(n, bool)
-        self.row_of.set_order(saved["order"])
+        self.row_of.set_order(column["order"])
         self._locate_at_places(places)
         return True
 

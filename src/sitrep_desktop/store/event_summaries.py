@@ -64,14 +64,29 @@ INSERT INTO event_days (day, events)
 """
 
 
-def saved_map_columns(store: Store) -> tuple[int, bytes] | None:
-    """(max_rowid, blob) of the saved map columns, or None if there are none (or they
+class SavedColumns:
+    """The saved blob, read a range at a time (SQLite's incremental blob I/O): a caller
+    reads one column at a time, never the whole blob and a copy of it at once."""
+
+    def __init__(self, store: Store, size: int) -> None:
+        self.store, self.size = store, size
+
+    def read(self, offset: int, size: int) -> bytes:
+        with self.store.conn.blobopen("event_map_saved", "columns", 1, readonly=True) as blob:
+            blob.seek(offset)
+            return blob.read(size)
+
+
+def saved_map_columns(store: Store) -> tuple[int, SavedColumns] | None:
+    """(max_rowid, reader) of the saved map columns, or None if there are none (or they
     were dropped by a change since)."""
-    row = store.conn.execute("SELECT max_rowid, columns FROM event_map_saved").fetchone()
-    return None if row is None else (int(row[0]), bytes(row[1]))
+    row = store.conn.execute(
+        "SELECT max_rowid, length(columns) FROM event_map_saved WHERE id = 1"
+    ).fetchone()
+    return None if row is None else (int(row[0]), SavedColumns(store, int(row[1])))
 
 
-def save_map_columns(store: Store, max_rowid: int, blob: bytes) -> bool:
+def save_map_columns(store: Store, max_rowid: int, blob: bytes | bytearray) -> bool:
     """Keep the map columns of every event up to `max_rowid`; False if the file cannot
     take it now (read-only, busy, full): it is only a cache, the next open reads rows."""
     try:

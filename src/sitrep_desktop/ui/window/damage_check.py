@@ -16,6 +16,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from sitrep_desktop.store.opening import damage_of
+from sitrep_desktop.ui.window.first_paint import on_first_paint
 
 ADVICE = (
     "Save nothing more to it: close it and open a backup (File ▸ Backups), or make a "
@@ -62,5 +63,9 @@ def check_later(store, parent: QWidget) -> DamageCheck | None:
     if not getattr(store, "check_pending", False) or store.path is None:
         return None
     check = DamageCheck(store.path, parent)
-    check.start()
+    canvas = getattr(parent, "canvas", None)
+    if canvas is not None:  # after the map's first paint: it has the cores to itself until then
+        on_first_paint(canvas.viewport(), check.start)
+    else:
+        check.start()
     return check
