@@ -127,7 +127,7 @@ def test_an_event_at_a_place_follows_the_place_moved_after_the_save(store):
 def test_saved_columns_of_another_projection_are_not_used(store):
     arrays = read_in_steps(store).events
     other = EventArrays(type(arrays.projection)("EPSG:32637"))
-    assert not other.unpack(InMemory(arrays.pack()), {})
+    assert not other.unpack(InMemory(arrays.pack().to_bytes()), {})
     assert len(other.ids) == 0
 
 
@@ -163,7 +163,7 @@ def test_a_place_record_is_still_a_place():
 
 def _round_trip(arrays: EventArrays, places) -> EventArrays:
     again = EventArrays(arrays.projection)
-    assert again.unpack(InMemory(arrays.pack()), places)
+    assert again.unpack(InMemory(arrays.pack().to_bytes()), places)
     return again
 
 
@@ -171,6 +171,7 @@ def test_a_blob_of_another_layout_is_ignored_and_the_rows_are_read(store):
     from sitrep_desktop.store.event_summaries import save_map_columns
 
     highest = store.conn.execute("SELECT max(rowid) FROM events").fetchone()[0]
-    assert save_map_columns(store, highest, b"\x05\x00\x00\x00\x00\x00\x00\x00PK\x03\x04 junk")
+    junk = b"\x05\x00\x00\x00\x00\x00\x00\x00PK\x03\x04 junk"
+    assert save_map_columns(store, highest, len(junk), [(0, junk)])
     again = read_in_steps(store)
     same_arrays(again.events, Situation(store).events)

@@ -91,7 +91,7 @@ def test_the_day_table_equals_a_group_by_after_a_bulk_insert(demo_memory_store):
 def test_saved_columns_are_kept_on_insert_and_dropped_by_a_drawn_change(demo_memory_store):
     a = event("2031-12-05")
     demo_memory_store.events.add(a)
-    assert save_map_columns(demo_memory_store, 1, b"saved")
+    assert save_map_columns(demo_memory_store, 1, 5, [(0, b"saved")])
     demo_memory_store.events.add(event("2024-12-06"))
     highest, saved = saved_map_columns(demo_memory_store)
     assert highest == 1 and saved.read(0, saved.size) == b"saved"

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import NamedTuple
 
 import numpy as np
 import shapely
@@ -52,6 +53,19 @@ def bound_key(at: Moment | None) -> int | None:
     if at.date_only:  # up to the last microsecond of the day
         return start + 1 + 2 * _DAY_US - 2
     return start
+
+
+class Packed(NamedTuple):
+    """The saved blob's size and its parts, (offset, bytes) each."""
+
+    size: int
+    parts: list[tuple[int, bytes | np.ndarray]]
+
+    def to_bytes(self) -> bytes:
+        blob = bytearray(self.size)
+        for offset, part in self.parts:
+            blob[offset : offset + len(part)] = bytes(part)
+        return bytes(blob)
 
 
 class EventArrays:
@@ -117,9 +131,10 @@ class EventArrays:
         self.ids.extend(ids)  # row_of learns them all at once, in finish_load
 
     # -- saved in the file ---------------------------------------------------------------
-    def pack(self) -> bytearray | None:
-        """Every column as one blob (store.event_summaries keeps it); None if rows were
-        deleted since the load (the next full read saves them again)."""
+    def pack(self) -> Packed | None:
+        """Every column laid out as one blob (store.event_summaries keeps it), as parts to
+        write in place (no copy of the columns); None if rows were deleted since the load
+        (the next full read saves them again)."""
         if not self.alive.all():
             return None
         rows = np.flatnonzero(self.place_ids != None)  # noqa: E711 (elementwise)
@@ -137,14 +152,10 @@ class EventArrays:
             offset += _aligned(values.nbytes)
         head = json.dumps(header).encode()
         base = _aligned(8 + len(head))
-        # Written in place: no column is copied on its way into the blob.
-        blob = bytearray(base + offset)
-        blob[:8] = len(head).to_bytes(8, "little")
-        blob[8 : 8 + len(head)] = head
+        parts = [(0, len(head).to_bytes(8, "little") + head)]
         for (_name, _dtype, _n, at), values in zip(header["columns"], columns.values()):
-            target = np.frombuffer(blob, np.uint8, count=values.nbytes, offset=base + at)
-            target[:] = np.ascontiguousarray(values).view(np.uint8)
-        return blob
+            parts.append((base + at, np.ascontiguousarray(values).view(np.uint8)))
+        return Packed(base + offset, parts)
 
     def unpack(self, saved: SavedColumns, places: Mapping[str, Place]) -> bool:
         """Replace everything by the saved blob of `pack`, read a column at a time; False
@@ -327,8 +338,8 @@ def save_read(arrays: EventArrays, store: Store) -> bool:
     if end is None:
         return False
     arrays.saved_up_to = None
-    blob = arrays.pack()
-    return blob is not None and save_map_columns(store, end, blob)
+    packed = arrays.pack()
+    return packed is not None and save_map_columns(store, end, packed.size, packed.parts)
 
 
 def _place_points(place_ids: np.ndarray, places: Mapping[str, Place]):

@@ -15,12 +15,15 @@ Migration 9 (store.schema) creates both and counts the days already there.
 from __future__ import annotations
 
 import sqlite3
-from typing import TYPE_CHECKING
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 from .errors import StoreError
 
 if TYPE_CHECKING:
     from .database import Store
+
+Buffer = Any  # bytes, or a numpy array of bytes: anything with the buffer protocol
 
 _DAY = "substr({row}.at_key, 1, 10)"
 _ADD_DAY = (
@@ -86,16 +89,23 @@ def saved_map_columns(store: Store) -> tuple[int, SavedColumns] | None:
     return None if row is None else (int(row[0]), SavedColumns(store, int(row[1])))
 
 
-def save_map_columns(store: Store, max_rowid: int, blob: bytes | bytearray) -> bool:
-    """Keep the map columns of every event up to `max_rowid`; False if the file cannot
-    take it now (read-only, busy, full): it is only a cache, the next open reads rows."""
+def save_map_columns(
+    store: Store, max_rowid: int, size: int, parts: Iterable[tuple[int, Buffer]]
+) -> bool:
+    """Keep the map columns of every event up to `max_rowid`: a blob of `size` bytes, each
+    part written at its offset (no copy of the whole blob is made). False if the file
+    cannot take it now (read-only, busy, full): it is only a cache, the next open reads rows."""
     try:
         with store.transaction() as conn:
             conn.execute("DELETE FROM event_map_saved")
             conn.execute(
-                "INSERT INTO event_map_saved (id, max_rowid, columns) VALUES (1, ?, ?)",
-                (max_rowid, blob),
+                "INSERT INTO event_map_saved (id, max_rowid, columns) VALUES (1, ?, zeroblob(?))",
+                (max_rowid, size),
             )
+            with conn.blobopen("event_map_saved", "columns", 1) as blob:
+                for offset, part in parts:
+                    blob.seek(offset)
+                    blob.write(part)
     except (sqlite3.Error, StoreError):
         return False
     return True
