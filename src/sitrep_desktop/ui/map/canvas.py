@@ -9,6 +9,8 @@ bar, north arrow and credits (map_overlays) follow the visible range.
 
 from __future__ import annotations
 
+import sqlite3
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, Qt, QTimer, Signal
@@ -242,7 +244,10 @@ class MapCanvas(pg.PlotWidget):
         steps = self.situation.events_in_steps()
 
         def step() -> None:
-            more = next(steps, None) is not None
+            try:
+                more = next(steps, None) is not None
+            except sqlite3.ProgrammingError:  # the file was closed meanwhile (window quit)
+                return
             # Drawn once read (a step more saves the read); if they changed meanwhile, read now.
             if self._events_pending and (self.situation.events_read or not more):
                 self._events_pending = False
