@@ -41,6 +41,12 @@ def map_column_chunks(
         yield rows
 
 
+def latest_event_key(store: Store) -> str | None:
+    """The latest event's time key (None if there are none): the events_at index's last
+    entry, not a scan."""
+    return store.conn.execute("SELECT max(at_key) FROM events").fetchone()[0]
+
+
 def day_counts(store: Store) -> tuple[np.ndarray, np.ndarray]:
     """(day start in seconds since 1970 UTC, events that day) for every day with an event:
     from the table of days the triggers keep (store.event_summaries), not a GROUP BY."""
