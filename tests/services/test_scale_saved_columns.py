@@ -175,3 +175,19 @@ def test_a_blob_of_another_layout_is_ignored_and_the_rows_are_read(store):
     assert save_map_columns(store, highest, len(junk), [(0, junk)])
     again = read_in_steps(store)
     same_arrays(again.events, Situation(store).events)
+
+
+def test_rows_of_many_ids_at_once_agree_with_one_at_a_time():
+    ids = EventIds()
+    alive = np.ones(0, bool)
+    index = RowIndex(ids, lambda: alive)
+    ids.extend([f"id-{n:05d}" for n in range(0, 2000, 2)][::-1])
+    alive = np.ones(len(ids), bool)
+    index.sort()
+    ids.extend(["late"])
+    alive = np.append(alive, True)
+    index.added(["late"], len(ids) - 1)
+    index.discard("id-00010")
+    asked = ["id-00010", "id-00012", "nope", "late", "id-01998", "id-00000", "zzz", "a"]
+    assert index.rows_of(asked).tolist() == [index.get(i, -1) for i in asked]
+    assert index.rows_of([]).tolist() == []

@@ -120,8 +120,26 @@ class RowIndex:
         return default
 
     def rows_of(self, ids: Sequence[str]) -> np.ndarray:
-        """Rows of these ids (-1 where not held), looked up together."""
-        return np.array([self.get(i, -1) for i in ids], np.int64)
+        """Rows of these ids (-1 where not held), looked up together: one vectorised
+        search of the sorted column (a map filter asks for 200,000 at once)."""
+        self._sort_now()
+        rows = np.full(len(ids), -1, np.int64)
+        if not len(ids):
+            return rows
+        if self._sorted_rows:
+            if self._sorted is None:
+                self._sorted = self._ids.column[self._order]
+            keys = encoded(ids)
+            at = np.minimum(np.searchsorted(self._sorted, keys), self._sorted_rows - 1)
+            found = self._sorted[at] == keys
+            rows[found] = self._order[at[found]]
+        if self._recent or self._dropped:  # the few changed since the sort, one by one
+            for i, event_id in enumerate(ids):
+                if event_id in self._dropped:
+                    rows[i] = -1
+                elif event_id in self._recent:
+                    rows[i] = self._recent[event_id]
+        return rows
 
     def __getitem__(self, event_id: str) -> int:
         row = self.get(event_id)
