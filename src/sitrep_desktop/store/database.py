@@ -142,6 +142,15 @@ class Store:
             pass
         self.conn.close()
 
+    @property
+    def is_open(self) -> bool:
+        """False once `close` has run (a deferred step may still be queued)."""
+        try:
+            self.conn.execute("SELECT 1")
+        except sqlite3.ProgrammingError:
+            return False
+        return True
+
     def __enter__(self) -> Store:
         return self
 

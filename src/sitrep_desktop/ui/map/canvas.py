@@ -9,8 +9,6 @@ bar, north arrow and credits (map_overlays) follow the visible range.
 
 from __future__ import annotations
 
-import sqlite3
-
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, Qt, QTimer, Signal
@@ -246,7 +244,9 @@ class MapCanvas(pg.PlotWidget):
         def step() -> None:
             try:
                 more = next(steps, None) is not None
-            except sqlite3.ProgrammingError:  # the file was closed meanwhile (window quit)
+            except Exception:  # sqlite3's "closed database": the window quit meanwhile
+                if self.store.is_open:
+                    raise
                 return
             # Drawn once read (a step more saves the read); if they changed meanwhile, read now.
             if self._events_pending and (self.situation.events_read or not more):
