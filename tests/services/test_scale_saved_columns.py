@@ -12,6 +12,7 @@ from sitrep_desktop.domain import Event, Place, parse_moment
 from sitrep_desktop.services.demo import build_demo, demo_id
 from sitrep_desktop.services.event_arrays import EventArrays
 from sitrep_desktop.services.event_ids import EventIds, RowIndex
+from sitrep_desktop.services.saved_event_arrays import pack, unpack
 from sitrep_desktop.services.situation import Situation
 from sitrep_desktop.store import Store
 from sitrep_desktop.store.event_summaries import saved_map_columns
@@ -127,7 +128,7 @@ def test_an_event_at_a_place_follows_the_place_moved_after_the_save(store):
 def test_saved_columns_of_another_projection_are_not_used(store):
     arrays = read_in_steps(store).events
     other = EventArrays(type(arrays.projection)("EPSG:32637"))
-    assert not other.unpack(InMemory(arrays.pack().to_bytes()), {})
+    assert not unpack(other, InMemory(pack(arrays).to_bytes()), {})
     assert len(other.ids) == 0
 
 
@@ -163,7 +164,7 @@ def test_a_place_record_is_still_a_place():
 
 def _round_trip(arrays: EventArrays, places) -> EventArrays:
     again = EventArrays(arrays.projection)
-    assert again.unpack(InMemory(arrays.pack().to_bytes()), places)
+    assert unpack(again, InMemory(pack(arrays).to_bytes()), places)
     return again
 
 

@@ -12,27 +12,16 @@ alone as a bound covers the whole day.
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from typing import NamedTuple
+from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 import shapely
 
 from sitrep_desktop.domain import Moment, Place
 from sitrep_desktop.geo.projection import MapProjection
-from sitrep_desktop.services.event_ids import EventIds, RowIndex, encoded
-from sitrep_desktop.store import Store
-from sitrep_desktop.store.event_counts import map_column_chunks
-from sitrep_desktop.store.event_summaries import (
-    SavedColumns,
-    max_event_rowid,
-    save_map_columns,
-    saved_map_columns,
-)
+from sitrep_desktop.services.event_ids import EventIds, RowIndex
 
 _DAY_US = 86_400_000_000
-PACK_FORMAT = 1  # the layout of `pack`; another is ignored (the rows are read instead)
 
 
 def time_keys(keys: Sequence[str]) -> np.ndarray:
@@ -53,19 +42,6 @@ def bound_key(at: Moment | None) -> int | None:
     if at.date_only:  # up to the last microsecond of the day
         return start + 1 + 2 * _DAY_US - 2
     return start
-
-
-class Packed(NamedTuple):
-    """The saved blob's size and its parts, (offset, bytes) each."""
-
-    size: int
-    parts: list[tuple[int, bytes | np.ndarray]]
-
-    def to_bytes(self) -> bytes:
-        blob = bytearray(self.size)
-        for offset, part in self.parts:
-            blob[offset : offset + len(part)] = bytes(part)
-        return bytes(blob)
 
 
 class EventArrays:
@@ -130,65 +106,7 @@ class EventArrays:
         self.alive = np.concatenate((self.alive, np.ones(len(ids), bool)))
         self.ids.extend(ids)  # row_of learns them all at once, in finish_load
 
-    # -- saved in the file ---------------------------------------------------------------
-    def pack(self) -> Packed | None:
-        """Every column laid out as one blob (store.event_summaries keeps it), as parts to
-        write in place (no copy of the columns); None if rows were deleted since the load
-        (the next full read saves them again)."""
-        if not self.alive.all():
-            return None
-        rows = np.flatnonzero(self.place_ids != None)  # noqa: E711 (elementwise)
-        columns = {
-            "ids": self.ids.column, "order": self.row_of.order,
-            "lon": self.lon, "lat": self.lat, "x": self.x, "y": self.y,
-            "code": self.code, "time": self.time, "own_geometry": self.own_geometry,
-            "place_rows": rows, "place_values": encoded(self.place_ids[rows]),
-        }  # fmt: skip
-        header = {"format": PACK_FORMAT, "crs": self.projection.crs,
-                  "categories": self.categories, "columns": []}  # fmt: skip
-        offset = 0
-        for name, values in columns.items():
-            header["columns"].append((name, values.dtype.str, len(values), offset))
-            offset += _aligned(values.nbytes)
-        head = json.dumps(header).encode()
-        base = _aligned(8 + len(head))
-        parts = [(0, len(head).to_bytes(8, "little") + head)]
-        for (_name, _dtype, _n, at), values in zip(header["columns"], columns.values()):
-            parts.append((base + at, np.ascontiguousarray(values).view(np.uint8)))
-        return Packed(base + offset, parts)
-
-    def unpack(self, saved: SavedColumns, places: Mapping[str, Place]) -> bool:
-        """Replace everything by the saved blob of `pack`, read a column at a time; False
-        (nothing changed) if it was packed for another projection or layout. Events at a
-        place take the place's position now."""
-        size = int.from_bytes(saved.read(0, 8), "little")
-        try:
-            header = json.loads(saved.read(8, min(size, saved.size)))
-        except ValueError:  # not a blob of this layout: read the rows instead
-            return False
-        if header.get("format") != PACK_FORMAT or header["crs"] != self.projection.crs:
-            return False
-        base = _aligned(8 + size)
-        column = {}
-        for name, dtype, n, at in header["columns"]:
-            kind = np.dtype(dtype)
-            column[name] = np.frombuffer(saved.read(base + at, n * kind.itemsize), kind).copy()
-        self.__init__(self.projection)  # type: ignore[misc]
-        for category in header["categories"]:
-            self._code(category)
-        self.ids.column = column["ids"]
-        for name in ("lon", "lat", "x", "y", "code", "time", "own_geometry"):
-            setattr(self, name, column[name])
-        n = len(self.ids)
-        self.place_ids = np.full(n, None, object)
-        self.place_ids[column["place_rows"]] = [v.decode() for v in column["place_values"]]
-        self.at_place = ~self.own_geometry & (self.place_ids != None)  # noqa: E711
-        self.alive = np.ones(n, bool)
-        self.row_of.set_order(column["order"])
-        self._locate_at_places(places)
-        return True
-
-    def _locate_at_places(self, places: Mapping[str, Place]) -> None:
+    def locate_at_places(self, places: Mapping[str, Place]) -> None:
         rows = np.flatnonzero(self.at_place)
         if len(rows):
             lon, lat, found = _place_points(self.place_ids[rows], places)
@@ -288,6 +206,11 @@ class EventArrays:
             "located": located,
         }
 
+    def set_categories(self, names: Sequence[str]) -> None:
+        """Codes 0.. name these categories (a saved read's)."""
+        for name in names:
+            self._code(name)
+
     def _codes_of(self, categories: Sequence[str], n: int) -> np.ndarray:
         # A dict lookup per row, not a call: the load of a million rows feels the difference.
         codes = self._codes
@@ -305,41 +228,6 @@ class EventArrays:
     def _project(self, lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         x, y = self.projection.forward(np.nan_to_num(lon), np.nan_to_num(lat))
         return np.atleast_1d(np.asarray(x, float)), np.atleast_1d(np.asarray(y, float))
-
-
-def _aligned(size: int) -> int:
-    return (size + 7) // 8 * 8  # every column starts on 8 bytes, as numpy views want
-
-
-def read_in_steps(arrays: EventArrays, store: Store, places: Mapping[str, Place]) -> Iterator[int]:
-    """Fill `arrays` with every event of `store`, yielding the rows read so far after
-    each step (a caller may run a step per idle moment). From the columns saved in the
-    file when they are there (one blob, plus the rows added since); else a chunk of rows
-    per step, and the read is saved for the next open (`save_read`)."""
-    saved = saved_map_columns(store)
-    if saved is not None and arrays.unpack(saved[1], places):
-        for rows in map_column_chunks(store, after_rowid=saved[0]):
-            arrays.upsert(rows, places)
-        arrays.saved_up_to = None  # nothing to save: the file has it
-        yield len(arrays.ids)
-        return
-    arrays.__init__(arrays.projection)  # type: ignore[misc]
-    end = max_event_rowid(store)
-    for rows in map_column_chunks(store, up_to_rowid=end):
-        arrays.append_new(rows, places)
-        yield len(arrays.ids)
-    arrays.finish_load()
-    arrays.saved_up_to = end
-
-
-def save_read(arrays: EventArrays, store: Store) -> bool:
-    """Keep a full read (read_in_steps) in the file for the next open; True if kept."""
-    end = arrays.saved_up_to
-    if end is None:
-        return False
-    arrays.saved_up_to = None
-    packed = arrays.pack()
-    return packed is not None and save_map_columns(store, end, packed.size, packed.parts)
 
 
 def _place_points(place_ids: np.ndarray, places: Mapping[str, Place]):

@@ -44,7 +44,8 @@ from sitrep_desktop.domain import (
 )
 from sitrep_desktop.geo.control_areas import ControlArea, country_outline, estimate_control_areas
 from sitrep_desktop.geo.projection import MapProjection, default_projection
-from sitrep_desktop.services.event_arrays import EventArrays, bound_key, read_in_steps, save_read
+from sitrep_desktop.services.event_arrays import EventArrays, bound_key
+from sitrep_desktop.services.saved_event_arrays import read_in_steps, save_read
 from sitrep_desktop.services.style import (
     ESTIMATE_FILL_OPACITY,
     ESTIMATE_HATCH,
