@@ -157,8 +157,10 @@ def open_canvas(app, path: Path) -> tuple[MapCanvas, float]:
     canvas.set_lonlat_range(*SYRIA)
     while first.at is None:
         app.processEvents()
+    canvas.damage_check = None
     if store.check_pending:  # as the window does, after the map's first paint
-        threading.Thread(target=damage_of, args=(path,), daemon=True).start()
+        canvas.damage_check = threading.Thread(target=damage_of, args=(path,), daemon=True)
+        canvas.damage_check.start()
     return canvas, first.at - start
 
 
@@ -215,6 +217,8 @@ def window_figures(n: int, folder: Path, parts: set[str]) -> None:
     deadline = time.perf_counter() + 120
     while saved_map_columns(canvas.store) is None and time.perf_counter() < deadline:
         app.processEvents()
+    if canvas.damage_check is not None:  # a later session: that check was done long ago
+        canvas.damage_check.join()
     canvas.store.close()
     canvas.close()
     small_canvas, demo_open = open_canvas(app, demo)  # again, beside the second open
