@@ -17,6 +17,7 @@ from ..store.attachments import Attachments
 from ..store.bulk import ids_between, insert_records, table_ends
 from ..store.messages import Messages
 from .base import Command, repository_for
+from .revision_undo import FieldsBefore
 
 if TYPE_CHECKING:
     from ..io.pipeline import ImportPlan
@@ -128,7 +129,10 @@ def revert_revisions(store: Store, plan: ImportPlan) -> None:
     if plan.deletions:
         store.events.add_many(plan.deletions)
     for old, _new in plan.updates:
-        store.events.update(_revised(store.events.get(old.id), old))
+        stored = store.events.get(old.id)
+        # A streamed import keeps only the fields its revisions changed (revision_undo).
+        before = old.restored(stored) if isinstance(old, FieldsBefore) else _revised(stored, old)
+        store.events.update(before)
 
 
 def _revised(stored: Event, revision: Event) -> Event:

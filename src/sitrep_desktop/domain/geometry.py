@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 import warnings
 
@@ -47,9 +48,19 @@ def parse_wkt(text: str, field: str = "geometry") -> BaseGeometry:
 
 def normalise_wkt(text: str, field: str = "geometry") -> str:
     """Validated WKT in a canonical spelling, so equal shapes compare equal as text."""
+    if not isinstance(text, str):
+        parse_wkt(text, field)  # refuses it, saying why
+    return _normalised(text, field)
+
+
+# An import of ACLED's file names the same few thousand points a million times: each
+# spelling is parsed and checked once (a refused one raises, and is not kept).
+@functools.lru_cache(maxsize=16_384)
+def _normalised(text: str, field: str) -> str:
     return shapely.to_wkt(parse_wkt(text, field), rounding_precision=-1, trim=True)
 
 
+@functools.lru_cache(maxsize=16_384)  # strings only: the stored WKT of a row
 def wkt_bounds(text: str) -> tuple[float, float, float, float]:
     """(min_lon, min_lat, max_lon, max_lat) of a WKT geometry."""
     return tuple(shapely.from_wkt(text).bounds)  # type: ignore[return-value]

@@ -211,8 +211,11 @@ def _attributes(row: dict[str, str]) -> dict[str, object]:
     return attributes
 
 
+_INTEGER = re.compile(r"-?\d{1,15}")
+
+
 def _plain(text: str) -> object:
-    if re.fullmatch(r"-?\d{1,15}", text):
+    if _INTEGER.fullmatch(text):
         return int(text)
     return text
 

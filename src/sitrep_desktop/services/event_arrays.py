@@ -19,6 +19,7 @@ import shapely
 
 from sitrep_desktop.domain import Moment, Place
 from sitrep_desktop.geo.projection import MapProjection
+from sitrep_desktop.services.event_ids import EventIds, RowIndex
 
 _DAY_US = 86_400_000_000
 
@@ -49,13 +50,15 @@ class EventArrays:
     `lon`/`lat` is where the event is: its own point, the representative point
     of its line or area, or its place's position (`at_place`); `x`/`y` the same
     projected. `alive` is False for a deleted row, `located` False for an event
-    with neither geometry nor a known place (it cannot be drawn).
+    with neither geometry nor a known place (it cannot be drawn). `ids[row]` is a
+    row's event id and `row_of` the way back (services.event_ids: a bytes column,
+    not a million Python strings).
     """
 
     def __init__(self, projection: MapProjection) -> None:
         self.projection = projection
-        self.ids: list[str] = []
-        self.row_of: dict[str, int] = {}
+        self.ids = EventIds()
+        self.row_of = RowIndex(self.ids, lambda: self.alive)
         self.categories: list[str] = []  # code -> category name
         self._codes: dict[str, int] = {}
         self.place_ids = np.zeros(0, object)
@@ -63,12 +66,13 @@ class EventArrays:
         self.lat = np.zeros(0)
         self.x = np.zeros(0)
         self.y = np.zeros(0)
-        self.code = np.zeros(0, np.int32)
+        self.code = np.zeros(0, np.int16)  # a few dozen categories at most
         self.time = np.zeros(0, np.int64)
         self.at_place = np.zeros(0, bool)
         self.own_geometry = np.zeros(0, bool)
         self.located = np.zeros(0, bool)
         self.alive = np.zeros(0, bool)
+        self.saved_up_to: int | None = None  # a full read up to this rowid, not saved yet
 
     def __len__(self) -> int:
         """Events held now (deleted rows not counted)."""
@@ -85,6 +89,11 @@ class EventArrays:
         self.__init__(self.projection)  # type: ignore[misc]
         for rows in chunks:
             self.append_new(rows, places)
+        self.finish_load()
+
+    def finish_load(self) -> None:
+        """After the last chunk: the id -> row index, sorted once for all the rows."""
+        self.row_of.sort()
 
     def append_new(self, rows: list[tuple], places: Mapping[str, Place]) -> None:
         """Add rows of events not held yet (a load's chunk): no lookup of old rows."""
@@ -95,9 +104,16 @@ class EventArrays:
         for name, values in columns.items():
             setattr(self, name, np.concatenate((getattr(self, name), values)))
         self.alive = np.concatenate((self.alive, np.ones(len(ids), bool)))
-        start = len(self.ids)
-        self.ids.extend(ids)
-        self.row_of.update(zip(ids, range(start, start + len(ids))))
+        self.ids.extend(ids)  # row_of learns them all at once, in finish_load
+
+    def locate_at_places(self, places: Mapping[str, Place]) -> None:
+        rows = np.flatnonzero(self.at_place)
+        if len(rows):
+            lon, lat, found = _place_points(self.place_ids[rows], places)
+            self.lon[rows], self.lat[rows], self.at_place[rows] = lon, lat, found
+            self.x[rows], self.y[rows] = self._project(lon, lat)
+        finite = np.isfinite(self.lon) & np.isfinite(self.lat)
+        self.located = finite & (self.own_geometry | self.at_place)
 
     def upsert(self, rows: list[tuple], places: Mapping[str, Place]) -> None:
         """Add new events at the end, replace the rows of events already held."""
@@ -105,8 +121,7 @@ class EventArrays:
             return
         ids, keys, categories, place_ids, has_geometry, lon, lat, shapes = zip(*rows)
         columns = self._columns(keys, categories, place_ids, has_geometry, lon, lat, shapes, places)
-        old = [self.row_of.get(i, -1) for i in ids]
-        old_rows = np.array(old, np.int64)
+        old_rows = self.row_of.rows_of(ids)
         replace = old_rows >= 0
         if replace.any():
             for name, values in columns.items():
@@ -118,14 +133,14 @@ class EventArrays:
             for name, values in columns.items():
                 setattr(self, name, np.concatenate((getattr(self, name), values[fresh])))
             self.alive = np.concatenate((self.alive, np.ones(int(fresh.sum()), bool)))
-            for offset, event_id in enumerate(i for i, new in zip(ids, fresh) if new):
-                self.row_of[event_id] = start + offset
-                self.ids.append(event_id)
+            new_ids = [i for i, new in zip(ids, fresh) if new]
+            self.ids.extend(new_ids)
+            self.row_of.added(new_ids, start)
 
     def remove(self, ids: Sequence[str]) -> None:
         """Retire the rows of deleted events (kept as gaps; their ids forgotten)."""
         for event_id in ids:
-            row = self.row_of.pop(event_id, None)
+            row = self.row_of.discard(event_id)
             if row is not None:
                 self.alive[row] = False
 
@@ -191,12 +206,17 @@ class EventArrays:
             "located": located,
         }
 
+    def set_categories(self, names: Sequence[str]) -> None:
+        """Codes 0.. name these categories (a saved read's)."""
+        for name in names:
+            self._code(name)
+
     def _codes_of(self, categories: Sequence[str], n: int) -> np.ndarray:
         # A dict lookup per row, not a call: the load of a million rows feels the difference.
         codes = self._codes
         for category in set(categories) - codes.keys():
             self._code(category)
-        return np.fromiter((codes[c] for c in categories), np.int32, count=n)
+        return np.fromiter((codes[c] for c in categories), np.int16, count=n)
 
     def _code(self, category: str) -> int:
         code = self._codes.get(category)

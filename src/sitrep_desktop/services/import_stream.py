@@ -22,6 +22,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..commands.imports import apply_revisions
+from ..commands.revision_undo import FieldsBefore
 from ..io import pipeline
 from ..io.pipeline import Carried, ImportPlan
 from ..io.progress import Progress
@@ -167,7 +168,7 @@ def _add_up(total: ImportPlan, plan: ImportPlan) -> None:
         (total.warnings, plan.warnings),
     ):
         listed.extend(more[: max(0, MAX_LISTED - len(listed))])
-    # Kept whole: undo needs each revised event's stored version (as many as
-    # the source revised, not as many rows as the file has).
-    total.updates.extend(plan.updates)
+    # Undo needs, of each revised event, only the fields the revision changed, as they
+    # were (commands.revision_undo); the revision itself is applied chunk by chunk.
+    total.updates.extend((FieldsBefore.of(old, new), None) for old, new in plan.updates)
     total.deletions.extend(plan.deletions)

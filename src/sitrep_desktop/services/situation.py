@@ -45,6 +45,7 @@ from sitrep_desktop.domain import (
 from sitrep_desktop.geo.control_areas import ControlArea, country_outline, estimate_control_areas
 from sitrep_desktop.geo.projection import MapProjection, default_projection
 from sitrep_desktop.services.event_arrays import EventArrays, bound_key
+from sitrep_desktop.services.saved_event_arrays import read_in_steps, save_read
 from sitrep_desktop.services.style import (
     ESTIMATE_FILL_OPACITY,
     ESTIMATE_HATCH,
@@ -52,7 +53,6 @@ from sitrep_desktop.services.style import (
     UNKNOWN_COLOUR,
 )
 from sitrep_desktop.store import Store, StoreChange
-from sitrep_desktop.store.event_counts import map_column_chunks
 
 BBox = tuple[float, float, float, float]  # west, south, east, north (degrees)
 CACHED_TIMES = 64  # answers kept per time before they are worked out again
@@ -154,11 +154,14 @@ class Situation:
         events changed meanwhile, what was read is dropped: `events` reads them anew."""
         generation = self._event_generation
         arrays = EventArrays(self.projection)
-        for rows in map_column_chunks(self.store):
-            arrays.append_new(rows, self.places)
-            yield len(arrays.ids)
+        for count in read_in_steps(arrays, self.store, self.places):
+            if self._events is not None:  # read meanwhile, at once, by `events`
+                return
+            yield count
         if generation == self._event_generation and self._events is None:
             self._events = arrays
+            yield len(arrays.ids)  # drawn now; saved for the next open in the step after
+            save_read(arrays, self.store)
 
     @property
     def events_read(self) -> bool:
@@ -167,8 +170,10 @@ class Situation:
     @property
     def events(self) -> EventArrays:
         if self._events is None:
-            self._events = EventArrays(self.projection)
-            self._events.load_chunks(map_column_chunks(self.store), self.places)
+            arrays = EventArrays(self.projection)
+            for _count in read_in_steps(arrays, self.store, self.places):
+                pass
+            self._events = arrays
         return self._events
 
     # -- who holds what ----------------------------------------------------------------

@@ -137,27 +137,47 @@ def make_backup(store: Store, reason: str = "periodic", *, keep: int = DEFAULT_K
     """
     if store.path is None:
         raise BackupError("an in-memory database has no file to back up")
+    return _backed_up(store.path, store.backup_to, reason, keep)
+
+
+def backup_file(db_path: Path, reason: str = "periodic", *, keep: int = DEFAULT_KEEP) -> Path:
+    """make_backup, read through a connection of its own: a worker thread may run it (a
+    file of a million events takes seconds to copy and a minute to check, which must not
+    hold the window). WAL lets the window write meanwhile; the copy is one snapshot."""
+    from .opening import backup_copy, read_only_uri
+
+    try:
+        source = sqlite3.connect(read_only_uri(db_path), uri=True, timeout=5)
+    except sqlite3.Error as exc:
+        raise BackupError(f"could not back up {db_path.name}: {_why(exc)}") from None
+    try:
+        return _backed_up(db_path, lambda target: backup_copy(source, target), reason, keep)
+    finally:
+        source.close()
+
+
+def _backed_up(db_path: Path, copy: Callable[[Path], object], reason: str, keep: int) -> Path:
     temporary: Path | None = None
     try:
-        target = _new_backup_path(store.path, reason)
+        target = _new_backup_path(db_path, reason)
         temporary = target.with_name(target.name + ".partial")
-        store.backup_to(temporary)
+        copy(temporary)
         _make_self_contained(temporary)
         problem = _integrity_problem(temporary)
         if problem is not None:
             raise DamagedSourceError(
-                f"{store.path.name} fails SQLite's integrity check ({problem}); no backup "
+                f"{db_path.name} fails SQLite's integrity check ({problem}); no backup "
                 f"was made, so the last good backup is kept — restore it from "
                 "File > Restore from backup, or copy your records out now"
             )
         _fsync(temporary)
         os.replace(temporary, target)
     except (OSError, sqlite3.Error) as exc:
-        raise BackupError(f"could not back up {store.path.name}: {_why(exc)}") from None
+        raise BackupError(f"could not back up {db_path.name}: {_why(exc)}") from None
     finally:
         if temporary is not None:
             temporary.unlink(missing_ok=True)
-    prune_backups(store.path, keep)
+    prune_backups(db_path, keep)
     return target
 
 

@@ -27,6 +27,7 @@ from .errors import (
     store_error_from,
 )
 from .opening import (
+    CHECK_AT_OPEN_BYTES,
     backup_copy,
     inspect_file,
     is_read_only,
@@ -71,6 +72,7 @@ class Store:
         self.author = author
         self._listeners: list[Listener] = []
         self.backup_before_upgrade: Path | None = None
+        self.check_pending = False  # the damage check was left for later (Store.open)
         self._attach(conn)
         self.places = PlaceRepository(self)
         self.factions = FactionRepository(self)
@@ -83,12 +85,17 @@ class Store:
 
     # -- opening ---------------------------------------------------------------
     @classmethod
-    def open(cls, path: str | Path, *, author: str | None = None) -> Store:
-        """Open (or create) a database file: check it, back it up if old, migrate it."""
+    def open(
+        cls, path: str | Path, *, author: str | None = None, check_later: bool = False
+    ) -> Store:
+        """Open (or create) a database file: check it, back it up if old, migrate it.
+        check_later: a big file at the latest schema skips the page-by-page damage check,
+        and `check_pending` says so; the window runs opening.damage_of after its first paint."""
         path = Path(path)
-        conn, backup = _open_checked(path)
+        conn, backup, pending = _open_checked(path, check_later)
         store = cls(conn, path, author or _default_author())
         store.backup_before_upgrade = backup
+        store.check_pending = pending
         return store
 
     def reconnect(self) -> None:
@@ -102,7 +109,7 @@ class Store:
             self.conn.close()
         except sqlite3.Error:
             pass
-        conn, self.backup_before_upgrade = _open_checked(self.path)
+        conn, self.backup_before_upgrade, _pending = _open_checked(self.path)
         self._attach(conn)
         self._announce(StoreChange("*", "external"))
 
@@ -134,6 +141,15 @@ class Store:
         except sqlite3.Error:
             pass
         self.conn.close()
+
+    @property
+    def is_open(self) -> bool:
+        """False once `close` has run (a deferred step may still be queued)."""
+        try:
+            self.conn.execute("SELECT 1")
+        except sqlite3.ProgrammingError:
+            return False
+        return True
 
     def __enter__(self) -> Store:
         return self
@@ -333,21 +349,31 @@ class Store:
         return backup_copy(self.conn, Path(target))
 
 
-def _open_checked(path: Path) -> tuple[sqlite3.Connection, Path | None]:
-    """Check the file, connect, back it up if its schema is older, migrate it.
+def _open_checked(
+    path: Path, check_later: bool = False
+) -> tuple[sqlite3.Connection, Path | None, bool]:
+    """Check the file, connect, back it up if its schema is older, migrate it; and
+    whether its damage check was left for later (Store.open).
 
     Every failure is a StoreError saying why (full disk, read-only, locked...).
     """
     try:
-        return _open_checked_unguarded(path)
+        return _open_checked_unguarded(path, check_later)
     except (OSError, sqlite3.Error) as exc:
         raise store_error_from(exc, str(path)) or StoreError(
             f"{path} cannot be opened: {describe_os_error(exc)}"
         ) from None
 
 
-def _open_checked_unguarded(path: Path) -> tuple[sqlite3.Connection, Path | None]:
-    version = inspect_file(path)
+def _open_checked_unguarded(
+    path: Path, check_later: bool
+) -> tuple[sqlite3.Connection, Path | None, bool]:
+    # Never later before a backup or a migration: those must not run on a damaged file.
+    later = check_later and path.exists() and path.stat().st_size > CHECK_AT_OPEN_BYTES
+    version = inspect_file(path, check=not later)
+    if later and 0 < version < LATEST_VERSION:
+        later = False
+        inspect_file(path)
     if version and is_read_only(path):
         # Opened for reading: nothing is set or migrated; a write says "read-only".
         if version < LATEST_VERSION:
@@ -355,7 +381,7 @@ def _open_checked_unguarded(path: Path) -> tuple[sqlite3.Connection, Path | None
                 f"{path} needs upgrading to this version's format, but it is read-only; "
                 "copy it somewhere writable and open the copy"
             )
-        return _connect(read_only_uri(path), uri=True), None
+        return _connect(read_only_uri(path), uri=True), None, later
     if not path.parent.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
     conn = _connect(str(path))
@@ -364,7 +390,7 @@ def _open_checked_unguarded(path: Path) -> tuple[sqlite3.Connection, Path | None
         backup = backup_copy(conn, pre_migration_backup_path(path, version))
     conn.execute("PRAGMA journal_mode = WAL")
     migrate(conn)
-    return conn, backup
+    return conn, backup, later
 
 
 def _connect(target: str, *, uri: bool = False) -> sqlite3.Connection:

@@ -22,27 +22,37 @@ DAY_S = 86_400
 _IDS_PER_QUERY = 900  # bound parameters per statement, well under SQLite's limit
 
 
-def map_column_chunks(store: Store, size: int = 100_000) -> Iterator[list[tuple]]:
+def map_column_chunks(
+    store: Store, size: int = 100_000, *, after_rowid: int = 0, up_to_rowid: int | None = None
+) -> Iterator[list[tuple]]:
     """Every event's map columns (those of EventRepository.map_columns), `size` rows at a
-    time in table order: a million rows are never all Python tuples at once."""
+    time in table order: a million rows are never all Python tuples at once. Only rows
+    after `after_rowid` and up to `up_to_rowid`, if given (those a saved copy lacks)."""
     cursor = store.conn.cursor()
     cursor.row_factory = None
+    last = up_to_rowid if up_to_rowid is not None else (1 << 62)
     cursor.execute(
         "SELECT id, at_key, category, place_id, geometry IS NOT NULL, min_lon, min_lat, "
         "CASE WHEN min_lon = max_lon AND min_lat = max_lat THEN NULL ELSE geometry END "
-        "FROM events ORDER BY rowid"
+        "FROM events WHERE rowid > ? AND rowid <= ? ORDER BY rowid",
+        (after_rowid, last),
     )
     while rows := cursor.fetchmany(size):
         yield rows
 
 
+def latest_event_key(store: Store) -> str | None:
+    """The latest event's time key (None if there are none): the events_at index's last
+    entry, not a scan."""
+    return store.conn.execute("SELECT max(at_key) FROM events").fetchone()[0]
+
+
 def day_counts(store: Store) -> tuple[np.ndarray, np.ndarray]:
-    """(day start in seconds since 1970 UTC, events that day) for every day with an event."""
+    """(day start in seconds since 1970 UTC, events that day) for every day with an event:
+    from the table of days the triggers keep (store.event_summaries), not a GROUP BY."""
     cursor = store.conn.cursor()
     cursor.row_factory = None
-    rows = cursor.execute(
-        "SELECT substr(at_key, 1, 10) AS day, count(*) FROM events GROUP BY day ORDER BY day"
-    ).fetchall()
+    rows = cursor.execute("SELECT day, events FROM event_days ORDER BY day").fetchall()
     return _day_arrays(rows)
 
 

@@ -26,8 +26,14 @@ from .schema import LATEST_VERSION, MIGRATIONS
 SQLITE_HEADER = b"SQLite format 3\x00"
 
 
-def inspect_file(path: Path) -> int:
-    """Check an existing file and return its schema version (0 for a new/empty file)."""
+# A file past this size may have its damage check (PRAGMA quick_check reads every page:
+# ~2 s for a million events) run after the window is on screen: see Store.open.
+CHECK_AT_OPEN_BYTES = 64 * 1024 * 1024
+
+
+def inspect_file(path: Path, *, check: bool = True) -> int:
+    """Check an existing file and return its schema version (0 for a new/empty file).
+    check=False leaves out the page-by-page damage check (`damage_of`, run later)."""
     if not path.exists() or path.stat().st_size == 0:
         return 0
     if path.is_dir():
@@ -41,7 +47,7 @@ def inspect_file(path: Path) -> int:
     except sqlite3.Error as exc:
         raise NotADatabaseError(f"{path} cannot be opened: {exc}") from None
     try:
-        result = conn.execute("PRAGMA quick_check").fetchone()[0]
+        result = conn.execute("PRAGMA quick_check").fetchone()[0] if check else "ok"
         if result != "ok":
             raise CorruptDatabaseError(f"{path} is damaged ({result}); it was left unchanged")
         version = conn.execute("PRAGMA user_version").fetchone()[0]
@@ -64,6 +70,19 @@ def inspect_file(path: Path) -> int:
             f"{path} is an SQLite file of another program, not a SitRep database"
         )
     return version
+
+
+def damage_of(path: Path) -> str | None:
+    """The damage check left out of a quick open, on its own connection (a worker thread
+    may run it): None if the file is sound, else what is wrong, as Store.open says it."""
+    conn = sqlite3.connect(read_only_uri(path), uri=True, timeout=5)
+    try:
+        result = conn.execute("PRAGMA quick_check").fetchone()[0]
+    except sqlite3.DatabaseError as exc:
+        result = str(exc)
+    finally:
+        conn.close()
+    return None if result == "ok" else f"{path} is damaged ({result})"
 
 
 def is_read_only(path: Path) -> bool:

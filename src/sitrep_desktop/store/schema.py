@@ -11,6 +11,7 @@ import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from .event_summaries import V9_SQL
 from .version_schema import V6_SQL, backfill_versions
 
 
@@ -421,6 +422,8 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(5, "attributes of imported features; TAK chat messages; attachments", _V5),
     Migration(6, "origin, record versions and tombstones for merging", V6_SQL, backfill_versions),
     Migration(7, "team outbox, sync stamps, received and conflicts (TAK)", _V7),
+    # 8 is taken by another branch.
+    Migration(9, "events per day and the map's saved columns, kept by triggers", V9_SQL),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-import numpy as np
 from PySide6.QtCore import QObject, QSignalBlocker, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -268,9 +267,8 @@ class MapFilterLink(QObject):
             self.badge.hide()
             return
         arrays = self.canvas.situation.events
-        row_of = arrays.row_of
-        ids = self.queries.matching_ids(self.spec)
-        rows = np.fromiter((row_of[i] for i in ids if i in row_of), np.int64)
+        rows = arrays.row_of.rows_of(self.queries.matching_ids(self.spec))
+        rows = rows[rows >= 0]  # looked up together: one search, not one per id
         self.canvas.set_event_filter(rows)
         self.badge.setText(f"Map filtered: {len(rows):,} events  ✕ Clear")
         self.badge.adjustSize()

@@ -34,6 +34,7 @@ from sitrep_desktop.services.style import (
     place_size,
 )
 from sitrep_desktop.store import Store, StoreChange
+from sitrep_desktop.store.event_summaries import max_event_rowid
 from sitrep_desktop.ui.map.layers.basemap import Basemap
 from sitrep_desktop.ui.map.layers.drawings import make_annotation_item
 from sitrep_desktop.ui.map.layers.events import EventLayer
@@ -135,7 +136,7 @@ class MapCanvas(pg.PlotWidget):
         time_state.sigChanged.connect(lambda _at: self.refresh())
         # At volume the events are read after the first paint, a chunk per idle moment:
         # the window and its map appear as quickly as on the demo.
-        self._events_pending = store.events.count() > DEFER_EVENTS
+        self._events_pending = max_event_rowid(store) > DEFER_EVENTS  # count(*) reads them all
         self.reload()
         self.zoom_to_all()
         # Connected only now, so the basemap loads the one level the first view needs.
@@ -241,14 +242,19 @@ class MapCanvas(pg.PlotWidget):
         steps = self.situation.events_in_steps()
 
         def step() -> None:
-            if not self._events_pending:  # something needed them at once: read already
+            try:
+                more = next(steps, None) is not None
+            except Exception:  # sqlite3's "closed database": the window quit meanwhile
+                if self.store.is_open:
+                    raise
                 return
-            if next(steps, None) is not None:
+            # Drawn once read (a step more saves the read); if they changed meanwhile, read now.
+            if self._events_pending and (self.situation.events_read or not more):
+                self._events_pending = False
+                self._draw_events(self.time_state.at)
+                self._on_selection(self.selection.kind, self.selection.id)
+            if more:
                 QTimer.singleShot(0, step)
-                return
-            self._events_pending = False  # read; or, if they changed meanwhile, read now
-            self._draw_events(self.time_state.at)
-            self._on_selection(self.selection.kind, self.selection.id)
 
         step()
 

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, QTimer
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -32,10 +33,12 @@ from sitrep_desktop.store.backups import (
     BackupInfo,
     BackupPolicy,
     DamagedSourceError,
+    backup_file,
     list_backups,
     make_backup,
     restore_backup,
 )
+from sitrep_desktop.store.opening import CHECK_AT_OPEN_BYTES
 from sitrep_desktop.ui.window.file_guard import FileGuard
 
 log = logging.getLogger(__name__)
@@ -140,6 +143,8 @@ def _ago(taken: datetime) -> str:
 class BackupController(QObject):
     """Backs up the window's file on open and periodically; restores on request."""
 
+    sigBackedUp = Signal(object)  # a background backup's Path, or the SitRepError it met
+
     def __init__(self, window: Any, policy: BackupPolicy | None = None) -> None:
         super().__init__(window)
         self.window = window
@@ -150,6 +155,8 @@ class BackupController(QObject):
         self.action.triggered.connect(self.restore_dialog)
         self.timer: QTimer | None = None
         self.damaged_box: QMessageBox | None = None
+        self.running: threading.Thread | None = None  # a big file's backup under way
+        self.sigBackedUp.connect(self._on_backed_up)
         if os.environ.get(NO_TIMER_VARIABLE) != "1":
             self.timer = QTimer(self)
             self.timer.setInterval(TICK_MS)
@@ -185,9 +192,38 @@ class BackupController(QObject):
         store = self._store
         if store is None or store.path is None:
             return None
+        if _is_big(store.path):  # seconds to copy, a minute to check: not on the window's time
+            self._backup_in_background(store.path, reason)
+            return None
         try:
             made = make_backup(store, reason)
-        except DamagedSourceError as exc:  # the user must hear this one, not just glimpse it
+        except SitRepError as exc:
+            self._backup_failed(exc)
+            return None
+        self.policy.done()
+        return made
+
+    def _backup_in_background(self, path: Path, reason: str) -> None:
+        if self.running is not None and self.running.is_alive():
+            return  # one at a time; the next tick sees the edits since
+        self.policy.done()
+
+        def run() -> None:
+            try:
+                result: object = backup_file(path, reason)
+            except SitRepError as exc:
+                result = exc
+            self.sigBackedUp.emit(result)  # queued: the window hears it on its own thread
+
+        self.running = threading.Thread(target=run, name="backup", daemon=True)
+        self.running.start()
+
+    def _on_backed_up(self, result: object) -> None:
+        if isinstance(result, SitRepError):
+            self._backup_failed(result)
+
+    def _backup_failed(self, exc: SitRepError) -> None:
+        if isinstance(exc, DamagedSourceError):  # the user must hear this one, not glimpse it
             log.warning("backup refused: %s", exc)
             self._status(f"Backup refused: {exc}")
             self.damaged_box = QMessageBox(
@@ -195,13 +231,9 @@ class BackupController(QObject):
             )
             self.damaged_box.setModal(False)
             self.damaged_box.show()
-            return None
-        except SitRepError as exc:  # a full disk must not stop the editing
-            log.warning("backup failed: %s", exc)
-            self._status(f"Backup failed: {exc}")
-            return None
-        self.policy.done()
-        return made
+            return
+        log.warning("backup failed: %s", exc)  # a full disk must not stop the editing
+        self._status(f"Backup failed: {exc}")
 
     def restore_dialog(self) -> None:
         db_path = self.window.db_path
@@ -246,6 +278,13 @@ class BackupController(QObject):
         status = getattr(self.window, "statusBar", None)
         if callable(status):
             status().showMessage(text, 10_000)
+
+
+def _is_big(path: Path) -> bool:
+    try:
+        return path.stat().st_size > CHECK_AT_OPEN_BYTES
+    except OSError:
+        return False
 
 
 def install_backups(window: Any, policy: BackupPolicy | None = None) -> BackupController:

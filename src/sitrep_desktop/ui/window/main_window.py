@@ -345,12 +345,13 @@ class MainWindow(QMainWindow):
         """Open a file, saying clearly why not if it cannot be opened."""
         from sitrep_desktop.domain.errors import SitRepError
         from sitrep_desktop.store import Store
+        from sitrep_desktop.ui.window.damage_check import check_later
 
         if not create and not path.exists():
             QMessageBox.warning(self, APP_NAME, f"{path} does not exist.")
             return False
         try:
-            store = Store.open(path)
+            store = Store.open(path, check_later=True)  # a big file: checked beside the map
             if create:
                 store.categories.ensure_defaults()
         except SitRepError as exc:
@@ -358,8 +359,10 @@ class MainWindow(QMainWindow):
             return False
         if self.store is None and not hasattr(self, "canvas"):
             self.open_store(store, path, defer_features=defer_features)
+            self.damage_check = check_later(store, self)
         else:
-            self.hand_over(store, path)
+            window = self.hand_over(store, path)
+            window.damage_check = check_later(store, window)
         return True
 
     def _remember_recent(self, path: Path) -> None:

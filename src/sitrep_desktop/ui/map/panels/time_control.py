@@ -118,9 +118,10 @@ class TimeControl(QWidget):
 
 def last_known_time(store) -> Moment | None:
     """The latest control change or event of `store`: where "as of" starts when
-    Latest is unticked (the timeline's thinned points are enough for a day)."""
-    from sitrep_desktop.store.event_queries import EventQueries
+    Latest is unticked."""
+    from sitrep_desktop.store.event_counts import latest_event_key
 
     keys = [change.at.key for change in store.control.all()]
-    keys += [key for key, _category in EventQueries(store).time_points()]
+    latest = latest_event_key(store)  # the index's last entry: no scan of a million rows
+    keys += [latest] if latest else []
     return parse_moment(max(keys)[:10]) if keys else None

@@ -189,8 +189,16 @@ class TimelinePane(QWidget):
     def on_store_changed(self, change: StoreChange) -> None:
         if change.kind == "event" and change.action == "insert":
             self.add_events(change.ids)
-        elif change.kind in ("event", "control_change", "faction", "*"):
+        elif change.kind == "event":
+            self.recount_days()
+        elif change.kind in ("control_change", "faction", "*"):
             self.reload()
+
+    def recount_days(self) -> None:
+        """After an edit or delete of events: the days as the triggers keep them (a row
+        per day, not a GROUP BY over the events); the view stays where it is."""
+        self.strip.days = day_counts(self.store)
+        self.strip.update_histogram()
 
     def add_events(self, ids: tuple[str, ...] | list[str]) -> None:
         """Count events just added into the days held: a burst from the team reads its
