@@ -5,6 +5,11 @@ candidates inside the view, keeps the most important few hundred, and lets
 ``geo.label_layout`` choose which to draw so that no two overlap. Importance:
 the selected place, then the database's places (by kind and population), then
 country names, then gazetteer towns by population, then governorates.
+
+The layout and the painted names are kept (an image the size of the view) and
+drawn again as they are while nothing they depend on moved: the view, the
+candidates, the obstacles, the widget's size. A burst of team events repaints
+the map many times a second; the names need no new layout for that.
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPen
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QImage, QPainter, QPen
 
 from sitrep_desktop.geo.label_layout import PlacedLabel, layout_labels
 from sitrep_desktop.geo.label_priority import (  # noqa: F401 (the canvas' names for them)
@@ -57,6 +62,9 @@ class PlaceLabels(pg.GraphicsObject):
         self._fonts = {kind: _font(style) for kind, style in STYLES.items()}
         self._metrics = {kind: QFontMetricsF(font) for kind, font in self._fonts.items()}
         self._widths: dict[tuple[str, str], float] = {}
+        self._generation = 0  # moves on with every new set of candidates
+        self._cached: tuple[tuple, QImage, list[tuple[str, QRectF]]] | None = None
+        self.layouts = 0  # how many times the names were laid out (tests count them)
         self.set_candidates([], np.empty(0), np.empty(0), np.empty(0), [])
         self.drawn: list[tuple[str, QRectF]] = []
         self.min_priority = 0.0  # raised at wide zooms so small towns wait for a closer look
@@ -74,14 +82,37 @@ class PlaceLabels(pg.GraphicsObject):
     ) -> None:
         """Every label that could be drawn: projected position, importance, style
         kind, and the pixel radius of the marker the name must clear."""
-        self.texts = list(texts)
-        self.x, self.y = np.asarray(x, float), np.asarray(y, float)
-        self.priority = np.asarray(priority, float)
         dots = np.array([DOT_RADIUS if k == "town" else 0.0 for k in kinds])
-        self.radii = dots if radii is None else np.asarray(radii, float)
-        self.kinds = list(kinds)
+        new = (
+            list(texts),
+            np.asarray(x, float),
+            np.asarray(y, float),
+            np.asarray(priority, float),
+            dots if radii is None else np.asarray(radii, float),
+            list(kinds),
+        )
+        if self._generation and self._same_candidates(new):
+            return  # the places redrawn as they were (events arrived): the names stand
+        self.texts, self.x, self.y, self.priority, self.radii, self.kinds = new
         self._kind_codes = np.array([list(STYLES).index(k) for k in kinds], np.int64)
+        self._generation += 1
         self.update()
+
+    def _same_candidates(self, new: tuple) -> bool:
+        texts, x, y, priority, radii, kinds = new
+        return (
+            texts == self.texts
+            and kinds == self.kinds
+            and all(
+                np.array_equal(a, b)
+                for a, b in (
+                    (x, self.x),
+                    (y, self.y),
+                    (priority, self.priority),
+                    (radii, self.radii),
+                )
+            )
+        )
 
     def boundingRect(self) -> QRectF:  # noqa: N802 (Qt override)
         # Labels can sit anywhere on the map; a world-sized box in projected metres.
@@ -104,6 +135,45 @@ class PlaceLabels(pg.GraphicsObject):
         if view is None or not len(self.x):
             self.drawn = []
             return
+        device = painter.device()
+        obstacles = self.obstacles()
+        if device is None:
+            self._paint_names(painter, view, None, obstacles)
+            return
+        t = painter.worldTransform()
+        ratio = device.devicePixelRatioF()
+        key = (
+            (t.m11(), t.m12(), t.m21(), t.m22(), t.dx(), t.dy()),
+            (device.width(), device.height(), ratio),
+            self._generation,
+            self.min_priority,
+            tuple(obstacles),
+        )
+        if self._cached is None or self._cached[0] != key:
+            image = QImage(
+                round(device.width() * ratio),
+                round(device.height() * ratio),
+                QImage.Format.Format_ARGB32_Premultiplied,
+            )
+            image.setDevicePixelRatio(ratio)
+            image.fill(Qt.GlobalColor.transparent)
+            into = QPainter(image)
+            into.setWorldTransform(t)
+            try:
+                bounds = (0.0, 0.0, float(device.width()), float(device.height()))
+                self._paint_names(into, view, bounds, obstacles)
+            finally:
+                into.end()
+            self._cached = (key, image, self.drawn)
+        painter.save()
+        painter.resetTransform()
+        painter.drawImage(QPointF(0.0, 0.0), self._cached[1])
+        painter.restore()
+        self.drawn = list(self._cached[2])
+
+    def _paint_names(self, painter, view: QRectF, bounds, obstacles) -> None:
+        """Lay the names out and paint them with `painter` (its transform: the map's)."""
+        self.layouts += 1
         inside = np.flatnonzero(
             (self.x >= view.left())
             & (self.x <= view.right())
@@ -121,8 +191,6 @@ class PlaceLabels(pg.GraphicsObject):
         widths = np.array([self.text_width(k, self.texts[i]) for k, i in zip(kinds, inside)])
         heights = np.array([self._metrics[k].height() for k in kinds])
         centred = np.array([STYLES[k].centred for k in kinds], bool)
-        device = painter.device()
-        bounds = (0.0, 0.0, float(device.width()), float(device.height())) if device else None
         placed = layout_labels(
             px,
             py,
@@ -132,7 +200,7 @@ class PlaceLabels(pg.GraphicsObject):
             gap=LABEL_GAP + self.radii[inside],
             centred=centred,
             bounds=bounds,
-            obstacles=self.obstacles(),
+            obstacles=obstacles,
         )
         painter.save()
         painter.resetTransform()
