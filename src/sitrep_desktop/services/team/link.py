@@ -171,7 +171,7 @@ class TeamLink:
         if self._incoming:
             count = len(self._incoming) if budget is None else min(budget, len(self._incoming))
             batch = [self._incoming.popleft() for _ in range(count)]
-            self._apply(batch)
+            self._apply(batch, durable=not self._incoming)
             self.last_applied = count
         return len(self._incoming)
 
@@ -183,10 +183,10 @@ class TeamLink:
             self.store.team.sent(max(seqs))
         self._set_status()
 
-    def _apply(self, items: list[Incoming]) -> None:
+    def _apply(self, items: list[Incoming], *, durable: bool = True) -> None:
         self._applying = True
         try:
-            result = apply_incoming(self.store, items, self.origin)
+            result = apply_incoming(self.store, items, self.origin, durable=durable)
         finally:
             self._applying = False
         for listener in list(self.applied_listeners):
