@@ -421,6 +421,9 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(5, "attributes of imported features; TAK chat messages; attachments", _V5),
     Migration(6, "origin, record versions and tombstones for merging", V6_SQL, backfill_versions),
     Migration(7, "team outbox, sync stamps, received and conflicts (TAK)", _V7),
+    # v8: team_sync was never written: the record versions of v6 say what both
+    # sides last agreed on.
+    Migration(8, "drop the unused team_sync table", "DROP TABLE IF EXISTS team_sync;"),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version

@@ -4,8 +4,9 @@ The outbox (what changed here, in commit order, until the server took it), who
 sent each received record, and the conflicts a remote change raised (kept with
 the sender's version and history, so the merge dialog can resolve them later).
 services/team decides; this module only reads and writes those tables, each
-write one transaction. `team_sync` (the stamps both sides last agreed on) is
-left unused: the merge's record versions (migration 6) replaced it.
+write one transaction. (Migration 7's `team_sync` was never used: the merge's
+record versions, migration 6, say what both sides last agreed on; migration 8
+drops it.)
 """
 
 from __future__ import annotations
