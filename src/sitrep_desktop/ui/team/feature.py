@@ -15,6 +15,7 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QLabel
 
 from sitrep_desktop.services.team import TeamLink, TeamStatus
+from sitrep_desktop.services.team.mesh import MeshWorker
 from sitrep_desktop.services.team.settings import (
     CERT_PASSWORD,
     TeamSettings,
@@ -84,9 +85,9 @@ class TeamFeature(QObject):
                 self.share_action.setChecked(False)
                 return
             password = load_secret(CERT_PASSWORD) if self.settings.tls else ""
-            self.link = TeamLink(
-                self.store, self.settings.endpoint(password), self.settings.sender()
-            )
+            sender = self.settings.sender()
+            mesh = MeshWorker(sender) if self.settings.mesh else None
+            self.link = TeamLink(self.store, self.settings.endpoint(password), sender, mesh)
             self.link.wake = self._wake.sigWake.emit
             self.link.status_listeners.append(self.show_status)
             self.show_status(self.link.status)
