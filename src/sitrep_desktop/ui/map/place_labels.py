@@ -21,6 +21,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QImage, QPainter, QPen
+from PySide6.QtWidgets import QWidget
 
 from sitrep_desktop.geo.label_layout import PlacedLabel, layout_labels
 from sitrep_desktop.geo.label_priority import (  # noqa: F401 (the canvas' names for them)
@@ -137,8 +138,10 @@ class PlaceLabels(pg.GraphicsObject):
             return
         device = painter.device()
         obstacles = self.obstacles()
-        if device is None:
-            self._paint_names(painter, view, None, obstacles)
+        if not isinstance(device, QWidget):
+            # Not the window's map (an export, a grab): drawn as vectors, not cached.
+            bounds = None if device is None else (0.0, 0.0, device.width(), device.height())
+            self._paint_names(painter, view, bounds, obstacles)
             return
         t = painter.worldTransform()
         ratio = device.devicePixelRatioF()
