@@ -13,8 +13,10 @@ from tak_team import HOST, SCRIPT, TLS_PORT, Team, laptop
 from sitrep_desktop.domain import Annotation, Event, Place
 from sitrep_desktop.services.team import Endpoint
 
-# One worker runs every test that uses the shared server (one of them stops and
-# restarts its listeners, which would cut the others' links), and a test that
+# The restart test stops the server's listeners, which cuts every other test's
+# links: it takes the server alone (tak_team.server_lock, a file lock, so runs in
+# other worktrees wait too), the others share it. The xdist_group mark is not
+# enough: pytest-xdist 3.8 here spreads the group over both workers. A test that
 # meets a server-side hiccup (OpenTAKServer sometimes gives a new connection no
 # broker queue under load; the link then reconnects) gets two more tries.
 pytestmark = [pytest.mark.xdist_group("tak_server"), pytest.mark.flaky(reruns=2, reruns_delay=2)]
@@ -30,9 +32,8 @@ def titles(store, among: set[str]) -> list[str]:
     return sorted(e.title for e in store.events.all() if e.id in among)
 
 
-def test_two_laptops_exchange_a_new_event_an_edit_and_a_delete_both_ways(team: Team):
-    alpha, bravo = laptop(author="alpha"), laptop(author="bravo")
-    a, b = team.join(alpha, "alpha"), team.join(bravo, "bravo")
+def test_two_laptops_exchange_a_new_event_an_edit_and_a_delete_both_ways(pair, team):
+    team, alpha, a, bravo, b = pair  # `team` above: this test uses the server
     team.connected(a, b)
 
     clash = alpha.events.add(Event(at="2024-12-05T14:00Z", title="Clash at Hama", category="clash"))
@@ -183,7 +184,8 @@ def test_a_wrong_ca_is_refused_and_said_so(team: Team, tak_server, tmp_path):
     assert not link.connected
 
 
-def test_the_server_stopped_and_restarted_mid_session(team: Team):
+def test_the_server_stopped_and_restarted_mid_session(team_alone: Team):
+    team = team_alone
     alpha, bravo = laptop(author="alpha"), laptop(author="bravo")
     a, b = team.join(alpha, "alpha"), team.join(bravo, "bravo")
     team.connected(a, b)
@@ -267,9 +269,8 @@ def test_edits_on_both_sides_while_apart_become_one_conflict_with_the_ancestor(t
     assert (content_hash(alpha), len(alpha.team.conflicts()), alpha.journal.count()) == before
 
 
-def test_a_delete_applies_over_there_unless_it_was_edited_there(team: Team):
-    alpha, bravo = laptop(author="alpha"), laptop(author="bravo")
-    a, b = team.join(alpha, "alpha"), team.join(bravo, "bravo")
+def test_a_delete_applies_over_there_unless_it_was_edited_there(pair, team):
+    team, alpha, a, bravo, b = pair  # `team` above: this test uses the server
     team.connected(a, b)
     rumour = alpha.events.add(Event(at="2024-12-05", title="Rumour", category="other"))
     siege = alpha.events.add(Event(at="2024-12-05", title="Siege", category="other"))
