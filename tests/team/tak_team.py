@@ -5,6 +5,8 @@ the run."""
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import os
 import socket
 import subprocess
@@ -95,10 +97,68 @@ class Team:
             time.sleep(0.02)
 
 
+LOCK_WAIT_SECONDS = 180
+
+
+@contextlib.contextmanager
+def server_lock(exclusive: bool) -> Iterator[None]:
+    """Shared while a test uses the server; exclusive while one stops and restarts it.
+
+    The server is one for the whole machine: every worktree's test runs use it,
+    and a test that stops its listeners cut the links of tests running beside it
+    (elsewhere too), which failed them. A file lock beside the server's files
+    keeps that test apart; the others run together.
+    """
+    path = SERVER_DIR / "tests.lock"
+    try:
+        handle = open(path, "a+")  # held until the test ends
+    except OSError:
+        yield  # no server folder we may write: nothing to share with
+        return
+    mode = fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH
+    deadline = time.monotonic() + LOCK_WAIT_SECONDS
+    try:
+        while True:
+            try:
+                fcntl.flock(handle, mode | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    break  # a holder that never lets go must not hang the suite
+                time.sleep(0.1)
+        yield
+    finally:
+        handle.close()  # releases the lock
+
+
+def _team(exclusive: bool) -> Iterator[Team]:
+    with server_lock(exclusive):
+        team = Team()
+        yield team
+        for link in list(team.links):
+            team.leave(link)
+
+
 @pytest.fixture
 def team(tak_server: Path) -> Iterator[Team]:
+    yield from _team(exclusive=False)
+
+
+@pytest.fixture
+def team_alone(tak_server: Path) -> Iterator[Team]:
+    """A team on the server with no other test using it (it stops the server)."""
+    yield from _team(exclusive=True)
+
+
+@pytest.fixture(scope="module")
+def pair(tak_server: Path) -> Iterator[tuple[Team, Store, TeamLink, Store, TeamLink]]:
+    """Alpha and bravo connected once for a module's tests that only add, edit and
+    delete their own records (connecting costs ~1 s a laptop). Each test waits
+    for both to be connected (a test before may have cut the server)."""
     team = Team()
-    yield team
+    alpha, bravo = laptop(author="alpha"), laptop(author="bravo")
+    a, b = team.join(alpha, "alpha"), team.join(bravo, "bravo")
+    yield team, alpha, a, bravo, b
     for link in list(team.links):
         team.leave(link)
 

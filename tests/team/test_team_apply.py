@@ -227,3 +227,20 @@ def test_a_record_whose_place_is_missing_is_skipped_not_fatal(pair):
     assert result.added == [fine.id]
     assert len(result.skipped) == 1 and result.skipped[0].startswith(orphan.id)
     assert bravo.events.find(orphan.id) is None
+
+
+def test_a_long_offline_run_of_edits_on_one_side_is_taken_not_a_conflict(pair):
+    # Bravo edits the event 60 times while offline (more than the 32 versions of
+    # history that used to travel with it): alpha's version is far back in it.
+    alpha, bravo, event = pair
+    for n in range(60):
+        edit(bravo, event.id, title=f"Clash at Hama, update {n}")
+    result = ship(bravo, BRAVO, alpha, "event", event.id)
+    assert result.updated == [event.id] and not result.conflicts
+    assert alpha.events.get(event.id).title == "Clash at Hama, update 59"
+    assert alpha.team.conflicts() == []
+    # And back: alpha's next edit is taken by bravo, both agree again.
+    edit(alpha, event.id, title="Clash at Hama, settled")
+    back = ship(alpha, ALPHA, bravo, "event", event.id)
+    assert back.updated == [event.id] and not back.conflicts
+    assert content_hash(alpha) == content_hash(bravo)

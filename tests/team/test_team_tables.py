@@ -23,12 +23,34 @@ def test_migration_7_from_version_3_adds_the_team_tables_and_keeps_the_log(tmp_p
     )
     conn.close()
     with Store.open(path) as store:
-        assert store.schema_version >= 7  # and on to the latest
+        assert store.schema_version >= 8  # and on to the latest
         names = {r[0] for r in store.conn.execute("SELECT name FROM sqlite_master")}
-        assert {"team_outbox", "team_sync", "team_received", "team_conflicts"} <= names
+        assert {"team_outbox", "team_received", "team_conflicts"} <= names
         assert store.events.get("e1").title == "Clash at the bridge"
         assert store.team.outbox_count() == 0
         assert store.backup_before_upgrade is not None
+
+
+def test_migration_8_from_version_7_drops_team_sync_and_keeps_the_team_tables(tmp_path):
+    path = tmp_path / "v7.db"
+    conn = sqlite3.connect(path, isolation_level=None)
+    migrate(conn, target=7)
+    conn.executescript(
+        "INSERT INTO team_outbox (record_kind, record_id, queued) VALUES ('event', 'e1', 'now');"
+        "INSERT INTO team_sync (record_id, record_kind, synced_updated)"
+        " VALUES ('e1', 'event', 'x');"
+        "INSERT INTO team_received (record_id, record_kind, sender_uid, sender_callsign, cot_type,"
+        " received) VALUES ('e2', 'event', 'uid-b', 'Bravo', 'b-m-p-s-p-i', 'now');"
+        "UPDATE team_state SET enabled = 1;"
+    )
+    conn.close()
+    with Store.open(path) as store:
+        assert store.schema_version >= 8
+        names = {r[0] for r in store.conn.execute("SELECT name FROM sqlite_master")}
+        assert "team_sync" not in names
+        assert [(i.record_kind, i.record_id) for i in store.team.outbox()] == [("event", "e1")]
+        assert store.team.received("e2").sender_callsign == "Bravo"
+        assert store.team.sharing
 
 
 def test_the_outbox_keeps_its_order_across_a_restart(tmp_path):

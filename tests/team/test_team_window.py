@@ -7,7 +7,7 @@ import time
 
 import pytest
 from PySide6.QtCore import QSettings
-from tak_team import HOST, PORT, Team, laptop
+from tak_team import HOST, PORT, laptop
 
 from sitrep_desktop.domain import Event
 from sitrep_desktop.services.demo import write_demo
@@ -50,14 +50,13 @@ def test_offline_the_status_bar_counts_what_waits_and_says_why(window, qtbot):
 
 @pytest.mark.xdist_group("tak_server")  # with the live tests: see test_team_live.py
 @pytest.mark.flaky(reruns=2, reruns_delay=2)
-def test_the_teams_events_arrive_while_the_window_paints(window, qtbot, tak_server):
+def test_the_teams_events_arrive_while_the_window_paints(window, qtbot, team):
     settings = TeamSettings(
         host=HOST, port=PORT, callsign=f"Ops {time.time()}", client_id=f"SITREP-{time.time()}"
     )
     feature = TeamFeature(window.context, settings)
     feature.set_sharing(True)
     qtbot.waitUntil(lambda: feature.label.text() == "Team: connected", timeout=10_000)
-    team = Team()
     other = laptop(author="bravo")
     link = team.join(other, "bravo")
     try:

@@ -37,6 +37,7 @@ from ..io.records import ImportFileError, Problem, RecordBatch
 from ..store import Store
 from ..store.bulk import StoreLookup
 from .import_stream import Cancel, stream_file
+from .merge_package import add_versions, package_versions
 
 EXPORT_FORMATS = tuple(formats.writable())
 
@@ -89,7 +90,7 @@ def export_file(
     if name is None:
         raise ValueError(f"cannot tell the format from {path.name!r}; give --format")
     batch = gather(store, at=at, since=since, until=until)
-    written = write_export(batch, path, name, at=at)
+    written = write_export(batch, path, name, at=at, store=store)
     return ExportResult(
         written.path, written.format, carried_counts(batch, written.format), written.notes
     )
@@ -143,9 +144,17 @@ def gather(
 
 
 def write_export(
-    batch: RecordBatch, path: Path, fmt: str, *, at: Moment | str | None = None
+    batch: RecordBatch,
+    path: Path,
+    fmt: str,
+    *,
+    at: Moment | str | None = None,
+    store: Store | None = None,
 ) -> WrittenFile:
-    """Write `batch` as `fmt` to `path`, atomically: a reader never sees half a file."""
+    """Write `batch` as `fmt` to `path`, atomically: a reader never sees half a file.
+
+    `store`: the batch's database; a data package then carries the records'
+    versions, so it merges as the database would (services/merge_package)."""
     spec = formats.FORMATS.get(fmt)
     if spec is None or spec.writer is None:
         raise ValueError(f"unknown export format {fmt!r} ({', '.join(EXPORT_FORMATS)})")
@@ -168,6 +177,8 @@ def write_export(
             said = writer(batch, partial, at=parse_moment(at, "--at") if at else None)
         else:
             said = writer(batch, partial)
+        if fmt == "datapackage" and store is not None:
+            add_versions(partial, package_versions(store, batch))
         notes += said or []  # XML writers say what characters they had to drop
         os.replace(partial, path)
     finally:

@@ -82,6 +82,11 @@ __all__ = [
 ]
 
 
+# Up to this many records from the other side, our heads are looked up by id;
+# past it, read all at once (a whole database merged).
+FEW_RECORDS = 5_000
+
+
 @dataclass
 class _Pending:
     """A conflict's makings, kept until the caller resolves it (or not)."""
@@ -135,11 +140,17 @@ class MergePlan:
 def plan_merge(store: Store, source: MergeSource) -> MergePlan:
     """Compare every record the other side knows with ours; write nothing."""
     ours = VersionReader(store.conn)
-    our_versions = ours.head_versions()
+    their_versions = source.head_versions()
+    if len(their_versions) <= FEW_RECORDS:
+        # A few records (a slice of CoT from the team): look up just theirs, not
+        # every head here (a scan of the whole database, ~40 ms at 10,000 events).
+        our_versions = {rid: head.version for rid, head in ours.heads(list(their_versions)).items()}
+    else:
+        our_versions = ours.head_versions()
     # A record whose head is the same on both sides needs nothing: most of them.
     todo = [
         rid
-        for rid, version in source.head_versions().items()
+        for rid, version in their_versions.items()
         if not version or our_versions.get(rid) != version
     ]
     our_heads = ours.heads([rid for rid in todo if rid in our_versions])

@@ -2,9 +2,10 @@
 
 Each source answers the same few questions (`MergeSource`): its origin, every
 record's head, the histories of some records, their rows. A database knows
-all of it; a data package and TAK's own CoT carry records without histories,
-so their versions are left empty and the merge matches them by `updated` stamp
-(records another SitRep sent through a TAK server carry their versions).
+all of it; a data package we wrote carries them too (merge_package), and
+records another SitRep sent through a TAK server carry their versions. A
+package from elsewhere and TAK's own CoT carry records without histories, so
+their versions are left empty and the merge matches them by `updated` stamp.
 """
 
 from __future__ import annotations
@@ -172,18 +173,44 @@ def is_data_package(path: Path) -> bool:
 
 
 def package_records(path: str | Path) -> list[IncomingRecord]:
-    """The records a SitRep data package carries inside its CoT <detail>."""
+    """The records a SitRep data package carries inside its CoT <detail>, with their
+    versions and histories and the tombstones when we wrote it (merge_package)."""
+    from .merge_package import read_versions
+
     batch = cot.read_datapackage(path)
     records: list[Record] = [*batch.factions, *batch.places, *batch.control, *batch.events,
                              *batch.annotations]  # fmt: skip
-    return [IncomingRecord(r) for r in records if r.KIND in TABLE_OF]  # type: ignore[attr-defined]
+    versions = read_versions(path)
+    known = {} if versions is None else versions.records
+    found = []
+    for record in records:
+        if record.KIND not in TABLE_OF:  # type: ignore[attr-defined]
+            continue
+        entry = known.get(record.id)
+        if entry is None or entry.deleted or entry.kind != record.KIND:  # type: ignore[attr-defined]
+            found.append(IncomingRecord(record))
+        else:
+            found.append(IncomingRecord(record, version=entry.version, history=entry.history))
+    carried = {r.id for r in records}
+    for rid, entry in known.items():
+        if entry.deleted and rid not in carried:
+            found.append(
+                IncomingRecord(None, kind=entry.kind, record_id=rid, version=entry.version,
+                               history=entry.history, updated=entry.updated)
+            )  # fmt: skip
+    return found
 
 
 def open_source(store: Store, path: str | Path) -> DatabaseSource | RecordsSource:
     """A database file, or a data package (a zip), as a merge source."""
+    from .merge_package import read_versions
+
     path = Path(path)
     if path.is_file() and is_data_package(path):
-        return RecordsSource(store, package_records(path), f"package {path.name}")
+        source = RecordsSource(store, package_records(path), f"package {path.name}")
+        versions = read_versions(path)
+        source.clock = 0 if versions is None else versions.clock
+        return source
     return DatabaseSource(path)
 
 

@@ -422,7 +422,9 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(5, "attributes of imported features; TAK chat messages; attachments", _V5),
     Migration(6, "origin, record versions and tombstones for merging", V6_SQL, backfill_versions),
     Migration(7, "team outbox, sync stamps, received and conflicts (TAK)", _V7),
-    # 8 is taken by another branch.
+    # v8: team_sync was never written: the record versions of v6 say what both
+    # sides last agreed on.
+    Migration(8, "drop the unused team_sync table", "DROP TABLE IF EXISTS team_sync;"),
     Migration(9, "events per day and the map's saved columns, kept by triggers", V9_SQL),
 )
 

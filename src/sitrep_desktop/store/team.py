@@ -4,8 +4,9 @@ The outbox (what changed here, in commit order, until the server took it), who
 sent each received record, and the conflicts a remote change raised (kept with
 the sender's version and history, so the merge dialog can resolve them later).
 services/team decides; this module only reads and writes those tables, each
-write one transaction. `team_sync` (the stamps both sides last agreed on) is
-left unused: the merge's record versions (migration 6) replaced it.
+write one transaction. (Migration 7's `team_sync` was never used: the merge's
+record versions, migration 6, say what both sides last agreed on; migration 8
+drops it.)
 """
 
 from __future__ import annotations
@@ -97,14 +98,29 @@ class TeamTables:
         return bool(row and row[0])
 
     @contextmanager
-    def applying(self) -> Iterator[None]:
-        """One transaction for the team's changes, which are not queued to go back out."""
-        with self.store.transaction() as conn:
-            conn.execute("UPDATE team_state SET applying = 1 WHERE id = 1")
-            try:
-                yield
-            finally:
-                conn.execute("UPDATE team_state SET applying = 0 WHERE id = 1")
+    def applying(self, *, durable: bool = True) -> Iterator[None]:
+        """One transaction for the team's changes, which are not queued to go back out.
+
+        `durable=False` (a slice of a burst with more behind it): the commit does
+        not wait for the disk (synchronous NORMAL: in WAL mode the file stays
+        sound, a power cut may lose the last slices; 5-300 ms a commit under
+        load otherwise, on the window's thread). The burst's last slice is
+        durable, and its fsync of the log carries the slices before it.
+        """
+        conn = self.store.conn
+        relaxed = not durable and not conn.in_transaction
+        if relaxed:
+            conn.execute("PRAGMA synchronous = NORMAL")
+        try:
+            with self.store.transaction() as conn:
+                conn.execute("UPDATE team_state SET applying = 1 WHERE id = 1")
+                try:
+                    yield
+                finally:
+                    conn.execute("UPDATE team_state SET applying = 0 WHERE id = 1")
+        finally:
+            if relaxed:
+                conn.execute("PRAGMA synchronous = FULL")
 
     # -- outbox ------------------------------------------------------------------
     def queue(self, items: Iterable[tuple[str, str]]) -> None:

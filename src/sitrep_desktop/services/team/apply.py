@@ -49,9 +49,17 @@ class ApplyResult:
 
 
 def apply_incoming(
-    store: Store, items: list[Incoming], origin: str, layer: str = TEAM_LAYER
+    store: Store,
+    items: list[Incoming],
+    origin: str,
+    layer: str = TEAM_LAYER,
+    *,
+    durable: bool = True,
 ) -> ApplyResult:
-    """Merge what the team sent; `origin` names the route ("tak 127.0.0.1:8088")."""
+    """Merge what the team sent; `origin` names the route ("tak 127.0.0.1:8088").
+
+    `durable=False`: more follows at once, the commit need not wait for the disk
+    (store.team.applying)."""
     result = ApplyResult()
     pairs = []
     for item in items:
@@ -62,7 +70,7 @@ def apply_incoming(
             pairs.append((item, incoming))
     if not pairs:
         return result
-    with store.team.applying():
+    with store.team.applying(durable=durable):
         try:
             with store.transaction():  # a savepoint: a batch that does not fit leaves nothing
                 _merged(store, pairs, origin, layer, result)

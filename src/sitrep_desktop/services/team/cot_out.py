@@ -35,11 +35,14 @@ PRESENCE_TYPE = "a-f-G-E-S"  # our laptop on the map, as TAK clients announce th
 PRESENCE_MARK = "__sitrep_presence"
 CHECK_TYPE = "t-x-sitrep-check"
 CHECK_SUFFIX = "-link-check"
-VERSIONS_TAG = "sitrep_versions"  # the record's version and recent history
-# Versions of a record's history sent with it: enough to name the version both
-# sides last agreed on (a record edited more often between two sends than this,
-# on both sides, shows as a conflict rather than being decided on a guess).
-HISTORY_SENT = 32
+VERSIONS_TAG = "sitrep_versions"  # the record's version and its history
+# Versions of a record's history sent with it. The receiver takes our change
+# only if its own head is among them (the version both last agreed on), and a
+# long offline run of edits on one side must not look like a conflict: so the
+# whole history goes, up to this many of the latest (~90 bytes each, ~90 KB at
+# most, well under the 1 MB CoT cap). Only a record edited more often than this
+# since the two last agreed shows as a conflict, never decided on a guess.
+HISTORY_SENT = 1000
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,7 +184,7 @@ def outgoing(
 
 def _versions(detail: Element, version: str, updated: str,
               history: Mapping[str, str | None]) -> None:  # fmt: skip
-    """<sitrep_versions version updated><seen version updated/>…: the latest versions."""
+    """<sitrep_versions version updated><seen version updated/>…: the history."""
     element = SubElement(detail, VERSIONS_TAG, version=version, updated=updated)
     # Stamped versions sort by their counter; an implicit one ("0.<stamp>") first.
     for seen in sorted(v for v in history if v != version)[-HISTORY_SENT:]:

@@ -23,6 +23,7 @@ from .apply import ApplyResult, apply_incoming
 from .client import Connected, Endpoint, Offline, ReceivedCot, Sent, TeamWorker
 from .cot_in import Incoming
 from .cot_out import Outgoing, Sender, outgoing
+from .mesh import MeshWorker
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +45,9 @@ class TeamStatus:
 
 
 class TeamLink:
-    def __init__(self, store: Store, endpoint: Endpoint, sender: Sender) -> None:
+    def __init__(
+        self, store: Store, endpoint: Endpoint, sender: Sender, mesh: MeshWorker | None = None
+    ) -> None:
         self.store = store
         self.endpoint = endpoint
         self.sender = sender
@@ -63,6 +66,11 @@ class TeamLink:
         # on its own thread (the window: a queued signal).
         self.wake: Callable[[], None] = lambda: None
         self.worker.on_event = self._wake
+        # Mesh (multicast), when the user turned it on: the same CoT out, the same
+        # merge in, beside the server (mesh.py).
+        self.mesh = mesh
+        if mesh is not None:
+            mesh.on_event = self._wake
 
     # -- life ------------------------------------------------------------------------
     def start(self) -> None:
@@ -71,6 +79,14 @@ class TeamLink:
         self.store.team.set_sharing(True)
         self.store.subscribe(self._on_change)
         self.worker.start()
+        if self.mesh is not None:
+            try:
+                self.mesh.start()
+            except OSError as exc:  # no multicast here (no network): the server still works
+                log.warning("team mesh: not started (%s)", exc)
+                self.mesh = None
+            else:
+                self.mesh.send(self._picture())
 
     def stop(self, *, sharing_off: bool = False) -> None:
         """Close the link; changes go on being queued unless `sharing_off`."""
@@ -78,6 +94,8 @@ class TeamLink:
             self.store.team.set_sharing(False)
         self.store.unsubscribe(self._on_change)
         self.worker.stop()
+        if self.mesh is not None:
+            self.mesh.stop()
         self.pump()
         self._epoch = 0
         self._set_status(connected=False)
@@ -113,6 +131,10 @@ class TeamLink:
             return
         if change.kind not in SHARED_KINDS:
             return
+        if self.mesh is not None and self.mesh.running:
+            self.mesh.send(
+                [outgoing(self.store, change.kind, rid, self.sender) for rid in change.ids]
+            )
         if self.connected:
             self._send_outbox()
         self._set_status()
@@ -132,12 +154,15 @@ class TeamLink:
         self._hand_over(items)
 
     def _send_picture(self) -> None:
+        self._hand_over(self._picture())
+
+    def _picture(self) -> list[Outgoing]:
         team = self.store.team
         items: list[Outgoing] = []
         for kind in SHARED_KINDS:
             for record in team.store_repository(kind).all():
                 items.append(outgoing(self.store, kind, record.id, self.sender))
-        self._hand_over(items)
+        return items
 
     def _hand_over(self, items: list[Outgoing]) -> None:
         for start in range(0, len(items), BATCH):
@@ -151,7 +176,8 @@ class TeamLink:
         pumps on its event loop stays fluid while thousands arrive: it calls
         again (soon) while the answer is not 0.
         """
-        for event in self.worker.drain():
+        mesh_events = self.mesh.drain() if self.mesh is not None else []
+        for event in [*self.worker.drain(), *mesh_events]:
             if isinstance(event, Connected):
                 self._epoch, self._handed = event.epoch, 0
                 log.info("team link: connected to %s as %s", self.origin, self.sender.callsign)
@@ -171,7 +197,7 @@ class TeamLink:
         if self._incoming:
             count = len(self._incoming) if budget is None else min(budget, len(self._incoming))
             batch = [self._incoming.popleft() for _ in range(count)]
-            self._apply(batch)
+            self._apply(batch, durable=not self._incoming)
             self.last_applied = count
         return len(self._incoming)
 
@@ -183,10 +209,10 @@ class TeamLink:
             self.store.team.sent(max(seqs))
         self._set_status()
 
-    def _apply(self, items: list[Incoming]) -> None:
+    def _apply(self, items: list[Incoming], *, durable: bool = True) -> None:
         self._applying = True
         try:
-            result = apply_incoming(self.store, items, self.origin)
+            result = apply_incoming(self.store, items, self.origin, durable=durable)
         finally:
             self._applying = False
         for listener in list(self.applied_listeners):

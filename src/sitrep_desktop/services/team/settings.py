@@ -48,6 +48,7 @@ class TeamSettings:
     callsign: str = ""
     client_id: str = ""
     enabled: bool = False  # connect when a file is opened; off until the user turns it on
+    mesh: bool = False  # also multicast (ATAK's mesh SA): the only port we would listen on
 
     def problems(self) -> list[str]:
         """What stops a connection, in words for the settings dialog."""

@@ -326,7 +326,9 @@ def export_data(window, path: Path) -> Path | None:
         return None
     at = window.time_state.at
     try:
-        written = write_export(batch := gather(window.store, at=at), path, fmt, at=at)
+        written = write_export(
+            batch := gather(window.store, at=at), path, fmt, at=at, store=window.store
+        )
     except (SitRepError, OSError, ValueError) as exc:
         QMessageBox.critical(window, "Export data", f"{path.name} was not written: {exc}")
         return None

@@ -5,6 +5,12 @@ candidates inside the view, keeps the most important few hundred, and lets
 ``geo.label_layout`` choose which to draw so that no two overlap. Importance:
 the selected place, then the database's places (by kind and population), then
 country names, then gazetteer towns by population, then governorates.
+
+The layout is kept and used again while nothing it depends on moved (the
+view, the candidates, the obstacles, the device's size): a burst of team
+events repaints the map many times a second, and the names need no new layout
+for that. Each name is drawn once, with its halo, into a small image that every
+later paint on a raster device blits; vector devices get the text itself.
 """
 
 from __future__ import annotations
@@ -15,7 +21,18 @@ from dataclasses import dataclass
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QImage, QPainter, QPen
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QImage,
+    QPaintDevice,
+    QPainter,
+    QPen,
+    QPixmap,
+)
+from PySide6.QtWidgets import QWidget
 
 from sitrep_desktop.geo.label_layout import PlacedLabel, layout_labels
 from sitrep_desktop.geo.label_priority import (  # noqa: F401 (the canvas' names for them)
@@ -67,6 +84,8 @@ class PlaceLabels(pg.GraphicsObject):
         # (a repaint of the same view: a marker selected, an event added).
         self._layout_key: tuple | None = None
         self._layout: tuple | None = None
+        self._generation = 0  # moves on with every new set of candidates
+        self.layouts = 0  # how many times the names were laid out (tests count them)
         self.set_candidates([], np.empty(0), np.empty(0), np.empty(0), [])
         self.drawn: list[tuple[str, QRectF]] = []
         self.min_priority = 0.0  # raised at wide zooms so small towns wait for a closer look
@@ -84,15 +103,38 @@ class PlaceLabels(pg.GraphicsObject):
     ) -> None:
         """Every label that could be drawn: projected position, importance, style
         kind, and the pixel radius of the marker the name must clear."""
-        self.texts = list(texts)
-        self.x, self.y = np.asarray(x, float), np.asarray(y, float)
-        self.priority = np.asarray(priority, float)
         dots = np.array([DOT_RADIUS if k == "town" else 0.0 for k in kinds])
-        self.radii = dots if radii is None else np.asarray(radii, float)
-        self.kinds = list(kinds)
+        new = (
+            list(texts),
+            np.asarray(x, float),
+            np.asarray(y, float),
+            np.asarray(priority, float),
+            dots if radii is None else np.asarray(radii, float),
+            list(kinds),
+        )
+        if self._generation and self._same_candidates(new):
+            return  # the places redrawn as they were (events arrived): the names stand
+        self.texts, self.x, self.y, self.priority, self.radii, self.kinds = new
         self._kind_codes = np.array([list(STYLES).index(k) for k in kinds], np.int64)
+        self._generation += 1
         self._layout_key = None
         self.update()
+
+    def _same_candidates(self, new: tuple) -> bool:
+        texts, x, y, priority, radii, kinds = new
+        return (
+            texts == self.texts
+            and kinds == self.kinds
+            and all(
+                np.array_equal(a, b)
+                for a, b in (
+                    (x, self.x),
+                    (y, self.y),
+                    (priority, self.priority),
+                    (radii, self.radii),
+                )
+            )
+        )
 
     def boundingRect(self) -> QRectF:  # noqa: N802 (Qt override)
         # Labels can sit anywhere on the map; a world-sized box in projected metres.
@@ -137,14 +179,18 @@ class PlaceLabels(pg.GraphicsObject):
         painter.save()
         painter.resetTransform()
         painter.setRenderHint(painter.RenderHint.Antialiasing, True)
-        ratio = device.devicePixelRatioF() if device else 1.0
+        # Raster devices (the window, a grab, an image) blit each name's image;
+        # an SVG or PDF gets real text.
+        raster = isinstance(device, (QWidget, QImage, QPixmap))
+        ratio = device.devicePixelRatioF() if isinstance(device, QPaintDevice) else 1.0
         self.drawn = []
         for box in placed:
-            self._draw(painter, box, inside, kinds, px, py, ratio)
+            self._draw(painter, box, inside, kinds, px, py, ratio if raster else None)
         painter.restore()
 
     def _arrange(self, view, transform, bounds, obstacles) -> tuple:
         """Which names to draw and where, in device pixels, for this view."""
+        self.layouts += 1
         inside = np.flatnonzero(
             (self.x >= view.left())
             & (self.x <= view.right())
@@ -174,7 +220,7 @@ class PlaceLabels(pg.GraphicsObject):
         )
         return placed, inside, kinds, px, py
 
-    def _draw(self, painter, box: PlacedLabel, inside, kinds, px, py, ratio: float) -> None:
+    def _draw(self, painter, box: PlacedLabel, inside, kinds, px, py, ratio: float | None) -> None:
         kind = kinds[box.index]
         style = STYLES[kind]
         text = self.texts[inside[box.index]]
@@ -183,8 +229,11 @@ class PlaceLabels(pg.GraphicsObject):
             painter.setBrush(QBrush(QColor(style.colour)))
             painter.drawEllipse(QPointF(px[box.index], py[box.index]), DOT_RADIUS, DOT_RADIUS)
         rect = QRectF(box.left, box.top, box.width, box.height)
-        image = self._image(kind, text, rect.size(), ratio)
-        painter.drawImage(QPointF(rect.left() - HALO, rect.top() - HALO), image)
+        if ratio is None:
+            _draw_name(painter, rect, self._fonts[kind], style.colour, text)
+        else:
+            image = self._image(kind, text, rect.size(), ratio)
+            painter.drawImage(QPointF(rect.left() - HALO, rect.top() - HALO), image)
         self.drawn.append((text, rect))
 
     def _image(self, kind: str, text: str, size, ratio: float) -> QImage:
@@ -206,17 +255,21 @@ class PlaceLabels(pg.GraphicsObject):
         painter = QPainter(image)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         painter.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
-        painter.setFont(self._fonts[kind])
         rect = QRectF(HALO, HALO, size.width(), size.height())
-        # A white halo keeps names legible over lines and markers.
-        painter.setPen(QPen(QColor(255, 255, 255, 210), 1.0))
-        for dx, dy in ((-1, 0), (1, 0), (0, -1), (0, 1)):
-            painter.drawText(rect.translated(dx, dy), Qt.AlignmentFlag.AlignCenter, text)
-        painter.setPen(QPen(QColor(STYLES[kind].colour)))
-        painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
+        _draw_name(painter, rect, self._fonts[kind], STYLES[kind].colour, text)
         painter.end()
         self._images[key] = image
         return image
+
+
+def _draw_name(painter, rect: QRectF, font: QFont, colour: str, text: str) -> None:
+    painter.setFont(font)
+    # A white halo keeps names legible over lines and markers.
+    painter.setPen(QPen(QColor(255, 255, 255, 210), 1.0))
+    for dx, dy in ((-1, 0), (1, 0), (0, -1), (0, 1)):
+        painter.drawText(rect.translated(dx, dy), Qt.AlignmentFlag.AlignCenter, text)
+    painter.setPen(QPen(QColor(colour)))
+    painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
 
 
 def _font(style: LabelStyle) -> QFont:

@@ -15,6 +15,7 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QLabel
 
 from sitrep_desktop.services.team import TeamLink, TeamStatus
+from sitrep_desktop.services.team.mesh import MeshWorker
 from sitrep_desktop.services.team.settings import (
     CERT_PASSWORD,
     TeamSettings,
@@ -30,11 +31,17 @@ from sitrep_desktop.ui.window.context import FeatureContext
 log = logging.getLogger(__name__)
 
 # One slice of received CoT per event-loop turn takes about this long. Each slice is
-# one commit, a fixed cost: bench_live took 285 events/s with 15 ms, 683 with 20 ms,
-# 847 with 30 ms, at about the same median and 95th-percentile frame times.
-FRAME_BUDGET_S = 0.020
+# one commit. bench_live, 5,000 events on a loaded machine, runs interleaved: a
+# 20 ms budget took 1,240-1,820 events/s at a median frame of 29-40 ms (95th
+# percentile ~110 ms); 10 ms took 650-890 events/s at 21-26 ms (~72 ms). The map
+# comes first: 10 ms.
+FRAME_BUDGET_S = 0.010
 FIRST_PER_ITEM_S = 0.002  # a guess at one item's cost until a slice has been measured
 MAX_SLICE = 2000
+# A slice's fixed cost (its lookups, its commit) divided among few items made
+# the measured cost per item look large, the next slice smaller, and so on down
+# to a handful per frame (bench_live took in ~100 events/s under load).
+MIN_SLICE = 10
 
 
 class _Wake(QObject):
@@ -80,9 +87,9 @@ class TeamFeature(QObject):
                 self.share_action.setChecked(False)
                 return
             password = load_secret(CERT_PASSWORD) if self.settings.tls else ""
-            self.link = TeamLink(
-                self.store, self.settings.endpoint(password), self.settings.sender()
-            )
+            sender = self.settings.sender()
+            mesh = MeshWorker(sender) if self.settings.mesh else None
+            self.link = TeamLink(self.store, self.settings.endpoint(password), sender, mesh)
             self.link.wake = self._wake.sigWake.emit
             self.link.status_listeners.append(self.show_status)
             self.show_status(self.link.status)
@@ -113,7 +120,7 @@ class TeamFeature(QObject):
         self._scheduled = False
         if self.link is None:
             return
-        count = max(1, min(MAX_SLICE, int(FRAME_BUDGET_S / self._per_item)))
+        count = max(MIN_SLICE, min(MAX_SLICE, int(FRAME_BUDGET_S / self._per_item)))
         start = time.perf_counter()
         with self.signals.held():
             waiting = self.link.pump(count)

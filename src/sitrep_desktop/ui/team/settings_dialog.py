@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from sitrep_desktop.services.team.mesh import MESH_GROUP, MESH_PORT
 from sitrep_desktop.services.team.settings import CERT_PASSWORD, TeamSettings
 
 
@@ -51,6 +52,9 @@ class TeamSettingsDialog(QDialog):
         self.password.setPlaceholderText("unchanged")
         self.enabled = QCheckBox("Connect when a database is opened")
         self.enabled.setChecked(settings.enabled)
+        # ATAK's mesh SA: the only time the app listens on a port, so off by default.
+        self.mesh = QCheckBox(f"Mesh (multicast {MESH_GROUP}:{MESH_PORT})")
+        self.mesh.setChecked(settings.mesh)
         self.problems = QLabel()
         self.problems.setWordWrap(True)
         form.addRow("Server host", self.host)
@@ -64,6 +68,7 @@ class TeamSettingsDialog(QDialog):
         form.addRow("Server name", self.server_name)
         form.addRow(f"{CERT_PASSWORD.capitalize()}", self.password)
         form.addRow("", self.enabled)
+        form.addRow("", self.mesh)
         form.addRow(self.problems)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
@@ -100,6 +105,7 @@ class TeamSettingsDialog(QDialog):
             ca_file=self.ca_file.text().strip(),
             server_name=self.server_name.text().strip(),
             enabled=self.enabled.isChecked(),
+            mesh=self.mesh.isChecked(),
         )
 
     def new_password(self) -> str | None:
