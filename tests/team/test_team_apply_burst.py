@@ -4,30 +4,13 @@ without waiting for the disk, the last one durably, the same records either way.
 
 from __future__ import annotations
 
-from sitrep_desktop.domain import Event
 from sitrep_desktop.services.team import apply_incoming
-from sitrep_desktop.services.team.cot_in import CotStream, read_cot
-from sitrep_desktop.services.team.cot_out import Sender, outgoing
+from sitrep_desktop.services.team.cot_out import Sender
 from sitrep_desktop.store import Store
 from sitrep_desktop.store.content_hash import content_hash
+from team_cot import team_events
 
 OTHER = Sender("uid-other", "Other")
-
-
-def team_events(count: int, start: int = 0) -> list:
-    other = Store.memory(author="other")
-    other.categories.ensure_defaults()
-    events = other.events.add_many(
-        Event(
-            at=f"2024-12-{1 + n % 28:02d}T10:00Z",
-            title=f"Report {n}",
-            category="clash",
-            geometry=f"POINT ({36 + n * 0.001} 34.5)",
-        )  # fmt: skip
-        for n in range(start, start + count)
-    )
-    data = b"".join(outgoing(other, "event", e.id, OTHER).data for e in events)
-    return [read_cot(document) for document in CotStream().feed(data)]
 
 
 def traced(store: Store) -> list[str]:

@@ -14,33 +14,16 @@ from PySide6.QtCore import QTimer
 from sitrep_desktop.domain import Event
 from sitrep_desktop.services.team.apply import apply_incoming
 from sitrep_desktop.services.team.client import ReceivedCot
-from sitrep_desktop.services.team.cot_in import CotStream, read_cot
-from sitrep_desktop.services.team.cot_out import Sender, outgoing
+from sitrep_desktop.services.team.cot_out import Sender
 from sitrep_desktop.services.team.link import TeamLink
 from sitrep_desktop.services.team.settings import TeamSettings
-from sitrep_desktop.store import Store, StoreChange
+from sitrep_desktop.store import StoreChange
 from sitrep_desktop.store.event_counts import day_counts
 from sitrep_desktop.ui.team.feature import TeamFeature
 from sitrep_desktop.ui.window.store_signals import merge_changes
+from team_cot import team_events
 
 OTHER = Sender("SITREP-burst-other", "Burst other")
-
-
-def team_events(count: int) -> list:
-    """`count` events logged on another laptop, as the team link receives them."""
-    other = Store.memory(author="other")
-    other.categories.ensure_defaults()
-    events = other.events.add_many(
-        Event(
-            at=f"2024-11-{1 + n % 28:02d}T{n % 24:02d}:30Z",
-            title=f"Patrol report {n}",
-            category="clash",
-            geometry=f"POINT ({36.2 + (n % 50) * 0.01} {34.1 + (n // 50) * 0.01})",
-        )
-        for n in range(count)
-    )
-    data = b"".join(outgoing(other, "event", e.id, OTHER).data for e in events)
-    return [read_cot(document) for document in CotStream().feed(data)]
 
 
 @pytest.fixture

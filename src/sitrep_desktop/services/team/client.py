@@ -137,12 +137,7 @@ class TeamWorker:
 
     def drain(self) -> list[object]:
         """What happened since the last call, oldest first."""
-        found = []
-        while True:
-            try:
-                found.append(self._events.get_nowait())
-            except queue.Empty:
-                return found
+        return drain_queue(self._events)
 
     # -- the worker thread -----------------------------------------------------------
     def _post(self, event: object) -> None:
@@ -305,6 +300,16 @@ class TeamWorker:
                 skipped += stream.dropped - dropped
             if items or skipped:
                 self._post(ReceivedCot(items, skipped))
+
+
+def drain_queue(events: queue.Queue[object]) -> list[object]:
+    """Everything a worker has queued for the main thread, oldest first."""
+    found = []
+    while True:
+        try:
+            found.append(events.get_nowait())
+        except queue.Empty:
+            return found
 
 
 def _reason(exc: BaseException) -> str:

@@ -24,7 +24,7 @@ import struct
 import threading
 from collections.abc import Callable
 
-from .client import ReceivedCot
+from .client import ReceivedCot, drain_queue
 from .cot_in import MAX_EVENT_BYTES, CotError, read_cot
 from .cot_out import Outgoing, Sender
 
@@ -106,12 +106,7 @@ class MeshWorker:
                 return
 
     def drain(self) -> list[object]:
-        found = []
-        while True:
-            try:
-                found.append(self._events.get_nowait())
-            except queue.Empty:
-                return found
+        return drain_queue(self._events)
 
     # -- the receiving thread -------------------------------------------------------------
     def _receive(self) -> None:
