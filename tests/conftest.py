@@ -129,3 +129,25 @@ def shared_demo_store(shared_demo_path: Path) -> Iterator[Store]:
         yield store
         # As for the file: a test that writes must take demo_store instead.
         assert content_hash(store) == before, "a test changed the shared demo store"
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log):  # type: ignore[no-untyped-def]
+    """Under `--dist loadgroup`, tests without a group go out a module at a time.
+
+    xdist's own loadgroup sends them one by one, so both workers build each
+    module's module-scoped fixtures (a 30,000-event store, a set of exported
+    files): twice the setup for nothing. A module is a unit of work here, and a
+    named group (the live TAK tests) stays one unit as before; xdist hands out
+    the units with the most tests first, so the last ones to finish are short.
+    """
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadGroupScheduling
+
+    class LoadModuleOrGroupScheduling(LoadGroupScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            grouped = super()._split_scope(nodeid)
+            return grouped if grouped != nodeid else nodeid.split("::", 1)[0]
+
+    return LoadModuleOrGroupScheduling(config, log)
