@@ -46,9 +46,8 @@ def test_progress_is_reported_chunk_by_chunk_up_to_the_total() -> None:
     assert store.events.count() == 12_000
 
 
-def test_cancelling_between_chunks_writes_nothing() -> None:
-    store = Store.memory()
-    build_demo(store)
+def test_cancelling_between_chunks_writes_nothing(demo_memory_store) -> None:
+    store = demo_memory_store
     before = content_hash(store)
     journal = store.journal.count()
     cancel = threading.Event()
@@ -71,9 +70,8 @@ def test_cancelling_between_chunks_writes_nothing() -> None:
     assert heard == []
 
 
-def test_a_control_change_for_an_unknown_place_is_refused_before_writing() -> None:
-    store = Store.memory()
-    build_demo(store)
+def test_a_control_change_for_an_unknown_place_is_refused_before_writing(demo_memory_store) -> None:
+    store = demo_memory_store
     gov = store.factions.by_name("GOV")
     batch = RecordBatch()
     batch.add(
