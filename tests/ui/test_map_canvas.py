@@ -7,6 +7,7 @@ import pyogrio
 import pytest
 import shapely
 from PySide6.QtCore import QSettings, Qt
+from PySide6.QtTest import QTest
 
 from sitrep_desktop.domain import Annotation, Event
 from sitrep_desktop.domain.times import parse_moment
@@ -35,6 +36,23 @@ def window(qtbot, tmp_path, demo_memory_store):
     return w
 
 
+@pytest.fixture(scope="module")
+def viewing_window(qapp, tmp_path_factory, shared_demo_path):
+    """One window for the module's tests that set their own view and only read: a
+    window costs more than most of those tests, so they share it."""
+    settings = tmp_path_factory.mktemp("viewing") / "s.ini"
+    w = MainWindow(QSettings(str(settings), QSettings.Format.IniFormat))
+    w.resize(1400, 900)
+    w.show()
+    w.open_store(Store.open(shared_demo_path), shared_demo_path)
+    QTest.qWaitForWindowExposed(w)
+    w.canvas.load_town_labels()
+    yield w
+    w.close()  # and with it the store
+    w.deleteLater()
+    qapp.processEvents()
+
+
 def _paint(w):
     w.canvas.grab()
 
@@ -46,23 +64,23 @@ def test_projection_round_trips():
     assert np.allclose(back[0], lon) and np.allclose(back[1], lat)
 
 
-def test_level_of_detail_follows_the_zoom(window):
-    canvas = window.canvas
+def test_level_of_detail_follows_the_zoom(viewing_window):
+    canvas = viewing_window.canvas
     assert level_for_span(300) == "world" and level_for_span(30) == "region"
     canvas.set_lonlat_range(-170, -60, 170, 75)
     assert canvas.basemap.level == "world"
     canvas.center_on(34.72, 36.72, 0.3)
     assert canvas.basemap.level == "theatre"
-    _paint(window)
+    _paint(viewing_window)
     # Culling: at city zoom only a sliver of the full-resolution coastline is drawn.
     assert canvas.basemap.items["borders"].drawn_vertices < 20_000
 
 
 @pytest.mark.parametrize("span", [300.0, 40.0, 8.0, 1.0, 0.2])
-def test_no_two_drawn_labels_overlap_at_any_zoom(window, span):
-    window.canvas.center_on(34.8, 36.72, span)
-    _paint(window)
-    drawn = window.canvas.place_labels.drawn
+def test_no_two_drawn_labels_overlap_at_any_zoom(viewing_window, span):
+    viewing_window.canvas.center_on(34.8, 36.72, span)
+    _paint(viewing_window)
+    drawn = viewing_window.canvas.place_labels.drawn
     assert drawn
     boxes = [
         PlacedLabel(i, r.left(), r.top(), r.width(), r.height()) for i, (_t, r) in enumerate(drawn)
@@ -113,8 +131,8 @@ def test_the_time_control_sets_the_shared_time(window):
         ("Tallbīsah", "Talbiseh"),
     ],
 )
-def test_search_finds_every_spelling(window, query, expected):
-    results = search_places(query, window.canvas.places)
+def test_search_finds_every_spelling(viewing_window, query, expected):
+    results = search_places(query, viewing_window.canvas.places)
     assert results[0].name == expected
 
 
