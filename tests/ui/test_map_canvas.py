@@ -39,7 +39,8 @@ def window(qtbot, tmp_path, demo_memory_store):
 @pytest.fixture(scope="module")
 def viewing_window(qapp, tmp_path_factory, shared_demo_path):
     """One window for the module's tests that set their own view and only read: a
-    window costs more than most of those tests, so they share it."""
+    window costs more than most of those tests, so they share it. The demo file's
+    fixture fails the module if one of them writes."""
     settings = tmp_path_factory.mktemp("viewing") / "s.ini"
     w = MainWindow(QSettings(str(settings), QSettings.Format.IniFormat))
     w.resize(1400, 900)
@@ -326,8 +327,8 @@ def test_thousands_of_event_markers_are_boxed_by_grid_cell_and_all_covered(qapp)
 @pytest.mark.parametrize(
     "view", [(35.2, 32.2, 42.5, 37.4), (35.5, 33.0, 37.5, 34.5), (-170, -60, 170, 75)]
 )
-def test_no_name_is_drawn_under_the_scale_bar_north_arrow_or_credits(window, view):
-    canvas = window.canvas
+def test_no_name_is_drawn_under_the_scale_bar_north_arrow_or_credits(viewing_window, view):
+    canvas = viewing_window.canvas
     canvas.set_lonlat_range(*view)
     canvas.grab()
     overlays = canvas.overlays.boxes()
