@@ -5,17 +5,17 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QPointF, QRectF, QSettings
+from PySide6.QtTest import QTest
 
 from sitrep_desktop.domain import Annotation
-from sitrep_desktop.services.demo import write_demo
 from sitrep_desktop.store import Store
 from sitrep_desktop.ui.map.canvas import SELECTION_RADIUS
 from sitrep_desktop.ui.map.texts import MapText, text_boxes
 from sitrep_desktop.ui.window.main_window import MainWindow
 
 
-def test_place_labels_do_not_overlap_drawing_labels(qtbot, tmp_path: Path):
-    path = write_demo(tmp_path / "demo.db")
+def test_place_labels_do_not_overlap_drawing_labels(qtbot, tmp_path: Path, demo_path: Path):
+    path = demo_path
     window = MainWindow(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
     qtbot.addWidget(window)
     window.open_store(Store.open(path), path)
@@ -60,10 +60,27 @@ VIEWS = {
 }
 
 
-@pytest.mark.parametrize("view", VIEWS)
-def test_drawing_and_estimate_labels_keep_clear_of_each_other_and_of_places(window, view):
-    canvas = window.canvas
+@pytest.fixture(scope="module")
+def estimates_window(qapp, tmp_path_factory, shared_demo_path):
+    """One window with the estimated areas shown, for the views below, which only
+    set the view and read (the shared file's fixture fails the module on a write)."""
+    settings = tmp_path_factory.mktemp("estimates") / "s.ini"
+    window = MainWindow(QSettings(str(settings), QSettings.Format.IniFormat))
+    window.open_store(Store.open(shared_demo_path), shared_demo_path)
+    window.resize(1400, 900)
+    window.show()
+    QTest.qWaitForWindowExposed(window)
     window.features.drawing.control_layer.set_enabled(True)
+    yield window
+    window.close()  # and with it the store
+    window.deleteLater()
+    qapp.processEvents()
+
+
+@pytest.mark.parametrize("view", VIEWS)
+def test_drawing_and_estimate_labels_keep_clear_of_each_other_and_of_places(estimates_window, view):
+    window = estimates_window
+    canvas = window.canvas
     canvas.set_lonlat_range(*VIEWS[view])
     canvas.grab()
     texts = _map_text_boxes(canvas)
