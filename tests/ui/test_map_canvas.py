@@ -7,7 +7,6 @@ import pyogrio
 import pytest
 import shapely
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtTest import QTest
 
 from sitrep_desktop.domain import Annotation, Event
 from sitrep_desktop.domain.times import parse_moment
@@ -37,21 +36,11 @@ def window(qtbot, tmp_path, demo_memory_store):
 
 
 @pytest.fixture(scope="module")
-def viewing_window(qapp, tmp_path_factory, shared_demo_path):
-    """One window for the module's tests that set their own view and only read: a
-    window costs more than most of those tests, so they share it. The demo file's
-    fixture fails the module if one of them writes."""
-    settings = tmp_path_factory.mktemp("viewing") / "s.ini"
-    w = MainWindow(QSettings(str(settings), QSettings.Format.IniFormat))
-    w.resize(1400, 900)
-    w.show()
-    w.open_store(Store.open(shared_demo_path), shared_demo_path)
-    QTest.qWaitForWindowExposed(w)
-    w.canvas.load_town_labels()
-    yield w
-    w.close()  # and with it the store
-    w.deleteLater()
-    qapp.processEvents()
+def viewing_window(shared_window):
+    """The module's shared window (tests/ui/conftest.py) with the gazetteer's towns,
+    as `window`, for the tests that set their own view and only read."""
+    shared_window.canvas.load_town_labels()
+    return shared_window
 
 
 def _paint(w):

@@ -5,7 +5,6 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QPointF, QRectF, QSettings
-from PySide6.QtTest import QTest
 
 from sitrep_desktop.domain import Annotation
 from sitrep_desktop.store import Store
@@ -61,20 +60,11 @@ VIEWS = {
 
 
 @pytest.fixture(scope="module")
-def estimates_window(qapp, tmp_path_factory, shared_demo_path):
-    """One window with the estimated areas shown, for the views below, which only
-    set the view and read (the shared file's fixture fails the module on a write)."""
-    settings = tmp_path_factory.mktemp("estimates") / "s.ini"
-    window = MainWindow(QSettings(str(settings), QSettings.Format.IniFormat))
-    window.open_store(Store.open(shared_demo_path), shared_demo_path)
-    window.resize(1400, 900)
-    window.show()
-    QTest.qWaitForWindowExposed(window)
-    window.features.drawing.control_layer.set_enabled(True)
-    yield window
-    window.close()  # and with it the store
-    window.deleteLater()
-    qapp.processEvents()
+def estimates_window(shared_window):
+    """The module's shared window with the estimated areas shown, for the views
+    below, which only set the view and read."""
+    shared_window.features.drawing.control_layer.set_enabled(True)
+    return shared_window
 
 
 @pytest.mark.parametrize("view", VIEWS)
