@@ -129,3 +129,61 @@ def shared_demo_store(shared_demo_path: Path) -> Iterator[Store]:
         yield store
         # As for the file: a test that writes must take demo_store instead.
         assert content_hash(store) == before, "a test changed the shared demo store"
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log):  # type: ignore[no-untyped-def]
+    """Under `--dist loadgroup`, tests without a group go out a module at a time.
+
+    xdist's own loadgroup sends them one by one, so both workers build each
+    module's module-scoped fixtures (a 30,000-event store, a set of exported
+    files): twice the setup for nothing. A module is a unit of work here, and a
+    named group (the live TAK tests) stays one unit as before. The named groups
+    go out first: the TAK group is the longest unit, and started last it would
+    run on alone after the other worker had finished; the modules follow, those
+    with the most tests first, so the last ones to finish are short.
+    """
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadGroupScheduling
+
+    class LoadModuleOrGroupScheduling(LoadGroupScheduling):
+        def __init__(self, config: pytest.Config, log=None) -> None:  # type: ignore[no-untyped-def]
+            super().__init__(config, log)
+            self.named_groups: set[str] = set()
+
+        def _split_scope(self, nodeid: str) -> str:
+            grouped = super()._split_scope(nodeid)
+            if grouped != nodeid:
+                self.named_groups.add(grouped)
+                return grouped
+            return nodeid.split("::", 1)[0]
+
+        def _assign_work_unit(self, node):  # type: ignore[no-untyped-def]
+            for group in self.named_groups & self.workqueue.keys():
+                self.workqueue.move_to_end(group, last=False)
+            super()._assign_work_unit(node)
+
+    return LoadModuleOrGroupScheduling(config, log)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Give a grouped test its "@group" suffix where xdist's own did not take.
+
+    On a worker under `--dist loadgroup`, xdist appends "@<group>" to the nodeid
+    of each test marked xdist_group, and the scheduler groups by that suffix. From
+    pytest 9.2 a nodeid is a structured NodeId, xdist's write to the old `_nodeid`
+    is lost, and the live TAK tests were spread over both workers, one restarting
+    the server's listeners under the others (pytest-dev/pytest-xdist#1386, open).
+    """
+    if not getattr(config.option, "loadgroup", False):  # set on xdist workers only
+        return
+    for item in items:
+        names = sorted({str(m.args[0] if m.args else m.kwargs.get("name", "default"))
+                        for m in item.iter_markers("xdist_group")})  # fmt: skip
+        suffix = "@" + "_".join(names)
+        if names and not item.nodeid.endswith(suffix) and hasattr(item, "_id"):
+            from _pytest.nodeid import NodeId
+
+            item._id = NodeId.parse(item.nodeid + suffix)

@@ -7,15 +7,15 @@ from sitrep_desktop.commands import ImportRecords
 from sitrep_desktop.domain import ControlChange, Event, Place
 from sitrep_desktop.io.pipeline import plan_import
 from sitrep_desktop.io.records import RecordBatch, derived_id
-from sitrep_desktop.services.demo import build_demo, demo_id
-from sitrep_desktop.store import Store
+from sitrep_desktop.services.demo import demo_id
 from sitrep_desktop.store.bulk import StoreLookup
 from sitrep_desktop.store.content_hash import content_hash
 
 
-def test_importing_a_bridge_and_its_capture_undoes_and_redoes_as_one_step() -> None:
-    store = Store.memory()
-    build_demo(store)
+def test_importing_a_bridge_and_its_capture_undoes_and_redoes_as_one_step(
+    demo_memory_store,
+) -> None:
+    store = demo_memory_store
     before = content_hash(store)
     batch = RecordBatch()
     rastan = Place(

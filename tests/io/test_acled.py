@@ -9,7 +9,6 @@ import pytest
 
 from sitrep_desktop.io import acled, pipeline
 from sitrep_desktop.io.records import ImportFileError
-from sitrep_desktop.services.demo import build_demo
 from sitrep_desktop.store import Store
 from sitrep_desktop.store.bulk import StoreLookup, insert_records
 
@@ -114,9 +113,10 @@ def test_an_acled_header_is_recognised_from_a_csv_file(tmp_path: Path) -> None:
     assert pipeline.guess_format(write(tmp_path / "acled.csv", ROWS)) == "acled"
 
 
-def test_hts_overtaking_hama_becomes_a_control_change_at_the_existing_place(tmp_path: Path) -> None:
-    store = Store.memory()
-    build_demo(store)
+def test_hts_overtaking_hama_becomes_a_control_change_at_the_existing_place(
+    tmp_path: Path, demo_memory_store
+) -> None:
+    store = demo_memory_store
     hama = store.places.by_name("Hama")
     places_before = store.places.count()
     added = import_file(store, write(tmp_path / "acled.csv", ROWS))

@@ -19,7 +19,6 @@ from pathlib import Path
 import pytest
 
 from sitrep_desktop.io import pipeline
-from sitrep_desktop.services.demo import build_demo
 from sitrep_desktop.services.exchange import gather, write_export
 from sitrep_desktop.store import Store
 from sitrep_desktop.store.bulk import StoreLookup, insert_records
@@ -32,10 +31,8 @@ if OGR2OGR is None and os.environ.get("CI") != "true":
 
 
 @pytest.fixture(scope="module")
-def demo() -> Store:
-    store = Store.memory()
-    build_demo(store)
-    return store
+def demo(shared_demo_store: Store) -> Store:
+    return shared_demo_store
 
 
 def resaved(demo: Store, folder: Path, fmt: str, driver: str) -> tuple[Path, str]:

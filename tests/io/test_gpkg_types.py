@@ -14,7 +14,6 @@ from pyogrio import raw
 from sitrep_desktop.domain import Annotation, Event, Place
 from sitrep_desktop.io import gpkg
 from sitrep_desktop.io.records import RecordBatch, record_fields, text_fields
-from sitrep_desktop.services.demo import build_demo
 from sitrep_desktop.services.exchange import gather
 from sitrep_desktop.store import Store
 
@@ -142,9 +141,10 @@ def test_an_empty_export_still_has_typed_layers(tmp_path: Path) -> None:
     assert sum(gpkg.read(path).counts().values()) == 0
 
 
-def test_an_all_text_geopackage_of_earlier_versions_still_imports(tmp_path: Path) -> None:
-    store = Store.memory()
-    build_demo(store)
+def test_an_all_text_geopackage_of_earlier_versions_still_imports(
+    tmp_path: Path, demo_memory_store
+) -> None:
+    store = demo_memory_store
     batch = gather(store)
     path = tmp_path / "old.gpkg"
     for layer, records in (("places", batch.places), ("events", batch.events)):

@@ -15,9 +15,7 @@ from sitrep_desktop.domain import Annotation, Event, Place
 from sitrep_desktop.io import kml
 from sitrep_desktop.io.records import RecordBatch
 from sitrep_desktop.io.safe_xml import descendants, local_name, parse_xml
-from sitrep_desktop.services.demo import build_demo
 from sitrep_desktop.services.exchange import gather
-from sitrep_desktop.store import Store
 
 etree = pytest.importorskip("lxml.etree")
 
@@ -30,9 +28,10 @@ def kml_schema():
     return etree.XMLSchema(etree.parse(str(folder / "ogckml22.xsd")))
 
 
-def test_the_demo_exported_as_kml_is_valid_against_the_ogc_kml_2_2_schema(tmp_path):
-    store = Store.memory()
-    build_demo(store)
+def test_the_demo_exported_as_kml_is_valid_against_the_ogc_kml_2_2_schema(
+    tmp_path, demo_memory_store
+):
+    store = demo_memory_store
     path = tmp_path / "demo.kml"
     kml.write(gather(store), path)
     schema = kml_schema()

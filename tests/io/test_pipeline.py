@@ -13,7 +13,7 @@ from sitrep_desktop.io import geojson, pipeline
 from sitrep_desktop.io.records import ImportFileError, RecordBatch, derived_id
 from sitrep_desktop.services.demo import build_demo
 from sitrep_desktop.services.exchange import import_file
-from sitrep_desktop.store import Store
+from sitrep_desktop.store import Store, bulk
 from sitrep_desktop.store.bulk import ImportCancelled, StoreLookup, insert_records
 from sitrep_desktop.store.content_hash import content_hash
 
@@ -32,23 +32,24 @@ def many_events(count: int) -> RecordBatch:
     return batch
 
 
-def test_progress_is_reported_chunk_by_chunk_up_to_the_total() -> None:
+def test_progress_is_reported_chunk_by_chunk_up_to_the_total(monkeypatch) -> None:
+    monkeypatch.setattr(bulk, "CHUNK", 500)  # the same three chunks, a tenth of the rows
     store = Store.memory()
     seen: list[tuple[int, int]] = []
     insert_records(
         store,
-        many_events(12_000).lists(),
+        many_events(1_200).lists(),
         categories=["other"],
         progress=lambda done, total: seen.append((done, total)),
     )
-    assert seen[-1] == (12_000, 12_000)
+    assert seen[-1] == (1_200, 1_200)
     assert len(seen) == 3
-    assert store.events.count() == 12_000
+    assert store.events.count() == 1_200
 
 
-def test_cancelling_between_chunks_writes_nothing() -> None:
-    store = Store.memory()
-    build_demo(store)
+def test_cancelling_between_chunks_writes_nothing(demo_memory_store, monkeypatch) -> None:
+    monkeypatch.setattr(bulk, "CHUNK", 500)  # three chunks, a tenth of the rows
+    store = demo_memory_store
     before = content_hash(store)
     journal = store.journal.count()
     cancel = threading.Event()
@@ -61,7 +62,7 @@ def test_cancelling_between_chunks_writes_nothing() -> None:
     with pytest.raises(ImportCancelled):
         insert_records(
             store,
-            many_events(12_000).lists(),
+            many_events(1_200).lists(),
             categories=["other"],
             progress=progress,
             cancel=cancel.is_set,
@@ -71,9 +72,8 @@ def test_cancelling_between_chunks_writes_nothing() -> None:
     assert heard == []
 
 
-def test_a_control_change_for_an_unknown_place_is_refused_before_writing() -> None:
-    store = Store.memory()
-    build_demo(store)
+def test_a_control_change_for_an_unknown_place_is_refused_before_writing(demo_memory_store) -> None:
+    store = demo_memory_store
     gov = store.factions.by_name("GOV")
     batch = RecordBatch()
     batch.add(

@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 
 from sitrep_desktop.io.records import ImportFileError
-from sitrep_desktop.services.demo import build_demo
 from sitrep_desktop.services.exchange import (
     ImportRefused,
     export_file,
@@ -77,12 +76,11 @@ def test_skip_bad_imports_the_rest_with_repairs_counted(colleague_file) -> None:
     assert skipped[0]["reason"].startswith("latitude must be within [-90, 90]")
 
 
-def test_the_import_is_one_undo_step(colleague_file) -> None:  # type: ignore[no-untyped-def]
+def test_the_import_is_one_undo_step(colleague_file, demo_memory_store) -> None:  # type: ignore[no-untyped-def]
     from sitrep_desktop.commands.imports import ImportRecords
     from sitrep_desktop.services.exchange import plan_batch, read_import
 
-    store = Store.memory()
-    build_demo(store)
+    store = demo_memory_store
     before, places = content_hash(store), store.places.count()
     _fmt, batch = read_import(colleague_file)
     command = ImportRecords(plan_batch(store, batch, colleague_file), str(colleague_file))
@@ -158,21 +156,19 @@ def test_a_bad_reference_is_left_out_with_its_why(tmp_path: Path) -> None:
     ],
 )
 def test_an_export_counts_only_what_its_format_carries(
-    tmp_path: Path, name: str, carried: set[str]
+    tmp_path: Path, name: str, carried: set[str], demo_memory_store
 ) -> None:
-    store = Store.memory()
-    build_demo(store)
+    store = demo_memory_store
     result = export_file(store, tmp_path / name)
     assert set(result.counts) == carried
     assert result.counts["event"] == 10
 
 
-def test_a_tak_package_manifest_carries_the_real_name(tmp_path: Path) -> None:
+def test_a_tak_package_manifest_carries_the_real_name(tmp_path: Path, demo_memory_store) -> None:
     """It was named after the temporary file (".out.zip.partial")."""
     import zipfile
 
-    store = Store.memory()
-    build_demo(store)
+    store = demo_memory_store
     export_file(store, tmp_path / "homs_front.zip")
     with zipfile.ZipFile(tmp_path / "homs_front.zip") as archive:
         manifest = archive.read("MANIFEST/manifest.xml").decode()

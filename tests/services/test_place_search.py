@@ -3,18 +3,12 @@
 import pytest
 
 from sitrep_desktop.geo.gazetteer import EXACT
-from sitrep_desktop.services.demo import build_demo
 from sitrep_desktop.services.place_search import place_from_result, search_places
-from sitrep_desktop.store import Store
 
 
 @pytest.fixture(scope="module")
-def demo_places():
-    store = Store.memory()
-    build_demo(store)
-    places = store.places.all()
-    store.close()
-    return places
+def demo_places(shared_demo_store):
+    return shared_demo_store.places.all()
 
 
 @pytest.mark.parametrize(

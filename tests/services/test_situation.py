@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from sitrep_desktop.domain import Annotation, ControlChange, Event, Place, parse_moment
-from sitrep_desktop.services.demo import build_demo, demo_id
+from sitrep_desktop.services.demo import demo_id
 from sitrep_desktop.services.event_arrays import bound_key, time_keys
 from sitrep_desktop.services.situation import (
     AREAS,
@@ -16,7 +16,6 @@ from sitrep_desktop.services.situation import (
     event_marker_xy,
 )
 from sitrep_desktop.services.style import UNKNOWN_COLOUR
-from sitrep_desktop.store import Store
 
 HOMS, HAMA = demo_id("place", "Homs"), demo_id("place", "Hama")
 GOV, HTS = demo_id("faction", "GOV"), demo_id("faction", "HTS")
@@ -24,11 +23,8 @@ SYRIA = (35.2, 32.2, 42.5, 37.4)
 
 
 @pytest.fixture
-def store():
-    store = Store.memory()
-    build_demo(store)
-    yield store
-    store.close()
+def store(demo_memory_store):
+    return demo_memory_store
 
 
 @pytest.fixture

@@ -10,7 +10,6 @@ from sitrep_desktop.store import (
     ConflictError,
     NotFoundError,
     ReferencedError,
-    Store,
     StoreError,
 )
 
@@ -180,21 +179,18 @@ def test_time_filters_treat_a_date_as_the_whole_day(store):
     assert store.events.query(since="2024-12-06") == [late]
 
 
-def test_records_read_back_without_revalidation_have_every_field(tmp_path):
+def test_records_read_back_without_revalidation_have_every_field(shared_demo_store):
     # Reads skip validation (rows were validated on the way in): each must still be whole.
-    from sitrep_desktop.services.demo import build_demo
-
-    with Store.open(tmp_path / "d.db") as store:
-        build_demo(store)
-        for repository in (
-            store.places,
-            store.factions,
-            store.control,
-            store.events,
-            store.annotations,
-        ):
-            for record in repository.all():
-                names = {f.name for f in dataclasses.fields(record)}
-                assert set(vars(record)) == names
-                rebuilt = type(record)(**{n: getattr(record, n) for n in names})
-                assert rebuilt == record  # what we read is what validation would give
+    store = shared_demo_store
+    for repository in (
+        store.places,
+        store.factions,
+        store.control,
+        store.events,
+        store.annotations,
+    ):
+        for record in repository.all():
+            names = {f.name for f in dataclasses.fields(record)}
+            assert set(vars(record)) == names
+            rebuilt = type(record)(**{n: getattr(record, n) for n in names})
+            assert rebuilt == record  # what we read is what validation would give

@@ -64,9 +64,9 @@ def test_play_and_pause_show_icons_not_glyphs_the_fonts_lack(window):
     assert timeline.play_button.icon().cacheKey() != paused_icon
 
 
-def test_demo_records_cite_the_article_not_a_file_name(window):
-    sources = {c.source for c in window.store.control.all()}
-    sources |= {e.source for e in window.store.events.all()}
+def test_demo_records_cite_the_article_not_a_file_name(shared_window):
+    sources = {c.source for c in shared_window.store.control.all()}
+    sources |= {e.source for e in shared_window.store.events.all()}
     assert sources == {'News article "Rebel Success in Aleppo and Hama", 6 December 2024'}
 
 

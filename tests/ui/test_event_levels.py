@@ -8,9 +8,8 @@ from PySide6.QtCore import Qt
 
 from scale_data import fill_events, volume_store
 from sitrep_desktop.domain import parse_moment
-from sitrep_desktop.services.demo import build_demo
 from sitrep_desktop.services.event_aggregates import AGGREGATE_THRESHOLD
-from sitrep_desktop.store import Store, StoreChange
+from sitrep_desktop.store import StoreChange
 from sitrep_desktop.store.event_queries import EventFilter
 from sitrep_desktop.ui.map.canvas import MapCanvas
 from sitrep_desktop.ui.window.selection import Selection
@@ -60,9 +59,8 @@ def test_syria_at_volume_shows_cells_that_add_up_and_homs_shows_markers(qtbot, b
     assert 0 < len(layer.markers.data) <= AGGREGATE_THRESHOLD * 3
 
 
-def test_cells_switch_to_markers_exactly_at_the_threshold(qtbot):
-    store = Store.memory()
-    build_demo(store)  # ten events, none near Palmyra
+def test_cells_switch_to_markers_exactly_at_the_threshold(qtbot, demo_memory_store):
+    store = demo_memory_store
     palmyra = (38.2, 34.5, 38.3, 34.6)
     fill_events(store, AGGREGATE_THRESHOLD + 1, seed=3, days_only_every=10**9, box=palmyra)
     keys = [k for (k,) in store.conn.execute(
@@ -77,7 +75,6 @@ def test_cells_switch_to_markers_exactly_at_the_threshold(qtbot):
     assert len(layer.markers.data) == AGGREGATE_THRESHOLD
     canvas.time_state.set_at(parse_moment(keys[-1]))
     assert layer.aggregated and layer.cells.total == AGGREGATE_THRESHOLD + 1
-    store.close()
 
 
 def test_a_time_change_at_volume_reads_nothing_from_disk(qtbot, big_store):

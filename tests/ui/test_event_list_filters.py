@@ -1,11 +1,16 @@
 """The event list pane: quick filter, each filter in the bar, saved filters, sorting."""
 
+import shutil
+
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtTest import QTest
 
 from sitrep_desktop.domain import Event
 from sitrep_desktop.services.demo import demo_id
+from sitrep_desktop.store import Store
 from sitrep_desktop.ui.logging.event_list import PAGE_SIZE
+from sitrep_desktop.ui.window.main_window import MainWindow
 
 pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
 
@@ -98,14 +103,20 @@ def test_the_model_reads_pages_not_everything(window):
     assert model.loaded_rows <= 200
 
 
-@pytest.mark.parametrize("column", range(5))
-@pytest.mark.parametrize("order", [Qt.SortOrder.AscendingOrder, Qt.SortOrder.DescendingOrder])
-def test_scrolling_down_pages_continues_in_every_sort_order(window, column, order):
-    """Past the first page the list continues from the last row it read (a keyset),
-    in every column's order: the rows are exactly the one-query order."""
-    store = window.store
+@pytest.fixture(scope="module")
+def paged_window(qapp, tmp_path_factory, _demo_template):
+    """A window on the demo plus 450 events, more than two pages of the list. Built
+    once: each sort order below only reads it."""
+    folder = tmp_path_factory.mktemp("paged")
+    path = folder / "demo.db"
+    shutil.copyfile(_demo_template, path)
+    window = MainWindow(QSettings(str(folder / "s.ini"), QSettings.Format.IniFormat))
+    window.open_store(Store.open(path), path)
+    window.resize(1400, 900)
+    window.show()
+    QTest.qWaitForWindowExposed(window)
     places = [demo_id("place", name) for name in ("Homs", "Hama", "Aleppo")] + [None]
-    store.events.add_many(
+    window.store.events.add_many(
         Event(
             at=f"2024-12-{1 + n % 9:02d}T{n % 24:02d}:00Z",
             title=("Shelling", "shelling", "Clash")[n % 3],
@@ -115,7 +126,18 @@ def test_scrolling_down_pages_continues_in_every_sort_order(window, column, orde
         )
         for n in range(450)
     )
-    model = window.event_list.model
+    yield window
+    window.close()  # and with it the store
+    window.deleteLater()
+    qapp.processEvents()
+
+
+@pytest.mark.parametrize("column", range(5))
+@pytest.mark.parametrize("order", [Qt.SortOrder.AscendingOrder, Qt.SortOrder.DescendingOrder])
+def test_scrolling_down_pages_continues_in_every_sort_order(paged_window, column, order):
+    """Past the first page the list continues from the last row it read (a keyset),
+    in every column's order: the rows are exactly the one-query order."""
+    model = paged_window.event_list.model
     model.sort(column, order)
     assert model.rowCount() == 460 > 2 * PAGE_SIZE
     listed = [model.event_at(row).id for row in range(model.rowCount())]

@@ -29,10 +29,10 @@ def new_events_file(tmp_path):
     return path
 
 
-def test_the_file_menu_offers_import_and_export(window):
-    assert window.features.exchange.import_data.shortcut().toString() == "Ctrl+I"
-    assert window.features.exchange.export_data.shortcut().toString() == "Ctrl+Shift+E"
-    assert window.features.exchange.import_data in window.menu_file.actions()
+def test_the_file_menu_offers_import_and_export(shared_window):
+    assert shared_window.features.exchange.import_data.shortcut().toString() == "Ctrl+I"
+    assert shared_window.features.exchange.export_data.shortcut().toString() == "Ctrl+Shift+E"
+    assert shared_window.features.exchange.import_data in shared_window.menu_file.actions()
 
 
 def test_import_previews_then_adds_in_one_undoable_step(window, new_events_file):

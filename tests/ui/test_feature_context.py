@@ -28,13 +28,13 @@ FEATURE_MODULES = [
 ]
 
 
-def test_every_feature_gets_the_windows_parts_through_one_context(window):
-    ctx = window.context
+def test_every_feature_gets_the_windows_parts_through_one_context(shared_window):
+    ctx = shared_window.context
     assert isinstance(ctx, FeatureContext)
-    assert ctx.store is window.store and ctx.canvas is window.canvas
-    assert ctx.selection is window.selection and ctx.time_state is window.time_state
-    assert ctx.undo_stack is window.undo_stack
-    features = window.features
+    assert ctx.store is shared_window.store and ctx.canvas is shared_window.canvas
+    assert ctx.selection is shared_window.selection and ctx.time_state is shared_window.time_state
+    assert ctx.undo_stack is shared_window.undo_stack
+    features = shared_window.features
     assert isinstance(features.logging, LoggingFeature) and features.logging.ctx is ctx
     assert isinstance(features.drawing, DrawingFeature) and features.drawing.ctx is ctx
     assert isinstance(features.map, MapFeature) and features.map.ctx is ctx
@@ -42,11 +42,11 @@ def test_every_feature_gets_the_windows_parts_through_one_context(window):
     assert features.export_snapshot.shortcut().toString() == "Ctrl+Shift+S"
 
 
-def test_the_window_is_not_a_service_locator(window):
+def test_the_window_is_not_a_service_locator(shared_window):
     for name in ("logging", "drawing", "map_feature", "measure_feature", "backups"):
-        assert not hasattr(window, name), name
+        assert not hasattr(shared_window, name), name
     for name in ("action_export_snapshot", "action_import", "action_export"):
-        assert not hasattr(window, name), name
+        assert not hasattr(shared_window, name), name
 
 
 def test_a_dock_added_through_the_context_is_listed_in_the_view_menu(window, qtbot):

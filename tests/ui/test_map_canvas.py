@@ -35,6 +35,14 @@ def window(qtbot, tmp_path, demo_memory_store):
     return w
 
 
+@pytest.fixture(scope="module")
+def viewing_window(shared_window):
+    """The module's shared window (tests/ui/conftest.py) with the gazetteer's towns,
+    as `window`, for the tests that set their own view and only read."""
+    shared_window.canvas.load_town_labels()
+    return shared_window
+
+
 def _paint(w):
     w.canvas.grab()
 
@@ -46,23 +54,23 @@ def test_projection_round_trips():
     assert np.allclose(back[0], lon) and np.allclose(back[1], lat)
 
 
-def test_level_of_detail_follows_the_zoom(window):
-    canvas = window.canvas
+def test_level_of_detail_follows_the_zoom(viewing_window):
+    canvas = viewing_window.canvas
     assert level_for_span(300) == "world" and level_for_span(30) == "region"
     canvas.set_lonlat_range(-170, -60, 170, 75)
     assert canvas.basemap.level == "world"
     canvas.center_on(34.72, 36.72, 0.3)
     assert canvas.basemap.level == "theatre"
-    _paint(window)
+    _paint(viewing_window)
     # Culling: at city zoom only a sliver of the full-resolution coastline is drawn.
     assert canvas.basemap.items["borders"].drawn_vertices < 20_000
 
 
 @pytest.mark.parametrize("span", [300.0, 40.0, 8.0, 1.0, 0.2])
-def test_no_two_drawn_labels_overlap_at_any_zoom(window, span):
-    window.canvas.center_on(34.8, 36.72, span)
-    _paint(window)
-    drawn = window.canvas.place_labels.drawn
+def test_no_two_drawn_labels_overlap_at_any_zoom(viewing_window, span):
+    viewing_window.canvas.center_on(34.8, 36.72, span)
+    _paint(viewing_window)
+    drawn = viewing_window.canvas.place_labels.drawn
     assert drawn
     boxes = [
         PlacedLabel(i, r.left(), r.top(), r.width(), r.height()) for i, (_t, r) in enumerate(drawn)
@@ -113,8 +121,8 @@ def test_the_time_control_sets_the_shared_time(window):
         ("Tallbīsah", "Talbiseh"),
     ],
 )
-def test_search_finds_every_spelling(window, query, expected):
-    results = search_places(query, window.canvas.places)
+def test_search_finds_every_spelling(viewing_window, query, expected):
+    results = search_places(query, viewing_window.canvas.places)
     assert results[0].name == expected
 
 
@@ -308,8 +316,8 @@ def test_thousands_of_event_markers_are_boxed_by_grid_cell_and_all_covered(qapp)
 @pytest.mark.parametrize(
     "view", [(35.2, 32.2, 42.5, 37.4), (35.5, 33.0, 37.5, 34.5), (-170, -60, 170, 75)]
 )
-def test_no_name_is_drawn_under_the_scale_bar_north_arrow_or_credits(window, view):
-    canvas = window.canvas
+def test_no_name_is_drawn_under_the_scale_bar_north_arrow_or_credits(viewing_window, view):
+    canvas = viewing_window.canvas
     canvas.set_lonlat_range(*view)
     canvas.grab()
     overlays = canvas.overlays.boxes()

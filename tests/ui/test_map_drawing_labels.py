@@ -7,15 +7,14 @@ import pytest
 from PySide6.QtCore import QPointF, QRectF, QSettings
 
 from sitrep_desktop.domain import Annotation
-from sitrep_desktop.services.demo import write_demo
 from sitrep_desktop.store import Store
 from sitrep_desktop.ui.map.canvas import SELECTION_RADIUS
 from sitrep_desktop.ui.map.texts import MapText, text_boxes
 from sitrep_desktop.ui.window.main_window import MainWindow
 
 
-def test_place_labels_do_not_overlap_drawing_labels(qtbot, tmp_path: Path):
-    path = write_demo(tmp_path / "demo.db")
+def test_place_labels_do_not_overlap_drawing_labels(qtbot, tmp_path: Path, demo_path: Path):
+    path = demo_path
     window = MainWindow(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
     qtbot.addWidget(window)
     window.open_store(Store.open(path), path)
@@ -60,10 +59,18 @@ VIEWS = {
 }
 
 
+@pytest.fixture(scope="module")
+def estimates_window(shared_window):
+    """The module's shared window with the estimated areas shown, for the views
+    below, which only set the view and read."""
+    shared_window.features.drawing.control_layer.set_enabled(True)
+    return shared_window
+
+
 @pytest.mark.parametrize("view", VIEWS)
-def test_drawing_and_estimate_labels_keep_clear_of_each_other_and_of_places(window, view):
+def test_drawing_and_estimate_labels_keep_clear_of_each_other_and_of_places(estimates_window, view):
+    window = estimates_window
     canvas = window.canvas
-    window.features.drawing.control_layer.set_enabled(True)
     canvas.set_lonlat_range(*VIEWS[view])
     canvas.grab()
     texts = _map_text_boxes(canvas)

@@ -1,8 +1,7 @@
 """The legend lists the drawings with their colours and the dates they hold."""
 
 from sitrep_desktop.domain import Annotation
-from sitrep_desktop.services.demo import build_demo
-from sitrep_desktop.store import Store, StoreChange
+from sitrep_desktop.store import StoreChange
 from sitrep_desktop.ui.map.panels.legend import LegendPanel
 
 
@@ -10,9 +9,8 @@ def texts(panel):
     return [panel.list.item(i).text() for i in range(panel.list.count())]
 
 
-def test_drawings_appear_in_the_legend_and_follow_changes(qtbot):
-    store = Store.memory()
-    build_demo(store)
+def test_drawings_appear_in_the_legend_and_follow_changes(qtbot, demo_memory_store):
+    store = demo_memory_store
     panel = LegendPanel(store)
     qtbot.addWidget(panel)
     assert "Drawings" in texts(panel)

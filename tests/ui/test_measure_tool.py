@@ -21,9 +21,9 @@ def start_measuring(window) -> MeasureTool:
     return tool
 
 
-def test_tools_menu_has_measure_on_the_m_key(window):
-    action = window.features.measure.measure_action
-    assert action in window.menu_tools.actions()
+def test_tools_menu_has_measure_on_the_m_key(shared_window):
+    action = shared_window.features.measure.measure_action
+    assert action in shared_window.menu_tools.actions()
     assert action.shortcut().toString() == "M"
 
 

@@ -3,6 +3,7 @@ styles, with place names laid out around them as on the map."""
 
 import json
 import math
+import re
 from pathlib import Path
 
 import pytest
@@ -257,12 +258,16 @@ def test_a_whole_world_snapshot_draws_and_small_drawings_keep_their_labels_off(
     assert "M5 highway" in snapshot.info["legend"]  # still named, in the legend
 
 
-def test_the_equator_is_labelled_plain_zero_degrees():
-    from sitrep_desktop.ui.snapshot.render import _degrees
-
-    assert _degrees(0.0, 0, "N", "S") == "0°"
-    assert _degrees(-30.0, 0, "N", "S") == "30°S"
-    assert _degrees(120.0, 0, "E", "W") == "120°E"
+def test_the_equator_is_labelled_plain_zero_degrees(qapp, tmp_path, shared_demo_store):
+    """Read from the picture itself: an SVG keeps the graticule labels as text."""
+    snapshot = render(
+        shared_demo_store, tmp_path / "equator.svg", (-40.0, -45.0, 40.0, 15.0), "svg"
+    )
+    assert snapshot.grid_step == 15.0
+    svg = (tmp_path / "equator.svg").read_text(encoding="utf-8")
+    labels = set(re.findall(r">\s*([^<>]*°[^<>]*?)\s*<", svg))
+    assert {"0°", "15°S", "30°S", "15°E", "45°E", "15°W", "45°W"} <= labels
+    assert not labels & {"0°N", "0°S", "0°E", "0°W"}
 
 
 @pytest.mark.parametrize(

@@ -4,11 +4,9 @@ that add up, and the legend says what a cell means."""
 import numpy as np
 from PySide6.QtGui import QImage
 
-from sitrep_desktop.services.demo import build_demo
 from sitrep_desktop.services.event_arrays import EventArrays
 from sitrep_desktop.services.situation import Situation
 from sitrep_desktop.services.snapshot import SnapshotRequest
-from sitrep_desktop.store import Store
 from sitrep_desktop.ui.snapshot.event_cells import LEGEND_TEXT
 from sitrep_desktop.ui.snapshot.render import Snapshot
 
@@ -32,9 +30,10 @@ def situation_with_events(store, n):
     return situation
 
 
-def test_a_snapshot_at_100000_events_draws_cells_with_their_legend(qapp, tmp_path):
-    store = Store.memory()
-    build_demo(store)
+def test_a_snapshot_at_100000_events_draws_cells_with_their_legend(
+    qapp, tmp_path, demo_memory_store
+):
+    store = demo_memory_store
     situation = situation_with_events(store, N)
     request = SnapshotRequest(bbox=(35.2, 32.2, 42.5, 37.4), size=(1400, 1000))
     snapshot = Snapshot(store, request, situation)
@@ -46,15 +45,12 @@ def test_a_snapshot_at_100000_events_draws_cells_with_their_legend(qapp, tmp_pat
     image = QImage(str(tmp_path / "syria.png"))
     colours = {image.pixel(x, y) for x in range(0, 1400, 9) for y in range(0, 1000, 9)}
     assert len(colours) > 50
-    store.close()
 
 
-def test_a_snapshot_with_few_events_keeps_its_markers(qapp, tmp_path):
-    store = Store.memory()
-    build_demo(store)
+def test_a_snapshot_with_few_events_keeps_its_markers(qapp, tmp_path, demo_memory_store):
+    store = demo_memory_store
     request = SnapshotRequest(bbox=(35.2, 32.2, 42.5, 37.4), size=(800, 600))
     snapshot = Snapshot(store, request)
     info = snapshot.render(tmp_path / "demo.png")
     assert snapshot.event_cells is None and info["drawn"]["event_cells"] == 0
     assert LEGEND_TEXT not in info["legend"]
-    store.close()

@@ -9,12 +9,12 @@ from sitrep_desktop.ui.window.main_window import format_cursor
 OUTPUT = Path(__file__).resolve().parents[1] / "output"
 
 
-def test_the_window_lists_the_demo_events(window):
-    model = window.event_list.model
-    assert model.rowCount() == window.store.events.count() >= 8
+def test_the_window_lists_the_demo_events(shared_window):
+    model = shared_window.event_list.model
+    assert model.rowCount() == shared_window.store.events.count() >= 8
     titles = [model.event_at(r).title for r in range(model.rowCount())]
     assert "HTS captures Hama" in titles
-    assert window.windowTitle().startswith("demo.db")
+    assert shared_window.windowTitle().startswith("demo.db")
 
 
 def test_selecting_an_event_fills_the_detail_pane_and_highlights_it_on_the_map(window, qtbot):
@@ -44,9 +44,9 @@ def test_clicking_a_place_on_the_map_selects_it_everywhere(window, qtbot):
     assert window.event_list.table.selectionModel().selectedRows() == []
 
 
-def test_places_are_coloured_by_their_controller(window):
-    colours = window.canvas.place_colours
-    by_name = {p.name: p.id for p in window.store.places.all()}
+def test_places_are_coloured_by_their_controller(shared_window):
+    colours = shared_window.canvas.place_colours
+    by_name = {p.name: p.id for p in shared_window.store.places.all()}
     assert colours[by_name["Hama"]] == "#2e7d32"  # HTS
     assert colours[by_name["Homs"]] == "#c62828"  # government
     assert colours[by_name["Hmeimim air base"]] == "#6a1b9a"  # Russian forces
@@ -80,10 +80,10 @@ def test_a_screenshot_of_the_window_is_saved(window):
     assert image.save(str(OUTPUT / "window_demo.png"))
 
 
-def test_no_two_actions_share_a_shortcut(window):
+def test_no_two_actions_share_a_shortcut(shared_window):
     from sitrep_desktop.ui.window.shortcuts import shortcut_clashes
 
-    assert shortcut_clashes(window) == {}
+    assert shortcut_clashes(shared_window) == {}
 
 
 def test_ctrl_shift_s_exports_a_snapshot(window, qtbot, monkeypatch):
@@ -132,11 +132,13 @@ def test_a_selected_place_leads_to_its_events_in_the_list(window):
     assert 0 < window.event_list.model.rowCount() < before
 
 
-def test_the_keyboard_page_lists_every_action_of_the_window(window):
+def test_the_keyboard_page_lists_every_action_of_the_window(shared_window):
     from sitrep_desktop.ui.window.shortcuts import window_shortcuts
 
     page = (Path(__file__).parents[2] / "docs" / "keyboard.md").read_text(encoding="utf-8")
-    missing = [s.what for s in window_shortcuts(window) if s.where != "Map" and s.what not in page]
+    missing = [
+        s.what for s in window_shortcuts(shared_window) if s.where != "Map" and s.what not in page
+    ]
     assert missing == []
 
 

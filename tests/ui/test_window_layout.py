@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QSettings
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QToolBar, QToolButton
 
 from sitrep_desktop.store import Store
@@ -34,6 +35,38 @@ def window_at(qtbot, tmp_path, demo_path, width: int, height: int) -> MainWindow
     return win
 
 
+@pytest.fixture(scope="module")
+def first_start(qapp, tmp_path_factory, shared_demo_path):
+    """`first_start(width, height)`: the window of window_at, built once per size for
+    the tests below that only look at it (the shared file fails the module on a write)."""
+    windows: dict[tuple[int, int], MainWindow] = {}
+
+    def at(width: int, height: int) -> MainWindow:
+        if (width, height) not in windows:
+            folder = tmp_path_factory.mktemp(f"first-start-{width}")
+            win = MainWindow(QSettings(str(folder / "s.ini"), QSettings.Format.IniFormat))
+            win.resize(width, height)
+            win.show()
+            assert QTest.qWaitForWindowExposed(win)
+            installed: list[bool] = []
+            win.sigFeaturesInstalled.connect(lambda *_: installed.append(True))
+            win.open_store(Store.open(shared_demo_path), shared_demo_path, defer_features=True)
+            for _ in range(500):  # as qtbot.waitSignal, up to 5 s
+                if installed:
+                    break
+                QTest.qWait(10)
+            assert installed
+            QTest.qWait(60)  # as settle()
+            windows[width, height] = win
+        return windows[width, height]
+
+    yield at
+    for win in windows.values():
+        win.close()  # and with it the store
+        win.deleteLater()
+    qapp.processEvents()
+
+
 def settle(qtbot) -> None:
     qtbot.wait(60)  # the docks are fitted once the layout has settled
 
@@ -55,8 +88,8 @@ def test_the_map_keeps_most_of_the_width(qtbot, tmp_path, demo_path, renders, wi
 
 
 @pytest.mark.parametrize(("width", "height"), [(1024, 700), (1600, 1000)])
-def test_every_toolbar_button_is_on_screen(qtbot, tmp_path, demo_path, width, height):
-    win = window_at(qtbot, tmp_path, demo_path, width, height)
+def test_every_toolbar_button_is_on_screen(first_start, width, height):
+    win = first_start(width, height)
     for toolbar in win.findChildren(QToolBar):
         # The » button appears only when some actions do not fit.
         overflow = [
@@ -69,8 +102,8 @@ def test_every_toolbar_button_is_on_screen(qtbot, tmp_path, demo_path, width, he
     assert win.features.drawing.toolbar.widgetForAction(areas).isVisible()
 
 
-def test_the_title_gets_the_widest_column_and_the_details_room(qtbot, tmp_path, demo_path):
-    win = window_at(qtbot, tmp_path, demo_path, 1600, 1000)
+def test_the_title_gets_the_widest_column_and_the_details_room(first_start):
+    win = first_start(1600, 1000)
     table = win.event_list.table
     shown = [c for c in range(5) if not table.isColumnHidden(c)]
     widths = {c: table.columnWidth(c) for c in shown}
@@ -81,9 +114,9 @@ def test_the_title_gets_the_widest_column_and_the_details_room(qtbot, tmp_path, 
 
 @pytest.mark.parametrize(("width", "height"), [(1024, 700), (1600, 1000)])
 def test_a_first_start_shows_a_compact_legend_and_the_map_keeps_its_share(
-    qtbot, tmp_path, demo_path, renders, width, height
+    first_start, renders, width, height
 ):
-    win = window_at(qtbot, tmp_path, demo_path, width, height)
+    win = first_start(width, height)
     win.grab().save(str(renders / f"window_{width}_legend.png"))
     legend = win.docks["legend"]
     assert legend.isVisible() and not legend.visibleRegion().isEmpty()
@@ -93,10 +126,10 @@ def test_a_first_start_shows_a_compact_legend_and_the_map_keeps_its_share(
 
 
 @pytest.mark.parametrize(("width", "height"), [(1024, 700), (1600, 1000)])
-def test_no_overlay_covers_damascus_at_the_default_view(qtbot, tmp_path, demo_path, width, height):
+def test_no_overlay_covers_damascus_at_the_default_view(first_start, width, height):
     import numpy as np
 
-    win = window_at(qtbot, tmp_path, demo_path, width, height)
+    win = first_start(width, height)
     canvas = win.canvas
     damascus = win.store.places.by_name("Damascus")
     x, y = canvas.lonlat_to_view(np.array([damascus.lon]), np.array([damascus.lat]))
