@@ -11,6 +11,7 @@ import statistics
 import sys
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 
 def report(name: str, value: float, unit: str, floor: float, floor_unit: str | None = None) -> None:
@@ -41,8 +42,19 @@ def timeit_median(fn: Callable[[], object], repeat: int = 5) -> float:
 
 
 def print_peak_memory(name: str) -> None:
-    """Print ``name peak memory: N MB``, the process's resident-set high-water mark."""
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    # Linux reports kilobytes, macOS bytes.
-    megabytes = peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
+    """Print ``name peak memory: N MB``, the process's resident-set high-water mark.
+
+    On Linux, VmHWM of /proc/self/status: getrusage's ru_maxrss survives exec, so a
+    benchmark started by a big process (bench_scale's import, after its window
+    figures) would report its parent's peak as its own.
+    """
+    try:
+        status = Path("/proc/self/status").read_text()
+        kilobytes = next(int(line.split()[1]) for line in status.splitlines()
+                         if line.startswith("VmHWM:"))  # fmt: skip
+        megabytes = kilobytes / 1024
+    except (OSError, StopIteration, ValueError):
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        # Linux reports kilobytes, macOS bytes.
+        megabytes = peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
     print(f"{name} peak memory: {megabytes:.0f} MB", flush=True)
