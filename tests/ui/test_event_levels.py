@@ -171,3 +171,20 @@ def test_an_event_added_while_reading_in_steps_is_not_lost(qtbot, monkeypatch):
     assert not canvas.situation.events_read  # dropped: the events changed meanwhile
     assert last in canvas.situation.events.row_of
     store.close()
+
+
+def test_a_paint_draws_the_cells_on_screen_and_skips_those_kept_ready_around_it(qtbot, big_store):
+    canvas = make_canvas(qtbot, big_store)
+    canvas.set_lonlat_range(36.0, 34.0, 37.5, 35.5)  # central Syria: cells all around
+    layer = canvas.events_layer
+    assert layer.aggregated
+    canvas.grab()
+    item, cells = layer.cells_item, layer.cells
+    # Cells whose disc centre is in the view: each must be drawn; those far off it not.
+    rect = canvas.view.viewRect()
+    centres_in_view = int(
+        ((cells.x >= rect.left()) & (cells.x <= rect.right())
+         & (cells.y >= rect.top()) & (cells.y <= rect.bottom())).sum()
+    )  # fmt: skip
+    assert centres_in_view > 0
+    assert centres_in_view <= item.drawn_cells < len(cells)
