@@ -202,6 +202,8 @@ def discard(app, canvas: MapCanvas) -> None:
     canvas.close()
     canvas.deleteLater()
     app.processEvents()
+    # processEvents leaves deferred deletes for the loop level that posted them.
+    app.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     gc.collect()
 
 
