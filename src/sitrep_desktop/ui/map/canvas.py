@@ -309,9 +309,18 @@ class MapCanvas(pg.PlotWidget):
             )
         kinds = [k for part in parts for k in part[4]]
         # Names clear their marker, or the selection ring around it.
-        radii = np.array(
-            [SELECTION_RADIUS if p.id == selected else place_size(p.population) / 2 for p in places]
-            + [DOT_RADIUS if k == "town" else 0.0 for k in kinds[len(places) :]]
+        others = np.array(kinds[len(places) :], dtype=str)
+        radii = np.concatenate(
+            (
+                np.array(
+                    [
+                        SELECTION_RADIUS if p.id == selected else place_size(p.population) / 2
+                        for p in places
+                    ],
+                    float,
+                ),
+                np.where(others == "town", DOT_RADIUS, 0.0),
+            )
         )
         self.place_labels.set_candidates(
             [t for part in parts for t in part[0]],

@@ -103,7 +103,9 @@ class PlaceLabels(pg.GraphicsObject):
     ) -> None:
         """Every label that could be drawn: projected position, importance, style
         kind, and the pixel radius of the marker the name must clear."""
-        dots = np.array([DOT_RADIUS if k == "town" else 0.0 for k in kinds])
+        # Vectorised: with the gazetteer's towns there are ~40,000 candidates.
+        kind_array = np.array(kinds, dtype=str)
+        dots = np.where(kind_array == "town", DOT_RADIUS, 0.0)
         new = (
             list(texts),
             np.asarray(x, float),
@@ -115,7 +117,6 @@ class PlaceLabels(pg.GraphicsObject):
         if self._generation and self._same_candidates(new):
             return  # the places redrawn as they were (events arrived): the names stand
         self.texts, self.x, self.y, self.priority, self.radii, self.kinds = new
-        self._kind_codes = np.array([list(STYLES).index(k) for k in kinds], np.int64)
         self._generation += 1
         self._layout_key = None
         self.update()
