@@ -16,6 +16,7 @@ from sitrep_desktop.services.saved_event_arrays import pack, unpack
 from sitrep_desktop.services.situation import Situation
 from sitrep_desktop.store import Store
 from sitrep_desktop.store.event_summaries import saved_map_columns
+from sql_trace import QueryCounter
 
 HOMS = demo_id("place", "Homs")
 COLUMNS = ("lon", "lat", "x", "y", "code", "time", "at_place", "own_geometry", "located")
@@ -58,23 +59,11 @@ class InMemory:
         return self.blob[offset : offset + size]
 
 
-class Trace:
-    def __init__(self, store):
-        self.store, self.statements = store, []
-
-    def __enter__(self):
-        self.store.conn.set_trace_callback(self.statements.append)
-        return self
-
-    def __exit__(self, *_exc):
-        self.store.conn.set_trace_callback(None)
-
-
 def test_a_full_read_in_steps_is_saved_and_the_next_open_reads_no_event_rows(store):
     first = read_in_steps(store)
     assert saved_map_columns(store) is not None
     highest = store.conn.execute("SELECT max(rowid) FROM events").fetchone()[0]
-    with Trace(store) as trace:
+    with QueryCounter(store) as trace:
         second = read_in_steps(store)
         assert len(second.events) == len(first.events) > 3_000
     reads = [s for s in trace.statements if "FROM events" in s]

@@ -16,6 +16,7 @@ from sitrep_desktop.services.situation import (
     event_marker_xy,
 )
 from sitrep_desktop.services.style import UNKNOWN_COLOUR
+from sql_trace import QueryCounter
 
 HOMS, HAMA = demo_id("place", "Homs"), demo_id("place", "Hama")
 GOV, HTS = demo_id("faction", "GOV"), demo_id("faction", "HTS")
@@ -36,21 +37,6 @@ def situation(store):
 
 def control_change(place_id, faction_id, at):
     return ControlChange(place_id=place_id, faction_id=faction_id, at=parse_moment(at), source="t")
-
-
-class QueryCounter:
-    """Counts the SQL statements the store's connection runs while active."""
-
-    def __init__(self, store):
-        self.store = store
-        self.statements: list[str] = []
-
-    def __enter__(self):
-        self.store.conn.set_trace_callback(self.statements.append)
-        return self
-
-    def __exit__(self, *_exc):
-        self.store.conn.set_trace_callback(None)
 
 
 def test_hama_changes_hands_on_5_december(situation):

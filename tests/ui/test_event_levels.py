@@ -14,21 +14,10 @@ from sitrep_desktop.store.event_queries import EventFilter
 from sitrep_desktop.ui.map.canvas import MapCanvas
 from sitrep_desktop.ui.window.selection import Selection
 from sitrep_desktop.ui.window.time_state import TimeState
+from sql_trace import QueryCounter
 
 SYRIA = (35.2, 32.2, 42.5, 37.4)
 HOMS = (36.62, 34.68, 36.78, 34.78)
-
-
-class QueryCounter:
-    def __init__(self, store):
-        self.store, self.statements = store, []
-
-    def __enter__(self):
-        self.store.conn.set_trace_callback(self.statements.append)
-        return self
-
-    def __exit__(self, *_exc):
-        self.store.conn.set_trace_callback(None)
 
 
 @pytest.fixture(scope="module")
