@@ -16,6 +16,7 @@ from ..domain.errors import SitRepError
 from ..domain.times import utc_now_text
 from . import rows
 from .errors import StoreError
+from .id_chunks import in_chunks
 
 if TYPE_CHECKING:
     from .database import Store
@@ -61,9 +62,7 @@ class StoreLookup:
         table = _TABLE_OF[kind]
         before, bound = self._before(kind)
         wanted, found = list(ids), set()
-        for start in range(0, len(wanted), 500):
-            chunk = wanted[start : start + 500]
-            marks = ",".join("?" * len(chunk))
+        for chunk, marks in in_chunks(wanted):
             found.update(
                 r[0]
                 for r in self.conn.execute(
@@ -83,9 +82,7 @@ class StoreLookup:
     def events_by_id(self, ids: Collection[str]) -> dict[str, Any]:
         """The stored events of these ids (to compare an import's revisions with)."""
         wanted, found = list(ids), {}
-        for start in range(0, len(wanted), 500):
-            chunk = wanted[start : start + 500]
-            marks = ",".join("?" * len(chunk))
+        for chunk, marks in in_chunks(wanted):
             before, bound = self._before("event")
             cursor = self.conn.execute(
                 f"SELECT * FROM events WHERE id IN ({marks}){before}", (*chunk, *bound)
@@ -229,9 +226,7 @@ class SeenIds:
         """Those of `ids` not met before (and remember them)."""
         keys = {f"{kind}:{i}": i for i in ids}
         wanted, met = list(keys), set()
-        for start in range(0, len(wanted), 500):
-            chunk = wanted[start : start + 500]
-            marks = ",".join("?" * len(chunk))
+        for chunk, marks in in_chunks(wanted):
             met.update(
                 r[0]
                 for r in self.conn.execute(

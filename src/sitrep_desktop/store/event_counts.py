@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..domain import Moment, parse_moment
+from .id_chunks import in_chunks
 
 if TYPE_CHECKING:
     from .database import Store
@@ -63,9 +64,7 @@ def day_counts_of(store: Store, ids: Sequence[str]) -> tuple[np.ndarray, np.ndar
     cursor.row_factory = None
     per_day: dict[str, int] = {}
     ids = list(ids)
-    for start in range(0, len(ids), _IDS_PER_QUERY):
-        part = ids[start : start + _IDS_PER_QUERY]
-        marks = ",".join("?" * len(part))
+    for part, marks in in_chunks(ids, _IDS_PER_QUERY):
         for day, count in cursor.execute(
             f"SELECT substr(at_key, 1, 10) AS day, count(*) FROM events "
             f"WHERE id IN ({marks}) GROUP BY day",

@@ -22,6 +22,7 @@ from ..domain import (
 from ..domain.errors import ValidationError
 from . import rows
 from .errors import ReferencedError
+from .id_chunks import in_chunks
 from .repository import R, Repository
 from .search import fts_query
 
@@ -202,9 +203,7 @@ class EventRepository(_TimedRepository[Event]):
         if ids is None:
             return cursor.execute(sql + " ORDER BY at_key, rowid").fetchall()
         found = []
-        for start in range(0, len(ids), 500):
-            chunk = list(ids[start : start + 500])
-            marks = ",".join("?" * len(chunk))
+        for chunk, marks in in_chunks(ids):
             found += cursor.execute(f"{sql} WHERE id IN ({marks})", chunk).fetchall()
         return found
 

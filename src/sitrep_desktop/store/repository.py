@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 from ..domain import Record
 from ..domain.times import utc_now_text
 from .errors import ConflictError, NotFoundError, ReferencedError, StoreError
+from .id_chunks import in_chunks
 from .rows import journal_json
 
 if TYPE_CHECKING:
@@ -60,9 +61,7 @@ class Repository(Generic[R]):
     def many(self, ids: Sequence[str]) -> list[R]:
         """Records for `ids`, in that order, skipping ids that do not exist."""
         found: dict[str, R] = {}
-        for start in range(0, len(ids), 500):
-            chunk = list(ids[start : start + 500])
-            marks = ",".join("?" * len(chunk))
+        for chunk, marks in in_chunks(ids):
             for row in self.conn.execute(
                 f"SELECT * FROM {self.table} WHERE id IN ({marks})", chunk
             ):

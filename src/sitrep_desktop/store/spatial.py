@@ -18,6 +18,7 @@ import numpy as np
 from ..domain import Place
 from ..geo.geodesy import distances_from, geodesic_circle, inverse, inverse_many
 from . import rows
+from .id_chunks import in_chunks
 from .repositories import BBox
 
 if TYPE_CHECKING:
@@ -129,9 +130,7 @@ def _nearest(
 
 def _places_by_rowid(store: Store, rowids: list[int]) -> dict[int, Place]:
     found: dict[int, Place] = {}
-    for start in range(0, len(rowids), 500):
-        chunk = rowids[start : start + 500]
-        marks = ",".join("?" * len(chunk))
+    for chunk, marks in in_chunks(rowids):
         for row in store.conn.execute(
             f"SELECT rowid AS rid, * FROM places WHERE rowid IN ({marks})", chunk
         ):

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..domain.times import utc_now_text
 from .errors import NotADatabaseError, StoreError
+from .id_chunks import in_chunks
 from .opening import inspect_file
 from .rows import journal_json
 from .version_schema import IMPLICIT_PREFIX, VERSIONED_TABLES, implicit_version
@@ -27,7 +28,6 @@ if TYPE_CHECKING:
 TABLE_OF = {kind: table for table, kind in VERSIONED_TABLES.items()}
 # Parents before children when adding; children before parents when deleting.
 KIND_ORDER = ("faction", "place", "control_change", "event", "annotation")
-_CHUNK = 500
 Row = dict[str, Any]
 
 
@@ -70,11 +70,6 @@ class RecordWrite:
         )  # fmt: skip
 
 
-def _chunks(ids: Sequence[str]) -> Iterator[list[str]]:
-    for start in range(0, len(ids), _CHUNK):
-        yield list(ids[start : start + _CHUNK])
-
-
 class VersionReader:
     """What one connection's database knows about versions: ours, or another file's."""
 
@@ -111,8 +106,7 @@ class VersionReader:
         """The heads of these records (those this database knows)."""
         found: dict[str, Head] = {}
         if self.has_versions:
-            for chunk in _chunks(ids):
-                marks = ",".join("?" * len(chunk))
+            for chunk, marks in in_chunks(ids):
                 sql = (
                     "SELECT record_id, kind, version, updated, deleted FROM record_heads "
                     f"WHERE record_id IN ({marks})"
@@ -120,8 +114,7 @@ class VersionReader:
                 found.update((row[0], Head(*row)) for row in self.conn.execute(sql, chunk))
         rest = [rid for rid in ids if rid not in found]
         for table, kind in VERSIONED_TABLES.items():
-            for chunk in _chunks(rest):
-                marks = ",".join("?" * len(chunk))
+            for chunk, marks in in_chunks(rest):
                 sql = f"SELECT id, updated FROM {table} WHERE id IN ({marks})"
                 for rid, updated in self.conn.execute(sql, chunk):
                     found[rid] = Head(rid, kind, implicit_version(updated), updated)
@@ -131,8 +124,7 @@ class VersionReader:
         """Each record's known versions: {record id: {version: updated stamp}}."""
         found: dict[str, dict[str, str | None]] = {rid: {} for rid in ids}
         if self.has_versions:
-            for chunk in _chunks(ids):
-                marks = ",".join("?" * len(chunk))
+            for chunk, marks in in_chunks(ids):
                 sql = (
                     "SELECT record_id, version, updated FROM record_versions "
                     f"WHERE record_id IN ({marks})"
@@ -147,8 +139,7 @@ class VersionReader:
     def rows(self, kind: str, ids: Sequence[str]) -> dict[str, Row]:
         """The rows of records of one kind, as {id: {column: value}}."""
         table, found = TABLE_OF[kind], {}
-        for chunk in _chunks(ids):
-            marks = ",".join("?" * len(chunk))
+        for chunk, marks in in_chunks(ids):
             cursor = self.conn.execute(f"SELECT * FROM {table} WHERE id IN ({marks})", chunk)
             names = [d[0] for d in cursor.description]
             for values in cursor:
@@ -187,8 +178,7 @@ class VersionReader:
         }.get(kind, ())
         found: dict[str, set[str]] = {}
         for table, column in checks:
-            for chunk in _chunks(ids):
-                marks = ",".join("?" * len(chunk))
+            for chunk, marks in in_chunks(ids):
                 sql = f"SELECT {column}, id FROM {table} WHERE {column} IN ({marks})"
                 for target, rid in self.conn.execute(sql, chunk):
                     found.setdefault(target, set()).add(rid)
@@ -197,8 +187,7 @@ class VersionReader:
     def came_from_merge(self, ids: Sequence[str]) -> set[str]:
         """Records whose last write here was a merge's (not changed here since)."""
         found = set()
-        for chunk in _chunks(ids):
-            marks = ",".join("?" * len(chunk))
+        for chunk, marks in in_chunks(ids):
             sql = (
                 "SELECT j.record_id, o.origin FROM journal AS j "
                 "LEFT JOIN journal_origins AS o ON o.seq = j.seq WHERE j.seq IN "
