@@ -181,9 +181,7 @@ def opens_figure(n: int, folder: Path) -> None:
     big = cached_database(n, folder)
     image = QImage(WIDTH, HEIGHT, QImage.Format.Format_ARGB32_Premultiplied)
     canvas, _painted = open_until_events_painted(app, big, image)
-    deadline = time.perf_counter() + 120
-    while saved_map_columns(canvas.store) is None and time.perf_counter() < deadline:
-        app.processEvents()  # later opens read the saved columns, as a user's do
+    wait_until_saved(app, canvas)  # later opens read the saved columns, as a user's do
     discard(app, canvas)
     demo_opens, big_opens = [], []
     for _ in range(5):
@@ -205,6 +203,13 @@ def discard(app, canvas: MapCanvas) -> None:
     # processEvents leaves deferred deletes for the loop level that posted them.
     app.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     gc.collect()
+
+
+def wait_until_saved(app, canvas: MapCanvas) -> None:
+    """Until the canvas has saved the map's columns in its file (after a full read)."""
+    deadline = time.perf_counter() + 120
+    while saved_map_columns(canvas.store) is None and time.perf_counter() < deadline:
+        app.processEvents()
 
 
 def open_until_events_painted(app, path: Path, image: QImage) -> tuple[MapCanvas, float]:
@@ -260,28 +265,19 @@ def window_figures(n: int, folder: Path, parts: set[str]) -> None:
     demo = folder / "demo.db"
     write_demo(demo)
     big = cached_database(n, folder)
-    small_canvas, demo_open = open_canvas(app, demo)
-    small_canvas.close()
+    demo_open = open_canvas_once(app, demo)
     # The first open after a bulk write reads every row (a chunk per idle moment, after
     # the first paint) and saves the map's columns in the file; later opens read those.
     canvas, painted = open_until_events_painted(app, big, image)
     report(f"first open to events painted (rows read), {n:,} events", painted * 1000, "ms",
            demo_open * 1000)  # fmt: skip
-    deadline = time.perf_counter() + 120
-    while saved_map_columns(canvas.store) is None and time.perf_counter() < deadline:
-        app.processEvents()
+    wait_until_saved(app, canvas)
     discard(app, canvas)  # a later session: its damage check was done long ago
     # Opens taken in turn, in a process of their own (their canvases would count in
     # this window process's peak memory).
     subprocess.run([sys.executable, __file__, "--opens", str(n)], check=True)
     demo_open = open_canvas_once(app, demo)
-    start = time.perf_counter()
-    canvas, big_open = open_canvas(app, big)
-    while not canvas.situation.events_read:
-        app.processEvents()
-    app.processEvents()
-    render(canvas, image)
-    painted = time.perf_counter() - start
+    canvas, painted = open_until_events_painted(app, big, image)
     report(f"map open to events painted (saved columns), {n:,} events", painted * 1000, "ms",
            demo_open * 1000)  # fmt: skip
     store, layer = canvas.store, canvas.events_layer
