@@ -107,6 +107,23 @@ def demo_memory_store() -> Iterator[Store]:
         yield store
 
 
+@pytest.fixture
+def window(qtbot, tmp_path: Path, demo_path: Path):  # type: ignore[no-untyped-def]
+    """A window on a fresh demo database, shown at 1400x900, with its own settings
+    (a test may change anything)."""
+    from PySide6.QtCore import QSettings
+
+    from sitrep_desktop.ui.window.main_window import MainWindow
+
+    win = MainWindow(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(win)
+    win.open_store(Store.open(demo_path), demo_path)
+    win.resize(1400, 900)
+    win.show()
+    qtbot.waitExposed(win)
+    return win
+
+
 @pytest.fixture(scope="module")
 def shared_demo_path(
     tmp_path_factory: pytest.TempPathFactory, _demo_template: Path

@@ -5,27 +5,17 @@ when the view, the names or what they must keep clear of change."""
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QSettings
 
 from sitrep_desktop.domain import Event
-from sitrep_desktop.services.demo import write_demo
-from sitrep_desktop.store import Store
-from sitrep_desktop.ui.window.main_window import MainWindow
 
 
 @pytest.fixture
-def window(qtbot, tmp_path):
-    path = write_demo(tmp_path / "demo.db")
-    win = MainWindow(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
-    qtbot.addWidget(win)
-    win.open_store(Store.open(path), path)
-    win.resize(1200, 800)
-    win.show()
-    qtbot.waitExposed(win)
-    qtbot.waitUntil(lambda: win.canvas.situation.events_read, timeout=10_000)
+def window(window, qtbot):
+    """The shared window fixture's, once its events are read and its names are all in."""
+    qtbot.waitUntil(lambda: window.canvas.situation.events_read, timeout=10_000)
     # The gazetteer's towns join the names after the first paint.
-    qtbot.waitUntil(lambda: win.canvas._town_labels is not None, timeout=10_000)
-    return win
+    qtbot.waitUntil(lambda: window.canvas._town_labels is not None, timeout=10_000)
+    return window
 
 
 def _repaint(window) -> None:

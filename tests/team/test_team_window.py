@@ -6,27 +6,17 @@ from __future__ import annotations
 import time
 
 import pytest
-from PySide6.QtCore import QSettings
 from tak_team import HOST, PORT, laptop
 
 from sitrep_desktop.domain import Event
-from sitrep_desktop.services.demo import write_demo
 from sitrep_desktop.services.team.settings import TeamSettings
-from sitrep_desktop.store import Store
 from sitrep_desktop.ui.team.feature import TeamFeature
-from sitrep_desktop.ui.window.main_window import MainWindow
 
 
 @pytest.fixture
-def window(qtbot, tmp_path):
-    path = write_demo(tmp_path / "demo.db")
-    win = MainWindow(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
-    qtbot.addWidget(win)
-    win.open_store(Store.open(path), path)
-    win.show()
-    qtbot.waitExposed(win)
-    yield win
-    win.features.team.stop()
+def window(window):
+    yield window
+    window.features.team.stop()
 
 
 def test_install_team_adds_the_menu_and_stays_off_until_turned_on(window):

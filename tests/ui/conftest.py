@@ -1,12 +1,12 @@
 """Shared fixtures for the window tests: the demo database in a real, shown window.
 
-    window         a window of its own on a fresh demo file (a test may change anything)
     shared_window  one window per module on the module's shared demo file, for tests
                    that only look or set their own view; building a window costs more
                    than most tests, so they share it. The shared file's fixture fails
                    the module if one of them writes.
 
-demo_path and the other stores come from tests/conftest.py."""
+`window` (a window of its own on a fresh demo file), demo_path and the other stores
+come from tests/conftest.py."""
 
 from collections.abc import Iterator
 
@@ -16,18 +16,6 @@ from PySide6.QtTest import QTest
 
 from sitrep_desktop.store import Store
 from sitrep_desktop.ui.window.main_window import MainWindow
-
-
-@pytest.fixture
-def window(qtbot, tmp_path, demo_path):
-    """A window on a fresh demo database, shown at 1400x900, with its own settings."""
-    win = MainWindow(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
-    qtbot.addWidget(win)
-    win.open_store(Store.open(demo_path), demo_path)
-    win.resize(1400, 900)
-    win.show()
-    qtbot.waitExposed(win)
-    return win
 
 
 @pytest.fixture(scope="module")
