@@ -21,6 +21,7 @@ import queue
 import ssl
 import threading
 import warnings
+from collections.abc import Callable
 from configparser import ConfigParser
 from dataclasses import dataclass, field
 
@@ -141,11 +142,7 @@ class TeamWorker:
 
     # -- the worker thread -----------------------------------------------------------
     def _post(self, event: object) -> None:
-        self._events.put(event)
-        try:
-            self.on_event()
-        except Exception:  # a broken wake-up must not end the connection
-            log.exception("team link: wake-up failed")
+        post_event(self._events, event, self.on_event)
 
     def _run(self) -> None:
         loop = asyncio.new_event_loop()
@@ -300,6 +297,15 @@ class TeamWorker:
                 skipped += stream.dropped - dropped
             if items or skipped:
                 self._post(ReceivedCot(items, skipped))
+
+
+def post_event(events: queue.Queue[object], event: object, wake: Callable[[], None]) -> None:
+    """Queue a worker's news for the main thread and wake it (on the worker's thread)."""
+    events.put(event)
+    try:
+        wake()
+    except Exception:  # a broken wake-up must not end the connection
+        log.exception("team link: wake-up failed")
 
 
 def drain_queue(events: queue.Queue[object]) -> list[object]:

@@ -24,7 +24,7 @@ import struct
 import threading
 from collections.abc import Callable
 
-from .client import ReceivedCot, drain_queue
+from .client import ReceivedCot, drain_queue, post_event
 from .cot_in import MAX_EVENT_BYTES, CotError, read_cot
 from .cot_out import Outgoing, Sender
 
@@ -121,11 +121,7 @@ class MeshWorker:
                 return  # closed under us: stopping
             event = self._read(data)
             if event is not None:
-                self._events.put(event)
-                try:
-                    self.on_event()
-                except Exception:
-                    log.exception("mesh: wake-up failed")
+                post_event(self._events, event, self.on_event)
 
     def _read(self, data: bytes) -> ReceivedCot | None:
         if not data:
