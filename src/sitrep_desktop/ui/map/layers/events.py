@@ -57,6 +57,7 @@ class EventCellsItem(pg.GraphicsObject):
         # Worked out once per set of cells, not per paint: a pan repaints the same discs.
         self._sizes = np.zeros(0)
         self._draws: list[tuple] = []  # per cell: sprite, half width, pen, text, text half size
+        self._reach = 0.0  # the largest disc's half size: how far off the device one can show
         self.drawn_cells = 0  # what the last paint drew (tests, benchmark)
         self._sprites: dict[tuple[int, int], QPixmap] = {}  # (diameter, rgba) -> disc
 
@@ -79,6 +80,7 @@ class EventCellsItem(pg.GraphicsObject):
             self._sizes = np.zeros(0)
             return
         self._sizes = disc_sizes(cells.counts)
+        self._reach = float(self._sizes.max()) / 2 + 2 if len(self._sizes) else 0.0
         colours = [QColor(event_colour(c)) for c in self.categories]
         white, black = QColor("#ffffff"), QColor("#000000")
         for code, count, size in zip(cells.dominant, cells.counts, self._sizes):
@@ -115,7 +117,7 @@ class EventCellsItem(pg.GraphicsObject):
         # Cells are ready for half a view around it (a pan needs no new cells), so
         # most of them are off the device: skip those before the per-cell loop.
         device = painter.device()
-        reach = float(self._sizes.max()) / 2 + 2
+        reach = self._reach
         width = device.width() if device is not None else np.inf
         height = device.height() if device is not None else np.inf
         seen = np.flatnonzero(
