@@ -106,7 +106,9 @@ def save(path: Path, groups: GroupedLines) -> None:
     """Write the cache atomically; a cache that cannot be written is no error."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_name(path.name + ".partial")
+        # A name of its own: two processes (two windows, or test workers) may build
+        # the same level at once, and must not write into one file.
+        partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
         with open(partial, "wb") as file:
             for name in CACHE_ARRAYS:
                 np.save(file, getattr(groups, name), allow_pickle=False)
@@ -114,7 +116,7 @@ def save(path: Path, groups: GroupedLines) -> None:
         # Caches of an older resource or layout are never read again.
         layer_level = path.name.split("-")[:2]
         for stale in path.parent.glob("-".join(layer_level) + "-*"):
-            if stale != path:
+            if stale != path and not stale.name.endswith(".partial"):
                 stale.unlink(missing_ok=True)
     except OSError:
         pass

@@ -126,6 +126,7 @@ class MapCanvas(pg.PlotWidget):
         self._place_marks: tuple | None = None
         self._basemap_labels = basemap_label_candidates(self.projection)
         self._town_labels: tuple | None = None  # gazetteer towns, loaded after the first paint
+        self._other_labels: tuple | None = None  # (key, candidates): _other_label_candidates
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.overlays = MapOverlays(self)
 
@@ -289,47 +290,50 @@ class MapCanvas(pg.PlotWidget):
         texts, px, py, _radii = self._place_marks  # projected by _draw_places, same order
         selected = self.selection.id if self.selection.kind == "place" else ""
         priority = [place_priority(p.kind, p.population, p.id == selected) for p in places]
-        kinds = ["place"] * len(places)
-        parts = [(texts, px, py, np.array(priority, float), kinds), self._basemap_labels]
+        # Names clear their marker, or the selection ring around it.
+        radii = [
+            SELECTION_RADIUS if p.id == selected else place_size(p.population) / 2 for p in places
+        ]
+        o_texts, o_x, o_y, o_priority, o_kinds, o_radii = self._other_label_candidates(px, py)
+        self.place_labels.set_candidates(
+            list(texts) + o_texts,
+            np.concatenate((np.asarray(px, float), o_x)),
+            np.concatenate((np.asarray(py, float), o_y)),
+            np.concatenate((np.array(priority, float), o_priority)),
+            ["place"] * len(places) + o_kinds,
+            np.concatenate((np.array(radii, float), o_radii)),
+        )
+
+    def _other_label_candidates(self, px, py) -> tuple:
+        """The basemap's and the gazetteer's names, less the towns the database
+        already holds (each is labelled once, as the database's). Kept while the
+        places stay where they are: ~40,000 names, asked at every selection."""
+        key = (id(self._town_labels), np.asarray(px).tobytes(), np.asarray(py).tobytes())
+        if self._other_labels is not None and self._other_labels[0] == key:
+            return self._other_labels[1]
+        b_texts, b_x, b_y, b_priority, b_kinds = self._basemap_labels
+        parts = [(list(b_texts), b_x, b_y, b_priority, list(b_kinds))]
         if self._town_labels is not None:
             names, tx, ty, population = self._town_labels
-            # A town the database already holds is labelled once, as the database's.
             keep = np.ones(len(tx), bool)
             for x0, y0 in zip(px, py):
                 keep &= (np.abs(tx - x0) > 3000.0) | (np.abs(ty - y0) > 3000.0)
             index = np.flatnonzero(keep)
             parts.append(
-                (
-                    [names[i] for i in index],
-                    tx[index],
-                    ty[index],
-                    population[index],
-                    ["town"] * len(index),
-                )
-            )
+                ([names[i] for i in index], tx[index], ty[index], population[index],
+                 ["town"] * len(index))
+            )  # fmt: skip
         kinds = [k for part in parts for k in part[4]]
-        # Names clear their marker, or the selection ring around it.
-        others = np.array(kinds[len(places) :], dtype=str)
-        radii = np.concatenate(
-            (
-                np.array(
-                    [
-                        SELECTION_RADIUS if p.id == selected else place_size(p.population) / 2
-                        for p in places
-                    ],
-                    float,
-                ),
-                np.where(others == "town", DOT_RADIUS, 0.0),
-            )
-        )
-        self.place_labels.set_candidates(
+        candidates = (
             [t for part in parts for t in part[0]],
-            np.concatenate([part[1] for part in parts]),
-            np.concatenate([part[2] for part in parts]),
-            np.concatenate([part[3] for part in parts]),
+            np.concatenate([np.asarray(part[1], float) for part in parts]),
+            np.concatenate([np.asarray(part[2], float) for part in parts]),
+            np.concatenate([np.asarray(part[3], float) for part in parts]),
             kinds,
-            radii,
+            np.where(np.array(kinds, dtype=str) == "town", DOT_RADIUS, 0.0),
         )
+        self._other_labels = (key, candidates)
+        return candidates
 
     def _draw_annotations(self, annotations: list[Annotation]) -> None:
         for item in self.annotation_items.values():

@@ -104,14 +104,14 @@ class PlaceLabels(pg.GraphicsObject):
         """Every label that could be drawn: projected position, importance, style
         kind, and the pixel radius of the marker the name must clear."""
         # Vectorised: with the gazetteer's towns there are ~40,000 candidates.
-        kind_array = np.array(kinds, dtype=str)
-        dots = np.where(kind_array == "town", DOT_RADIUS, 0.0)
+        if radii is None:
+            radii = np.where(np.array(kinds, dtype=str) == "town", DOT_RADIUS, 0.0)
         new = (
             list(texts),
             np.asarray(x, float),
             np.asarray(y, float),
             np.asarray(priority, float),
-            dots if radii is None else np.asarray(radii, float),
+            np.asarray(radii, float),
             list(kinds),
         )
         if self._generation and self._same_candidates(new):
