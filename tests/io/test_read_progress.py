@@ -18,7 +18,15 @@ from sitrep_desktop.services.exchange import import_file, write_export
 from sitrep_desktop.store import Store
 from sitrep_desktop.store.content_hash import content_hash
 
-EVENTS = 3000  # a CSV of ~500 kB: several 64 kB reads
+EVENTS = 600  # a CSV of ~100 kB: several reads of READ_CHARS (made small below)
+
+
+@pytest.fixture(autouse=True)
+def small_reads(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    # Eight reads of a 100 kB file show progress as well as eight of a 500 kB one.
+    monkeypatch.setattr(csv, "READ_CHARS", 12_000)
+
+
 SUFFIXES = {
     "geojson": "geojson",
     "kml": "kml",
@@ -45,7 +53,7 @@ def many_events() -> RecordBatch:
 
 @pytest.fixture(scope="module")
 def exported(tmp_path_factory) -> dict[str, Path]:  # type: ignore[no-untyped-def]
-    """The same 3000 events in every format, and an ACLED file of as many rows."""
+    """The same 600 events in every format, and an ACLED file of as many rows."""
     folder = tmp_path_factory.mktemp("progress")
     batch = many_events()
     files = {}
