@@ -20,7 +20,7 @@ from sitrep_desktop.cli.main import run_cli
 from sitrep_desktop.domain import Event
 from sitrep_desktop.geo.geodesy import inverse
 from sitrep_desktop.io import cot, pipeline
-from sitrep_desktop.services.exchange import import_file
+from sitrep_desktop.services.exchange import import_file, read_import
 from sitrep_desktop.store import Store
 from sitrep_desktop.store.attachments import Attachments
 
@@ -58,6 +58,51 @@ def test_a_google_earth_kmz_placemark_is_my_office():
     (office,) = pipeline.read_file(GOOGLE / "placemark.kmz").places
     assert (office.name, office.lon, office.lat) == ("My office", -122.087461, 37.422069)
     assert office.notes == "This is the location of my office."
+
+
+def test_googles_kml_samples_through_the_cli_exit_codes_and_json_summary(demo_path, capsys):
+    sample = str(GOOGLE / "KML_Samples.kml")
+    before = digest(demo_path)
+    # One placemark has no geometry: listed by the dry run, refused without --skip-bad.
+    code, dry, err = cli_json(capsys, "import", str(demo_path), sample, "--dry-run")
+    assert code == 2 and dry["ok"] is False and total(dry["new"]) == 19
+    assert [p["reason"] for p in dry["skipped"]] == ["the placemark has no geometry"]
+    assert err.count("\n") == 1 and "placemark 5" in err and "--skip-bad" in err
+    assert run_cli(["import", str(demo_path), sample]) == 2
+    capsys.readouterr()
+    assert digest(demo_path) == before
+
+    code, done, _ = cli_json(capsys, "import", str(demo_path), sample, "--skip-bad")
+    assert code == 0 and done["ok"] is True
+    assert {"added", "updated", "already_present", "repaired", "skipped"} <= set(done)
+    assert total(done["added"]) == 19 and total(done["updated"]) == 0
+    assert done["skipped"] == [
+        {
+            "where": "placemark 5",
+            "field": "geometry",
+            "reason": "the placemark has no geometry",
+            "feature": '"Descriptive HTML"',
+        }
+    ]
+    code, again, _ = cli_json(capsys, "import", str(demo_path), sample, "--skip-bad")
+    assert code == 0 and total(again["added"]) == 0 and total(again["already_present"]) == 19
+
+
+def test_a_feature_without_geometry_is_named_in_its_problem(tmp_path):
+    """Finding 8: the problem names the feature; "feature 1" alone was all it said."""
+    path = tmp_path / "world.geojson"
+    path.write_text(
+        '{"type": "FeatureCollection", "features": ['
+        '{"type": "Feature", "properties": {"NAME": "Antarctica", "ID": 7}, "geometry": null},'
+        '{"type": "Feature", "properties": {"name": "Homs"},'
+        ' "geometry": {"type": "Point", "coordinates": [36.7, 34.7]}}]}'
+    )
+    _fmt, batch = read_import(path)
+    (problem,) = batch.skipped
+    assert str(problem) == (
+        "feature 1, field 'geometry': the feature has no geometry (\"Antarctica\", id 7)"
+    )
+    assert [p.name for p in batch.places] == ["Homs"]
 
 
 # -- ATAK and WinTAK -------------------------------------------------------------
