@@ -170,6 +170,25 @@ def test_an_atak_range_circle_is_a_circle_of_its_185_km_radius():
         assert leg.distance_m == pytest.approx(185753.6, abs=5)
 
 
+@pytest.mark.parametrize(
+    ("name", "why"),
+    [
+        ("chat-receipt-delivered-atak.cot", "a GeoChat delivered receipt (b-t-f-d)"),
+        ("chat-receipt-read-wintak.cot", "a GeoChat read receipt (b-t-f-r)"),
+    ],
+)
+def test_a_geochat_receipt_is_listed_not_made_an_event(demo_path, capsys, name, why):
+    """Each became an event titled "b-t-f-d" or "b-t-f-r" at the reader's position."""
+    _fmt, batch = read_import(NODE_COT / name)
+    assert batch.events == [] and batch.messages == []
+    (skipped,) = batch.skipped
+    assert skipped.reason == f"{why}, not a message"
+    before = digest(demo_path)
+    assert run_cli(["import", str(demo_path), str(NODE_COT / name), "--skip-bad"]) == 2
+    assert "nothing in the file can be imported" in capsys.readouterr().err
+    assert digest(demo_path) == before
+
+
 # -- ACLED, the way users import it (streamed, from the CLI) -------------------
 ACLED_HEADER = (
     "event_id_cnty,event_date,year,time_precision,event_type,sub_event_type,actor1,actor2,"
