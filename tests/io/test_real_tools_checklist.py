@@ -136,6 +136,15 @@ def test_the_quickpic_photo_shows_in_the_windows_detail_pane(window):
     assert Attachments(window.store).for_record(event.id) == []
 
 
+def test_an_atak_package_of_only_a_favourites_file_is_refused_naming_the_file(demo_path, capsys):
+    """It used to say "no records found" and nothing about what the package held."""
+    before = digest(demo_path)
+    assert run_cli(["import", str(demo_path), str(NODE_COT / "GrandJunctionAOI.zip")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "fav_e713d.txt" in err and "tied to no marker" in err
+    assert digest(demo_path) == before
+
+
 def test_an_atak_5_4_route_is_a_line_through_its_ten_points_not_a_marker_at_0_0():
     batch = cot.read(NODE_COT / "route-atak-5.4.cot")
     assert batch.events == [] and batch.skipped == []
@@ -187,6 +196,25 @@ def test_a_geochat_receipt_is_listed_not_made_an_event(demo_path, capsys, name, 
     assert run_cli(["import", str(demo_path), str(NODE_COT / name), "--skip-bad"]) == 2
     assert "nothing in the file can be imported" in capsys.readouterr().err
     assert digest(demo_path) == before
+
+
+def test_a_stray_file_in_a_package_is_listed_and_our_own_versions_entry_is_not(
+    demo_memory_store, tmp_path
+):
+    from sitrep_desktop.services.exchange import export_file
+
+    ours = export_file(demo_memory_store, tmp_path / "ours.zip").path
+    assert "sitrep/versions.json" in zipfile.ZipFile(ours).namelist()
+    assert cot.read_datapackage(ours).skipped == []  # what we wrote comes back whole
+    with zipfile.ZipFile(ours, "a") as archive:
+        archive.writestr("overlays/front.kml", b"<kml/>")
+        archive.writestr("docs/orders.pdf", b"%PDF-1.4")
+    batch = cot.read_datapackage(ours)
+    why = "tied to no marker in the package: not imported"
+    assert [(p.where, p.reason) for p in batch.skipped] == [
+        ("entry overlays/front.kml", why),
+        ("entry docs/orders.pdf", why),
+    ]
 
 
 # -- ACLED, the way users import it (streamed, from the CLI) -------------------

@@ -193,6 +193,10 @@ def read_datapackage(path: str | Path, *, progress: Progress | None = None) -> R
             found, unattached = tak_package.attachments(archive, record_ids, file)
             batch.attachments.extend(found)
             batch.unattached.extend(unattached)
+            batch.skipped.extend(
+                Problem(f"entry {name}", "file", "tied to no marker in the package: not imported")
+                for name in unattached
+            )
             budget.finish()
             return batch
     except ZIP_READ_ERRORS as exc:
