@@ -198,6 +198,20 @@ def test_a_geochat_receipt_is_listed_not_made_an_event(demo_path, capsys, name, 
     assert digest(demo_path) == before
 
 
+def test_chat_with_its_receipts_in_a_package_gives_the_message_and_lists_the_receipts(
+    demo_path, capsys
+):
+    package = demo_path.with_name("chat.zip")
+    with zipfile.ZipFile(package, "w") as archive:
+        archive.write(DATA / "taky" / "geochat.cot", "chat/geochat.cot")
+        for name in ("chat-receipt-delivered-atak.cot", "chat-receipt-read-wintak.cot"):
+            archive.write(NODE_COT / name, f"chat/{name}")
+    code, result, _ = cli_json(capsys, "import", str(demo_path), str(package), "--skip-bad")
+    # It was refused: "nothing in the file can be imported", the message not counted.
+    assert code == 0 and result["added"]["message"] == 1 and result["added"]["event"] == 0
+    assert [p["field"] for p in result["skipped"]] == ["type", "type"]
+
+
 def test_a_stray_file_in_a_package_is_listed_and_our_own_versions_entry_is_not(
     demo_memory_store, tmp_path
 ):
@@ -285,6 +299,21 @@ def test_acled_revision_and_deletion_are_each_one_undo_step(tmp_path):
     assert store.events.get(strike.id).description.startswith("Corrected.")
     revision.undo(store)
     assert store.events.get(strike.id).description.startswith("Strike.")
+
+
+def test_a_deleted_events_file_with_a_bad_row_still_deletes_with_skip_bad(demo_path, capsys):
+    """Withdrawals were not counted as importable: refused, "nothing can be imported"."""
+    week1 = demo_path.with_name("week1.csv")
+    week1.write_text(
+        ACLED_HEADER + STRIKE.format(notes="Strike.", dead=3, stamp=1733500000) + PROTEST
+    )
+    deleted = demo_path.with_name("deleted.csv")
+    deleted.write_text("event_id_cnty,deleted_timestamp\nSYR4,1733600000\n,1733600000\n")
+    assert run_cli(["import", str(demo_path), str(week1)]) == 0
+    capsys.readouterr()
+    code, result, _ = cli_json(capsys, "import", str(demo_path), str(deleted), "--skip-bad")
+    assert code == 0 and result["deleted"] == {"event": 1}
+    assert [(p["where"], p["field"]) for p in result["skipped"]] == [("line 3", "event_id_cnty")]
 
 
 # -- issue 16: exports a spreadsheet or an XML reader can trust ------------------
