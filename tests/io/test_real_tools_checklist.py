@@ -360,3 +360,16 @@ def test_a_csv_export_from_the_cli_never_hands_a_spreadsheet_a_formula(demo_path
     for line in text.splitlines():
         for cell in line.split(","):
             assert not cell.startswith(("=", "+", "@")), cell
+
+
+def test_text_that_starts_with_a_quote_and_a_formula_character_comes_back_whole(tmp_path):
+    """The reader takes the export's added quote away; it took the text's own too."""
+    from sitrep_desktop.io import csv
+    from sitrep_desktop.io.records import RecordBatch
+
+    batch = RecordBatch()
+    batch.add(Event(at="2024-12-05", title="'=not a formula", description="''+44 20 7946 0000"))
+    path = tmp_path / "quoted.csv"
+    csv.write(batch, path)
+    (back,) = csv.read(path).events
+    assert (back.title, back.description) == ("'=not a formula", "''+44 20 7946 0000")
