@@ -502,3 +502,39 @@ def test_the_geopackage_we_write_from_them_passes_gdals_validator(everything, tm
         check=False,
     )
     assert done.returncode == 0 and done.stdout + done.stderr == "", done.stdout + done.stderr
+
+
+def test_a_package_with_a_map_source_beside_its_marker_imports_the_marker(demo_path, capsys):
+    """ATAK packages carry other XML (map sources, iconset.xml); one refused the
+    whole package: "the root is not a CoT <event>", naming no entry."""
+    package = demo_path.with_name("with-map.zip")
+    with zipfile.ZipFile(NODE_COT / "QuickPic.zip") as quickpic:
+        with zipfile.ZipFile(package, "w") as archive:
+            for info in quickpic.infolist():
+                archive.writestr(info, quickpic.read(info))
+            archive.writestr(
+                "maps/Google_Hybrid.xml",
+                "<?xml version='1.0' encoding='UTF-8'?><customMapSource><name>Hybrid</name>"
+                "<minZoom>0</minZoom><maxZoom>20</maxZoom><tileType>jpg</tileType>"
+                "<url>https://tiles.example/{$z}/{$x}/{$y}.jpg</url></customMapSource>",
+            )
+    code, result, _ = cli_json(capsys, "import", str(demo_path), str(package), "--skip-bad")
+    assert code == 0 and result["added"]["event"] == result["added"]["attachment"] == 1
+    assert [(p["where"], p["reason"]) for p in result["skipped"]] == [
+        ("entry maps/Google_Hybrid.xml", "<customMapSource> is not a CoT event: not imported")
+    ]
+
+
+def test_a_refused_entry_does_not_take_the_other_markers_photo_with_it(tmp_path):
+    """With one entry refused (here a chat receipt), QuickPic's photo was dropped unsaid."""
+    package = tmp_path / "photo-and-receipt.zip"
+    with zipfile.ZipFile(NODE_COT / "QuickPic.zip") as quickpic:
+        with zipfile.ZipFile(package, "w") as archive:
+            for info in quickpic.infolist():
+                archive.writestr(info, quickpic.read(info))
+            archive.write(NODE_COT / "chat-receipt-read-wintak.cot", "chat/receipt.cot")
+    store = Store.memory()
+    result = import_file(store, package, skip_bad=True)
+    assert result.added["event"] == 1 and result.added["attachment"] == 1
+    (event,) = store.events.all()
+    assert [a.name for a in Attachments(store).for_record(event.id)] == ["20240702_144514.jpg"]
