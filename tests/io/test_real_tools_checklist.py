@@ -61,6 +61,33 @@ def test_a_google_earth_kmz_placemark_is_my_office():
     assert office.notes == "This is the location of my office."
 
 
+def test_gdals_gx_track_without_times_is_a_line_keeping_its_heights():
+    batch = pipeline.read_file(DATA / "gdal_autotest" / "gx_track_without_when.kml")
+    (track,) = batch.annotations
+    assert batch.events == [] and track.kind == "line" and track.label == "Unnamed line 1"
+    assert track.geometry.startswith("LINESTRING (-122.207881 37.371915, -122.205712")
+    assert track.geometry.count(",") == 6 and "track_times" not in track.attributes
+    assert track.attributes["z"][0] == 156.0 and len(track.attributes["z"]) == 7
+
+
+def test_a_gx_multitrack_is_one_line_of_its_tracks_with_every_time(tmp_path):
+    path = tmp_path / "patrol.kml"
+    path.write_text(
+        '<kml xmlns="http://www.opengis.net/kml/2.2" xmlns:gx="http://www.google.com/kml/ext/2.2">'
+        "<Placemark><name>Patrol</name><gx:MultiTrack><gx:interpolate>1</gx:interpolate>"
+        "<gx:Track><when>2014-01-06T19:38:55Z</when><when>2014-01-06T19:39:55Z</when>"
+        "<gx:coord>8.1 46.1 1909.9</gx:coord><gx:coord>8.2 46.2 1910</gx:coord></gx:Track>"
+        "<gx:Track><when>2014-01-06T20:00:00Z</when><when>2014-01-06T20:05:00Z</when>"
+        "<gx:coord>8.3 46.3 1900</gx:coord><gx:coord>8.4 46.4 1901</gx:coord></gx:Track>"
+        "</gx:MultiTrack></Placemark></kml>"
+    )
+    (patrol,) = pipeline.read_file(path).events
+    assert patrol.geometry == "MULTILINESTRING ((8.1 46.1, 8.2 46.2), (8.3 46.3, 8.4 46.4))"
+    assert patrol.at.text == "2014-01-06T19:38:55Z"
+    assert patrol.attributes["track_times"][-1] == "2014-01-06T20:05:00Z"
+    assert patrol.attributes["z"] == [1909.9, 1910.0, 1900.0, 1901.0]
+
+
 def test_googles_kml_samples_through_the_cli_exit_codes_and_json_summary(demo_path, capsys):
     sample = str(GOOGLE / "KML_Samples.kml")
     before = digest(demo_path)
@@ -380,7 +407,7 @@ def test_text_that_starts_with_a_quote_and_a_formula_character_comes_back_whole(
 REAL_FILES = [
     *sorted(GOOGLE.iterdir()),
     DATA / "gdal" / "test.gpx",
-    DATA / "gdal_autotest" / "non_conformant_multi.kml",
+    *sorted((DATA / "gdal_autotest").glob("*.kml")),
     *sorted((DATA / "pyogrio").glob("*.gpkg")),
     DATA / "fiona" / "coutwildrnp.zip",
     DATA / "taky" / "geochat.cot",
@@ -418,7 +445,7 @@ def test_every_real_file_comes_into_one_database(everything):
         "places": 40,
         "control": 16,
         "events": 374,
-        "annotations": 97,
+        "annotations": 98,
     }
 
 
