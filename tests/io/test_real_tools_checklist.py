@@ -565,3 +565,16 @@ def test_a_refused_entry_does_not_take_the_other_markers_photo_with_it(tmp_path)
     assert result.added["event"] == 1 and result.added["attachment"] == 1
     (event,) = store.events.all()
     assert [a.name for a in Attachments(store).for_record(event.id)] == ["20240702_144514.jpg"]
+
+
+def test_the_window_says_when_an_export_dropped_what_xml_cannot_hold(window, tmp_path):
+    from sitrep_desktop.ui.exchange.dialogs import export_data
+
+    window.store.events.add(
+        Event(at="2024-12-05T10:00Z", title="Strike\x00 on Homs", category="airstrike")
+    )
+    out = export_data(window, tmp_path / "for-google-earth.kml")
+    assert out is not None and ElementTree.parse(out) is not None
+    said = window.statusBar().currentMessage()
+    # One NUL, written twice: in the placemark's <name> and in its data for us.
+    assert said.startswith("Exported ") and "dropped 2 character(s) XML cannot hold" in said
