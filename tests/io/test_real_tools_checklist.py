@@ -578,3 +578,31 @@ def test_the_window_says_when_an_export_dropped_what_xml_cannot_hold(window, tmp
     said = window.statusBar().currentMessage()
     # One NUL, written twice: in the placemark's <name> and in its data for us.
     assert said.startswith("Exported ") and "dropped 2 character(s) XML cannot hold" in said
+
+
+@GDAL
+def test_fionas_shapefile_reprojected_to_utm_by_gdal_comes_back_to_the_same_places(tmp_path):
+    import subprocess
+
+    import shapely
+
+    folder = tmp_path / "shp"
+    with zipfile.ZipFile(DATA / "fiona" / "coutwildrnp.zip") as archive:
+        archive.extractall(folder)
+    utm = folder / "utm.shp"  # NAD83 / UTM zone 12N, as a Utah GIS office would send it
+    subprocess.run(
+        ["ogr2ogr", "-t_srs", "EPSG:26912", str(utm), str(folder / "coutwildrnp.shp")],
+        check=True,
+    )
+    sent = tmp_path / "utm.zip"
+    with zipfile.ZipFile(sent, "w") as archive:
+        for part in folder.glob("utm.*"):
+            archive.write(part, part.name)
+    original = pipeline.read_file(DATA / "fiona" / "coutwildrnp.zip").annotations
+    back = pipeline.read_file(sent).annotations
+    assert [a.label for a in back] == [a.label for a in original] and len(back) == 67
+    for ours, theirs in zip(back, original, strict=True):
+        moved = shapely.hausdorff_distance(
+            shapely.from_wkt(ours.geometry), shapely.from_wkt(theirs.geometry)
+        )
+        assert moved < 1e-6  # degrees: well under a metre
