@@ -133,6 +133,15 @@ def test_a_feature_without_geometry_is_named_in_its_problem(tmp_path):
     assert [p.name for p in batch.places] == ["Homs"]
 
 
+def test_unnamed_points_of_a_geopackage_are_named_and_counted_not_refused():
+    """It was refused whole: "name: is required"."""
+    batch = pipeline.read_file(DATA / "pyogrio" / "test_gpkg_nulls.gpkg")
+    assert [p.name for p in batch.places] == [f"Unnamed point {n}" for n in (1, 2, 3, 4)]
+    assert [(p.where, p.field) for p in batch.repaired] == [
+        (f"feature {n}", "name") for n in (1, 2, 3, 4)
+    ]
+
+
 # -- ATAK and WinTAK -------------------------------------------------------------
 def test_an_atak_quickpic_package_keeps_its_photo_with_the_marker(demo_path, capsys):
     package = str(NODE_COT / "QuickPic.zip")
