@@ -615,3 +615,27 @@ def test_fionas_shapefile_reprojected_to_utm_by_gdal_comes_back_to_the_same_plac
             shapely.from_wkt(ours.geometry), shapely.from_wkt(theirs.geometry)
         )
         assert moved < 1e-6  # degrees: well under a metre
+
+
+@GDAL
+@pytest.mark.parametrize(
+    ("fmt", "driver"),
+    [("kml", "KML"), ("kml", "LIBKML"), ("geojson", "GeoJSON"), ("gpkg", "GPKG")],
+)
+def test_gdal_reads_what_we_write_from_them_without_a_warning(everything, tmp_path, fmt, driver):
+    import subprocess
+
+    from sitrep_desktop.services.exchange import export_file
+
+    path = export_file(everything, tmp_path / f"all.{fmt}").path
+    # GDAL 3.6's ogrinfo has no -if: the other KML driver is skipped instead.
+    skip = {"KML": ["--config", "OGR_SKIP", "LIBKML"], "LIBKML": ["--config", "OGR_SKIP", "KML"]}
+    done = subprocess.run(
+        ["ogrinfo", *skip.get(driver, []), "-ro", "-al", "-so", str(path)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    said = done.stdout + done.stderr
+    assert done.returncode == 0 and f"using driver `{driver}' successful" in said
+    assert "Warning" not in said and "ERROR" not in said, said[-2000:]
