@@ -3,6 +3,7 @@ and ATAK through `sitrep import`, with the exit code, the JSON summary and what
 the database holds afterwards; and issue 16's exports (CSV cells a spreadsheet
 would run, characters XML cannot hold) through `sitrep export`.
 
+What we write from all of them, read again: test_real_tools_written_back.py.
 The files and their sources: tests/data/third_party/README.md.
 """
 
@@ -10,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import shutil
 import zipfile
 from pathlib import Path
 from xml.etree import ElementTree
@@ -268,6 +268,42 @@ def test_a_stray_file_in_a_package_is_listed_and_our_own_versions_entry_is_not(
     ]
 
 
+def test_a_package_with_a_map_source_beside_its_marker_imports_the_marker(demo_path, capsys):
+    """ATAK packages carry other XML (map sources, iconset.xml); one refused the
+    whole package: "the root is not a CoT <event>", naming no entry."""
+    package = demo_path.with_name("with-map.zip")
+    with zipfile.ZipFile(NODE_COT / "QuickPic.zip") as quickpic:
+        with zipfile.ZipFile(package, "w") as archive:
+            for info in quickpic.infolist():
+                archive.writestr(info, quickpic.read(info))
+            archive.writestr(
+                "maps/Google_Hybrid.xml",
+                "<?xml version='1.0' encoding='UTF-8'?><customMapSource><name>Hybrid</name>"
+                "<minZoom>0</minZoom><maxZoom>20</maxZoom><tileType>jpg</tileType>"
+                "<url>https://tiles.example/{$z}/{$x}/{$y}.jpg</url></customMapSource>",
+            )
+    code, result, _ = cli_json(capsys, "import", str(demo_path), str(package), "--skip-bad")
+    assert code == 0 and result["added"]["event"] == result["added"]["attachment"] == 1
+    assert [(p["where"], p["reason"]) for p in result["skipped"]] == [
+        ("entry maps/Google_Hybrid.xml", "<customMapSource> is not a CoT event: not imported")
+    ]
+
+
+def test_a_refused_entry_does_not_take_the_other_markers_photo_with_it(tmp_path):
+    """With one entry refused (here a chat receipt), QuickPic's photo was dropped unsaid."""
+    package = tmp_path / "photo-and-receipt.zip"
+    with zipfile.ZipFile(NODE_COT / "QuickPic.zip") as quickpic:
+        with zipfile.ZipFile(package, "w") as archive:
+            for info in quickpic.infolist():
+                archive.writestr(info, quickpic.read(info))
+            archive.write(NODE_COT / "chat-receipt-read-wintak.cot", "chat/receipt.cot")
+    store = Store.memory()
+    result = import_file(store, package, skip_bad=True)
+    assert result.added["event"] == 1 and result.added["attachment"] == 1
+    (event,) = store.events.all()
+    assert [a.name for a in Attachments(store).for_record(event.id)] == ["20240702_144514.jpg"]
+
+
 # -- ACLED, the way users import it (streamed, from the CLI) -------------------
 ACLED_HEADER = (
     "event_id_cnty,event_date,year,time_precision,event_type,sub_event_type,actor1,actor2,"
@@ -412,170 +448,6 @@ def test_text_that_starts_with_a_quote_and_a_formula_character_comes_back_whole(
     assert (back.title, back.description) == ("'=not a formula", "''+44 20 7946 0000")
 
 
-# -- everything read, written back out, and read again -------------------------
-REAL_FILES = [
-    *sorted(GOOGLE.iterdir()),
-    DATA / "gdal" / "test.gpx",
-    *sorted((DATA / "gdal_autotest").glob("*.kml")),
-    *sorted((DATA / "pyogrio").glob("*.gpkg")),
-    DATA / "fiona" / "coutwildrnp.zip",
-    DATA / "taky" / "geochat.cot",
-    NODE_COT / "QuickPic.zip",
-    NODE_COT / "route-atak-5.4.cot",
-    NODE_COT / "range-circle-atak.cot",
-    NODE_COT / "range-and-bearing-atak.cot",
-]
-KINDS = ("factions", "places", "control", "events", "annotations")
-GDAL_VALIDATOR = Path("/usr/lib/python3/dist-packages/osgeo_utils/samples/validate_gpkg.py")
-
-
-@pytest.fixture(scope="module")
-def everything(tmp_path_factory) -> Store:  # type: ignore[no-untyped-def]
-    """The demo with every real file above imported into it (--skip-bad)."""
-    from sitrep_desktop.services.demo import build_demo
-
-    store = Store.memory()
-    build_demo(store)
-    for path in REAL_FILES:
-        import_file(store, path, skip_bad=True)
-    return store
-
-
-def records(store: Store) -> dict[str, list]:
-    return {kind: getattr(store, kind).all() for kind in KINDS}
-
-
-def test_every_real_file_comes_into_one_database(everything):
-    counts = {kind: len(found) for kind, found in records(everything).items()}
-    # The demo's 3 factions, 12 places, 16 changes, 11 events and 4 drawings, plus
-    # what the files hold (the KMZ's 361 samples, Fiona's 67 wilderness areas...).
-    assert counts == {
-        "factions": 3,
-        "places": 40,
-        "control": 16,
-        "events": 374,
-        "annotations": 98,
-    }
-
-
-@pytest.mark.parametrize("fmt", ["kml", "geojson", "gpkg"])
-def test_what_we_write_from_them_comes_back_whole(everything, tmp_path, fmt):
-    from sitrep_desktop.services.exchange import export_file
-
-    path = export_file(everything, tmp_path / f"all.{fmt}").path
-    fresh = Store.memory()
-    result = import_file(fresh, path)
-    assert result.plan.skipped == [] and records(fresh) == records(everything)
-
-
-GDAL = pytest.mark.skipif(shutil.which("ogr2ogr") is None, reason="needs ogr2ogr (gdal-bin)")
-
-
-@GDAL
-@pytest.mark.parametrize(("fmt", "driver"), [("kml", "LIBKML"), ("gpkg", "GPKG")])
-def test_what_we_write_from_them_comes_back_whole_after_gdal_resaves_it(
-    everything, tmp_path, fmt, driver
-):
-    import subprocess
-
-    from sitrep_desktop.services.exchange import export_file
-
-    ours = export_file(everything, tmp_path / f"ours.{fmt}").path
-    theirs = tmp_path / f"theirs.{fmt}"
-    subprocess.run(["ogr2ogr", "-f", driver, str(theirs), str(ours)], check=True)
-    fresh = Store.memory()
-    import_file(fresh, theirs)
-    assert records(fresh) == records(everything)
-
-
-@GDAL
-@pytest.mark.xfail(
-    strict=True,
-    reason="GDAL types the GeoJSON 'at' column DateTime once any record has a time of "
-    "day, and re-saves a date-only control change (2024-11-26) as midnight UTC",
-)
-def test_a_geojson_resaved_by_gdal_keeps_date_only_times(everything, tmp_path):
-    import subprocess
-
-    from sitrep_desktop.services.exchange import export_file
-
-    ours = export_file(everything, tmp_path / "ours.geojson").path
-    theirs = tmp_path / "theirs.geojson"
-    subprocess.run(["ogr2ogr", "-f", "GeoJSON", str(theirs), str(ours)], check=True)
-    fresh = Store.memory()
-    import_file(fresh, theirs)
-    assert [c.at.text for c in fresh.control.all()] == [c.at.text for c in everything.control.all()]
-
-
-def test_the_kml_we_write_from_them_is_valid_ogc_kml_2_2(everything, tmp_path):
-    import importlib.util
-
-    from sitrep_desktop.services.exchange import export_file
-
-    etree = pytest.importorskip("lxml.etree")
-    pykml = importlib.util.find_spec("pykml")  # it ships OGC's ogckml22.xsd
-    if pykml is None or not pykml.submodule_search_locations:
-        pytest.skip("pykml (which ships OGC's ogckml22.xsd) is not installed")
-    xsd = Path(next(iter(pykml.submodule_search_locations))) / "schemas" / "ogckml22.xsd"
-    schema = etree.XMLSchema(etree.parse(str(xsd)))
-    path = export_file(everything, tmp_path / "all.kml").path
-    assert schema.validate(etree.parse(str(path))), list(schema.error_log)[:5]
-
-
-@pytest.mark.skipif(not GDAL_VALIDATOR.exists(), reason="needs GDAL's validate_gpkg.py")
-def test_the_geopackage_we_write_from_them_passes_gdals_validator(everything, tmp_path):
-    import subprocess
-
-    from sitrep_desktop.services.exchange import export_file
-
-    path = export_file(everything, tmp_path / "all.gpkg").path
-    # The system's Python, which has GDAL's bindings (python3-gdal); ours has not.
-    done = subprocess.run(
-        ["/usr/bin/python3", str(GDAL_VALIDATOR), str(path)],
-        capture_output=True,
-        text=True,
-        env={"PATH": "/usr/bin:/bin"},
-        check=False,
-    )
-    assert done.returncode == 0 and done.stdout + done.stderr == "", done.stdout + done.stderr
-
-
-def test_a_package_with_a_map_source_beside_its_marker_imports_the_marker(demo_path, capsys):
-    """ATAK packages carry other XML (map sources, iconset.xml); one refused the
-    whole package: "the root is not a CoT <event>", naming no entry."""
-    package = demo_path.with_name("with-map.zip")
-    with zipfile.ZipFile(NODE_COT / "QuickPic.zip") as quickpic:
-        with zipfile.ZipFile(package, "w") as archive:
-            for info in quickpic.infolist():
-                archive.writestr(info, quickpic.read(info))
-            archive.writestr(
-                "maps/Google_Hybrid.xml",
-                "<?xml version='1.0' encoding='UTF-8'?><customMapSource><name>Hybrid</name>"
-                "<minZoom>0</minZoom><maxZoom>20</maxZoom><tileType>jpg</tileType>"
-                "<url>https://tiles.example/{$z}/{$x}/{$y}.jpg</url></customMapSource>",
-            )
-    code, result, _ = cli_json(capsys, "import", str(demo_path), str(package), "--skip-bad")
-    assert code == 0 and result["added"]["event"] == result["added"]["attachment"] == 1
-    assert [(p["where"], p["reason"]) for p in result["skipped"]] == [
-        ("entry maps/Google_Hybrid.xml", "<customMapSource> is not a CoT event: not imported")
-    ]
-
-
-def test_a_refused_entry_does_not_take_the_other_markers_photo_with_it(tmp_path):
-    """With one entry refused (here a chat receipt), QuickPic's photo was dropped unsaid."""
-    package = tmp_path / "photo-and-receipt.zip"
-    with zipfile.ZipFile(NODE_COT / "QuickPic.zip") as quickpic:
-        with zipfile.ZipFile(package, "w") as archive:
-            for info in quickpic.infolist():
-                archive.writestr(info, quickpic.read(info))
-            archive.write(NODE_COT / "chat-receipt-read-wintak.cot", "chat/receipt.cot")
-    store = Store.memory()
-    result = import_file(store, package, skip_bad=True)
-    assert result.added["event"] == 1 and result.added["attachment"] == 1
-    (event,) = store.events.all()
-    assert [a.name for a in Attachments(store).for_record(event.id)] == ["20240702_144514.jpg"]
-
-
 def test_the_window_says_when_an_export_dropped_what_xml_cannot_hold(window, tmp_path):
     from sitrep_desktop.ui.exchange.dialogs import export_data
 
@@ -587,55 +459,3 @@ def test_the_window_says_when_an_export_dropped_what_xml_cannot_hold(window, tmp
     said = window.statusBar().currentMessage()
     # One NUL, written twice: in the placemark's <name> and in its data for us.
     assert said.startswith("Exported ") and "dropped 2 character(s) XML cannot hold" in said
-
-
-@GDAL
-def test_fionas_shapefile_reprojected_to_utm_by_gdal_comes_back_to_the_same_places(tmp_path):
-    import subprocess
-
-    import shapely
-
-    folder = tmp_path / "shp"
-    with zipfile.ZipFile(DATA / "fiona" / "coutwildrnp.zip") as archive:
-        archive.extractall(folder)
-    utm = folder / "utm.shp"  # NAD83 / UTM zone 12N, as a Utah GIS office would send it
-    subprocess.run(
-        ["ogr2ogr", "-t_srs", "EPSG:26912", str(utm), str(folder / "coutwildrnp.shp")],
-        check=True,
-    )
-    sent = tmp_path / "utm.zip"
-    with zipfile.ZipFile(sent, "w") as archive:
-        for part in folder.glob("utm.*"):
-            archive.write(part, part.name)
-    original = pipeline.read_file(DATA / "fiona" / "coutwildrnp.zip").annotations
-    back = pipeline.read_file(sent).annotations
-    assert [a.label for a in back] == [a.label for a in original] and len(back) == 67
-    for ours, theirs in zip(back, original, strict=True):
-        moved = shapely.hausdorff_distance(
-            shapely.from_wkt(ours.geometry), shapely.from_wkt(theirs.geometry)
-        )
-        assert moved < 1e-6  # degrees: well under a metre
-
-
-@GDAL
-@pytest.mark.parametrize(
-    ("fmt", "driver"),
-    [("kml", "KML"), ("kml", "LIBKML"), ("geojson", "GeoJSON"), ("gpkg", "GPKG")],
-)
-def test_gdal_reads_what_we_write_from_them_without_a_warning(everything, tmp_path, fmt, driver):
-    import subprocess
-
-    from sitrep_desktop.services.exchange import export_file
-
-    path = export_file(everything, tmp_path / f"all.{fmt}").path
-    # GDAL 3.6's ogrinfo has no -if: the other KML driver is skipped instead.
-    skip = {"KML": ["--config", "OGR_SKIP", "LIBKML"], "LIBKML": ["--config", "OGR_SKIP", "KML"]}
-    done = subprocess.run(
-        ["ogrinfo", *skip.get(driver, []), "-ro", "-al", "-so", str(path)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    said = done.stdout + done.stderr
-    assert done.returncode == 0 and f"using driver `{driver}' successful" in said
-    assert "Warning" not in said and "ERROR" not in said, said[-2000:]
