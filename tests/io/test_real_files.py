@@ -41,7 +41,9 @@ def test_googles_kml_samples_all_come_in_but_the_one_placemark_without_a_shape()
     taken, repairs, refusals = kml_outcomes(KML_SAMPLES / "KML_Samples.kml")
     assert len(taken) == 19 and repairs == []
     # "Descriptive HTML" has a description and no geometry: refused, and said why.
-    assert refusals == ["placemark 5, field 'geometry': the placemark has no geometry"]
+    assert refusals == [
+        "placemark 5, field 'geometry': the placemark has no geometry (\"Descriptive HTML\")"
+    ]
     by_name = {getattr(r, "name", None) or getattr(r, "label", ""): r for r in taken}
     simple = by_name["Simple placemark"]
     assert (simple.lon, simple.lat) == (-122.0822035425683, 37.42228990140251)

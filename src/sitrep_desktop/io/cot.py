@@ -182,6 +182,10 @@ def read_datapackage(path: str | Path, *, progress: Progress | None = None) -> R
     record_ids: dict[str, str] = {}  # CoT uid -> our record's id, for attachments
 
     def read_one(event: Element, where: str) -> tuple[Record, bool]:
+        if local_name(event) != "event":  # a map source, an iconset: see _package_events
+            raise ProblemError(
+                Problem(where, "entry", f"<{local_name(event)}> is not a CoT event: not imported")
+            )
         record = _record(event, where)
         record_ids[event.get("uid", "")] = record.id
         return record, False
@@ -189,11 +193,25 @@ def read_datapackage(path: str | Path, *, progress: Progress | None = None) -> R
     try:
         with zipfile.ZipFile(path) as archive:
             budget = BudgetedArchive(archive, file, Path(path).stat().st_size, progress)
-            batch = collect_records(file, _package_events(budget, file), read_one)
+            try:
+                batch, problems = collect_records(file, _package_events(budget, file), read_one), []
+            except ImportFileError as exc:
+                if exc.batch is None:
+                    raise
+                # Some entries were refused: the photos of the others still come
+                # with them (they were dropped along with the refused entries).
+                batch, problems = exc.batch, exc.problems
             found, unattached = tak_package.attachments(archive, record_ids, file)
             batch.attachments.extend(found)
             batch.unattached.extend(unattached)
+            left = [
+                Problem(f"entry {name}", "file", "tied to no marker in the package: not imported")
+                for name in unattached
+            ]
             budget.finish()
+            if problems:
+                raise ImportFileError(file, problems + left, batch=batch)
+            batch.skipped.extend(left)
             return batch
     except ZIP_READ_ERRORS as exc:
         raise ImportFileError(
@@ -209,6 +227,11 @@ def _package_events(budget: BudgetedArchive, file: str) -> Iterator[tuple[str, E
         if info.file_size > MAX_ENTRY_BYTES:
             raise ImportFileError(file, [Problem(f"entry {name}", "size", "too large")])
         root = parse_xml(budget.read(info), f"{file}:{name}")
+        if local_name(root) not in ("event", "events"):
+            # ATAK packages carry other XML (map sources, iconset.xml): that
+            # entry is listed as left out; it refused the whole package.
+            yield f"entry {name}", root
+            continue
         yield from _events(root, file, f"entry {name} event")
 
 

@@ -96,15 +96,19 @@ def _cell(value: Any) -> str:
 
 def neutralised(cell: str) -> str:
     """The cell as a spreadsheet shows it but never runs it: a leading ' before a
-    formula's first character. A plain number (-3.5) stays a number."""
+    formula's first character. A plain number (-3.5) stays a number. Text that
+    already starts with ' and a formula's character ("'+44 20…") gets one more, or
+    reading it back (`_restored`) would take its own quote away."""
     if cell.startswith(FORMULA_STARTS) and not _NUMBER.match(cell):
+        return "'" + cell
+    if cell.startswith("'") and cell.lstrip("'").startswith(FORMULA_STARTS):
         return "'" + cell
     return cell
 
 
 def _restored(cell: str) -> str:
     """The cell as it was before `neutralised`."""
-    if cell.startswith("'") and cell[1:].startswith(FORMULA_STARTS):
+    if cell.startswith("'") and cell.lstrip("'").startswith(FORMULA_STARTS):
         return cell[1:]
     return cell
 

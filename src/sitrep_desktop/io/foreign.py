@@ -24,7 +24,14 @@ from shapely.errors import GEOSException
 from shapely.geometry.base import BaseGeometry
 
 from ..domain import Record
-from .records import Problem, ProblemError, content_key, derived_id, record_from_fields
+from .records import (
+    Problem,
+    ProblemError,
+    content_key,
+    derived_id,
+    feature_text,
+    record_from_fields,
+)
 
 # Columns that name a feature or give its time, most telling first, compared casefolded.
 NAME_KEYS = ("name", "title", "label", "callsign")
@@ -60,7 +67,9 @@ def foreign_feature(
     if isinstance(shape, Mapping):
         shape = _from_geojson(shape, where)
     if shape is None or shape.is_empty:
-        raise ProblemError(Problem(where, "geometry", "the feature has no geometry"))
+        raise ProblemError(
+            Problem(where, "geometry", "the feature has no geometry", feature_named(properties))
+        )
     repairs: list[str] = []
     attributes = {**_plain_attributes(properties), **dict(extra or {})}
     shape, measures = _flat(shape, repairs)
@@ -98,6 +107,14 @@ def _from_geojson(geometry: Mapping[str, Any], where: str) -> BaseGeometry:
         return shapely.from_geojson(json.dumps(geometry))
     except (GEOSException, ValueError, TypeError):
         raise ProblemError(Problem(where, "geometry", "not a valid GeoJSON geometry")) from None
+
+
+def feature_named(properties: Mapping[str, Any]) -> str:
+    """How a problem names a feature of another program's file: its name (in
+    whatever case the file spells the column) and id, so "feature 5" can be found."""
+    name, _key = _first(properties, NAME_KEYS)
+    ident, _key = _first(properties, ("id", "fid"))
+    return feature_text({"name": name, "id": ident})
 
 
 def _first(properties: Mapping[str, Any], keys: tuple[str, ...]) -> tuple[Any, str | None]:

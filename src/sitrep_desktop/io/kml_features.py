@@ -16,7 +16,7 @@ from xml.etree.ElementTree import Element
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from .foreign import foreign_feature
+from .foreign import feature_named, foreign_feature
 from .records import KINDS, RECORD_KEY, Problem, ProblemError, record_from_fields
 from .safe_xml import child, child_text, children, descendants, local_name
 
@@ -38,14 +38,15 @@ def placemark_record(mark: Element, where: str, number: int) -> tuple[Any, ...]:
             if field not in values and child(mark, element) is not None:
                 values[field] = child_text(mark, element)
         return record_from_fields(kind, values, where), False, ""
-    shape, times = placemark_shape(mark, where)
-    if shape is None:
-        raise ProblemError(Problem(where, "geometry", "the placemark has no geometry"))
     properties: dict[str, Any] = {}
     for element in ("name", "description"):
         if child(mark, element) is not None:
             properties[element] = child_text(mark, element)
     properties.update({k: v for k, v in values.items() if k not in properties})
+    shape, times = placemark_shape(mark, where)
+    if shape is None:
+        named = feature_named({**properties, "id": mark.get("id") or properties.get("id")})
+        raise ProblemError(Problem(where, "geometry", "the placemark has no geometry", named))
     when = _time(mark) or (times[0] if times else "")
     if when:
         properties["when"] = when

@@ -12,6 +12,8 @@ As ATAK writes them:
                     the radius (more rings: <rangeRings>... ignored, the first kept)
   b-t-f             a GeoChat message: <__chat senderCallsign chatroom>, the
                     text in <remarks>
+  b-t-f-d, b-t-f-r  a GeoChat delivered or read receipt (ATAK, WinTAK): no text,
+                    nothing to keep; left out and listed, never an event
 
 Ranging shapes become measurement drawings: an arrow or a circle whose label
 gives the distance and bearing, the figures kept in its attributes. A chat
@@ -38,8 +40,12 @@ _CIRCLE_VERTICES = 72
 _MEASURE_STYLE = {"colour": "#6a1b9a", "width": 2.0, "dash": "dash", "fill_opacity": 0.0}
 
 
+# Chat traffic that says something about a message rather than being one.
+CHAT_RECEIPTS = {"b-t-f-d": "delivered", "b-t-f-r": "read"}
+
+
 def is_tak_item(kind: str) -> bool:
-    return kind in RANGING or kind == CHAT
+    return kind in RANGING or kind == CHAT or kind in CHAT_RECEIPTS
 
 
 def tak_item(event: Element, where: str) -> Record | Message:
@@ -53,6 +59,11 @@ def tak_item(event: Element, where: str) -> Record | Message:
         raise ProblemError(Problem(where, "detail", f"a {kind} item needs a <detail>"))
     if kind == CHAT:
         return _message(event, detail, uid, where)
+    if kind in CHAT_RECEIPTS:
+        # Without this a receipt fell through to the plain-marker reader and
+        # became an event titled "b-t-f-d" at the receiver's position.
+        receipt = f"a GeoChat {CHAT_RECEIPTS[kind]} receipt ({kind}), not a message"
+        raise ProblemError(Problem(where, "type", receipt))
     lat, lon = _position(event, where)
     contact = child(detail, "contact")
     name = contact.get("callsign", "").strip() if contact is not None else ""

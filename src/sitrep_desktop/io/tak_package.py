@@ -18,6 +18,8 @@ from .safe_xml import children, descendants, parse_xml
 
 MANIFEST = "MANIFEST/manifest.xml"
 MAX_ATTACHMENT_BYTES = 64 * 1024 * 1024
+# Our own entries (services/merge_package's versions.json): read by the merge, not files.
+OURS = "sitrep/"
 
 
 def attachments(
@@ -29,15 +31,18 @@ def attachments(
     """
     entries = _manifest_entries(archive, file)
     found, unattached = [], []
-    names = set(archive.namelist())
-    for entry, uid in entries.items():
-        if entry.lower().endswith((".cot", ".xml")) or entry not in names:
+    # Every file of the package, listed in the manifest or not: a file the
+    # manifest forgets (or a package without one) is still named, not lost.
+    for info in archive.infolist():
+        entry = info.filename
+        if info.is_dir() or entry == MANIFEST or entry.startswith(OURS):
             continue
-        record_id = record_ids.get(uid or "")
+        if entry.lower().endswith((".cot", ".xml")):  # read as events
+            continue
+        record_id = record_ids.get(entries.get(entry) or "")
         if record_id is None:
             unattached.append(entry)
             continue
-        info = archive.getinfo(entry)
         if info.file_size > MAX_ATTACHMENT_BYTES:
             raise ImportFileError(file, [Problem(f"entry {entry}", "size", "too large")])
         found.append(

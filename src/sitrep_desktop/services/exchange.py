@@ -202,8 +202,16 @@ class ImportResult:
 
     @property
     def importable(self) -> int:
-        """Records the file holds that can be taken: new or already present."""
-        return self.plan.new_count + sum(self.plan.present.values())
+        """Entries the file holds that can be taken: records new or already
+        present, chat messages (a TAK package may hold only chat) and ACLED's
+        withdrawals; without the last two such a file was "nothing importable"."""
+        plan = self.plan
+        return (
+            plan.new_count
+            + sum(plan.present.values())
+            + len(plan.new.messages)
+            + len(plan.deletions)
+        )
 
     def summary(self, ok: bool = True) -> dict[str, Any]:
         preview = self.plan.preview()
