@@ -88,3 +88,14 @@ def test_right_click_on_a_drawing_shows_the_events_within_it(window, qtbot):
     assert seen_w <= west and seen_e >= east and seen_s <= south and seen_n >= north
     assert window.event_list.filters.map_only.isChecked()
     assert window.event_list.model.rowCount() < before
+
+
+def test_show_events_here_on_a_drawing_refilters_when_the_map_filter_was_on(window, qtbot):
+    m5 = next(a for a in window.store.annotations.all() if "M5" in a.label)
+    window.event_list.filters.map_only.setChecked(True)
+    window.canvas.set_lonlat_range(41.0, 36.0, 42.0, 37.0)  # the far north-east: no event
+    window.event_list.filters.emit_changed()
+    assert window.event_list.model.rowCount() == 0
+    window.selection.select("annotation", m5.id)
+    window.features.logging.show_events_in_view()
+    assert window.event_list.model.rowCount() > 0  # the events along the M5
