@@ -6,6 +6,7 @@ Renders are written to pytest's temporary folder, to look at."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ from PySide6.QtCore import QSettings
 from PySide6.QtGui import QContextMenuEvent
 from PySide6.QtWidgets import QApplication
 
+from sitrep_desktop.domain import parse_moment
 from sitrep_desktop.store import Store
 from sitrep_desktop.ui.window.main_window import MainWindow
 
@@ -99,3 +101,36 @@ def test_show_events_here_on_a_drawing_refilters_when_the_map_filter_was_on(wind
     window.selection.select("annotation", m5.id)
     window.features.logging.show_events_in_view()
     assert window.event_list.model.rowCount() > 0  # the events along the M5
+
+
+# -- the snapshot shows what the screen shows ------------------------------------------------------
+def snapshot_of_the_view(window, path):
+    from sitrep_desktop.ui.snapshot.export_dialog import SnapshotDialog
+    from sitrep_desktop.ui.snapshot.feature import write_snapshot
+
+    window.time_state.set_at(parse_moment("2024-12-06"))
+    window.canvas.set_lonlat_range(35.5, 33.3, 37.5, 36.4)
+    dialog = SnapshotDialog(window.context)
+    dialog.path_edit.setText(str(path))
+    dialog.view_button.setChecked(True)
+    write_snapshot(window.context, dialog.path, dialog.request())
+    return json.loads(path.with_name(path.name + ".json").read_text())
+
+
+def test_the_snapshot_leaves_out_the_estimated_areas_the_screen_hides(window, tmp_path):
+    shown = snapshot_of_the_view(window, tmp_path / "with.png")
+    assert shown["drawn"]["estimated_areas"] >= 2
+    window.features.drawing.action_control_areas.trigger()  # off, on screen
+    assert not window.features.drawing.action_control_areas.isChecked()
+    hidden = snapshot_of_the_view(window, tmp_path / "without.png")
+    assert hidden["drawn"]["estimated_areas"] == 0 and hidden["labels"]["estimates"] == []
+    assert "estimated area (nearest known holder)" not in hidden["legend"]
+
+
+def test_the_snapshot_leaves_out_the_events_and_drawings_the_layer_panel_hides(window, tmp_path):
+    panel = window.features.map.layers
+    panel.set_shown("data", "Events", False)
+    panel.set_shown("data", "Annotations", False)
+    info = snapshot_of_the_view(window, tmp_path / "places.png")
+    assert info["drawn"]["events"] == 0 and info["drawn"]["annotations"] == 0
+    assert info["drawn"]["places"] > 0
