@@ -134,3 +134,25 @@ def test_the_snapshot_leaves_out_the_events_and_drawings_the_layer_panel_hides(w
     info = snapshot_of_the_view(window, tmp_path / "places.png")
     assert info["drawn"]["events"] == 0 and info["drawn"]["annotations"] == 0
     assert info["drawn"]["places"] > 0
+
+
+# -- the CLI's hint for a missing database can be pasted as it is ------------------------------------
+@pytest.mark.parametrize("command", [["control"], ["import", "events.csv"]])
+def test_the_create_hint_quotes_a_path_with_a_space(tmp_path, capsys, command):
+    import shlex
+    import subprocess
+    import sys
+
+    from sitrep_desktop.app import main
+
+    missing = tmp_path / "SitRep Desktop" / "sitrep.db"
+    argv = [command[0], str(missing), *command[1:]]
+    assert main(argv) == 2
+    err = capsys.readouterr().err.strip()
+    hint = err.split("create one with: ", 1)[1].rstrip(")")
+    words = shlex.split(hint)
+    assert words == ["sitrep", "demo", str(missing)]
+    missing.parent.mkdir()
+    demo = [sys.executable, "-m", "sitrep_desktop", *words[1:]]
+    assert subprocess.run(demo, capture_output=True, check=False).returncode == 0
+    assert missing.exists()
