@@ -103,7 +103,7 @@ def test_show_events_here_on_a_drawing_refilters_when_the_map_filter_was_on(wind
     assert window.event_list.model.rowCount() > 0  # the events along the M5
 
 
-# -- the snapshot shows what the screen shows ------------------------------------------------------
+# -- the snapshot shows what the screen shows ------------------------------------------------
 def snapshot_of_the_view(window, path):
     from sitrep_desktop.ui.snapshot.export_dialog import SnapshotDialog
     from sitrep_desktop.ui.snapshot.feature import write_snapshot
@@ -136,7 +136,7 @@ def test_the_snapshot_leaves_out_the_events_and_drawings_the_layer_panel_hides(w
     assert info["drawn"]["places"] > 0
 
 
-# -- the CLI's hint for a missing database can be pasted as it is ------------------------------------
+# -- the CLI's hint for a missing database can be pasted as it is ---------------------------
 @pytest.mark.parametrize("command", [["control"], ["import", "events.csv"]])
 def test_the_create_hint_quotes_a_path_with_a_space(tmp_path, capsys, command):
     import shlex
