@@ -156,3 +156,19 @@ def test_the_create_hint_quotes_a_path_with_a_space(tmp_path, capsys, command):
     demo = [sys.executable, "-m", "sitrep_desktop", *words[1:]]
     assert subprocess.run(demo, capture_output=True, check=False).returncode == 0
     assert missing.exists()
+
+
+# -- item 10: a jump to a town shows it among its neighbours' names ------------------------------
+def test_jumping_to_homs_shows_it_among_the_names_of_its_neighbours(window, qtbot):
+    window.canvas.set_lonlat_range(20.0, 20.0, 60.0, 45.0)  # far out first
+    panel = window.features.map.search
+    window.features.map.find()
+    panel.query.setText("Hims")
+    panel.query.returnPressed.emit()
+    west, south, east, north = window.canvas.visible_lonlat()
+    assert north - south >= 1.0 and east - west >= 1.0  # ~150 km, not a blank 10 km close-up
+    window.canvas.viewport().repaint()
+    qtbot.wait(50)
+    names = {text for text, _rect in window.canvas.place_labels.drawn}
+    assert "Homs" in names
+    assert len(names - {"Homs"}) >= 5, names  # towns around it, to orient by
