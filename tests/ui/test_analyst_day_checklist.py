@@ -172,3 +172,30 @@ def test_jumping_to_homs_shows_it_among_the_names_of_its_neighbours(window, qtbo
     names = {text for text, _rect in window.canvas.place_labels.drawn}
     assert "Homs" in names
     assert len(names - {"Homs"}) >= 5, names  # towns around it, to orient by
+
+
+# -- item 13: the docs a new user is pointed to ------------------------------------------------
+def test_the_csv_page_names_every_column_and_its_example_imports(demo_path, tmp_path, capsys):
+    import re
+
+    from sitrep_desktop.app import main
+    from sitrep_desktop.io.csv import COLUMNS, EXTRA_FIELDS
+
+    page = (DOCS / "importing-csv.md").read_text(encoding="utf-8")
+    named = set(re.findall(r"`([a-z_]+)`", page))
+    assert set(COLUMNS) | set(EXTRA_FIELDS) <= named
+    example = page.split("```csv\n", 1)[1].split("```", 1)[0]
+    (tmp_path / "events.csv").write_text(example, encoding="utf-8")
+    assert main(["import", str(demo_path), str(tmp_path / "events.csv"), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["added"]["event"] == 3
+
+
+def test_the_readme_and_docs_tell_a_new_user_what_the_window_needs():
+    readme = (DOCS.parent / "README.md").read_text(encoding="utf-8")
+    for library in ("libxcb-cursor0", "libxcb-icccm4", "libxcb-keysyms1", "libxkbcommon-x11-0"):
+        assert library in readme
+    for page in ("docs/importing-csv.md", "docs/keyboard.md", "docs/backgrounds.md"):
+        assert page in readme and (DOCS.parent / page).exists()
+    assert "sitrep where" in readme
+    backgrounds = (DOCS / "backgrounds.md").read_text(encoding="utf-8")
+    assert "MBTiles" in backgrounds and "View > Add map layer or background" in backgrounds
