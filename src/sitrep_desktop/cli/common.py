@@ -22,8 +22,8 @@ EXIT_BAD_INPUT = 2
 
 
 def create_hint(path: str) -> str:
-    """"database … does not exist (create one with: …)", the command ready to paste:
-    the default database's folder is "SitRep Desktop", with a space."""
+    """The line for a missing database, with the command to create it ready to
+    paste: the default database's folder is "SitRep Desktop", with a space."""
     quoted = f'"{path}"' if os.name == "nt" and " " in path else shlex.quote(path)
     return f"database {path!r} does not exist (create one with: sitrep demo {quoted})"
 
