@@ -199,3 +199,19 @@ def test_the_readme_and_docs_tell_a_new_user_what_the_window_needs():
     assert "sitrep where" in readme
     backgrounds = (DOCS / "backgrounds.md").read_text(encoding="utf-8")
     assert "MBTiles" in backgrounds and "View > Add map layer or background" in backgrounds
+
+
+# -- the map's credits whole at 1024x700 ------------------------------------------------------
+@pytest.mark.parametrize(("width", "height"), [(1024, 700), (1600, 1000)])
+def test_the_maps_credits_are_whole_on_a_small_screen(qtbot, tmp_path, demo_path, width, height):
+    from sitrep_desktop.services.style import ATTRIBUTION
+
+    win = window_at(qtbot, tmp_path, demo_path, width, height)
+    credits = win.canvas.overlays.credits
+    box = credits.geometry()
+    assert box.left() >= 0 and box.right() < win.canvas.width()
+    metrics = credits.fontMetrics()
+    assert all(metrics.horizontalAdvance(line) <= box.width() - 12 for line in credits.lines)
+    assert " · ".join(credits.lines) == ATTRIBUTION  # every source named, "GeoNames" whole
+    scale = win.canvas.overlays.scale_bar.geometry()
+    assert not box.intersects(scale)
