@@ -215,3 +215,32 @@ def test_the_maps_credits_are_whole_on_a_small_screen(qtbot, tmp_path, demo_path
     assert " · ".join(credits.lines) == ATTRIBUTION  # every source named, "GeoNames" whole
     scale = win.canvas.overlays.scale_bar.geometry()
     assert not box.intersects(scale)
+
+
+# -- item 11: categories a colour-blind reader tells apart, by shape too ---------------------------
+OKABE_ITO = {"#e69f00", "#56b4e9", "#009e73", "#f0e442", "#0072b2", "#d55e00", "#cc79a7"}
+
+
+def test_clash_shelling_and_airstrike_differ_on_the_map_by_colour_and_shape(window, qtbot):
+    from sitrep_desktop.domain import Event
+    from sitrep_desktop.services.style import EVENT_STYLES
+
+    # Okabe & Ito's palette (grey for "other"): told apart with any common deficiency.
+    assert {c for k, (c, _s) in EVENT_STYLES.items() if k != "other"} <= OKABE_ITO
+    hama = window.store.places.by_name("Hama")
+    window.store.events.add(
+        Event(at="2024-12-03", title="Shelling west of Hama", category="shelling", place_id=hama.id)
+    )
+    qtbot.waitUntil(lambda: window.event_list.model.rowCount() == 11)
+    layer = window.canvas.events_layer
+    window.canvas.set_lonlat_range(35.0, 33.0, 38.5, 36.6)
+    drawn = layer.markers.data
+    categories = layer.arrays.categories
+    by_category = {}
+    for row, symbol, brush in zip(drawn["data"], drawn["symbol"], drawn["brush"]):
+        category = categories[layer.arrays.code[row]]
+        by_category[category] = (symbol, brush.color().name())
+    wanted = ("clash", "shelling", "airstrike")
+    assert set(wanted) <= set(by_category), by_category
+    assert len({by_category[c][0] for c in wanted}) == 3  # three shapes
+    assert len({by_category[c][1] for c in wanted}) == 3  # three colours
