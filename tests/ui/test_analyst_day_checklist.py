@@ -244,3 +244,31 @@ def test_clash_shelling_and_airstrike_differ_on_the_map_by_colour_and_shape(wind
     assert set(wanted) <= set(by_category), by_category
     assert len({by_category[c][0] for c in wanted}) == 3  # three shapes
     assert len({by_category[c][1] for c in wanted}) == 3  # three colours
+
+
+# -- item 11: the M5 label beside its road, not out in Lebanon ------------------------------------
+@pytest.mark.parametrize("view", [(34.5, 32.0, 42.5, 37.5), (35.5, 33.3, 37.8, 36.4)])
+def test_the_m5_label_sits_beside_the_road_in_syria(window, qtbot, view):
+    import numpy as np
+    import shapely
+
+    from sitrep_desktop.ui.map.texts import MapText
+
+    m5 = next(a for a in window.store.annotations.all() if "M5" in a.label)
+    window.canvas.set_lonlat_range(*view)
+    window.canvas.grab()
+    qtbot.wait(50)
+    label = next(
+        i for i in window.canvas.scene().items() if isinstance(i, MapText) and i.text() == m5.label
+    )
+    assert label.isVisible()
+    rect = label.deviceTransform(window.canvas.viewportTransform()).mapRect(label.boundingRect())
+    road = shapely.from_wkt(m5.geometry)
+    lon, lat = np.array(road.coords).T
+    x, y = window.canvas.projection.forward(lon, lat)
+    to_screen = window.canvas.view.childGroup.deviceTransform(window.canvas.viewportTransform())
+    screen_road = shapely.LineString([to_screen.map(float(a), float(b)) for a, b in zip(x, y)])
+    centre = shapely.Point(rect.center().x(), rect.center().y())
+    assert screen_road.distance(centre) <= rect.height() + rect.width() / 2  # beside it
+    west_lon, _lat = window.canvas.widget_to_latlon(rect.topLeft().toPoint())[::-1]
+    assert west_lon > 36.45  # east of the Lebanese border west of Homs
