@@ -272,3 +272,23 @@ def test_the_m5_label_sits_beside_the_road_in_syria(window, qtbot, view):
     assert screen_road.distance(centre) <= rect.height() + rect.width() / 2  # beside it
     west_lon, _lat = window.canvas.widget_to_latlon(rect.topLeft().toPoint())[::-1]
     assert west_lon > 36.45  # east of the Lebanese border west of Homs
+
+
+# -- an estimated area is one shape, with no line across it -----------------------------------------
+def test_htss_estimate_around_hama_and_al_rastan_is_one_polygon(shared_demo_store):
+    import shapely
+
+    from sitrep_desktop.services.situation import Situation
+
+    situation = Situation(shared_demo_store)
+    (hts,) = (
+        a
+        for a in situation.estimated_areas("2024-12-06")
+        if situation.factions[a.faction_id].short_name == "HTS"
+    )
+    pieces = list(getattr(hts.geometry, "geoms", [hts.geometry]))
+    hama, rastan = (shared_demo_store.places.by_name(n) for n in ("Hama", "al-Rastan"))
+    (holding_hama,) = (p for p in pieces if p.contains(shapely.Point(hama.lon, hama.lat)))
+    # Their cells share an edge: drawn as two polygons, it was a line across the estimate.
+    assert holding_hama.contains(shapely.Point(rastan.lon, rastan.lat))
+    assert len(pieces) == 2  # the Hama-Homs pocket and Aleppo's
