@@ -274,7 +274,7 @@ def test_the_m5_label_sits_beside_the_road_in_syria(window, qtbot, view):
     assert west_lon > 36.45  # east of the Lebanese border west of Homs
 
 
-# -- an estimated area is one shape, with no line across it -----------------------------------------
+# -- an estimated area is one shape, with no line across it -----------------------------------
 def test_htss_estimate_around_hama_and_al_rastan_is_one_polygon(shared_demo_store):
     import shapely
 
