@@ -292,3 +292,23 @@ def test_htss_estimate_around_hama_and_al_rastan_is_one_polygon(shared_demo_stor
     # Their cells share an edge: drawn as two polygons, it was a line across the estimate.
     assert holding_hama.contains(shapely.Point(rastan.lon, rastan.lat))
     assert len(pieces) == 2  # the Hama-Homs pocket and Aleppo's
+
+
+def test_each_sizeable_piece_of_an_estimate_is_labelled_on_paper(qapp, shared_demo_store, tmp_path):
+    from sitrep_desktop.services.snapshot import SnapshotRequest
+    from sitrep_desktop.ui.snapshot.render import Snapshot
+
+    request = SnapshotRequest(
+        bbox=(35.5, 33.2, 38.5, 36.5), paper="A4", dpi=100, at=parse_moment("2024-12-06")
+    )
+    snapshot = Snapshot(shared_demo_store, request)
+    info = snapshot.render(tmp_path / "a4.png")
+    # HTS holds Aleppo, and Hama down to Talbiseh; the government Homs and Damascus:
+    # each piece carries its warning (one label per faction left Aleppo's unnamed).
+    estimates = info["labels"]["estimates"]
+    assert estimates.count("HTS — ESTIMATE") == 2 and estimates.count("GOV — ESTIMATE") == 2
+    boxes = [box for text, box in snapshot.label_boxes if text == "HTS — ESTIMATE"]
+    aleppo = shared_demo_store.places.by_name("Aleppo")
+    _x, aleppo_y = snapshot.to_page(aleppo.lon, aleppo.lat)
+    above_hama = [top < float(aleppo_y) + 150 for _left, top, _w, _h in boxes]
+    assert sorted(above_hama) == [False, True]  # one by Aleppo, one further south

@@ -64,7 +64,7 @@ from sitrep_desktop.ui.snapshot.basemap import (
     page_polygons,
     polygons_path,
 )
-from sitrep_desktop.ui.snapshot.drawings import draw_drawing
+from sitrep_desktop.ui.snapshot.drawings import draw_drawing, labelled_pieces
 from sitrep_desktop.ui.snapshot.event_cells import (
     LEGEND_TEXT,
     cell_marks,
@@ -177,7 +177,9 @@ class Snapshot:
         request = self.request
         annotations = self.situation.drawings_at(request.at) if request.shows("drawings") else []
         estimates = (
-            self.situation.estimate_drawings(request.at) if request.shows("estimates") else []
+            labelled_pieces(self.situation.estimate_drawings(request.at))
+            if request.shows("estimates")
+            else []
         )
         events, places = self._marks()
         legend_entries = self._legend_entries(annotations, estimates)
