@@ -312,3 +312,16 @@ def test_each_sizeable_piece_of_an_estimate_is_labelled_on_paper(qapp, shared_de
     _x, aleppo_y = snapshot.to_page(aleppo.lon, aleppo.lat)
     above_hama = [top < float(aleppo_y) + 150 for _left, top, _w, _h in boxes]
     assert sorted(above_hama) == [False, True]  # one by Aleppo, one further south
+
+
+def test_the_screens_legend_says_what_the_hatching_means(shared_window):
+    from sitrep_desktop.ui.map.panels.legend import ESTIMATE_LEGEND, LegendPanel
+
+    legend = shared_window.findChild(LegendPanel)
+    texts = [legend.list.item(row).text() for row in range(legend.list.count())]
+    row = texts.index(ESTIMATE_LEGEND)
+    assert "estimated area" in ESTIMATE_LEGEND
+    assert row < texts.index("Place kinds")  # with who holds what, near the top
+    icon = legend.list.item(row).icon().pixmap(14, 14).toImage()
+    inked = sum(icon.pixelColor(x, y).alpha() > 0 for x in range(14) for y in range(14))
+    assert 20 < inked < 14 * 14  # hatched: lines, not a filled square
