@@ -325,3 +325,28 @@ def test_the_screens_legend_says_what_the_hatching_means(shared_window):
     icon = legend.list.item(row).icon().pixmap(14, 14).toImage()
     inked = sum(icon.pixelColor(x, y).alpha() > 0 for x in range(14) for y in range(14))
     assert 20 < inked < 14 * 14  # hatched: lines, not a filled square
+
+
+# -- a snapshot at "latest" still tells its reader the date ---------------------------------------
+def test_a_snapshot_of_the_latest_entries_names_their_day(qapp, shared_demo_store, tmp_path):
+    from PySide6.QtGui import QImage, QPainter
+
+    from sitrep_desktop.services.snapshot import SnapshotRequest
+    from sitrep_desktop.ui.snapshot.render import Snapshot
+
+    written = []
+
+    class Recording(QPainter):
+        def drawText(self, *args):  # noqa: N802 (Qt override)
+            written.append(args[-1])
+            return super().drawText(*args)
+
+    snapshot = Snapshot(shared_demo_store, SnapshotRequest(bbox=(35.5, 33.2, 38.5, 36.5)))
+    snapshot.render(tmp_path / "latest.png")
+    painter = Recording()
+    image = QImage(400, 100, QImage.Format.Format_ARGB32)
+    painter.begin(image)
+    snapshot._draw_title(painter, snapshot.frame)
+    painter.end()
+    # "as of the latest entries" alone left the boss to guess the day.
+    assert "Situation as of 6 December 2024 (the latest entries)" in written
