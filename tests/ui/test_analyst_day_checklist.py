@@ -350,3 +350,23 @@ def test_a_snapshot_of_the_latest_entries_names_their_day(qapp, shared_demo_stor
     painter.end()
     # "as of the latest entries" alone left the boss to guess the day.
     assert "Situation as of 6 December 2024 (the latest entries)" in written
+
+
+# -- Help > Keyboard shortcuts, from its key ------------------------------------------------------
+def test_f1_opens_the_keyboard_shortcuts_from_the_help_menu(window, qtbot):
+    from PySide6.QtCore import Qt
+
+    from sitrep_desktop.ui.window.shortcuts import KeyboardShortcutsDialog
+
+    help_menu = next(
+        a.menu() for a in window.menuBar().actions() if a.menu() and "Help" in a.text()
+    )
+    entry = next(a for a in help_menu.actions() if "Keyboard shortcuts" in a.text())
+    assert entry.shortcut().toString() == "F1"
+    window.canvas.setFocus()
+    qtbot.keyClick(window.canvas, Qt.Key.Key_F1)
+    dialog = window.shortcuts_dialog
+    assert isinstance(dialog, KeyboardShortcutsDialog) and dialog.isVisible()
+    keys = {s.keys for s in dialog.shortcuts}
+    assert {"Ctrl+Shift+S", "Ctrl+K", "Ctrl+E", "F1"} <= keys
+    dialog.close()
