@@ -370,3 +370,37 @@ def test_f1_opens_the_keyboard_shortcuts_from_the_help_menu(window, qtbot):
     keys = {s.keys for s in dialog.shortcuts}
     assert {"Ctrl+Shift+S", "Ctrl+K", "Ctrl+E", "F1"} <= keys
     dialog.close()
+
+
+# -- a drawing answers a click and a double-click with no tool chosen -----------------------------
+def m5_middle(window):
+    import shapely
+
+    m5 = next(a for a in window.store.annotations.all() if "M5" in a.label)
+    road = shapely.from_wkt(m5.geometry)
+    middle = road.interpolate(0.5, normalized=True)
+    return m5, (middle.y, middle.x)
+
+
+def test_with_no_tool_a_click_selects_a_drawing_and_a_double_click_opens_it(window, qtbot):
+    from PySide6.QtCore import Qt
+
+    window.canvas.set_lonlat_range(36.0, 34.3, 37.5, 35.6)
+    assert window.canvas.tool is None  # as a new user finds the map
+    m5, (lat, lon) = m5_middle(window)
+    pos = window.canvas.latlon_to_widget(lat, lon).toPoint()
+    viewport = window.canvas.viewport()
+    qtbot.mouseClick(viewport, Qt.MouseButton.LeftButton, pos=pos)
+    assert (window.selection.kind, window.selection.id) == ("annotation", m5.id)
+    qtbot.mouseDClick(viewport, Qt.MouseButton.LeftButton, pos=pos)
+    dialog = window.features.drawing.properties_dialog
+    assert dialog is not None and dialog.isVisible() and dialog.original.id == m5.id
+    dialog.close()
+    # A place on the road keeps its own click: Homs is selected, not the M5.
+    homs = window.store.places.by_name("Homs")
+    qtbot.mouseClick(
+        viewport,
+        Qt.MouseButton.LeftButton,
+        pos=window.canvas.latlon_to_widget(homs.lat, homs.lon).toPoint(),
+    )
+    assert (window.selection.kind, window.selection.id) == ("place", homs.id)
