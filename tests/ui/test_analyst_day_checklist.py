@@ -404,3 +404,45 @@ def test_with_no_tool_a_click_selects_a_drawing_and_a_double_click_opens_it(wind
         pos=window.canvas.latlon_to_widget(homs.lat, homs.lon).toPoint(),
     )
     assert (window.selection.kind, window.selection.id) == ("place", homs.id)
+
+
+def test_on_screen_each_sizeable_piece_of_an_estimate_is_labelled(window, qtbot):
+    import shapely
+
+    from sitrep_desktop.ui.map.texts import MapText
+
+    window.time_state.set_at(parse_moment("2024-12-06"))
+    window.canvas.set_lonlat_range(35.0, 32.8, 39.0, 37.0)
+    window.canvas.grab()
+    qtbot.wait(50)
+
+    def shown(text):
+        to_view = window.canvas.viewportTransform()
+        return [
+            window.canvas.widget_to_latlon(
+                i.deviceTransform(to_view).mapRect(i.boundingRect()).center().toPoint()
+            )
+            for i in window.canvas.scene().items()
+            if isinstance(i, MapText) and i.text() == text and i.isVisible()
+        ]
+
+    layer = window.features.drawing.control_layer
+    hts = next(
+        a for a in layer.areas if window.store.factions.get(a.faction_id).short_name == "HTS"
+    )
+    pieces = sorted(hts.geometry.geoms, key=lambda p: -p.area)
+    labelled = {
+        k
+        for lat, lon in shown("HTS — ESTIMATE")
+        for k, piece in enumerate(pieces)
+        if piece.buffer(0.02).contains(shapely.Point(lon, lat))
+    }
+    assert labelled == {0, 1}  # Aleppo's piece and Hama's, each says it is an estimate
+    # Zoomed into the government's small coastal piece by Latakia: still labelled.
+    window.canvas.center_on(35.6, 35.95, 0.3)
+    window.canvas.grab()
+    qtbot.wait(50)
+    west, south, east, north = window.canvas.visible_lonlat()
+    assert any(
+        west <= lon <= east and south <= lat <= north for lat, lon in shown("GOV — ESTIMATE")
+    )
