@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import shlex
 import sys
 from pathlib import Path
 from typing import Any
@@ -19,11 +21,18 @@ EXIT_OK = 0
 EXIT_BAD_INPUT = 2
 
 
+def create_hint(path: str) -> str:
+    """The line for a missing database, with the command to create it ready to
+    paste: the default database's folder is "SitRep Desktop", with a space."""
+    quoted = f'"{path}"' if os.name == "nt" and " " in path else shlex.quote(path)
+    return f"database {path!r} does not exist (create one with: sitrep demo {quoted})"
+
+
 def open_existing(path: str) -> Store:
     """Open a database that must already exist (read commands never create one)."""
     target = Path(path)
     if not target.exists():
-        raise UsageError(f"database {path!r} does not exist (create one with: sitrep demo {path})")
+        raise UsageError(create_hint(path))
     return Store.open(target)
 
 

@@ -26,7 +26,7 @@ from ..services.exchange import (
     streams,
 )
 from ..store.content_hash import content_hash
-from .common import UsageError, open_existing, print_json
+from .common import UsageError, create_hint, open_existing, print_json
 
 # Shown after a dry run or import: at most this many repaired and skipped entries.
 SHOWN_PROBLEMS = 10
@@ -102,9 +102,7 @@ def _export_format(out: Path) -> str:
 def run_import(args: argparse.Namespace) -> int:
     source = Path(args.file)
     if not Path(args.db).exists():
-        raise UsageError(
-            f"database {args.db!r} does not exist (create one with: sitrep demo {args.db})"
-        )
+        raise UsageError(create_hint(args.db))
     mapping = _mapping(args.map)
     try:
         fmt = import_format(source, args.format)

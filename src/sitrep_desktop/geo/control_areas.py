@@ -105,6 +105,11 @@ def estimate_control_areas(
         held_places.setdefault(faction_id, []).append(place_id)
     areas = []
     for faction_id, parts in by_faction.items():
+        # Neighbouring cells share an edge whose vertices GEOS computes apart to the
+        # last bits: unsnapped, HTS's Hama and al-Rastan cells stayed two polygons
+        # and the estimate showed a line across itself. A 1e-9 degree grid joins them.
+        if len(parts) > 1:
+            parts = list(shapely.set_precision(parts, 1e-9))
         merged = _polygonal(to_lonlat(shapely.unary_union(parts)))
         if merged.is_empty:
             continue

@@ -12,6 +12,7 @@ from sitrep_desktop.commands import UpdateRecord
 from sitrep_desktop.commands.annotation_commands import copy_forward
 from sitrep_desktop.domain import Annotation, SitRepError
 from sitrep_desktop.domain.annotation_styles import full_style, preset_style
+from sitrep_desktop.ui.drawing.map_clicks import DrawingClicks
 from sitrep_desktop.ui.drawing.properties import DrawingPropertiesDialog
 from sitrep_desktop.ui.drawing.style_dialog import AnnotationStyleDialog
 from sitrep_desktop.ui.map.layers.control_areas import ControlAreaLayer
@@ -48,6 +49,7 @@ class DrawingFeature(QObject):
         self.host.on_drawn = self._after_drawn
         self.host.on_properties = self.edit_properties
         self.properties_dialog: DrawingPropertiesDialog | None = None
+        self.clicks = DrawingClicks(ctx, self.edit_properties)
         ctx.editors["annotation"] = self._edit_by_id
         ctx.object_actions.append(
             ObjectAction("Copy forward to a new date…", ("annotation",), self._copy_forward_by_id)
@@ -123,7 +125,7 @@ class DrawingFeature(QObject):
         modal, so the map stays in view; Save is one undo step."""
         annotation = annotation or self.selected_drawing()
         if annotation is None:
-            self.host.status("Select a drawing first (click it with Edit drawings).")
+            self.host.status("Select a drawing first (click it on the map).")
             return None
         if self.properties_dialog is not None:
             self.properties_dialog.close()

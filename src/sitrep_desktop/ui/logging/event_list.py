@@ -41,6 +41,9 @@ from sitrep_desktop.ui.window.time_text import local_and_utc, short
 COLUMNS = ("Time", "Category", "Title", "Place", "Confidence")
 # The width of each column but the title, as a typical value: the title stretches.
 COLUMN_SAMPLES = {0: "2024-12-06 14:30", 1: "movement", 3: "Dar al-Kabira", 4: "Confidence"}
+# A time column whose rows in view are all days needs only a day's width: in a
+# narrow pane the 30 px an hour takes would come off the title.
+DAY_SAMPLE = "2024-12-06"
 # Which column gives way when the title would get less than this share of the width.
 TITLE_SHARE_BEFORE_HIDING = ((4, 0.35), (1, 0.35), (3, 0.35))
 SORT_KEYS = ("time", "category", "title", "place", "confidence")
@@ -240,6 +243,7 @@ class EventListPane(QWidget):
             column: metrics.horizontalAdvance(sample) + 16
             for column, sample in COLUMN_SAMPLES.items()
         }
+        self._time_widths = (metrics.horizontalAdvance(DAY_SAMPLE) + 16, self._column_widths[0])
         self.fit_columns()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
@@ -255,6 +259,7 @@ class EventListPane(QWidget):
         layout.addWidget(self.table)
         self.table.selectionModel().currentRowChanged.connect(self._on_row_changed)
         self.model.modelReset.connect(self._after_reset)
+        self.table.verticalScrollBar().valueChanged.connect(lambda _v: self.fit_columns())
         selection.sigChanged.connect(self._on_selection)
         time_state.sigChanged.connect(self.model.set_until)
         self._after_reset()
@@ -264,6 +269,7 @@ class EventListPane(QWidget):
         their usual values need and the title the rest; in a narrow pane the
         confidence, the category, then the place give way (the detail pane has all)."""
         available = self.table.viewport().width() or self.table.width()
+        self._column_widths[0] = self._time_widths[self._hours_in_view()]
         shown = dict(self._column_widths)
         for column, title_share in TITLE_SHARE_BEFORE_HIDING:
             if available - sum(shown.values()) < title_share * available:
@@ -271,6 +277,17 @@ class EventListPane(QWidget):
         for column, width in self._column_widths.items():
             self.table.setColumnHidden(column, column not in shown)
             self.table.setColumnWidth(column, width)
+
+    def _hours_in_view(self) -> bool:
+        """Whether a row in view (or the first screenful) shows a time of day; the
+        rows in view are read for painting anyway (their page is cached)."""
+        count = self.model.rowCount()
+        if count == 0:
+            return False
+        first = max(self.table.rowAt(0), 0)
+        last = self.table.rowAt(self.table.viewport().height() - 1)
+        last = min(count - 1, last if last >= 0 else first + 40)
+        return any(not self.model.event_at(r).at.date_only for r in range(first, last + 1))
 
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt override)
         super().resizeEvent(event)
@@ -312,5 +329,6 @@ class EventListPane(QWidget):
         self.table.scrollTo(index)
 
     def _after_reset(self) -> None:
+        self.fit_columns()  # the rows in view may have times of day now, or none
         self.count_label.setText(f"{self.model.rowCount():,} events")
         self._on_selection(self.selection.kind, self.selection.id)

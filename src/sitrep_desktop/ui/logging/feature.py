@@ -125,9 +125,21 @@ class LoggingFeature:
             ("Log event here…", ("place",), lambda _k, rid: self.open_dialog("event", place=rid)),
             ("Log control change…", ("place",), lambda _k, rid: self.log_control_change(rid)),
             ("Show events here", ("place",), lambda _k, rid: self.show_events_near(rid)),
+            ("Show events here", ("annotation",), lambda _k, _rid: self.show_events_in_view()),
             ("Delete", both, lambda _k, _rid: self.delete_selected()),
         ):
             self.ctx.object_actions.append(ObjectAction(text, kinds, run))
+
+    def show_events_in_view(self) -> None:
+        """The selected drawing in view, and the list down to what the map shows (the
+        filter a reader sees ticked and can untick), as a place's "within 10 km"."""
+        self.ctx.canvas.zoom_to_selection()
+        self.ctx.docks["events"].show()
+        filters = self.ctx.event_list.filters
+        if filters.map_only.isChecked():
+            filters.emit_changed()  # ticked already: the box changed, not the tick
+        else:
+            filters.map_only.setChecked(True)
 
     def show_events_near(self, place_id: str, km: float = NEAR_PLACE_KM) -> None:
         """Filter the event list to what happened within `km` of the place."""

@@ -114,18 +114,36 @@ class NorthArrow(_Overlay):
 
 
 class Credits(_Overlay):
-    """The data sources, as their licences ask, on screen and on every snapshot."""
+    """The data sources, as their licences ask, on screen and on every snapshot.
+
+    On one line when the map is wide enough, else broken between sources: a map
+    616 px wide (a 1024 px window) cut the line at "GeoNam"."""
 
     def __init__(self, canvas: MapCanvas) -> None:
         super().__init__(canvas)
         self.setFont(_small_font(size=7.5))
-        self.resize(self.fontMetrics().horizontalAdvance(CREDITS) + 12, 16)
+        self.lines: list[str] = [CREDITS]
+        self.fit(10_000)
+
+    def fit(self, width: int) -> None:
+        """Break the credits between sources so that each line fits `width` pixels."""
+        metrics = self.fontMetrics()
+        self.lines = []
+        for source in CREDITS.split(" · "):
+            joined = f"{self.lines[-1]} · {source}" if self.lines else source
+            if self.lines and metrics.horizontalAdvance(joined) + 12 <= width:
+                self.lines[-1] = joined
+            else:
+                self.lines.append(source)
+        widest = max(metrics.horizontalAdvance(line) for line in self.lines)
+        self.resize(widest + 12, metrics.lineSpacing() * len(self.lines) + 4)
 
     def paintEvent(self, event) -> None:  # noqa: N802 (Qt override)
         painter = QPainter(self)
         painter.fillRect(self.rect(), QColor(255, 255, 255, 170))
         painter.setPen(QColor("#424242"))
-        painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, CREDITS)
+        align = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+        painter.drawText(self.rect().adjusted(6, 0, -6, 0), align, "\n".join(self.lines))
         painter.end()
 
 
@@ -153,9 +171,13 @@ class MapOverlays:
 
     def relayout(self) -> None:
         width, height = self.canvas.width(), self.canvas.height()
-        self.scale_bar.move(10, height - self.scale_bar.height() - 22)
-        self.north_arrow.move(width - self.north_arrow.width() - 12, 12)
+        self.credits.fit(width)
         self.credits.move(max(0, width - self.credits.width()), height - self.credits.height())
+        bottom = height - 22
+        if self.credits.x() < 10 + self.scale_bar.width():  # credits on two lines reach left
+            bottom = min(bottom, self.credits.y() - 4)
+        self.scale_bar.move(10, bottom - self.scale_bar.height())
+        self.north_arrow.move(width - self.north_arrow.width() - 12, 12)
         self.scale_bar.recompute()
 
 

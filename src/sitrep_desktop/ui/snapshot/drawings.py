@@ -9,6 +9,7 @@ Their labels are laid out in ``snapshot_labels``.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Callable, Sequence
 
@@ -182,3 +183,28 @@ def marker_boxes(annotations: Sequence[Annotation], to_page: ToPage, u: float) -
 
 def clamp(value: float, low: float, high: float) -> float:
     return min(max(value, low), high)
+
+
+# A piece of an estimated area at least this share of its faction's largest
+# piece takes a label of its own; smaller ones (a coastal sliver) stay unnamed.
+LABELLED_PIECE_SHARE = 1 / 3
+
+
+def labelled_pieces(estimates: Sequence[Annotation]) -> list[Annotation]:
+    """Each estimated area's sizeable pieces as drawings of their own, so each is
+    labelled as an estimate on paper (one drawing takes one label: Aleppo's piece
+    went unnamed while HTS's label sat by Hama); the small pieces together, unlabelled."""
+    pieces: list[Annotation] = []
+    for estimate in estimates:
+        parts = list(getattr(shapely.from_wkt(estimate.geometry), "geoms", []))
+        if len(parts) < 2:
+            pieces.append(estimate)
+            continue
+        largest = max(part.area for part in parts)
+        big = [p for p in parts if p.area >= LABELLED_PIECE_SHARE * largest]
+        small = [p for p in parts if p.area < LABELLED_PIECE_SHARE * largest]
+        pieces += [dataclasses.replace(estimate, geometry=part.wkt) for part in big]
+        if small:
+            rest = shapely.MultiPolygon(small).wkt
+            pieces.append(dataclasses.replace(estimate, geometry=rest, label=""))
+    return pieces

@@ -29,13 +29,29 @@ from PySide6.QtWidgets import (
 from sitrep_desktop.domain.errors import ValidationError
 from sitrep_desktop.domain.times import parse_moment
 from sitrep_desktop.geo.geodesy import geodesic_circle
-from sitrep_desktop.services.snapshot import ORIENTATIONS, PAPER_MM, SnapshotRequest
+from sitrep_desktop.services.snapshot import LAYERS, ORIENTATIONS, PAPER_MM, SnapshotRequest
+from sitrep_desktop.ui.map.layers.control_areas import ControlAreaLayer
 from sitrep_desktop.ui.window.context import FeatureContext
 
 FILTER = "PNG picture (*.png);;PDF document (*.pdf);;SVG drawing (*.svg)"
 SCREEN = "screen size (pixels)"
 DPI_CHOICES = (150, 300)
 RADIUS_KM = 60.0
+
+
+def layers_on_screen(ctx: FeatureContext) -> tuple[str, ...]:
+    """The snapshot layers the map shows now: a reader who turned the estimated areas,
+    the events or the drawings off does not want them on the page either."""
+    canvas = ctx.canvas
+    estimates = ctx.parent.findChild(ControlAreaLayer)  # the drawing feature's, if installed
+    shown = {
+        "basemap": True,
+        "estimates": estimates is None or estimates.enabled,
+        "places": canvas.place_scatter.isVisible(),
+        "events": canvas.event_scatter.isVisible(),
+        "drawings": canvas.annotations_shown,
+    }
+    return tuple(layer for layer in LAYERS if shown[layer])
 
 
 def extent_around(lat: float, lon: float, radius_m: float) -> tuple[float, float, float, float]:
@@ -160,6 +176,7 @@ class SnapshotDialog(QDialog):
             dpi=int(self.dpi_box.currentText()) if on_paper else 150,
             orientation=self.orientation_box.currentText(),
             filters=self._filters(),
+            layers=layers_on_screen(self.ctx),
         )
 
     def _extent(self) -> tuple[float, float, float, float]:

@@ -8,7 +8,7 @@ from pathlib import Path
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDialog, QMessageBox
 
-from sitrep_desktop.ui.snapshot.export_dialog import SnapshotDialog
+from sitrep_desktop.ui.snapshot.export_dialog import SnapshotDialog, layers_on_screen
 from sitrep_desktop.ui.snapshot.extent_box import draw_box_on_map
 from sitrep_desktop.ui.snapshot.layout import SnapshotRequest
 from sitrep_desktop.ui.snapshot.render import Snapshot
@@ -47,7 +47,12 @@ def export_snapshot(ctx: FeatureContext, path: Path, title: str = "Situation map
     size = (max(canvas.width(), 400) * 2, max(canvas.height(), 300) * 2)
     # Every format on a page of the view's shape, so a PDF shows what the PNG shows.
     request = SnapshotRequest(
-        bbox=canvas.visible_lonlat(), fmt=fmt, at=ctx.time_state.at, title=title, size=size
+        bbox=canvas.visible_lonlat(),
+        fmt=fmt,
+        at=ctx.time_state.at,
+        title=title,
+        size=size,
+        layers=layers_on_screen(ctx),
     )
     return write_snapshot(ctx, path, request)
 

@@ -53,6 +53,7 @@ from sitrep_desktop.services.style import (
 )
 from sitrep_desktop.store import Store
 from sitrep_desktop.store.content_hash import content_hash
+from sitrep_desktop.ui.map.panels.time_control import last_known_time
 from sitrep_desktop.ui.snapshot.background_names import (
     draw_background_names,
     lay_out_background_names,
@@ -64,7 +65,7 @@ from sitrep_desktop.ui.snapshot.basemap import (
     page_polygons,
     polygons_path,
 )
-from sitrep_desktop.ui.snapshot.drawings import draw_drawing
+from sitrep_desktop.ui.snapshot.drawings import draw_drawing, labelled_pieces
 from sitrep_desktop.ui.snapshot.event_cells import (
     LEGEND_TEXT,
     cell_marks,
@@ -177,7 +178,9 @@ class Snapshot:
         request = self.request
         annotations = self.situation.drawings_at(request.at) if request.shows("drawings") else []
         estimates = (
-            self.situation.estimate_drawings(request.at) if request.shows("estimates") else []
+            labelled_pieces(self.situation.estimate_drawings(request.at))
+            if request.shows("estimates")
+            else []
         )
         events, places = self._marks()
         legend_entries = self._legend_entries(annotations, estimates)
@@ -470,7 +473,9 @@ class Snapshot:
         painter.setFont(self._font(26, bold=True))
         painter.drawText(QPointF(page.left() + 20 * u, page.top() + 34 * u), self.request.title)
         painter.setFont(self._font(15))
-        line = f"Situation as of {as_of_text(self.request.at)}"
+        at = self.request.at or last_known_time(self.store)  # latest: say which day
+        latest = " (the latest entries)" if self.request.at is None and at else ""
+        line = f"Situation as of {as_of_text(at)}{latest}"
         if self.request.subtitle:  # one line: the map keeps its height
             line = f"{self.request.subtitle} · {line}"
         painter.drawText(QPointF(page.left() + 20 * u, page.top() + 58 * u), line)

@@ -126,19 +126,25 @@ class ControlAreaLayer(QObject):
         item.setZValue(Z_VALUE)
         item.setToolTip(f"{name}: estimated area (nearest known holder), not a front line")
         item.setData(0, ("control_area", area.faction_id))
-        # The largest part, without holes, so the warning sits on solid ground.
-        largest = shapely.Polygon(max(_polygons(area.geometry), key=lambda p: p.area).exterior)
-        lon, lat = np.array(area_anchors(largest)).T
-        x, y = canvas.lonlat_to_view(lon, lat)
         text = ESTIMATE_LABEL.format(name=name)
-        label = MapText(text, item, list(zip(x, y)), CENTRED, RANK_ESTIMATE)
-        self.labels[area.faction_id] = (label, label.anchors, area.geometry)
         font = QFont()
         font.setItalic(True)
         font.setPointSizeF(9.0)
-        label.setFont(font)
-        label.setBrush(QBrush(QColor(colour).darker(130)))
-        label.take(0, 0)
+        for k, (piece, follows) in enumerate(_labelled_pieces(area.geometry)):
+            # Anchored in the piece without its holes, so the warning sits on solid ground.
+            lon, lat = np.array(area_anchors(shapely.Polygon(piece.exterior))).T
+            x, y = canvas.lonlat_to_view(lon, lat)
+            label = MapText(text, item, list(zip(x, y)), CENTRED, RANK_ESTIMATE)
+            # The first is the faction's own key; the others (Aleppo's piece beside
+            # Hama's) are labelled too, so every sizeable piece says it is an estimate.
+            self.labels[area.faction_id if k == 0 else f"{area.faction_id}#{k}"] = (
+                label,
+                label.anchors,
+                follows,
+            )
+            label.setFont(font)
+            label.setBrush(QBrush(QColor(colour).darker(130)))
+            label.take(0, 0)
         canvas.addItem(item)
         return item
 
@@ -197,3 +203,18 @@ class HatchItem(QGraphicsPathItem):
 
 def _polygons(shape) -> list:
     return list(shape.geoms) if shape.geom_type == "MultiPolygon" else [shape]
+
+
+# A piece at least this share of the area's largest takes a label of its own.
+LABELLED_PIECE_SHARE = 1 / 3
+
+
+def _labelled_pieces(shape) -> list[tuple[object, object]]:
+    """(piece, what its label follows into view) for each sizeable piece, largest
+    first; the small pieces are followed by the largest piece's label, so an
+    estimate zoomed into anywhere is still labelled."""
+    parts = sorted(_polygons(shape), key=lambda p: -p.area)
+    big = [p for p in parts if p.area >= LABELLED_PIECE_SHARE * parts[0].area]
+    small = parts[len(big) :]
+    first = shapely.union_all([big[0], *small]) if small else big[0]
+    return [(big[0], first), *((piece, piece) for piece in big[1:])]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QPointF, QSize, Qt
-from PySide6.QtGui import QColor, QPainter, QPen, QPixmap
+from PySide6.QtGui import QBrush, QColor, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
 from sitrep_desktop.services.style import (
@@ -17,6 +17,7 @@ from sitrep_desktop.services.style import (
 from sitrep_desktop.ui.snapshot.symbols import draw_symbol
 
 SWATCH = 14
+ESTIMATE_LEGEND = "hatched: estimated area (nearest known holder)"
 MAX_DRAWINGS = 30  # a legend, not a list of every drawing
 
 
@@ -57,6 +58,8 @@ class LegendPanel(QWidget):
         for faction in self.store.factions.all():
             self._entry(_swatch("o", faction.colour), f"{faction.name} ({faction.short_name})")
         self._entry(_swatch("o", UNKNOWN_COLOUR), "Control unknown")
+        # The hatched areas are labelled on one piece each; the legend names them all.
+        self._entry(_hatched_swatch(), ESTIMATE_LEGEND)
         self._heading("Place kinds")
         seen = set()
         for _kind, symbol in PLACE_SYMBOLS.items():
@@ -93,6 +96,18 @@ class LegendPanel(QWidget):
         item = QListWidgetItem(text)
         item.setIcon(pixmap)
         self.list.addItem(item)
+
+
+def _hatched_swatch(colour: str = "#616161") -> QPixmap:
+    """An estimated area as on the map: hatched in the holder's colour, dotted edge."""
+    pixmap = QPixmap(SWATCH, SWATCH)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setPen(QPen(QColor(colour), 1, Qt.PenStyle.DotLine))
+    painter.setBrush(QBrush(QColor(colour), Qt.BrushStyle.BDiagPattern))
+    painter.drawRect(1, 1, SWATCH - 3, SWATCH - 3)
+    painter.end()
+    return pixmap
 
 
 def _swatch(symbol: str, colour: str) -> QPixmap:
