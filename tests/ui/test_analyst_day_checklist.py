@@ -136,6 +136,32 @@ def test_the_snapshot_leaves_out_the_events_and_drawings_the_layer_panel_hides(w
     assert info["drawn"]["places"] > 0
 
 
+def river_pixels(path: Path) -> int:
+    from PySide6.QtGui import QColor, QImage
+
+    from sitrep_desktop.services.style import BASEMAP_LINES
+
+    image, river = QImage(str(path)), QColor(BASEMAP_LINES["rivers"].colour)
+    return sum(
+        1
+        for y in range(0, image.height(), 2)
+        for x in range(0, image.width(), 2)
+        if abs(image.pixelColor(x, y).red() - river.red()) < 12
+        and abs(image.pixelColor(x, y).green() - river.green()) < 12
+        and abs(image.pixelColor(x, y).blue() - river.blue()) < 12
+    )
+
+
+def test_the_snapshot_leaves_out_the_basemap_layers_the_layer_panel_hides(window, tmp_path):
+    shown = snapshot_of_the_view(window, tmp_path / "rivers.png")
+    window.features.map.layers.set_shown("basemap", "rivers", False)
+    hidden = snapshot_of_the_view(window, tmp_path / "no-rivers.png")
+    assert "rivers" in shown["basemap_layers"] and "rivers" not in hidden["basemap_layers"]
+    assert "coastline" in hidden["basemap_layers"]  # the others stay
+    # The Orontes and the Euphrates are drawn in the river colour; hidden, they are not.
+    assert river_pixels(tmp_path / "rivers.png") > 5 * river_pixels(tmp_path / "no-rivers.png")
+
+
 # -- the CLI's hint for a missing database can be pasted as it is ---------------------------
 @pytest.mark.parametrize("command", [["control"], ["import", "events.csv"]])
 def test_the_create_hint_quotes_a_path_with_a_space(tmp_path, capsys, command):

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from sitrep_desktop.domain import Moment
 from sitrep_desktop.geo.units import nice_length
+from sitrep_desktop.services.style import BASEMAP_FILLS, BASEMAP_LINES
 
 # Paper sizes in millimetres, landscape (width, height): maps read better wide,
 # so landscape is the default; a portrait page swaps them.
@@ -52,16 +53,31 @@ class SnapshotRequest:
     layers: tuple[str, ...] = LAYERS  # what to draw, of LAYERS
     orientation: str = "landscape"  # of the paper; a size in pixels is taken as given
     subtitle: str = ""  # a line under the title, before "Situation as of …"
+    # Basemap layers to draw, by the style table's names (land, coastline, rivers…);
+    # None: those the map shows at first. The window passes the ones it shows now.
+    basemap_layers: tuple[str, ...] | None = None
 
     def __post_init__(self) -> None:
         unknown = set(self.layers) - set(LAYERS)
         if unknown:
             raise ValueError(f"unknown snapshot layer(s) {sorted(unknown)}; known: {LAYERS}")
+        if self.basemap_layers is not None:
+            unknown = set(self.basemap_layers) - {*BASEMAP_LINES, *BASEMAP_FILLS}
+            if unknown:
+                raise ValueError(f"unknown basemap layer(s) {sorted(unknown)}")
         if self.orientation not in ORIENTATIONS:
             raise ValueError(f"orientation must be landscape or portrait, not {self.orientation!r}")
 
     def shows(self, layer: str) -> bool:
         return layer in self.layers
+
+    def basemap_shows(self, layer: str) -> bool:
+        """Whether one basemap layer is drawn: as on screen, none without the basemap."""
+        if not self.shows("basemap"):
+            return False
+        if self.basemap_layers is None:
+            return {**BASEMAP_LINES, **BASEMAP_FILLS}[layer].visible
+        return layer in self.basemap_layers
 
     def page_pixels(self) -> tuple[int, int]:
         if self.paper is not None:

@@ -177,6 +177,9 @@ class SnapshotDialog(QDialog):
             orientation=self.orientation_box.currentText(),
             filters=self._filters(),
             layers=layers_on_screen(self.ctx),
+            basemap_layers=tuple(
+                name for name, item in self.ctx.canvas.basemap.items.items() if item.wanted
+            ),
         )
 
     def _extent(self) -> tuple[float, float, float, float]:

@@ -20,7 +20,6 @@ from PySide6.QtCore import QMarginsF, QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import (
     QColor,
     QFont,
-    QFontMetricsF,
     QImage,
     QPageLayout,
     QPageSize,
@@ -39,7 +38,7 @@ from sitrep_desktop.geo.label_layout import Box
 from sitrep_desktop.geo.projection import default_projection
 from sitrep_desktop.geo.units import nice_length
 from sitrep_desktop.services.situation import Situation, event_marker_xy
-from sitrep_desktop.services.snapshot import SnapshotRequest, as_of_text, graticule_step
+from sitrep_desktop.services.snapshot import SnapshotRequest, as_of_text
 from sitrep_desktop.services.style import (
     BASEMAP_LINES,
     EVENT_OUTLINE,
@@ -72,6 +71,7 @@ from sitrep_desktop.ui.snapshot.event_cells import (
     draw_cells,
     page_cells,
 )
+from sitrep_desktop.ui.snapshot.graticule import draw_graticule, draw_graticule_labels
 from sitrep_desktop.ui.snapshot.labels import (
     PlaceMark,
     draw_labels,
@@ -200,7 +200,7 @@ class Snapshot:
         painter.fillRect(self.frame, QColor(SEA))
         if request.shows("basemap"):
             self._draw_basemap(painter)
-        self._draw_graticule(painter)
+        self.grid_step = draw_graticule(painter, self.extent, self.to_page, self.frame, self.u)
         self.arrow_heads = [
             head
             for head in (draw_drawing(painter, a, self.to_page, u) for a in annotations)
@@ -247,7 +247,10 @@ class Snapshot:
         painter.setPen(QPen(QColor("#424242"), 1.2 * u))
         painter.setBrush(Qt.BrushStyle.NoBrush)
         painter.drawRect(self.frame)
-        self._draw_graticule_labels(painter, legend_box)
+        draw_graticule_labels(
+            painter, self.extent, self.grid_step, self.to_page, self.frame, self.u,
+            self._font(11), legend_box,
+        )  # fmt: skip
         self._draw_title(painter, page)
         legend = draw_legend(painter, legend_entries, self.legend_box, self.u)
         scale_km = self._draw_scale_bar(painter)
@@ -271,6 +274,7 @@ class Snapshot:
             "drawn_bbox": [round(v, 6) for v in self.extent],
             "filters": request.filters,
             "layers": list(request.layers),
+            "basemap_layers": [name for name, *_ in BASEMAP_STYLE if request.basemap_shows(name)],
             "content_hash": digest,
             "drawn": {
                 "places": len(places),
@@ -358,53 +362,16 @@ class Snapshot:
 
     # -- layers --------------------------------------------------------------------------
     def _draw_basemap(self, painter: QPainter) -> None:
-        painter.fillPath(polygons_path(self.basemap_land()), QColor(LAND))
+        if self.request.basemap_shows("land"):
+            painter.fillPath(polygons_path(self.basemap_land()), QColor(LAND))
         painter.setBrush(Qt.BrushStyle.NoBrush)
         for layer, colour, width, dash in BASEMAP_STYLE:
+            if not self.request.basemap_shows(layer):
+                continue  # hidden on screen: hidden on paper
             pen = QPen(QColor(colour), width * self.u)
             pen.setStyle(dash)
             painter.setPen(pen)
             painter.drawPath(lines_path(self.basemap_lines(layer)))
-
-    def _draw_graticule(self, painter: QPainter) -> None:
-        west, south, east, north = self.extent
-        self.grid_step = step = graticule_step(max(east - west, north - south))
-        pen = QPen(QColor(0, 0, 0, 40), 0.6 * self.u)
-        painter.setPen(pen)
-        for lon in np.arange(np.ceil(west / step) * step, east, step):
-            px, _ = self.to_page(lon, south)
-            painter.drawLine(
-                QPointF(float(px), self.frame.top()), QPointF(float(px), self.frame.bottom())
-            )
-        for lat in np.arange(np.ceil(south / step) * step, north, step):
-            _, py = self.to_page(west, lat)
-            painter.drawLine(
-                QPointF(self.frame.left(), float(py)), QPointF(self.frame.right(), float(py))
-            )
-
-    def _draw_graticule_labels(self, painter: QPainter, legend: Box) -> None:
-        """Degrees along the bottom and left edges; a label that would run past
-        the frame's corner or under the legend is left out."""
-        west, south, east, north = self.extent
-        step = self.grid_step
-        font = self._font(11)
-        metrics = QFontMetricsF(font)
-        painter.setFont(font)
-        painter.setPen(QColor("#616161"))
-        digits = 0 if step >= 1 else 2
-        for lon in np.arange(np.ceil(west / step) * step, east, step):
-            px, _ = self.to_page(lon, south)
-            text = _degrees(lon, digits, "E", "W")
-            x = float(px) + 3 * self.u
-            if x + metrics.horizontalAdvance(text) <= self.frame.right():
-                painter.drawText(QPointF(x, self.frame.bottom() + 14 * self.u), text)
-        for lat in np.arange(np.ceil(south / step) * step, north, step):
-            _, py = self.to_page(west, lat)
-            text = _degrees(lat, digits, "N", "S")
-            at = QPointF(self.frame.left() + 4 * self.u, float(py) - 3 * self.u)
-            box = metrics.boundingRect(text).translated(at)
-            if not box.intersects(QRectF(*legend)):
-                painter.drawText(at, text)
 
     def _event_marks(self) -> list[tuple[QPointF, str, str]]:
         """Centre, colour and symbol of each event's marker; an event at a place goes
@@ -589,11 +556,3 @@ def QSizeF_mm(width_px: int, height_px: int, dpi: int):  # noqa: N802 (Qt-style 
     from PySide6.QtCore import QSizeF
 
     return QSizeF(width_px / dpi * 25.4, height_px / dpi * 25.4)
-
-
-def _degrees(value: float, digits: int, positive: str, negative: str) -> str:
-    """A graticule label: 35°N, 120°W; the equator and the prime meridian plain 0°."""
-    text = f"{abs(value):.{digits}f}°"
-    if round(value, digits) == 0:
-        return text
-    return text + (positive if value > 0 else negative)
