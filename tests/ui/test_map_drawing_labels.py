@@ -9,7 +9,7 @@ from PySide6.QtCore import QPointF, QRectF, QSettings
 from sitrep_desktop.domain import Annotation
 from sitrep_desktop.store import Store
 from sitrep_desktop.ui.map.canvas import SELECTION_RADIUS
-from sitrep_desktop.ui.map.texts import MapText, text_boxes
+from sitrep_desktop.ui.map.texts import NAME_MARGIN, MapText, text_boxes
 from sitrep_desktop.ui.window.main_window import MainWindow
 
 
@@ -28,6 +28,20 @@ def test_place_labels_do_not_overlap_drawing_labels(qtbot, tmp_path: Path, demo_
         assert drawings, "the demo's drawings have labels on screen"
         for _text, rect in canvas.place_labels.drawn:
             assert not any(rect.intersects(d) for d in drawings), _text
+
+
+@pytest.mark.parametrize("size", [(1400, 900), (1600, 1000)])
+def test_a_drawing_label_keeps_a_space_from_a_place_name(window, size):
+    """Flush against "Latakia", "HTS — ESTIMATE" read as one name."""
+    canvas = window.canvas
+    window.resize(*size)
+    for box in VIEWS.values():
+        canvas.set_lonlat_range(*box)
+        canvas.grab()
+        drawings = [QRectF(*b) for b in text_boxes(canvas)]
+        for text, rect in canvas.place_labels.drawn:
+            spaced = rect.adjusted(-NAME_MARGIN + 1, 0, NAME_MARGIN - 1, 0)
+            assert not any(spaced.intersects(d) for d in drawings), text
 
 
 def _map_text_boxes(canvas):

@@ -32,6 +32,7 @@ from sitrep_desktop.ui.map.place_labels import LABEL_GAP
 EVENT_BOX = 12.0  # pixels: an event marker's box
 MANY_EVENTS = 500  # beyond this many markers in view, they are boxed by grid cell
 MIN_SHAPE = 40.0  # pixels a line or area must span on screen to carry its label
+NAME_MARGIN = 10.0  # pixels kept free left and right of a place's name
 
 
 class MapText(QGraphicsSimpleTextItem):
@@ -186,7 +187,11 @@ def _marker_boxes(canvas, to_pixels, bounds) -> list[Box]:
         if -200 <= a <= right + 20 and -20 <= b <= bottom + 20:  # names reach in from the left
             boxes.append((a - r, b - r, 2 * r, 2 * r))
             width = canvas.place_labels.text_width("place", name)
-            boxes.append((a + r + LABEL_GAP, b - height / 2, width, height))
+            # A word's space on either side: flush against a name, "HTS — ESTIMATE"
+            # read as the end of "Latakia".
+            boxes.append(
+                (a + r + LABEL_GAP - NAME_MARGIN, b - height / 2, width + 2 * NAME_MARGIN, height)
+            )
     ex, ey = canvas.event_scatter.getData()
     if ex is not None and len(ex):
         ex, ey = to_pixels(np.asarray(ex), np.asarray(ey))
