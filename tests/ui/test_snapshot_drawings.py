@@ -334,3 +334,26 @@ def test_country_and_town_names_let_a_reader_orient(qapp, demo_path, tmp_path):
     taken = [box for _text, box in snapshot.label_boxes] + [snapshot.legend_box]
     for name in snapshot.background_names:
         assert all(overlap(name.box, box) == 0.0 for box in taken), name.text
+
+
+@pytest.mark.parametrize("paper", ["A4", None])
+def test_no_label_is_struck_through_by_the_m5(qapp, tmp_path, shared_demo_store, paper):
+    """Spots across a line drawing come last for every label: the M5 ran through
+    Hama's "HTS — ESTIMATE" on paper."""
+    import shapely
+
+    m5 = next(a for a in shared_demo_store.annotations.all() if a.label == "M5 highway")
+    request = SnapshotRequest(bbox=(33.4, 33.2, 39.5, 36.5), at=AT, paper=paper)
+    snapshot = Snapshot(shared_demo_store, request)
+    snapshot.render(tmp_path / "m5.png")
+    coords = shapely.from_wkt(m5.geometry).coords
+    x, y = snapshot.to_page(*zip(*coords))
+    stroke = shapely.LineString(list(zip(x, y))).buffer(snapshot.u)
+    struck = [
+        text
+        for text, (left, top, width, height) in snapshot.label_boxes
+        if text != "M5 highway"
+        and stroke.intersects(shapely.box(left, top, left + width, top + height))
+    ]
+    assert not struck
+    assert "HTS — ESTIMATE" in [text for text, _box in snapshot.label_boxes]

@@ -108,7 +108,8 @@ def lay_out_labels(
     first_spots = [(p.x + g, p.y - height / 2, w, height) for p, g, w in zip(places, gaps, widths)]
     markers = [(p.x - p.radius, p.y - p.radius, 2 * p.radius, 2 * p.radius) for p in places]
     markers += marker_boxes(annotations, to_page, u)
-    candidates = [drawing_label(a, extent, to_page, u) for a in annotations]
+    lines = [line for a in annotations for line in _page_lines(a, extent, to_page)]
+    candidates = [drawing_label(a, extent, to_page, u, lines) for a in annotations]
     drawings = lay_out(
         [label for label in candidates if label is not None],
         [*markers, *events, *first_spots, *furniture],
@@ -151,11 +152,14 @@ def drawing_label(
     extent: tuple[float, float, float, float],
     to_page: ToPage,
     u: float,
+    lines: Sequence[np.ndarray] | None = None,
 ) -> DrawingLabel | None:
     """The label of a drawing that shows on the page, with its candidate boxes.
 
     Anchors come from the part of the shape inside the drawn extent, so a long
-    line's label sits on the stretch the picture shows, not off the page."""
+    line's label sits on the stretch the picture shows, not off the page.
+    Spots clear of `lines` (the page's line drawings; by default its own) come
+    first: a front line must not strike out its name, nor the M5 an estimate's."""
     if not annotation.label:
         return None
     shape = shapely.from_wkt(annotation.geometry)
@@ -189,13 +193,21 @@ def drawing_label(
         for x, y in zip(np.atleast_1d(px), np.atleast_1d(py))
         for dx, dy in offsets
     ]
-    if visible.geom_type in ("LineString", "MultiLineString"):
-        # Beside the line, not across it: a front line must not strike out its name.
-        parts = visible.geoms if visible.geom_type == "MultiLineString" else [visible]
-        lines = [np.column_stack(to_page(*np.asarray(p.coords).T)) for p in parts]
+    if lines is None:
+        lines = _page_lines(annotation, extent, to_page)
+    if lines:
         half = (float(style["width"]) / 2 + 1) * u
         candidates = [candidates[i] for i in clear_of_lines_first(candidates, lines, half)]
     return DrawingLabel(annotation.label, colour, font, rank, candidates)
+
+
+def _page_lines(annotation: Annotation, extent, to_page: ToPage) -> list[np.ndarray]:
+    """A line drawing's stretches on the page (none for a point or an area)."""
+    visible = shapely.clip_by_rect(shapely.from_wkt(annotation.geometry), *extent)
+    if visible.geom_type not in ("LineString", "MultiLineString"):
+        return []
+    parts = visible.geoms if visible.geom_type == "MultiLineString" else [visible]
+    return [np.column_stack(to_page(*np.asarray(p.coords).T)) for p in parts]
 
 
 def lay_out(
