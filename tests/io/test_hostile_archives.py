@@ -115,6 +115,34 @@ def test_a_kmz_entry_that_lies_about_its_size_is_refused_not_inflated(demo_db, t
     _refused(run_capped(demo_db, kmz), "lying.kmz", "CRC")
 
 
+def test_a_photo_in_a_tak_package_that_lies_about_its_size_is_refused_not_inflated(
+    demo_db, tmp_path
+) -> None:
+    marker = (
+        b'<event version="2.0" uid="m1" type="a-f-G" time="2024-12-06T10:00:00Z" '
+        b'start="2024-12-06T10:00:00Z" stale="2024-12-07T10:00:00Z" how="h-g-i-g-o">'
+        b'<point lat="34.7" lon="36.7" hae="0" ce="10" le="10"/>'
+        b'<detail><contact callsign="Homs photo"/></detail></event>'
+    )
+    manifest = (
+        b"<MissionPackageManifest version='2'><Contents>"
+        + b"".join(
+            b"<Content zipEntry='%s'><Parameter name='uid' value='m1'/></Content>" % entry
+            for entry in (b"m/marker.cot", b"m/photo.jpg")
+        )
+        + b"</Contents></MissionPackageManifest>"
+    )
+    package = write_zip(
+        tmp_path / "photo.zip",
+        [
+            ("MANIFEST/manifest.xml", manifest, 0, b"", None),
+            ("m/marker.cot", marker, 0, b"", None),
+            ("m/photo.jpg", b"\xff\xd8", 1200, b"", 1000),  # was: read whole, past 1 GiB
+        ],
+    )
+    _refused(run_capped(demo_db, package), "photo.zip", "CRC", "m/photo.jpg")
+
+
 def test_many_entries_each_small_enough_share_one_budget(demo_db, tmp_path) -> None:
     entries = [(f"part{n}.cot", COT_HEAD, 40, COT_TAIL, None) for n in range(4)]
     package = write_zip(tmp_path / "many.zip", entries)
