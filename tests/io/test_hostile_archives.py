@@ -143,6 +143,12 @@ def test_a_photo_in_a_tak_package_that_lies_about_its_size_is_refused_not_inflat
     _refused(run_capped(demo_db, package), "photo.zip", "CRC", "m/photo.jpg")
 
 
+def test_one_entry_past_the_budget_is_refused_naming_the_limit(demo_db, tmp_path) -> None:
+    package = write_zip(tmp_path / "one.zip", [("big.cot", COT_HEAD, 65, COT_TAIL, None)])
+    # Was "entry big.cot, field 'size': too large", a fixed 64 MB no setting could change.
+    _refused(run_capped(demo_db, package), "one.zip", "entry big.cot", "(archive_bytes)")
+
+
 def test_many_entries_each_small_enough_share_one_budget(demo_db, tmp_path) -> None:
     entries = [(f"part{n}.cot", COT_HEAD, 40, COT_TAIL, None) for n in range(4)]
     package = write_zip(tmp_path / "many.zip", entries)
