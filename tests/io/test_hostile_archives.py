@@ -13,6 +13,7 @@ import struct
 import subprocess
 import sys
 import textwrap
+import zipfile
 import zlib
 from pathlib import Path
 
@@ -166,6 +167,37 @@ def test_a_csv_header_line_of_32_mb_is_refused_before_it_is_split(demo_db, tmp_p
     source = tmp_path / "wide.csv"
     source.write_bytes(b"a," * (16 * MB) + b"a\n1\n")
     _refused(run_capped(demo_db, source), "wide.csv", "line 1", "line_chars")
+
+
+def _objects(path: Path, head: bytes, unit: bytes, megabytes: int, tail: bytes) -> Path:
+    path.write_bytes(head + unit * (megabytes * MB // len(unit)) + tail)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("name", "head", "unit", "tail"),
+    [
+        ("lists.geojson", b'{"type":"Feature","properties":{"notes":[', b"[],", b"[]]}}"),
+        ("elements.kml", KML_HEAD + b"<Placemark><description>", b"<a/>", b"</description>"
+         b"</Placemark>" + KML_TAIL),
+    ],
+    ids=["json-lists", "xml-elements"],
+)  # fmt: skip
+def test_a_document_under_its_size_cap_that_would_parse_past_1_gb_is_refused_first(
+    demo_db, tmp_path, name, head, unit, tail
+) -> None:
+    # 40 MB, under document_bytes: was 1.2-1.9 GB parsed (MemoryError here, naming nothing).
+    source = _objects(tmp_path / name, head, unit, 40, tail)
+    _refused(run_capped(demo_db, source), name, "file", "(parse_bytes)")
+
+
+def test_a_kmz_whose_kml_would_parse_past_1_gb_is_refused_first(demo_db, tmp_path) -> None:
+    kml = _objects(tmp_path / "doc.kml", KML_HEAD + b"<Placemark><description>", b"<a/>", 40,
+                   b"</description></Placemark>" + KML_TAIL)  # fmt: skip
+    kmz = tmp_path / "elements.kmz"
+    with zipfile.ZipFile(kmz, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.write(kml, "doc.kml")
+    _refused(run_capped(demo_db, kmz), "elements.kmz", "entry doc.kml", "(parse_bytes)")
 
 
 # -- caps on one record and on a file, each naming its limit ---------------------------
