@@ -5,8 +5,9 @@ eat the laptop's memory: a zip whose entries each look small but add up to
 gigabytes, an entry that claims 1 kB and inflates to 10 GB, a 262 MB name, a
 polygon of 50 million vertices, millions of records, a CSV line of 500 MB.
 
-`LIMITS` holds the caps; `configured(...)` changes them for a block (tests, or
-a user who really means to read a 300 MB GeoJSON). Every refusal is an
+`LIMITS` holds the caps; `configured(...)` changes them for a block (tests), and
+a user who really means to read a 300 MB GeoJSON sets them for the process in the
+environment: SITREP_LIMITS="document_bytes=300MB,parse_bytes=4GB". Every refusal is an
 ImportFileError whose reason names the limit, e.g.
 "a name of 262,144,000 characters is over the limit of 1,000 (name_chars)".
 """
@@ -14,6 +15,8 @@ ImportFileError whose reason names the limit, e.g.
 from __future__ import annotations
 
 import dataclasses
+import logging
+import os
 import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -50,7 +53,38 @@ class Limits:
     features: int = 500_000  # records in one file
 
 
-LIMITS = Limits()
+_UNITS = {"KB": 1024, "MB": MB, "GB": 1024 * MB}
+
+
+def from_environment(text: str, base: Limits) -> Limits:
+    """`base` with the caps set in SITREP_LIMITS: "field=value,..." (value: 1000, 64MB, 2GB).
+
+    An unknown name or a value that is not a positive number raises ValueError naming it:
+    a typo must not silently leave a cap where the user thought it was lifted.
+    """
+    changes: dict[str, int] = {}
+    for item in filter(None, (part.strip() for part in text.split(","))):
+        name, _, value = item.partition("=")
+        name, value = name.strip(), value.strip().upper().replace(" ", "")
+        if name not in {f.name for f in dataclasses.fields(Limits)}:
+            raise ValueError(f"SITREP_LIMITS: unknown limit {name!r}")
+        unit = next((u for u in _UNITS if value.endswith(u)), "")
+        number = value.removesuffix(unit).replace("_", "")
+        if not number.isdigit() or int(number) <= 0:
+            raise ValueError(f"SITREP_LIMITS: {name} must be a positive number, not {value!r}")
+        changes[name] = int(number) * _UNITS.get(unit, 1)
+    return dataclasses.replace(base, **changes)
+
+
+def _initial() -> Limits:
+    try:
+        return from_environment(os.environ.get("SITREP_LIMITS", ""), Limits())
+    except ValueError as exc:  # said once (stderr when nothing else logs), never a traceback
+        logging.getLogger(__name__).warning("%s; the default limits apply", exc)
+        return Limits()
+
+
+LIMITS = _initial()
 _NAME_FIELDS = frozenset({"name", "short_name", "title", "label"})
 
 
