@@ -45,7 +45,7 @@ class Limits:
 
     archive_bytes: int = 64 * MB  # decompressed, all entries of one KMZ or TAK package
     document_bytes: int = 64 * MB  # a GeoJSON, KML or CoT file parsed as one document
-    parse_bytes: int = 640 * MB  # what parsing one such document is estimated to hold
+    parse_bytes: int = 768 * MB  # what parsing one such document is estimated to hold
     line_chars: int = 4 * MB  # one line of a CSV file (its header included)
     field_chars: int = MB  # one text field of a record
     name_chars: int = 1_000  # a name, title or label
@@ -155,12 +155,13 @@ def check_document_size(file: str, size: int, fmt: str) -> None:
     check_parse_cost(file, "file", size, markers, fmt)
 
 
-# Measured (CPython 3.11, the whole import in a child): a parsed document costs about
-# 3x its bytes plus ~90 bytes for every object its markup makes: a JSON list, object
-# or value (counted by "[", "{" and ","), an XML element (by "<"). 64 MB of "[]," peaked
-# at 1.88 GB and 64 MB of "<a/>" at 1.57 GB, both under `document_bytes`; 50 MB of
-# GeoJSON points (4.6M markers) peaked at 556 MB, estimated 562 MB.
-_PER_BYTE, _PER_MARKER = 3, 90
+# Measured (CPython 3.11, the whole import in a child, peak RSS): a parsed document costs
+# about 3x its bytes plus ~130 bytes for every object its markup makes (a JSON list,
+# object or value, counted by "[", "{" and ","; an XML tag, by "<"), records included.
+# 45 MB of GeoJSON points: estimated 616 MB, peaked at 700; 62 MB of KML placemarks:
+# 706 MB, peaked at 721; 64 MB of "[]," (estimated 6 GB) and of "<a/>" (2.4 GB) peaked at
+# 1.88 and 1.57 GB though under `document_bytes`, and are now refused before parsing.
+_PER_BYTE, _PER_MARKER = 3, 130
 
 
 def _markers(data: bytes, fmt: str) -> int:
