@@ -13,6 +13,7 @@ import struct
 import subprocess
 import sys
 import textwrap
+import zipfile
 import zlib
 from pathlib import Path
 
@@ -115,6 +116,40 @@ def test_a_kmz_entry_that_lies_about_its_size_is_refused_not_inflated(demo_db, t
     _refused(run_capped(demo_db, kmz), "lying.kmz", "CRC")
 
 
+def test_a_photo_in_a_tak_package_that_lies_about_its_size_is_refused_not_inflated(
+    demo_db, tmp_path
+) -> None:
+    marker = (
+        b'<event version="2.0" uid="m1" type="a-f-G" time="2024-12-06T10:00:00Z" '
+        b'start="2024-12-06T10:00:00Z" stale="2024-12-07T10:00:00Z" how="h-g-i-g-o">'
+        b'<point lat="34.7" lon="36.7" hae="0" ce="10" le="10"/>'
+        b'<detail><contact callsign="Homs photo"/></detail></event>'
+    )
+    manifest = (
+        b"<MissionPackageManifest version='2'><Contents>"
+        + b"".join(
+            b"<Content zipEntry='%s'><Parameter name='uid' value='m1'/></Content>" % entry
+            for entry in (b"m/marker.cot", b"m/photo.jpg")
+        )
+        + b"</Contents></MissionPackageManifest>"
+    )
+    package = write_zip(
+        tmp_path / "photo.zip",
+        [
+            ("MANIFEST/manifest.xml", manifest, 0, b"", None),
+            ("m/marker.cot", marker, 0, b"", None),
+            ("m/photo.jpg", b"\xff\xd8", 1200, b"", 1000),  # was: read whole, past 1 GiB
+        ],
+    )
+    _refused(run_capped(demo_db, package), "photo.zip", "CRC", "m/photo.jpg")
+
+
+def test_one_entry_past_the_budget_is_refused_naming_the_limit(demo_db, tmp_path) -> None:
+    package = write_zip(tmp_path / "one.zip", [("big.cot", COT_HEAD, 65, COT_TAIL, None)])
+    # Was "entry big.cot, field 'size': too large", a fixed 64 MB no setting could change.
+    _refused(run_capped(demo_db, package), "one.zip", "entry big.cot", "(archive_bytes)")
+
+
 def test_many_entries_each_small_enough_share_one_budget(demo_db, tmp_path) -> None:
     entries = [(f"part{n}.cot", COT_HEAD, 40, COT_TAIL, None) for n in range(4)]
     package = write_zip(tmp_path / "many.zip", entries)
@@ -132,6 +167,37 @@ def test_a_csv_header_line_of_32_mb_is_refused_before_it_is_split(demo_db, tmp_p
     source = tmp_path / "wide.csv"
     source.write_bytes(b"a," * (16 * MB) + b"a\n1\n")
     _refused(run_capped(demo_db, source), "wide.csv", "line 1", "line_chars")
+
+
+def _objects(path: Path, head: bytes, unit: bytes, megabytes: int, tail: bytes) -> Path:
+    path.write_bytes(head + unit * (megabytes * MB // len(unit)) + tail)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("name", "head", "unit", "tail"),
+    [
+        ("lists.geojson", b'{"type":"Feature","properties":{"notes":[', b"[],", b"[]]}}"),
+        ("elements.kml", KML_HEAD + b"<Placemark><description>", b"<a/>", b"</description>"
+         b"</Placemark>" + KML_TAIL),
+    ],
+    ids=["json-lists", "xml-elements"],
+)  # fmt: skip
+def test_a_document_under_its_size_cap_that_would_parse_past_1_gb_is_refused_first(
+    demo_db, tmp_path, name, head, unit, tail
+) -> None:
+    # 40 MB, under document_bytes: was 1.2-1.9 GB parsed (MemoryError here, naming nothing).
+    source = _objects(tmp_path / name, head, unit, 40, tail)
+    _refused(run_capped(demo_db, source), name, "file", "(parse_bytes)")
+
+
+def test_a_kmz_whose_kml_would_parse_past_1_gb_is_refused_first(demo_db, tmp_path) -> None:
+    kml = _objects(tmp_path / "doc.kml", KML_HEAD + b"<Placemark><description>", b"<a/>", 40,
+                   b"</description></Placemark>" + KML_TAIL)  # fmt: skip
+    kmz = tmp_path / "elements.kmz"
+    with zipfile.ZipFile(kmz, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.write(kml, "doc.kml")
+    _refused(run_capped(demo_db, kmz), "elements.kmz", "entry doc.kml", "(parse_bytes)")
 
 
 # -- caps on one record and on a file, each naming its limit ---------------------------

@@ -46,7 +46,6 @@ from .safe_xml import child, descendants, dropped_note, local_name, parse_xml, s
 
 PLACE_TYPE = "a-u-G"  # ground point of unknown affiliation: TAK draws a yellow marker
 EVENT_TYPE = "b-m-p-s-m"  # spot map marker
-MAX_ENTRY_BYTES = 64 * 1024 * 1024
 
 
 def event_element(
@@ -224,8 +223,6 @@ def _package_events(budget: BudgetedArchive, file: str) -> Iterator[tuple[str, E
         name = info.filename
         if not name.lower().endswith((".cot", ".xml")) or name.upper().startswith("MANIFEST/"):
             continue
-        if info.file_size > MAX_ENTRY_BYTES:
-            raise ImportFileError(file, [Problem(f"entry {name}", "size", "too large")])
         root = parse_xml(budget.read(info), f"{file}:{name}")
         if local_name(root) not in ("event", "events"):
             # ATAK packages carry other XML (map sources, iconset.xml): that

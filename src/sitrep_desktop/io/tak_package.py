@@ -13,6 +13,7 @@ import zipfile
 from collections.abc import Mapping
 
 from ..domain.attachments import Attachment
+from .limits import BudgetedArchive
 from .records import ImportFileError, Problem, derived_id
 from .safe_xml import children, descendants, parse_xml
 
@@ -30,6 +31,8 @@ def attachments(
     `record_ids`: CoT uid -> the id of the record made from that event.
     """
     entries = _manifest_entries(archive, file)
+    # A budget of their own, streamed: a photo that claims 1 kB may inflate to gigabytes.
+    budget = BudgetedArchive(archive, file, 1)
     found, unattached = [], []
     # Every file of the package, listed in the manifest or not: a file the
     # manifest forgets (or a package without one) is still named, not lost.
@@ -51,7 +54,7 @@ def attachments(
                 record_id=record_id,
                 name=entry.rsplit("/", 1)[-1],
                 media_type=mimetypes.guess_type(entry)[0] or "application/octet-stream",
-                data=archive.read(info),
+                data=budget.read(info),
             )
         )
     return found, unattached

@@ -31,6 +31,7 @@ from typing import Any
 from ..commands.imports import ImportRecords, StreamedImport
 from ..domain import Moment, parse_moment
 from ..domain.control import resolve_control
+from ..domain.errors import SitRepError
 from ..io import cot, formats, pipeline
 from ..io.progress import Progress
 from ..io.records import ImportFileError, Problem, RecordBatch
@@ -93,6 +94,16 @@ def export_file(
     written = write_export(batch, path, name, at=at, store=store)
     return ExportResult(
         written.path, written.format, carried_counts(batch, written.format), written.notes
+    )
+
+
+def _is_the_database(path: Path, database: str | Path) -> bool:
+    """Whether writing `path` would replace the database file or one of its journals."""
+    database = Path(database).resolve()
+    target = path.resolve()
+    journals = [database.with_name(database.name + end) for end in ("-wal", "-shm", "-journal")]
+    return target in (database, *journals) or (
+        target.exists() and database.exists() and os.path.samefile(target, database)
     )
 
 
@@ -165,6 +176,9 @@ def write_export(
         path, fmt = path.with_suffix(".zip"), "datapackage"
         spec = formats.FORMATS[fmt]
         notes.append(f"{markers} CoT events written as a TAK data package")
+    if store is not None and store.path is not None and _is_the_database(path, store.path):
+        # `sitrep export ops.db ops.db --format geojson` replaced the database by its export.
+        raise SitRepError(f"{path.name} is the database being exported; choose another file")
     writer = spec.write_function()
     # Written under its own name in a hidden folder beside the target, then
     # moved: a reader never sees half a file, and a format that records its
