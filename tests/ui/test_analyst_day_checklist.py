@@ -105,7 +105,7 @@ def test_show_events_here_on_a_drawing_refilters_when_the_map_filter_was_on(wind
 
 # -- the snapshot shows what the screen shows ------------------------------------------------
 def snapshot_of_the_view(window, path):
-    from sitrep_desktop.ui.snapshot.export_dialog import SnapshotDialog
+    from sitrep_desktop.ui.snapshot.export_dialog import SCREEN, SnapshotDialog
     from sitrep_desktop.ui.snapshot.feature import write_snapshot
 
     window.time_state.set_at(parse_moment("2024-12-06"))
@@ -113,6 +113,9 @@ def snapshot_of_the_view(window, path):
     dialog = SnapshotDialog(window.context)
     dialog.path_edit.setText(str(path))
     dialog.view_button.setChecked(True)
+    # What is drawn is the question, not print resolution: the screen's size is
+    # a tenth of the pixels of A4 at 300 dpi.
+    dialog.paper_box.setCurrentText(SCREEN)
     write_snapshot(window.context, dialog.path, dialog.request())
     return json.loads(path.with_name(path.name + ".json").read_text())
 
