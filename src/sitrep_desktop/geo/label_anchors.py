@@ -121,12 +121,31 @@ def clear_of_lines_first(
     A line's label beside one of its points may lie where the line goes on: its
     stroke then strikes the text through. Such spots stay as a last resort only.
     """
+    return clear_of_first(boxes, lines_geometry(lines), half_width)
+
+
+def lines_geometry(lines: Sequence[Sequence[tuple[float, float]]]) -> shapely.Geometry | None:
+    """The lines as one prepared geometry (None if there are none), for many
+    clear_of_first calls: the canvas asks it for every label at every pan frame."""
     parts = [shapely.LineString(line) for line in lines if len(line) >= 2]
-    if not parts or not boxes:
+    if not parts:
+        return None
+    geometry = shapely.MultiLineString(parts)
+    shapely.prepare(geometry)
+    return geometry
+
+
+def clear_of_first(
+    boxes: Sequence[tuple[float, float, float, float]],
+    lines: shapely.Geometry | None,
+    half_width: float,
+) -> list[int]:
+    """clear_of_lines_first, with the lines made once by lines_geometry."""
+    if lines is None or not boxes:
         return list(range(len(boxes)))
-    stroke = shapely.MultiLineString(parts).buffer(half_width)
     left, top, width, height = (np.array(column, float) for column in zip(*boxes))
-    crossed = shapely.intersects(shapely.box(left, top, left + width, top + height), stroke)
+    # Within half the stroke's width of a line: the stroke crosses the box.
+    crossed = shapely.dwithin(shapely.box(left, top, left + width, top + height), lines, half_width)
     return [i for i in range(len(boxes)) if not crossed[i]] + [
         i for i in range(len(boxes)) if crossed[i]
     ]

@@ -25,7 +25,13 @@ from PySide6.QtWidgets import (
     QGraphicsTextItem,
 )
 
-from sitrep_desktop.geo.label_anchors import BESIDE, FIXED, clear_of_lines_first, label_offsets
+from sitrep_desktop.geo.label_anchors import (
+    BESIDE,
+    FIXED,
+    clear_of_first,
+    label_offsets,
+    lines_geometry,
+)
 from sitrep_desktop.geo.label_layout import Box, choose_positions
 from sitrep_desktop.ui.map.place_labels import LABEL_GAP
 
@@ -99,7 +105,7 @@ def arrange(
     ordered = sorted(shown, key=lambda t: (t.rank, t.text()))
     # Spots across a line drawing come last, for every label: a front line must
     # not strike out its own name, nor the M5 an estimate's.
-    lines = [line for text in ordered for line in _own_lines(text, to_pixels)]
+    lines = lines_geometry([line for text in ordered for line in _own_lines(text, to_pixels)])
     candidates: list[list[Box]] = []
     spots: list[list[tuple[int, int]]] = []
     for text in ordered:
@@ -111,7 +117,7 @@ def arrange(
             for o, (dx, dy) in enumerate(offsets):
                 boxes.append((float(px) + dx, float(py) + dy, rect.width(), rect.height()))
                 choices.append((a, o))
-        order = clear_of_lines_first(boxes, lines, 3.0)
+        order = clear_of_first(boxes, lines, 3.0)
         candidates.append([boxes[i] for i in order])
         spots.append([choices[i] for i in order])
     required = [text.placement == FIXED for text in ordered]
