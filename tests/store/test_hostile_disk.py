@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 import subprocess
-import sys
-import textwrap
 from pathlib import Path
 
 import pytest
 
+from locked_db import held_locked, quick_lock_wait
 from sitrep_desktop.app import main
 from sitrep_desktop.domain import Place
 from sitrep_desktop.services.demo import write_demo
-from sitrep_desktop.store import DatabaseBusyError, Store, opening
+from sitrep_desktop.store import DatabaseBusyError, Store
 from sitrep_desktop.store.errors import DiskFullError, ReadOnlyError
 
 
@@ -107,36 +105,8 @@ def test_the_command_line_reads_a_read_only_disk_and_names_it_on_import(
 def test_a_file_another_program_holds_locked_is_named_locked(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # The opening check waits 5 s for a lock before it gives up; what is tested is
-    # what it then says, so the wait is cut to half a second.
-    connect = sqlite3.connect
-    monkeypatch.setattr(
-        opening.sqlite3, "connect", lambda *a, **k: connect(*a, **{**k, "timeout": 0.5})
-    )
+    quick_lock_wait(monkeypatch)
     db = write_demo(tmp_path / "demo.db")
-    holder = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            textwrap.dedent(
-                f"""
-                import sqlite3, sys
-                conn = sqlite3.connect({str(db)!r}, isolation_level=None)
-                conn.execute("PRAGMA journal_mode = DELETE")
-                conn.execute("PRAGMA locking_mode = EXCLUSIVE")
-                conn.execute("BEGIN EXCLUSIVE")
-                print("locked", flush=True)
-                sys.stdin.readline()
-                """
-            ),
-        ],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert holder.stdout.readline().strip() == "locked"
+    with held_locked(db):
         with pytest.raises(DatabaseBusyError, match="locked by another program"):
             Store.open(db)
-    finally:
-        holder.communicate("\n", timeout=30)

@@ -10,31 +10,14 @@ import json
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings
-from PySide6.QtGui import QContextMenuEvent
-from PySide6.QtWidgets import QApplication
+from gui_steps import right_click, window_at
 
 from sitrep_desktop.domain import parse_moment
-from sitrep_desktop.store import Store
-from sitrep_desktop.ui.window.main_window import MainWindow
 
 pytestmark = pytest.mark.qt_log_ignore(
     "propagateSizeHints", "does not support raise", "grabbing the keyboard"
 )
 DOCS = Path(__file__).parents[2] / "docs"
-
-
-def window_at(qtbot, tmp_path, demo_path, width: int, height: int) -> MainWindow:
-    """A first start on a screen of this size (fresh settings)."""
-    win = MainWindow(QSettings(str(tmp_path / f"s{width}.ini"), QSettings.Format.IniFormat))
-    qtbot.addWidget(win)
-    win.resize(width, height)
-    win.show()
-    qtbot.waitExposed(win)
-    with qtbot.waitSignal(win.sigFeaturesInstalled):
-        win.open_store(Store.open(demo_path), demo_path, defer_features=True)
-    qtbot.wait(60)  # the docks are fitted once the layout has settled
-    return win
 
 
 # -- item 4: the title column at every width ----------------------------------------------------
@@ -64,15 +47,6 @@ def test_a_time_of_day_keeps_the_time_column_wide_enough(window, qtbot):
 
 
 # -- right-click on a drawing: show events here ---------------------------------------------------
-def right_click(window, lat, lon):
-    pos = window.canvas.latlon_to_widget(lat, lon).toPoint()
-    viewport = window.canvas.viewport()
-    event = QContextMenuEvent(QContextMenuEvent.Reason.Mouse, pos, viewport.mapToGlobal(pos))
-    QApplication.sendEvent(viewport, event)
-    menu = window.features.map.context_menu.last_menu
-    return {a.text(): a for a in menu.actions()} if menu is not None else {}
-
-
 def test_right_click_on_a_drawing_shows_the_events_within_it(window, qtbot):
     import shapely
 

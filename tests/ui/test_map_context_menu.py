@@ -1,8 +1,7 @@
 """Right-click on the map: the actions for the place or drawing under the cursor."""
 
 import pytest
-from PySide6.QtGui import QContextMenuEvent
-from PySide6.QtWidgets import QApplication
+from gui_steps import right_click
 
 from sitrep_desktop.services.demo import demo_id
 
@@ -11,15 +10,6 @@ pytestmark = pytest.mark.qt_log_ignore(
     "propagateSizeHints", "does not support raise", "grabbing the keyboard"
 )
 HOMS = demo_id("place", "Homs")
-
-
-def right_click(window, lat, lon):
-    pos = window.canvas.latlon_to_widget(lat, lon).toPoint()
-    viewport = window.canvas.viewport()
-    event = QContextMenuEvent(QContextMenuEvent.Reason.Mouse, pos, viewport.mapToGlobal(pos))
-    QApplication.sendEvent(viewport, event)
-    menu = window.features.map.context_menu.last_menu
-    return {a.text(): a for a in menu.actions()} if menu is not None else {}
 
 
 def test_right_click_on_a_place_offers_its_actions_and_selects_it(window):

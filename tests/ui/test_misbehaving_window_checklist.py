@@ -10,16 +10,14 @@ from __future__ import annotations
 import os
 import sqlite3
 import subprocess
-import sys
-import textwrap
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QMessageBox
 
+from locked_db import held_locked, quick_lock_wait
 from sitrep_desktop.services.demo import write_demo
-from sitrep_desktop.store import opening
 
 pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
 
@@ -157,38 +155,11 @@ def test_a_file_that_cannot_be_opened_says_why_in_a_message(
 def test_a_file_another_program_holds_locked_says_locked_in_a_message(
     qtbot, tmp_path, shown, monkeypatch
 ) -> None:
-    # The opening check waits 5 s for the lock; what it then says is what is tested.
-    connect = sqlite3.connect
-    monkeypatch.setattr(
-        opening.sqlite3, "connect", lambda *a, **k: connect(*a, **{**k, "timeout": 0.5})
-    )
+    quick_lock_wait(monkeypatch)
     path = write_demo(tmp_path / "held.db")
-    holder = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            textwrap.dedent(
-                f"""
-                import sqlite3, sys
-                conn = sqlite3.connect({str(path)!r}, isolation_level=None)
-                conn.execute("PRAGMA journal_mode = DELETE")
-                conn.execute("PRAGMA locking_mode = EXCLUSIVE")
-                conn.execute("BEGIN EXCLUSIVE")
-                print("locked", flush=True)
-                sys.stdin.readline()
-                """
-            ),
-        ],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert holder.stdout.readline().strip() == "locked"
+    with held_locked(path):
         window = _window(qtbot, tmp_path)
         assert window.open_path(path) is False
         assert len(shown) == 1 and "locked by another program" in shown[0], shown
         assert "damaged" not in shown[0]
         window.close()
-    finally:
-        holder.communicate("\n", timeout=30)

@@ -7,6 +7,7 @@ window_<width>.png, to look at."""
 from __future__ import annotations
 
 import pytest
+from gui_steps import settle, window_at
 from PySide6.QtCore import QSettings
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QToolBar, QToolButton
@@ -20,19 +21,6 @@ pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
 @pytest.fixture
 def renders(tmp_path_factory):
     return tmp_path_factory.mktemp("renders")
-
-
-def window_at(qtbot, tmp_path, demo_path, width: int, height: int) -> MainWindow:
-    """A window first shown at this size, as on a first start on that screen."""
-    win = MainWindow(QSettings(str(tmp_path / f"s{width}.ini"), QSettings.Format.IniFormat))
-    qtbot.addWidget(win)
-    win.resize(width, height)
-    win.show()
-    qtbot.waitExposed(win)
-    with qtbot.waitSignal(win.sigFeaturesInstalled):
-        win.open_store(Store.open(demo_path), demo_path, defer_features=True)
-    settle(qtbot)
-    return win
 
 
 @pytest.fixture(scope="module")
@@ -65,10 +53,6 @@ def first_start(qapp, tmp_path_factory, shared_demo_path):
         win.close()  # and with it the store
         win.deleteLater()
     qapp.processEvents()
-
-
-def settle(qtbot) -> None:
-    qtbot.wait(60)  # the docks are fitted once the layout has settled
 
 
 def map_share(win: MainWindow) -> float:
