@@ -26,3 +26,14 @@ def stale_index(path: Path) -> Path:
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] != "ok"
     conn.close()
     return path
+
+
+def stale_after_a_good_backup(path: Path, **backup_options) -> Path:
+    """Back `path` up as on an open, then give it a stale index; the good backup's path."""
+    from sitrep_desktop.store import Store
+    from sitrep_desktop.store.backups import make_backup
+
+    with Store.open(path) as store:
+        good = make_backup(store, "open", **backup_options)
+    stale_index(path)
+    return good

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from damaged_db import stale_index
+from damaged_db import stale_after_a_good_backup, stale_index
 from sitrep_desktop.domain import Place
 from sitrep_desktop.services.demo import write_demo
 from sitrep_desktop.store import Store
@@ -96,9 +96,7 @@ def test_rotation_ranks_by_the_order_made_not_the_time_in_the_name(ops_db: Path)
 def test_a_file_that_fails_the_integrity_check_is_never_backed_up_over_a_good_one(
     ops_db: Path,
 ) -> None:
-    with Store.open(ops_db) as store:
-        good = make_backup(store, "open", keep=2)
-    stale_index(ops_db)
+    good = stale_after_a_good_backup(ops_db, keep=2)
     with Store.open(ops_db) as store:  # quick_check passes: it opens
         for _ in range(5):
             with pytest.raises(DamagedSourceError, match="integrity check"):

@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QMainWindow, QMessageBox
 
-from damaged_db import stale_index
+from damaged_db import stale_after_a_good_backup
 from sitrep_desktop.domain import Place
 from sitrep_desktop.services.demo import write_demo
 from sitrep_desktop.store import Store
@@ -220,11 +220,7 @@ def test_a_file_failing_the_integrity_check_is_not_backed_up_and_the_user_is_tol
     qtbot, tmp_path: Path
 ) -> None:
     path = write_demo(tmp_path / "stale.db")
-    with Store.open(path) as store:
-        from sitrep_desktop.store.backups import make_backup
-
-        good = make_backup(store, "open")
-    stale_index(path)
+    good = stale_after_a_good_backup(path)
     window = StandInWindow(path)
     qtbot.addWidget(window)
     controller = install_backups(window)

@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 from tests.ui.test_backup_dialog import StandInWindow, add_village
 
-from damaged_db import stale_index
+from damaged_db import stale_after_a_good_backup
 from sitrep_desktop.store import Store
-from sitrep_desktop.store.backups import list_backups, make_backup
+from sitrep_desktop.store.backups import list_backups
 from sitrep_desktop.ui.window.backups import install_backups
 
 
@@ -35,9 +35,7 @@ def test_a_big_file_failing_the_check_is_refused_and_the_user_is_told(
     qtbot, new_demo_file, big
 ) -> None:
     path = new_demo_file("stale.db")
-    with Store.open(path) as store:
-        good = make_backup(store, "open")
-    stale_index(path)
+    good = stale_after_a_good_backup(path)
     window = StandInWindow(path)
     qtbot.addWidget(window)
     controller = install_backups(window)
