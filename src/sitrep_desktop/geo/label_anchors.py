@@ -110,23 +110,9 @@ def label_offsets(
     return [(-width / 2, -height / 2)]
 
 
-def clear_of_lines_first(
-    boxes: Sequence[tuple[float, float, float, float]],
-    lines: Sequence[Sequence[tuple[float, float]]],
-    half_width: float = 2.0,
-) -> list[int]:
-    """Indices of `boxes` (left, top, width, height), those that `lines` (in the
-    same units) do not cross first, each group in its own order.
-
-    A line's label beside one of its points may lie where the line goes on: its
-    stroke then strikes the text through. Such spots stay as a last resort only.
-    """
-    return clear_of_first(boxes, lines_geometry(lines), half_width)
-
-
 def lines_geometry(lines: Sequence[Sequence[tuple[float, float]]]) -> shapely.Geometry | None:
-    """The lines as one prepared geometry (None if there are none), for many
-    clear_of_first calls: the canvas asks it for every label at every pan frame."""
+    """The lines as one prepared geometry (None if there are none), made once for
+    every label's clear_of_lines_first: the canvas asks it at every pan frame."""
     parts = [shapely.LineString(line) for line in lines if len(line) >= 2]
     if not parts:
         return None
@@ -135,12 +121,17 @@ def lines_geometry(lines: Sequence[Sequence[tuple[float, float]]]) -> shapely.Ge
     return geometry
 
 
-def clear_of_first(
+def clear_of_lines_first(
     boxes: Sequence[tuple[float, float, float, float]],
     lines: shapely.Geometry | None,
-    half_width: float,
+    half_width: float = 2.0,
 ) -> list[int]:
-    """clear_of_lines_first, with the lines made once by lines_geometry."""
+    """Indices of `boxes` (left, top, width, height), those that `lines` (from
+    lines_geometry, in the same units) do not cross first, each group in its own order.
+
+    A label beside a line may lie where the line goes on: its stroke then strikes
+    the text through. Such spots stay as a last resort only.
+    """
     if lines is None or not boxes:
         return list(range(len(boxes)))
     left, top, width, height = (np.array(column, float) for column in zip(*boxes))

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from sitrep_desktop.geo.label_anchors import (
     BESIDE,
     FIXED,
-    clear_of_first,
+    clear_of_lines_first,
     label_offsets,
     lines_geometry,
 )
@@ -117,7 +117,7 @@ def arrange(
             for o, (dx, dy) in enumerate(offsets):
                 boxes.append((float(px) + dx, float(py) + dy, rect.width(), rect.height()))
                 choices.append((a, o))
-        order = clear_of_first(boxes, lines, 3.0)
+        order = clear_of_lines_first(boxes, lines, 3.0)
         candidates.append([boxes[i] for i in order])
         spots.append([choices[i] for i in order])
     required = [text.placement == FIXED for text in ordered]

@@ -26,6 +26,7 @@ from sitrep_desktop.geo.label_anchors import (
     drawing_anchors,
     label_offsets,
     label_placement,
+    lines_geometry,
 )
 from sitrep_desktop.geo.label_layout import Box, choose_positions, layout_labels
 from sitrep_desktop.ui.snapshot.drawings import (
@@ -108,7 +109,7 @@ def lay_out_labels(
     first_spots = [(p.x + g, p.y - height / 2, w, height) for p, g, w in zip(places, gaps, widths)]
     markers = [(p.x - p.radius, p.y - p.radius, 2 * p.radius, 2 * p.radius) for p in places]
     markers += marker_boxes(annotations, to_page, u)
-    lines = [line for a in annotations for line in _page_lines(a, extent, to_page)]
+    lines = lines_geometry([line for a in annotations for line in _page_lines(a, extent, to_page)])
     candidates = [drawing_label(a, extent, to_page, u, lines) for a in annotations]
     drawings = lay_out(
         [label for label in candidates if label is not None],
@@ -152,13 +153,13 @@ def drawing_label(
     extent: tuple[float, float, float, float],
     to_page: ToPage,
     u: float,
-    lines: Sequence[np.ndarray] | None = None,
+    lines: shapely.Geometry | None,
 ) -> DrawingLabel | None:
     """The label of a drawing that shows on the page, with its candidate boxes.
 
     Anchors come from the part of the shape inside the drawn extent, so a long
     line's label sits on the stretch the picture shows, not off the page.
-    Spots clear of `lines` (the page's line drawings; by default its own) come
+    Spots clear of `lines` (the page's line drawings, from lines_geometry) come
     first: a front line must not strike out its name, nor the M5 an estimate's."""
     if not annotation.label:
         return None
@@ -193,9 +194,7 @@ def drawing_label(
         for x, y in zip(np.atleast_1d(px), np.atleast_1d(py))
         for dx, dy in offsets
     ]
-    if lines is None:
-        lines = _page_lines(annotation, extent, to_page)
-    if lines:
+    if lines is not None:
         half = (float(style["width"]) / 2 + 1) * u
         candidates = [candidates[i] for i in clear_of_lines_first(candidates, lines, half)]
     return DrawingLabel(annotation.label, colour, font, rank, candidates)
