@@ -126,7 +126,7 @@ class MapCanvas(pg.PlotWidget):
         self._place_marks: tuple | None = None
         self._basemap_labels = basemap_label_candidates(self.projection)
         self._town_labels: tuple | None = None  # gazetteer towns, loaded after the first paint
-        self._other_labels: tuple | None = None  # (key, candidates): _other_label_candidates
+        self._other_labels: tuple | None = None  # (towns, key, candidates): _other_label_candidates
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.overlays = MapOverlays(self)
 
@@ -308,9 +308,12 @@ class MapCanvas(pg.PlotWidget):
         """The basemap's and the gazetteer's names, less the towns the database
         already holds (each is labelled once, as the database's). Kept while the
         places stay where they are: ~40,000 names, asked at every selection."""
-        key = (id(self._town_labels), np.asarray(px).tobytes(), np.asarray(py).tobytes())
-        if self._other_labels is not None and self._other_labels[0] == key:
-            return self._other_labels[1]
+        # The towns themselves, not their id(): a new load could reuse a freed one's.
+        key = (np.asarray(px).tobytes(), np.asarray(py).tobytes())
+        if self._other_labels is not None:
+            towns, old_key, candidates = self._other_labels
+            if towns is self._town_labels and old_key == key:
+                return candidates
         b_texts, b_x, b_y, b_priority, b_kinds = self._basemap_labels
         parts = [(list(b_texts), b_x, b_y, b_priority, list(b_kinds))]
         if self._town_labels is not None:
@@ -332,7 +335,7 @@ class MapCanvas(pg.PlotWidget):
             kinds,
             np.where(np.array(kinds, dtype=str) == "town", DOT_RADIUS, 0.0),
         )
-        self._other_labels = (key, candidates)
+        self._other_labels = (self._town_labels, key, candidates)
         return candidates
 
     def _draw_annotations(self, annotations: list[Annotation]) -> None:
