@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from sitrep_desktop.domain import Moment
 from sitrep_desktop.geo.units import nice_length
-from sitrep_desktop.services.style import BASEMAP_FILLS, BASEMAP_LINES
+from sitrep_desktop.services.style import BASEMAP_LAYERS
 
 # Paper sizes in millimetres, landscape (width, height): maps read better wide,
 # so landscape is the default; a portrait page swaps them.
@@ -62,7 +62,7 @@ class SnapshotRequest:
         if unknown:
             raise ValueError(f"unknown snapshot layer(s) {sorted(unknown)}; known: {LAYERS}")
         if self.basemap_layers is not None:
-            unknown = set(self.basemap_layers) - {*BASEMAP_LINES, *BASEMAP_FILLS}
+            unknown = set(self.basemap_layers) - set(BASEMAP_LAYERS)
             if unknown:
                 raise ValueError(f"unknown basemap layer(s) {sorted(unknown)}")
         if self.orientation not in ORIENTATIONS:
@@ -76,7 +76,7 @@ class SnapshotRequest:
         if not self.shows("basemap"):
             return False
         if self.basemap_layers is None:
-            return {**BASEMAP_LINES, **BASEMAP_FILLS}[layer].visible
+            return BASEMAP_LAYERS[layer].visible
         return layer in self.basemap_layers
 
     def page_pixels(self) -> tuple[int, int]:

@@ -97,6 +97,8 @@ BASEMAP_LINES: dict[str, BasemapStyle] = {
 BASEMAP_FILLS: dict[str, BasemapStyle] = {
     "land": BasemapStyle("Land", LAND, True, 0.0),
 }
+# Every basemap layer by name, filled and lines: what a layer choice may name.
+BASEMAP_LAYERS: dict[str, BasemapStyle] = {**BASEMAP_FILLS, **BASEMAP_LINES}
 
 # -- credits -------------------------------------------------------------------------------------
 # The data sources, as their licences ask: on screen, on every snapshot and in its sidecar.

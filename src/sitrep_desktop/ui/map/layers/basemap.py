@@ -29,7 +29,7 @@ from sitrep_desktop.geo.basemap_groups import (  # noqa: F401 (the grid, for cal
     GroupedLines,
 )
 from sitrep_desktop.geo.projection import MapProjection
-from sitrep_desktop.services.style import BASEMAP_FILLS, BASEMAP_LINES
+from sitrep_desktop.services.style import BASEMAP_FILLS, BASEMAP_LAYERS, BASEMAP_LINES
 
 # layer: (title, colour, visible by default, z value), from the one style table.
 LAYER_STYLES: dict[str, tuple[str, str, bool, float]] = {
@@ -123,7 +123,8 @@ class BasemapLineItem(pg.GraphicsObject):
     def __init__(self, layer: str, colour: str | None = None) -> None:
         super().__init__()
         self.layer = layer
-        title, default_colour, visible, z = {**FILL_STYLES, **LAYER_STYLES}[layer]
+        style = BASEMAP_LAYERS[layer]
+        title, default_colour, visible, z = style.title, style.colour, style.visible, style.z
         self.title = title
         self.level = ""  # the level wanted; its lines are built on the first paint
         self._built_level = ""
