@@ -127,6 +127,7 @@ class MapCanvas(pg.PlotWidget):
         self._basemap_labels = basemap_label_candidates(self.projection)
         self._town_labels: tuple | None = None  # gazetteer towns, loaded after the first paint
         self._other_labels: tuple | None = None  # (towns, key, candidates): _other_label_candidates
+        self._texts_to_arrange = False  # arrange_texts asked for, not yet done
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.overlays = MapOverlays(self)
 
@@ -446,8 +447,23 @@ class MapCanvas(pg.PlotWidget):
             self.overlays.relayout()
 
     def arrange_texts(self) -> None:
-        """Give drawing and estimate labels spots clear of places, events and each other."""
-        arrange_canvas_texts(self)
+        """Give drawing and estimate labels spots clear of places, events and each
+        other, once the event loop turns or before the next paint, whichever comes
+        first: one resize or pan changes the view several times in a row (range,
+        transform, the docks fitted), and only the last view's layout is seen. Opening
+        a window laid the labels out six times."""
+        if not self._texts_to_arrange:
+            self._texts_to_arrange = True
+            QTimer.singleShot(0, self, self._arrange_texts_now)
+
+    def _arrange_texts_now(self) -> None:
+        if self._texts_to_arrange:
+            self._texts_to_arrange = False
+            arrange_canvas_texts(self)
+
+    def paintEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        self._arrange_texts_now()  # no frame shows labels laid out for an older view
+        super().paintEvent(event)
 
     # -- coordinates -------------------------------------------------------------------
     def lonlat_to_view(self, lon, lat) -> tuple:
