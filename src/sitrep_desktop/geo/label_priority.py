@@ -8,6 +8,8 @@ numbers: the canvas's label item (ui.map.place_labels) lays them out and paints.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 
 from sitrep_desktop.geo import basemap
@@ -52,3 +54,18 @@ def basemap_label_candidates(projection) -> tuple:
         np.array([p for _l, _k, p in items], float),
         [k for _l, k, _p in items],
     )
+
+
+@lru_cache(maxsize=2)
+def town_label_candidates(crs: str) -> tuple:
+    """The gazetteer's towns as label candidates (names, x, y, population) in the
+    plane of `crs`: the same for every map of a session, so worked out once (each
+    new window projected 39,000 towns again). Read-only arrays: they are shared."""
+    from sitrep_desktop.geo.gazetteer import Gazetteer
+    from sitrep_desktop.geo.projection import MapProjection
+
+    names, lon, lat, population = Gazetteer.load().towns()
+    x, y = MapProjection(crs).forward(lon, lat)
+    for array in (x, y, population):
+        array.flags.writeable = False
+    return tuple(names), x, y, population

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from sitrep_desktop.domain import Annotation, Moment, Place
+from sitrep_desktop.geo.label_priority import town_label_candidates
 from sitrep_desktop.geo.projection import default_projection
 from sitrep_desktop.services.situation import (
     ALL_LAYERS,
@@ -62,6 +63,11 @@ DEFER_EVENTS = 150_000  # more events than this: read after the first paint, in 
 SELECTION_RADIUS = 14.5  # pixels: the ring around the selected place, pen included
 
 
+# (crs, towns loaded, places' x and y) -> the other names a map labels: see
+# MapCanvas._other_label_candidates. A few keys: one per file and state of its places.
+_OTHER_LABELS: dict[tuple, tuple] = {}
+
+
 class MapCanvas(pg.PlotWidget):
     sigCursorMoved = Signal(float, float)  # lat, lon under the mouse
     sigToolChanged = Signal(object)  # the active MapTool or None
@@ -73,7 +79,8 @@ class MapCanvas(pg.PlotWidget):
         time_state: TimeState,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent=parent, background=BACKGROUND)
+        # No right-click menu of pyqtgraph's own: made without one (the map has its own).
+        super().__init__(parent=parent, background=BACKGROUND, viewBox=pg.ViewBox(enableMenu=False))
         self.store = store
         self.selection = selection
         self.time_state = time_state
@@ -126,7 +133,6 @@ class MapCanvas(pg.PlotWidget):
         self._place_marks: tuple | None = None
         self._basemap_labels = basemap_label_candidates(self.projection)
         self._town_labels: tuple | None = None  # gazetteer towns, loaded after the first paint
-        self._other_labels: tuple | None = None  # (towns, key, candidates): _other_label_candidates
         self._texts_to_arrange = False  # arrange_texts asked for, not yet done
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.overlays = MapOverlays(self)
@@ -279,11 +285,7 @@ class MapCanvas(pg.PlotWidget):
 
     def load_town_labels(self) -> None:
         """Add the gazetteer's towns to the label candidates (deferred: it takes a moment)."""
-        from sitrep_desktop.geo.gazetteer import Gazetteer
-
-        names, lon, lat, population = Gazetteer.load().towns()
-        x, y = self.projection.forward(lon, lat)
-        self._town_labels = (names, x, y, population)
+        self._town_labels = town_label_candidates(self.projection.crs)
         self._update_labels()
 
     def _update_labels(self) -> None:
@@ -307,18 +309,19 @@ class MapCanvas(pg.PlotWidget):
 
     def _other_label_candidates(self, px, py) -> tuple:
         """The basemap's and the gazetteer's names, less the towns the database
-        already holds (each is labelled once, as the database's). Kept while the
-        places stay where they are: ~40,000 names, asked at every selection."""
-        # The towns themselves, not their id(): a new load could reuse a freed one's.
-        key = (np.asarray(px).tobytes(), np.asarray(py).tobytes())
-        if self._other_labels is not None:
-            towns, old_key, candidates = self._other_labels
-            if towns is self._town_labels and old_key == key:
-                return candidates
+        already holds (each is labelled once, as the database's). ~40,000 names,
+        asked at every selection: kept while the places stay where they are, and
+        shared by the session's maps (each test window, each reopened file)."""
+        towns = self._town_labels
+        key = (self.projection.crs, towns is not None)
+        key += (np.asarray(px, float).tobytes(), np.asarray(py, float).tobytes())
+        candidates = _OTHER_LABELS.get(key)
+        if candidates is not None:
+            return candidates
         b_texts, b_x, b_y, b_priority, b_kinds = self._basemap_labels
         parts = [(list(b_texts), b_x, b_y, b_priority, list(b_kinds))]
-        if self._town_labels is not None:
-            names, tx, ty, population = self._town_labels
+        if towns is not None:
+            names, tx, ty, population = towns
             keep = np.ones(len(tx), bool)
             for x0, y0 in zip(px, py):
                 keep &= (np.abs(tx - x0) > 3000.0) | (np.abs(ty - y0) > 3000.0)
@@ -328,15 +331,18 @@ class MapCanvas(pg.PlotWidget):
                  ["town"] * len(index))
             )  # fmt: skip
         kinds = [k for part in parts for k in part[4]]
-        candidates = (
-            [t for part in parts for t in part[0]],
-            np.concatenate([np.asarray(part[1], float) for part in parts]),
-            np.concatenate([np.asarray(part[2], float) for part in parts]),
-            np.concatenate([np.asarray(part[3], float) for part in parts]),
-            kinds,
-            np.where(np.array(kinds, dtype=str) == "town", DOT_RADIUS, 0.0),
-        )
-        self._other_labels = (self._town_labels, key, candidates)
+        arrays = [
+            np.concatenate([np.asarray(part[column], float) for part in parts])
+            for column in (1, 2, 3)
+        ]
+        arrays.append(np.where(np.array(kinds, dtype=str) == "town", DOT_RADIUS, 0.0))
+        for array in arrays:
+            array.flags.writeable = False  # shared
+        x, y, priority, radii = arrays
+        candidates = ([t for part in parts for t in part[0]], x, y, priority, kinds, radii)
+        if len(_OTHER_LABELS) >= 8:
+            _OTHER_LABELS.pop(next(iter(_OTHER_LABELS)))
+        _OTHER_LABELS[key] = candidates
         return candidates
 
     def _draw_annotations(self, annotations: list[Annotation]) -> None:

@@ -73,7 +73,11 @@ class TimelineStrip(pg.PlotWidget):
     sigScrubbed = Signal(object)  # Moment, while dragging
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent=parent, axisItems={"bottom": pg.DateAxisItem(utcOffset=0)})
+        super().__init__(
+            parent=parent,
+            axisItems={"bottom": pg.DateAxisItem(utcOffset=0)},
+            viewBox=pg.ViewBox(enableMenu=False),  # made without the menu it would hide
+        )
         self.setBackground("#fafafa")
         plot = self.getPlotItem()
         plot.hideAxis("left")
