@@ -3,7 +3,8 @@
 Each committed change here is queued in the outbox (store.team, migration 7)
 and sent while the link is up; what the server took leaves the outbox. On
 every connect the outbox goes first, then the whole current picture, since a
-TAK server replays nothing to a client that (re)joins. What arrives is applied
+TAK server replays nothing to a client that (re)joins; the window's pumps build
+that picture a slice at a time (~300 µs a record: a million events took minutes). What arrives is applied
 through `apply_incoming`, and its own change news is not sent back out.
 
 Nothing here blocks: the socket lives on the worker (client.TeamWorker). The
@@ -14,11 +15,13 @@ queued Qt signal; tests and the CLI: a loop).
 from __future__ import annotations
 
 import logging
+import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from ...store import Store, StoreChange
+from ...store.bulk import ids_between, table_ends
 from .apply import ApplyResult, apply_incoming
 from .client import Connected, Endpoint, Offline, ReceivedCot, Sent, TeamWorker
 from .cot_in import Incoming
@@ -29,6 +32,10 @@ log = logging.getLogger(__name__)
 
 SHARED_KINDS = ("faction", "place", "control_change", "event", "annotation")
 BATCH = 500  # CoT handed to the worker at once
+# A window's pump builds the picture's CoT for this long, then gives the event loop
+# back: at a million events the whole picture took the window for minutes.
+PICTURE_SLICE_S = 0.008
+PICTURE_PAGE = 500  # record ids read at a time for the picture
 
 
 @dataclass(frozen=True)
@@ -62,6 +69,9 @@ class TeamLink:
         self.received_total = 0
         self.last_applied = 0  # received CoT applied by the last pump()
         self._incoming: deque[Incoming] = deque()  # received, not yet applied
+        # The whole picture, built as pump() goes on, for the server and the mesh.
+        self._server_picture: Iterator[Outgoing] | None = None
+        self._mesh_picture: Iterator[Outgoing] | None = None
         # Called on the worker thread when it has news: the owner schedules pump()
         # on its own thread (the window: a queued signal).
         self.wake: Callable[[], None] = lambda: None
@@ -86,7 +96,7 @@ class TeamLink:
                 log.warning("team mesh: not started (%s)", exc)
                 self.mesh = None
             else:
-                self.mesh.send(self._picture())
+                self._mesh_picture = self._picture()
 
     def stop(self, *, sharing_off: bool = False) -> None:
         """Close the link; changes go on being queued unless `sharing_off`."""
@@ -96,6 +106,7 @@ class TeamLink:
         self.worker.stop()
         if self.mesh is not None:
             self.mesh.stop()
+        self._server_picture = self._mesh_picture = None  # nobody left to send it to
         self.pump()
         self._epoch = 0
         self._set_status(connected=False)
@@ -103,6 +114,7 @@ class TeamLink:
     def go_offline(self) -> None:
         """Close the connection but keep queueing changes (work offline)."""
         self.worker.stop()
+        self._server_picture = None  # sent again, whole, on the next connect
         self.pump()
         self._epoch = 0
         self._set_status(connected=False, error="offline by choice")
@@ -127,7 +139,7 @@ class TeamLink:
             return  # the team's own change, arriving here: not ours to send back
         if change.kind == "*":
             if self.connected:
-                self._send_picture()
+                self._server_picture = self._picture()  # from the start, as it is now
             return
         if change.kind not in SHARED_KINDS:
             return
@@ -153,16 +165,37 @@ class TeamLink:
         ]
         self._hand_over(items)
 
-    def _send_picture(self) -> None:
-        self._hand_over(self._picture())
-
-    def _picture(self) -> list[Outgoing]:
-        team = self.store.team
-        items: list[Outgoing] = []
+    def _picture(self) -> Iterator[Outgoing]:
+        """Every shared record as it is now, factions and places before what refers
+        to them; the ids read a page at a time, each record when its turn comes.
+        What changes meanwhile goes through the outbox as well."""
+        ends = table_ends(self.store)
         for kind in SHARED_KINDS:
-            for record in team.store_repository(kind).all():
-                items.append(outgoing(self.store, kind, record.id, self.sender))
-        return items
+            for ids in ids_between(self.store, kind, 0, ends[kind], PICTURE_PAGE):
+                for record_id in ids:
+                    yield outgoing(self.store, kind, record_id, self.sender)
+
+    def _continue_pictures(self, sliced: bool) -> None:
+        """Build and hand over the pictures' next CoT: all of them, or (`sliced`)
+        for PICTURE_SLICE_S, so a window's event loop turns between slices."""
+        deadline = time.perf_counter() + PICTURE_SLICE_S if sliced else None
+        for which in ("_server_picture", "_mesh_picture"):
+            picture = getattr(self, which)
+            if picture is None:
+                continue
+            items: list[Outgoing] = []
+            for item in picture:
+                items.append(item)
+                if len(items) % 50 == 0 and deadline and time.perf_counter() > deadline:
+                    break
+            else:
+                setattr(self, which, None)  # all of it built
+            if which == "_server_picture":
+                self._hand_over(items)
+            elif items and self.mesh is not None and self.mesh.running:
+                self.mesh.send(items)
+            if deadline and time.perf_counter() > deadline:
+                return
 
     def _hand_over(self, items: list[Outgoing]) -> None:
         for start in range(0, len(items), BATCH):
@@ -172,9 +205,10 @@ class TeamLink:
     def pump(self, budget: int | None = None) -> int:
         """Handle what the worker reported; returns how many received CoT still wait.
 
-        `budget` caps the received CoT applied in this call, so a window that
-        pumps on its event loop stays fluid while thousands arrive: it calls
-        again (soon) while the answer is not 0.
+        `budget` caps the received CoT applied in this call, and the picture sent
+        on a connect is built a slice at a time, so a window that pumps on its
+        event loop stays fluid while thousands arrive or go: it calls again (soon)
+        while the answer is not 0 (a picture still being built counts one).
         """
         mesh_events = self.mesh.drain() if self.mesh is not None else []
         for event in [*self.worker.drain(), *mesh_events]:
@@ -183,7 +217,7 @@ class TeamLink:
                 log.info("team link: connected to %s as %s", self.origin, self.sender.callsign)
                 self._set_status(connected=True, error="")
                 self._send_outbox()
-                self._send_picture()
+                self._server_picture = self._picture()  # a TAK server replays nothing
             elif isinstance(event, Sent):
                 self._sent(event)
             elif isinstance(event, ReceivedCot):
@@ -191,6 +225,7 @@ class TeamLink:
                 self.received_total += len(event.items)
             elif isinstance(event, Offline):
                 self._epoch = 0
+                self._server_picture = None  # sent again, whole, on the next connect
                 log.info("team link: offline (%s)", event.reason)
                 self._set_status(connected=False, error=event.reason)
         self.last_applied = 0
@@ -199,7 +234,9 @@ class TeamLink:
             batch = [self._incoming.popleft() for _ in range(count)]
             self._apply(batch, durable=not self._incoming)
             self.last_applied = count
-        return len(self._incoming)
+        self._continue_pictures(sliced=budget is not None)
+        pictures = self._server_picture is not None or self._mesh_picture is not None
+        return len(self._incoming) + pictures
 
     def _sent(self, event: Sent) -> None:
         if event.epoch != self._epoch:
