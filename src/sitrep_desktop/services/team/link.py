@@ -4,8 +4,9 @@ Each committed change here is queued in the outbox (store.team, migration 7)
 and sent while the link is up; what the server took leaves the outbox. On
 every connect the outbox goes first, then the whole current picture, since a
 TAK server replays nothing to a client that (re)joins; the window's pumps build
-that picture a slice at a time (~300 µs a record: a million events took minutes). What arrives is applied
-through `apply_incoming`, and its own change news is not sent back out.
+that picture a slice at a time (~300 µs a record: a million events took minutes).
+What arrives is applied through `apply_incoming`, and its own change news is not
+sent back out.
 
 Nothing here blocks: the socket lives on the worker (client.TeamWorker). The
 owner calls `pump()` when the worker says something happened (the window: a
