@@ -18,6 +18,7 @@ import pytest
 from scale_data import fill_events
 from sitrep_desktop.services.demo import build_demo
 from sitrep_desktop.services.team import Endpoint, Sender, TeamLink
+from sitrep_desktop.services.team.cot_out import outgoing, outgoing_many
 from sitrep_desktop.store import Store
 
 SENDER = Sender("uid-slices", "Slices")
@@ -151,3 +152,32 @@ def test_without_a_budget_the_picture_goes_in_one_pump(relay):
     finally:
         link.stop()
     assert sorted(relay.uids) == sorted(records)
+
+
+def _timeless(data: bytes) -> bytes:
+    """A CoT without what changes each time it is built: its clock (time, start,
+    stale) and a delete message's own uid (new for each message)."""
+    data = re.sub(rb' (time|start|stale)="[^"]*"', b"", data)
+    if b'type="t-x-d-d"' in data:
+        data = re.sub(rb'^(<event version="2.0") uid="[^"]*"', rb"\1", data)
+    return data
+
+
+def test_a_page_of_records_gives_the_cot_each_would_alone_deletes_included():
+    store = Store.memory()
+    build_demo(store)
+    gone = store.events.all()[0]
+    store.events.delete(gone.id)
+    repositories = {"faction": store.factions, "place": store.places,
+                    "control_change": store.control, "event": store.events,
+                    "annotation": store.annotations}  # fmt: skip
+    for kind, repository in repositories.items():
+        ids = [r.id for r in repository.all()] + ([gone.id] if kind == "event" else [])
+        page = outgoing_many(store, kind, ids, SENDER)
+        alone = [outgoing(store, kind, rid, SENDER) for rid in ids]
+        assert [(o.kind, o.record_id, o.stamp) for o in page] == [
+            (o.kind, o.record_id, o.stamp) for o in alone
+        ]
+        assert [_timeless(o.data) for o in page] == [_timeless(o.data) for o in alone]
+        if kind == "event":
+            assert page[-1].stamp is None and b"t-x-d-d" in page[-1].data  # as its delete

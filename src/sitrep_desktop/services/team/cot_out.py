@@ -17,7 +17,7 @@ the receiver merges it by Part 1's rules exactly as it would merge our database.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from xml.etree.ElementTree import Element, SubElement, tostring
@@ -64,14 +64,18 @@ class Outgoing:
     seq: int | None = None  # the outbox row it answers, if any
 
 
-def find_record(store: Store, kind: str, record_id: str) -> Record | None:
-    repository = {
+def _repository(store: Store, kind: str):
+    return {
         "place": store.places,
         "faction": store.factions,
         "control_change": store.control,
         "event": store.events,
         "annotation": store.annotations,
     }.get(kind)
+
+
+def find_record(store: Store, kind: str, record_id: str) -> Record | None:
+    repository = _repository(store, kind)
     return None if repository is None else repository.find(record_id)
 
 
@@ -173,6 +177,33 @@ def outgoing(
     """The CoT for the record as it is now, or its delete if it is gone."""
     version, history = versions_of(store, [record_id]).get(record_id, ("", {}))
     record = find_record(store, kind, record_id)
+    return _outgoing(store, kind, record_id, record, sender, version, history, seq)
+
+
+def outgoing_many(
+    store: Store, kind: str, record_ids: Sequence[str], sender: Sender
+) -> list[Outgoing]:
+    """As `outgoing` for each of `record_ids`, all of one kind, with their versions
+    and records read in one go each (the whole picture, a page at a time)."""
+    versions = versions_of(store, record_ids)
+    repository = _repository(store, kind)
+    found = {r.id: r for r in repository.many(record_ids)} if repository else {}
+    return [
+        _outgoing(store, kind, rid, found.get(rid), sender, *versions.get(rid, ("", {})))
+        for rid in record_ids
+    ]
+
+
+def _outgoing(
+    store: Store,
+    kind: str,
+    record_id: str,
+    record: Record | None,
+    sender: Sender,
+    version: str,
+    history: Mapping[str, str | None],
+    seq: int | None = None,
+) -> Outgoing:
     if record is None:
         # The tombstone's version: a receiver that changed the record keeps it.
         updated = str(history.get(version) or "")
