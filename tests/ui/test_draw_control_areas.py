@@ -2,7 +2,7 @@
 
 import pytest
 import shapely
-from draw_helpers import open_demo_window
+from draw_helpers import Answers, open_demo_window
 
 from sitrep_desktop.domain import ControlChange, parse_moment
 from sitrep_desktop.services.demo import demo_id
@@ -17,7 +17,32 @@ def window(qtbot, demo_path):
     window.close()
 
 
-def test_control_area_around_hama_changes_hands_on_5_december(window):
+# The view open_demo_window starts on: Hama to Homs.
+DRAW_VIEW = (36.0, 34.3, 37.5, 35.6)
+
+
+@pytest.fixture(scope="module")
+def estimates_window(shared_window):
+    """The module's shared window, set up as open_demo_window sets up its own."""
+    shared_window.canvas.set_lonlat_range(*DRAW_VIEW)
+    shared_window.features.drawing.prompts_changed(Answers())
+    return shared_window
+
+
+@pytest.fixture
+def looking_window(estimates_window):
+    """The shared window, for the tests that only move the time, the view or the
+    layer; after each, the time is now, the areas shown and the view back."""
+    yield estimates_window
+    estimates_window.time_state.set_at(None)
+    action = estimates_window.features.drawing.action_control_areas
+    if not action.isChecked():
+        action.trigger()
+    estimates_window.canvas.set_lonlat_range(*DRAW_VIEW)
+
+
+def test_control_area_around_hama_changes_hands_on_5_december(looking_window):
+    window = looking_window
     layer = window.features.drawing.control_layer
     window.time_state.set_at(parse_moment("2024-12-04"))
     assert layer.faction_at(*NEAR_HAMA) == demo_id("faction", "GOV")
@@ -26,7 +51,8 @@ def test_control_area_around_hama_changes_hands_on_5_december(window):
     assert layer.items[demo_id("faction", "HTS")].isVisible()
 
 
-def test_control_areas_are_labelled_as_an_estimate(window):
+def test_control_areas_are_labelled_as_an_estimate(looking_window):
+    window = looking_window
     window.time_state.set_at(parse_moment("2024-12-06"))
     item = window.features.drawing.control_layer.items[demo_id("faction", "HTS")]
     labels = [child.text() for child in item.childItems() if hasattr(child, "text")]
@@ -49,7 +75,8 @@ def test_a_new_control_change_moves_the_estimate(window):
     assert layer.faction_at(homs.lat, homs.lon) == demo_id("faction", "GOV")
 
 
-def test_control_areas_can_be_turned_off(window):
+def test_control_areas_can_be_turned_off(looking_window):
+    window = looking_window
     action = window.features.drawing.action_control_areas
     assert action.isChecked() and window.features.drawing.control_layer.items
     action.trigger()
@@ -75,7 +102,8 @@ def test_convert_estimate_into_editable_polygons(window):
     assert {a.id for a in window.store.annotations.all()} == before
 
 
-def test_zoomed_into_an_estimate_it_is_still_hatched_and_labelled(window, qtbot):
+def test_zoomed_into_an_estimate_it_is_still_hatched_and_labelled(looking_window, qtbot):
+    window = looking_window
     from sitrep_desktop.ui.map.layers.control_areas import HatchItem
 
     window.time_state.set_at(parse_moment("2024-12-06"))

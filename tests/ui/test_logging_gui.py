@@ -1,6 +1,7 @@
 """Logging through the GUI: create, edit, delete and undo; validation; control changes."""
 
 import pytest
+from PySide6.QtWidgets import QApplication, QDialog
 
 from sitrep_desktop.domain.templates import template_named
 from sitrep_desktop.services.demo import demo_id
@@ -9,6 +10,19 @@ pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
 
 HAMA = demo_id("place", "Hama")
 HOMS = demo_id("place", "Homs")
+
+
+@pytest.fixture
+def looking_window(shared_window):
+    """The module's shared window, for the tests whose forms are refused or never
+    accepted; after each, its dialogs are closed, the selection cleared and the time
+    back to now."""
+    yield shared_window
+    for widget in QApplication.topLevelWidgets():
+        if isinstance(widget, QDialog) and widget.isVisible():
+            widget.reject()
+    shared_window.selection.clear()
+    shared_window.time_state.set_at(None)
 
 
 def test_ctrl_e_on_a_selected_place_logs_an_event_there_and_undo_removes_it(window):
@@ -50,7 +64,8 @@ def test_a_validation_error_keeps_the_form_open_and_the_store_unchanged(window, 
     assert window.store.places.count() == 12
 
 
-def test_a_bad_time_is_shown_inline_not_saved(window):
+def test_a_bad_time_is_shown_inline_not_saved(looking_window):
+    window = looking_window
     dialog = window.features.logging.open_dialog("event")
     dialog.form.set_text("title", "Something")
     dialog.form.set_text("at", "5 December")
@@ -89,7 +104,8 @@ def test_ctrl_k_logs_a_control_change_and_the_map_recolours_at_once(window):
     assert window.canvas.place_colours[HOMS] == "#c62828"
 
 
-def test_a_control_change_without_source_is_refused_inline(window):
+def test_a_control_change_without_source_is_refused_inline(looking_window):
+    window = looking_window
     dialog = window.features.logging.log_control_change(HOMS)
     dialog.form.set_data("faction", demo_id("faction", "HTS"))
     dialog.form.set_text("source", "")
@@ -112,7 +128,8 @@ def test_deleting_many_asks_first_and_undo_restores_all(window):
     assert window.event_list.model.rowCount() == 10
 
 
-def test_deleting_a_place_still_in_use_is_refused_and_nothing_changes(window, monkeypatch):
+def test_deleting_a_place_still_in_use_is_refused_and_nothing_changes(looking_window, monkeypatch):
+    window = looking_window
     from PySide6.QtWidgets import QMessageBox
 
     warned = []
@@ -136,7 +153,8 @@ def test_template_x_captured_y_fills_actor_place_and_category(window):
     assert any(e.title == "HTS captured Homs" for e in window.store.events.all())
 
 
-def test_airstrike_template_needs_no_actor(window):
+def test_airstrike_template_needs_no_actor(looking_window):
+    window = looking_window
     window.selection.select("place", demo_id("place", "Talbiseh"))
     dialog = window.features.logging.from_template(template_named("airstrike on Y"))
     assert dialog.form.text("title") == "Airstrike on Talbiseh"
@@ -167,7 +185,8 @@ def test_new_event_at_a_map_click(window):
     assert event.geometry.startswith("POINT (37")
 
 
-def test_what_changed_between_27_november_and_6_december(window):
+def test_what_changed_between_27_november_and_6_december(looking_window):
+    window = looking_window
     dialog = window.features.logging.what_changed("2024-11-27", "2024-12-06")
     handed = {
         h.place.name: (h.before.short_name, h.after.short_name) for h in dialog.changes.handovers
@@ -182,7 +201,8 @@ def test_what_changed_between_27_november_and_6_december(window):
     assert "Both days included" in dialog.hint.text()
 
 
-def test_ctrl_k_at_a_past_date_proposes_that_date_and_nobody_as_the_new_holder(window):
+def test_ctrl_k_at_a_past_date_proposes_that_date_and_nobody_as_the_new_holder(looking_window):
+    window = looking_window
     from sitrep_desktop.domain import parse_moment
 
     window.time_state.set_at(parse_moment("2024-12-04"))

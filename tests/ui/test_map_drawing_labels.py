@@ -1,25 +1,33 @@
 """Map texts keep clear of each other: place names, drawing labels (the M5, the
 coastal region), estimate warnings, markers and the selection ring."""
 
-from pathlib import Path
-
 import pytest
-from PySide6.QtCore import QPointF, QRectF, QSettings
+from PySide6.QtCore import QPointF, QRectF
 
 from sitrep_desktop.domain import Annotation
-from sitrep_desktop.store import Store
 from sitrep_desktop.ui.map.canvas import SELECTION_RADIUS
 from sitrep_desktop.ui.map.texts import NAME_MARGIN, MapText, text_boxes
-from sitrep_desktop.ui.window.main_window import MainWindow
 
 
-def test_place_labels_do_not_overlap_drawing_labels(qtbot, tmp_path: Path, demo_path: Path):
-    path = demo_path
-    window = MainWindow(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
-    qtbot.addWidget(window)
-    window.open_store(Store.open(path), path)
-    window.resize(1400, 900)
-    window.show()
+@pytest.fixture(scope="module")
+def towns_window(shared_window):
+    """The module's shared window with the gazetteer's towns among its labels, as
+    after its first paint: whichever test comes first, each sees the same names."""
+    shared_window.canvas.load_town_labels()
+    return shared_window
+
+
+@pytest.fixture
+def labels_window(towns_window):
+    """The shared window, for the tests that set a view and read; after each, the
+    window is 1400x900 again with nothing selected."""
+    yield towns_window
+    towns_window.resize(1400, 900)
+    towns_window.selection.clear()
+
+
+def test_place_labels_do_not_overlap_drawing_labels(labels_window):
+    window = labels_window
     canvas = window.canvas
     for box in ((35.3, 34.4, 37.3, 36.0), (34.0, 32.5, 39.0, 37.0)):
         canvas.set_lonlat_range(*box)
@@ -74,11 +82,11 @@ VIEWS = {
 
 
 @pytest.fixture(scope="module")
-def estimates_window(shared_window):
+def estimates_window(towns_window):
     """The module's shared window with the estimated areas shown, for the views
     below, which only set the view and read."""
-    shared_window.features.drawing.control_layer.set_enabled(True)
-    return shared_window
+    towns_window.features.drawing.control_layer.set_enabled(True)
+    return towns_window
 
 
 @pytest.mark.parametrize("view", VIEWS)
@@ -100,7 +108,8 @@ def test_drawing_and_estimate_labels_keep_clear_of_each_other_and_of_places(esti
                 assert not texts[name].intersects(marker), (name, place)
 
 
-def test_the_m5_label_leaves_the_towns_along_the_road_their_names(window):
+def test_the_m5_label_leaves_the_towns_along_the_road_their_names(labels_window):
+    window = labels_window
     canvas = window.canvas
     canvas.set_lonlat_range(*VIEWS["Syria"])
     canvas.grab()
@@ -109,7 +118,8 @@ def test_the_m5_label_leaves_the_towns_along_the_road_their_names(window):
     assert "M5 highway" in _map_text_boxes(canvas)
 
 
-def test_place_names_clear_their_marker_and_the_selection_ring(window):
+def test_place_names_clear_their_marker_and_the_selection_ring(labels_window):
+    window = labels_window
     canvas = window.canvas
     hama = next(p for p in window.store.places.all() if p.name == "Hama")
     window.selection.select("place", hama.id)
@@ -127,7 +137,8 @@ def test_place_names_clear_their_marker_and_the_selection_ring(window):
     )
 
 
-def test_at_world_zoom_big_countries_are_named_before_tiny_territories(window):
+def test_at_world_zoom_big_countries_are_named_before_tiny_territories(labels_window):
+    window = labels_window
     canvas = window.canvas
     canvas.set_lonlat_range(-170, -60, 170, 75)
     canvas.grab()
@@ -137,7 +148,8 @@ def test_at_world_zoom_big_countries_are_named_before_tiny_territories(window):
     assert not drawn & {"Gibraltar", "Bermuda", "San Marino", "Isle of Man", "Pitcairn Is."}
 
 
-def test_at_world_zoom_small_drawings_keep_their_labels_for_a_closer_look(window):
+def test_at_world_zoom_small_drawings_keep_their_labels_for_a_closer_look(labels_window):
+    window = labels_window
     canvas = window.canvas
     window.features.drawing.control_layer.set_enabled(True)
     canvas.set_lonlat_range(-170, -60, 170, 75)

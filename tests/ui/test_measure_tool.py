@@ -21,20 +21,43 @@ def start_measuring(window) -> MeasureTool:
     return tool
 
 
+@pytest.fixture(scope="module")
+def measuring_window(shared_window):
+    """The module's shared window and the view it opened on, for the tests that
+    measure without saving."""
+    return shared_window, shared_window.canvas.view.viewRect()
+
+
+@pytest.fixture
+def looking_window(measuring_window, qtbot):
+    """The shared window, active as a new one is (a window another test opened and
+    closed may have had the focus); after the test, measuring stops and the view is
+    put back."""
+    window, view = measuring_window
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    yield window
+    window.canvas.set_tool(None)
+    window.selection.clear()
+    window.canvas.view.setRange(view, padding=0)
+
+
 def test_tools_menu_has_measure_on_the_m_key(shared_window):
     action = shared_window.features.measure.measure_action
     assert action in shared_window.menu_tools.actions()
     assert action.shortcut().toString() == "M"
 
 
-def test_pressing_m_starts_measuring(window, qtbot):
+def test_pressing_m_starts_measuring(looking_window, qtbot):
+    window = looking_window
     window.activateWindow()
     window.canvas.setFocus()
     qtbot.keyClick(window.canvas, Qt.Key.Key_M)
     assert isinstance(window.canvas.tool, MeasureTool)
 
 
-def test_clicking_hama_then_homs_snaps_and_labels_the_leg(window, qtbot):
+def test_clicking_hama_then_homs_snaps_and_labels_the_leg(looking_window, qtbot):
+    window = looking_window
     tool = start_measuring(window)
     click_place(qtbot, window, "Hama")
     click_place(qtbot, window, "Homs")
@@ -44,7 +67,8 @@ def test_clicking_hama_then_homs_snaps_and_labels_the_leg(window, qtbot):
     assert "Homs is 45 km (28 mi) S of Hama" in tool.panel.figures.text()
 
 
-def test_a_click_away_from_places_measures_from_the_map_point(window, qtbot):
+def test_a_click_away_from_places_measures_from_the_map_point(looking_window, qtbot):
+    window = looking_window
     tool = start_measuring(window)
     click_place(qtbot, window, "Homs")
     canvas = window.canvas
@@ -55,7 +79,8 @@ def test_a_click_away_from_places_measures_from_the_map_point(window, qtbot):
     assert tool.points[1].lon == pytest.approx(37.4, abs=0.02)
 
 
-def test_backspace_removes_the_last_point_and_escape_ends(window, qtbot):
+def test_backspace_removes_the_last_point_and_escape_ends(looking_window, qtbot):
+    window = looking_window
     tool = start_measuring(window)
     for name in ("Hama", "al-Rastan", "Homs"):
         click_place(qtbot, window, name)
@@ -68,7 +93,8 @@ def test_backspace_removes_the_last_point_and_escape_ends(window, qtbot):
     assert tool.panel is None  # its items and panel are gone with it
 
 
-def test_copy_as_sentence_puts_the_report_line_on_the_clipboard(window, qtbot):
+def test_copy_as_sentence_puts_the_report_line_on_the_clipboard(looking_window, qtbot):
+    window = looking_window
     tool = start_measuring(window)
     click_place(qtbot, window, "Hama")
     click_place(qtbot, window, "Homs")
@@ -95,7 +121,8 @@ def test_save_as_annotation_stores_the_line_with_its_figures_and_undoes(window, 
     assert window.store.annotations.count() == before
 
 
-def test_buttons_wait_for_a_second_point(window, qtbot):
+def test_buttons_wait_for_a_second_point(looking_window, qtbot):
+    window = looking_window
     tool = start_measuring(window)
     assert not tool.panel.save_button.isEnabled()
     click_place(qtbot, window, "Hama")
@@ -103,7 +130,8 @@ def test_buttons_wait_for_a_second_point(window, qtbot):
     assert tool.annotation() is None
 
 
-def test_dragging_pans_instead_of_adding_a_point(window, qtbot):
+def test_dragging_pans_instead_of_adding_a_point(looking_window, qtbot):
+    window = looking_window
     tool = start_measuring(window)
     viewport = window.canvas.viewport()
     qtbot.mousePress(viewport, Qt.MouseButton.LeftButton, pos=viewport.rect().center())

@@ -18,6 +18,30 @@ def dialog(window, qtbot):
     return dialog
 
 
+@pytest.fixture
+def rings_window(shared_window):
+    """The module's shared window, for the tests that draw rings without saving them;
+    after each, its rings are cleared and its dialog dropped (a new one takes its
+    centre from the selection, which is cleared too)."""
+    yield shared_window
+    measure = shared_window.features.measure
+    if measure.dialog is not None:
+        measure.dialog.clear_rings()
+        measure.dialog.close()
+        measure.dialog.deleteLater()
+        measure.dialog = None  # as before the first Tools > Range rings…
+    shared_window.selection.clear()
+
+
+@pytest.fixture
+def rings_dialog(rings_window):
+    """As `dialog`, on the shared window."""
+    rings_window.features.measure.rings_action.trigger()
+    dialog = rings_window.features.measure.dialog
+    assert dialog is not None and dialog.isVisible()
+    return dialog
+
+
 def ring_rows(dialog):
     rows = []
     for i in range(dialog.tree.topLevelItemCount()):
@@ -26,7 +50,8 @@ def ring_rows(dialog):
     return rows
 
 
-def test_rings_around_homs_list_the_places_inside_each_nearest_first(dialog):
+def test_rings_around_homs_list_the_places_inside_each_nearest_first(rings_dialog):
+    dialog = rings_dialog
     dialog.centre_edit.setText("Homs")
     dialog.radii_edit.setText("10, 25")
     dialog.units.setCurrentText("mi")
@@ -39,7 +64,9 @@ def test_rings_around_homs_list_the_places_inside_each_nearest_first(dialog):
     assert (talbiseh.text(1), talbiseh.text(2)) == ("8.0 mi", "2° N")
 
 
-def test_the_rings_stay_on_the_map_when_the_dialog_closes_until_cleared(dialog, window):
+def test_the_rings_stay_on_the_map_when_the_dialog_closes_until_cleared(rings_dialog, rings_window):
+    dialog = rings_dialog
+    window = rings_window
     dialog.centre_edit.setText("Hama")
     dialog.radii_edit.setText("50")
     items_before = len(window.canvas.getPlotItem().items)
@@ -52,7 +79,11 @@ def test_the_rings_stay_on_the_map_when_the_dialog_closes_until_cleared(dialog, 
     assert len(window.canvas.getPlotItem().items) == items_before
 
 
-def test_each_ring_is_labelled_with_its_radius_in_a_colour_no_faction_wears(dialog, window):
+def test_each_ring_is_labelled_with_its_radius_in_a_colour_no_faction_wears(
+    rings_dialog, rings_window
+):
+    dialog = rings_dialog
+    window = rings_window
     import pyqtgraph as pg
 
     from sitrep_desktop.ui.measure.range_rings import RING_COLOUR
@@ -67,7 +98,8 @@ def test_each_ring_is_labelled_with_its_radius_in_a_colour_no_faction_wears(dial
     assert RING_COLOUR.lower() not in faction_colours
 
 
-def test_the_bearing_column_is_in_view(dialog):
+def test_the_bearing_column_is_in_view(rings_dialog):
+    dialog = rings_dialog
     dialog.centre_edit.setText("Homs")
     dialog.radii_edit.setText("10, 25")
     assert dialog.draw()
@@ -76,14 +108,16 @@ def test_the_bearing_column_is_in_view(dialog):
     assert header.sectionSize(2) > 20 and bearing_right <= dialog.tree.viewport().width()
 
 
-def test_a_selected_place_is_the_default_centre(window):
+def test_a_selected_place_is_the_default_centre(rings_window):
+    window = rings_window
     hama = window.store.places.by_name("Hama")
     window.selection.select("place", hama.id)
     window.features.measure.rings_action.trigger()
     assert window.features.measure.dialog.centre_edit.text() == "Hama"
 
 
-def test_a_typed_coordinate_can_be_the_centre(dialog):
+def test_a_typed_coordinate_can_be_the_centre(rings_dialog):
+    dialog = rings_dialog
     dialog.centre_edit.setText("34.72405, 36.72559")
     dialog.radii_edit.setText("12")
     assert dialog.draw()
@@ -91,7 +125,8 @@ def test_a_typed_coordinate_can_be_the_centre(dialog):
     assert ring_rows(dialog)[0][1][0] == "Homs"
 
 
-def test_bad_input_is_explained_and_draws_nothing(dialog):
+def test_bad_input_is_explained_and_draws_nothing(rings_dialog):
+    dialog = rings_dialog
     dialog.centre_edit.setText("Homz")
     assert not dialog.draw()
     assert "closest names: Homs" in dialog.error_label.text()

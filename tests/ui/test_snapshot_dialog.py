@@ -11,7 +11,18 @@ from sitrep_desktop.ui.snapshot.feature import write_snapshot
 pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
 
 
-def test_a_pdf_around_homs_at_a4_300_dpi_as_of_the_maps_time(window, tmp_path):
+@pytest.fixture
+def snapshot_window(shared_window):
+    """The module's shared window (a snapshot reads the database, and what a dialog
+    remembers goes to the window's settings); after each test, the remembered
+    snapshot choices are forgotten and the time is now."""
+    yield shared_window
+    shared_window.context.settings.remove("snapshot")
+    shared_window.time_state.set_at(None)
+
+
+def test_a_pdf_around_homs_at_a4_300_dpi_as_of_the_maps_time(snapshot_window, tmp_path):
+    window = snapshot_window
     window.time_state.set_at(parse_moment("2024-12-06"))
     dialog = SnapshotDialog(window.context)
     assert dialog.at_edit.text() == "2024-12-06"  # the map's time by default
@@ -33,7 +44,8 @@ def test_a_pdf_around_homs_at_a4_300_dpi_as_of_the_maps_time(window, tmp_path):
     assert "Homs, 6 December" in json.dumps(sidecar)
 
 
-def test_the_title_and_page_are_remembered_for_the_next_snapshot(window, tmp_path):
+def test_the_title_and_page_are_remembered_for_the_next_snapshot(snapshot_window, tmp_path):
+    window = snapshot_window
     dialog = SnapshotDialog(window.context)
     dialog.path_edit.setText(str(tmp_path / "a.png"))
     dialog.title_edit.setText("Morning brief")
@@ -43,7 +55,8 @@ def test_the_title_and_page_are_remembered_for_the_next_snapshot(window, tmp_pat
     assert again.title_edit.text() == "Morning brief" and again.paper_box.currentText() == "A3"
 
 
-def test_an_unknown_place_is_explained_and_nothing_is_asked_to_draw(window):
+def test_an_unknown_place_is_explained_and_nothing_is_asked_to_draw(snapshot_window):
+    window = snapshot_window
     dialog = SnapshotDialog(window.context)
     dialog.around_button.setChecked(True)
     dialog.place_edit.setText("Atlantis")
