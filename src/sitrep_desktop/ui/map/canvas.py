@@ -47,7 +47,7 @@ from sitrep_desktop.ui.map.place_labels import (
     basemap_label_candidates,
     place_priority,
 )
-from sitrep_desktop.ui.map.texts import arrange_canvas_texts, text_boxes
+from sitrep_desktop.ui.map.texts import arrange_canvas_texts, text_boxes, widened
 from sitrep_desktop.ui.map.tools.base import MapTool
 from sitrep_desktop.ui.window.first_paint import on_first_paint
 from sitrep_desktop.ui.window.selection import Selection
@@ -107,8 +107,9 @@ class MapCanvas(pg.PlotWidget):
 
         self.basemap = Basemap(self)
         self.place_labels = PlaceLabels()
-        # Names keep clear of other texts and of the scale bar, north arrow and credits.
-        self.place_labels.obstacles = lambda: text_boxes(self) + self.overlays.boxes()
+        # Names keep a space from other texts, and clear of the scale bar, north arrow
+        # and credits.
+        self.place_labels.obstacles = lambda: widened(text_boxes(self)) + self.overlays.boxes()
         self.addItem(self.place_labels)
         self.annotation_items: dict[str, QGraphicsItem] = {}
         self.annotations_shown = True

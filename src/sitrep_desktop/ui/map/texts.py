@@ -161,6 +161,12 @@ def text_boxes(canvas, *, map_texts: bool = True) -> list[Box]:
     return boxes
 
 
+def widened(boxes: list[Box], margin: float = NAME_MARGIN) -> list[Box]:
+    """The boxes with a word's space left and right: a town's name flush against a
+    drawing label ("Habboûch" against the coastal region's) read as one with it."""
+    return [(x - margin, y, w + 2 * margin, h) for x, y, w, h in boxes]
+
+
 def arrange_canvas_texts(canvas) -> None:
     """Give the canvas's drawing and estimate labels spots clear of places, events
     and each other."""
