@@ -15,8 +15,8 @@ pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
 def polish_window(shared_window):
     """The module's shared window (tests/ui/conftest.py), for the tests that only
     look, play, scrub or write a snapshot to a file; after each, the time, the
-    timeline's range, the range rings, the snapshot dialogs, the tool, the size and
-    the view go back as a new window shows them."""
+    timeline's range, the range rings, the snapshot dialogs and the page they
+    remember, the tool, the size and the view go back as a new window shows them."""
     yield shared_window
     from sitrep_desktop.ui.snapshot.export_dialog import SnapshotDialog
 
@@ -31,6 +31,7 @@ def polish_window(shared_window):
     for dialog in shared_window.findChildren(SnapshotDialog):
         dialog.close()
         dialog.deleteLater()
+    shared_window.settings.remove("snapshot")  # the page an accepted dialog remembered
     shared_window.canvas.set_tool(None)
     shared_window.resize(1400, 900)
     shared_window.canvas.zoom_to_all()
@@ -138,24 +139,24 @@ def test_the_pdf_shows_the_same_extent_as_the_png(polish_window, tmp_path, paper
     assert drawn["view.png"] == drawn["view.pdf"]
 
 
-def test_a_portrait_page_with_a_subtitle_is_remembered(window, tmp_path):
+def test_a_portrait_page_with_a_subtitle_is_remembered(polish_window, tmp_path):
     import json
 
     from sitrep_desktop.ui.snapshot.export_dialog import SnapshotDialog
     from sitrep_desktop.ui.snapshot.feature import write_snapshot
 
-    dialog = snapshot_dialog_to(window, tmp_path / "brief.png", "A4")
+    dialog = snapshot_dialog_to(polish_window, tmp_path / "brief.png", "A4")
     dialog.orientation_box.setCurrentText("portrait")
     dialog.subtitle_edit.setText("Sources: field reports")
     request = dialog.request()
     width, height = request.page_pixels()
     assert height > width and (width, height) == (1240, 1754)  # A4 upright at 150 dpi
-    write_snapshot(window.context, dialog.path, request)
+    write_snapshot(polish_window.context, dialog.path, request)
     sidecar = json.loads((tmp_path / "brief.png.json").read_text())
     assert sidecar["subtitle"] == "Sources: field reports"
     assert sidecar["orientation"] == "portrait" and sidecar["page_pixels"] == [1240, 1754]
     dialog.accept()
-    again = SnapshotDialog(window.context)
+    again = SnapshotDialog(polish_window.context)
     assert again.orientation_box.currentText() == "portrait"
     assert again.subtitle_edit.text() == "Sources: field reports"
 
