@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from gui_steps import right_click, window_at
+from shiboken6 import isValid
 
 from sitrep_desktop.domain import parse_moment
 
@@ -18,6 +19,37 @@ pytestmark = pytest.mark.qt_log_ignore(
     "propagateSizeHints", "does not support raise", "grabbing the keyboard"
 )
 DOCS = Path(__file__).parents[2] / "docs"
+
+
+@pytest.fixture
+def day_window(shared_window, qtbot):
+    """The module's shared window (tests/ui/conftest.py), for the tests that only
+    look, select, filter or write a snapshot to a file. Before each it is the active
+    window, as a new one is; after, what these tests change goes back as a new
+    window shows it: time, selection, filters, layers, search, dialogs, size, view."""
+    shared_window.activateWindow()
+    qtbot.waitActive(shared_window)
+    yield shared_window
+    shared_window.time_state.set_at(None)
+    shared_window.selection.clear()
+    shared_window.event_list.filters.clear()
+    areas = shared_window.features.drawing.action_control_areas
+    if not areas.isChecked():
+        areas.trigger()
+    layers = shared_window.features.map.layers
+    for group, key in (("data", "Events"), ("data", "Annotations"), ("basemap", "rivers")):
+        layers.set_shown(group, key, True)
+    shared_window.features.map.search.query.clear()
+    shared_window.docks["search"].hide()
+    for dialog in (
+        getattr(shared_window, "shortcuts_dialog", None),
+        shared_window.features.drawing.properties_dialog,
+        shared_window.features.map.context_menu.last_menu,
+    ):
+        if dialog is not None and isValid(dialog):
+            dialog.close()
+    shared_window.resize(1400, 900)
+    shared_window.canvas.zoom_to_all()
 
 
 # -- item 4: the title column at every width ----------------------------------------------------
@@ -47,34 +79,34 @@ def test_a_time_of_day_keeps_the_time_column_wide_enough(window, qtbot):
 
 
 # -- right-click on a drawing: show events here ---------------------------------------------------
-def test_right_click_on_a_drawing_shows_the_events_within_it(window, qtbot):
+def test_right_click_on_a_drawing_shows_the_events_within_it(day_window, qtbot):
     import shapely
 
-    region = next(a for a in window.store.annotations.all() if "Alawite" in a.label)
+    region = next(a for a in day_window.store.annotations.all() if "Alawite" in a.label)
     inside = shapely.from_wkt(region.geometry).representative_point()
-    window.canvas.set_lonlat_range(34.5, 33.5, 38.5, 36.5)
-    actions = right_click(window, inside.y, inside.x)
-    window.features.map.context_menu.last_menu.close()
+    day_window.canvas.set_lonlat_range(34.5, 33.5, 38.5, 36.5)
+    actions = right_click(day_window, inside.y, inside.x)
+    day_window.features.map.context_menu.last_menu.close()
     assert "Show events here" in actions
-    before = window.event_list.model.rowCount()
+    before = day_window.event_list.model.rowCount()
     actions["Show events here"].trigger()
     qtbot.wait(20)
     west, south, east, north = shapely.from_wkt(region.geometry).bounds
-    seen_w, seen_s, seen_e, seen_n = window.canvas.visible_lonlat()
+    seen_w, seen_s, seen_e, seen_n = day_window.canvas.visible_lonlat()
     assert seen_w <= west and seen_e >= east and seen_s <= south and seen_n >= north
-    assert window.event_list.filters.map_only.isChecked()
-    assert window.event_list.model.rowCount() < before
+    assert day_window.event_list.filters.map_only.isChecked()
+    assert day_window.event_list.model.rowCount() < before
 
 
-def test_show_events_here_on_a_drawing_refilters_when_the_map_filter_was_on(window, qtbot):
-    m5 = next(a for a in window.store.annotations.all() if "M5" in a.label)
-    window.event_list.filters.map_only.setChecked(True)
-    window.canvas.set_lonlat_range(41.0, 36.0, 42.0, 37.0)  # the far north-east: no event
-    window.event_list.filters.emit_changed()
-    assert window.event_list.model.rowCount() == 0
-    window.selection.select("annotation", m5.id)
-    window.features.logging.show_events_in_view()
-    assert window.event_list.model.rowCount() > 0  # the events along the M5
+def test_show_events_here_on_a_drawing_refilters_when_the_map_filter_was_on(day_window, qtbot):
+    m5 = next(a for a in day_window.store.annotations.all() if "M5" in a.label)
+    day_window.event_list.filters.map_only.setChecked(True)
+    day_window.canvas.set_lonlat_range(41.0, 36.0, 42.0, 37.0)  # the far north-east: no event
+    day_window.event_list.filters.emit_changed()
+    assert day_window.event_list.model.rowCount() == 0
+    day_window.selection.select("annotation", m5.id)
+    day_window.features.logging.show_events_in_view()
+    assert day_window.event_list.model.rowCount() > 0  # the events along the M5
 
 
 # -- the snapshot shows what the screen shows ------------------------------------------------
@@ -94,21 +126,23 @@ def snapshot_of_the_view(window, path):
     return json.loads(path.with_name(path.name + ".json").read_text())
 
 
-def test_the_snapshot_leaves_out_the_estimated_areas_the_screen_hides(window, tmp_path):
-    shown = snapshot_of_the_view(window, tmp_path / "with.png")
+def test_the_snapshot_leaves_out_the_estimated_areas_the_screen_hides(day_window, tmp_path):
+    shown = snapshot_of_the_view(day_window, tmp_path / "with.png")
     assert shown["drawn"]["estimated_areas"] >= 2
-    window.features.drawing.action_control_areas.trigger()  # off, on screen
-    assert not window.features.drawing.action_control_areas.isChecked()
-    hidden = snapshot_of_the_view(window, tmp_path / "without.png")
+    day_window.features.drawing.action_control_areas.trigger()  # off, on screen
+    assert not day_window.features.drawing.action_control_areas.isChecked()
+    hidden = snapshot_of_the_view(day_window, tmp_path / "without.png")
     assert hidden["drawn"]["estimated_areas"] == 0 and hidden["labels"]["estimates"] == []
     assert "estimated area (nearest known holder)" not in hidden["legend"]
 
 
-def test_the_snapshot_leaves_out_the_events_and_drawings_the_layer_panel_hides(window, tmp_path):
-    panel = window.features.map.layers
+def test_the_snapshot_leaves_out_the_events_and_drawings_the_layer_panel_hides(
+    day_window, tmp_path
+):
+    panel = day_window.features.map.layers
     panel.set_shown("data", "Events", False)
     panel.set_shown("data", "Annotations", False)
-    info = snapshot_of_the_view(window, tmp_path / "places.png")
+    info = snapshot_of_the_view(day_window, tmp_path / "places.png")
     assert info["drawn"]["events"] == 0 and info["drawn"]["annotations"] == 0
     assert info["drawn"]["places"] > 0
 
@@ -129,10 +163,10 @@ def river_pixels(path: Path) -> int:
     return int((np.abs(rgb - target) < 12).all(axis=2).sum())
 
 
-def test_the_snapshot_leaves_out_the_basemap_layers_the_layer_panel_hides(window, tmp_path):
-    shown = snapshot_of_the_view(window, tmp_path / "rivers.png")
-    window.features.map.layers.set_shown("basemap", "rivers", False)
-    hidden = snapshot_of_the_view(window, tmp_path / "no-rivers.png")
+def test_the_snapshot_leaves_out_the_basemap_layers_the_layer_panel_hides(day_window, tmp_path):
+    shown = snapshot_of_the_view(day_window, tmp_path / "rivers.png")
+    day_window.features.map.layers.set_shown("basemap", "rivers", False)
+    hidden = snapshot_of_the_view(day_window, tmp_path / "no-rivers.png")
     assert "rivers" in shown["basemap_layers"] and "rivers" not in hidden["basemap_layers"]
     assert "coastline" in hidden["basemap_layers"]  # the others stay
     # The Orontes and the Euphrates are drawn in the river colour; hidden, they are not.
@@ -162,17 +196,17 @@ def test_the_create_hint_quotes_a_path_with_a_space(tmp_path, capsys, command):
 
 
 # -- item 10: a jump to a town shows it among its neighbours' names ------------------------------
-def test_jumping_to_homs_shows_it_among_the_names_of_its_neighbours(window, qtbot):
-    window.canvas.set_lonlat_range(20.0, 20.0, 60.0, 45.0)  # far out first
-    panel = window.features.map.search
-    window.features.map.find()
+def test_jumping_to_homs_shows_it_among_the_names_of_its_neighbours(day_window, qtbot):
+    day_window.canvas.set_lonlat_range(20.0, 20.0, 60.0, 45.0)  # far out first
+    panel = day_window.features.map.search
+    day_window.features.map.find()
     panel.query.setText("Hims")
     panel.query.returnPressed.emit()
-    west, south, east, north = window.canvas.visible_lonlat()
+    west, south, east, north = day_window.canvas.visible_lonlat()
     assert north - south >= 1.0 and east - west >= 1.0  # ~150 km, not a blank 10 km close-up
-    window.canvas.viewport().repaint()
+    day_window.canvas.viewport().repaint()
     qtbot.wait(50)
-    names = {text for text, _rect in window.canvas.place_labels.drawn}
+    names = {text for text, _rect in day_window.canvas.place_labels.drawn}
     assert "Homs" in names
     assert len(names - {"Homs"}) >= 5, names  # towns around it, to orient by
 
@@ -251,29 +285,35 @@ def test_clash_shelling_and_airstrike_differ_on_the_map_by_colour_and_shape(wind
 
 # -- item 11: the M5 label beside its road, not out in Lebanon ------------------------------------
 @pytest.mark.parametrize("view", [(34.5, 32.0, 42.5, 37.5), (35.5, 33.3, 37.8, 36.4)])
-def test_the_m5_label_sits_beside_the_road_in_syria(window, qtbot, view):
+def test_the_m5_label_sits_beside_the_road_in_syria(day_window, qtbot, view):
     import numpy as np
     import shapely
 
     from sitrep_desktop.ui.map.texts import MapText
 
-    m5 = next(a for a in window.store.annotations.all() if "M5" in a.label)
-    window.canvas.set_lonlat_range(*view)
-    window.canvas.grab()
+    m5 = next(a for a in day_window.store.annotations.all() if "M5" in a.label)
+    day_window.canvas.set_lonlat_range(*view)
+    day_window.canvas.grab()
     qtbot.wait(50)
     label = next(
-        i for i in window.canvas.scene().items() if isinstance(i, MapText) and i.text() == m5.label
+        i
+        for i in day_window.canvas.scene().items()
+        if isinstance(i, MapText) and i.text() == m5.label
     )
     assert label.isVisible()
-    rect = label.deviceTransform(window.canvas.viewportTransform()).mapRect(label.boundingRect())
+    rect = label.deviceTransform(day_window.canvas.viewportTransform()).mapRect(
+        label.boundingRect()
+    )
     road = shapely.from_wkt(m5.geometry)
     lon, lat = np.array(road.coords).T
-    x, y = window.canvas.projection.forward(lon, lat)
-    to_screen = window.canvas.view.childGroup.deviceTransform(window.canvas.viewportTransform())
+    x, y = day_window.canvas.projection.forward(lon, lat)
+    to_screen = day_window.canvas.view.childGroup.deviceTransform(
+        day_window.canvas.viewportTransform()
+    )
     screen_road = shapely.LineString([to_screen.map(float(a), float(b)) for a, b in zip(x, y)])
     centre = shapely.Point(rect.center().x(), rect.center().y())
     assert screen_road.distance(centre) <= rect.height() + rect.width() / 2  # beside it
-    west_lon, _lat = window.canvas.widget_to_latlon(rect.topLeft().toPoint())[::-1]
+    west_lon, _lat = day_window.canvas.widget_to_latlon(rect.topLeft().toPoint())[::-1]
     assert west_lon > 36.45  # east of the Lebanese border west of Homs
 
 
@@ -356,19 +396,19 @@ def test_a_snapshot_of_the_latest_entries_names_their_day(qapp, shared_demo_stor
 
 
 # -- Help > Keyboard shortcuts, from its key ------------------------------------------------------
-def test_f1_opens_the_keyboard_shortcuts_from_the_help_menu(window, qtbot):
+def test_f1_opens_the_keyboard_shortcuts_from_the_help_menu(day_window, qtbot):
     from PySide6.QtCore import Qt
 
     from sitrep_desktop.ui.window.shortcuts import KeyboardShortcutsDialog
 
     help_menu = next(
-        a.menu() for a in window.menuBar().actions() if a.menu() and "Help" in a.text()
+        a.menu() for a in day_window.menuBar().actions() if a.menu() and "Help" in a.text()
     )
     entry = next(a for a in help_menu.actions() if "Keyboard shortcuts" in a.text())
     assert entry.shortcut().toString() == "F1"
-    window.canvas.setFocus()
-    qtbot.keyClick(window.canvas, Qt.Key.Key_F1)
-    dialog = window.shortcuts_dialog
+    day_window.canvas.setFocus()
+    qtbot.keyClick(day_window.canvas, Qt.Key.Key_F1)
+    dialog = day_window.shortcuts_dialog
     assert isinstance(dialog, KeyboardShortcutsDialog) and dialog.isVisible()
     keys = {s.keys for s in dialog.shortcuts}
     assert {"Ctrl+Shift+S", "Ctrl+K", "Ctrl+E", "F1"} <= keys
@@ -385,53 +425,53 @@ def m5_middle(window):
     return m5, (middle.y, middle.x)
 
 
-def test_with_no_tool_a_click_selects_a_drawing_and_a_double_click_opens_it(window, qtbot):
+def test_with_no_tool_a_click_selects_a_drawing_and_a_double_click_opens_it(day_window, qtbot):
     from PySide6.QtCore import Qt
 
-    window.canvas.set_lonlat_range(36.0, 34.3, 37.5, 35.6)
-    assert window.canvas.tool is None  # as a new user finds the map
-    m5, (lat, lon) = m5_middle(window)
-    pos = window.canvas.latlon_to_widget(lat, lon).toPoint()
-    viewport = window.canvas.viewport()
+    day_window.canvas.set_lonlat_range(36.0, 34.3, 37.5, 35.6)
+    assert day_window.canvas.tool is None  # as a new user finds the map
+    m5, (lat, lon) = m5_middle(day_window)
+    pos = day_window.canvas.latlon_to_widget(lat, lon).toPoint()
+    viewport = day_window.canvas.viewport()
     qtbot.mouseClick(viewport, Qt.MouseButton.LeftButton, pos=pos)
-    assert (window.selection.kind, window.selection.id) == ("annotation", m5.id)
+    assert (day_window.selection.kind, day_window.selection.id) == ("annotation", m5.id)
     qtbot.mouseDClick(viewport, Qt.MouseButton.LeftButton, pos=pos)
-    dialog = window.features.drawing.properties_dialog
+    dialog = day_window.features.drawing.properties_dialog
     assert dialog is not None and dialog.isVisible() and dialog.original.id == m5.id
     dialog.close()
     # A place on the road keeps its own click: Homs is selected, not the M5.
-    homs = window.store.places.by_name("Homs")
+    homs = day_window.store.places.by_name("Homs")
     qtbot.mouseClick(
         viewport,
         Qt.MouseButton.LeftButton,
-        pos=window.canvas.latlon_to_widget(homs.lat, homs.lon).toPoint(),
+        pos=day_window.canvas.latlon_to_widget(homs.lat, homs.lon).toPoint(),
     )
-    assert (window.selection.kind, window.selection.id) == ("place", homs.id)
+    assert (day_window.selection.kind, day_window.selection.id) == ("place", homs.id)
 
 
-def test_on_screen_each_sizeable_piece_of_an_estimate_is_labelled(window, qtbot):
+def test_on_screen_each_sizeable_piece_of_an_estimate_is_labelled(day_window, qtbot):
     import shapely
 
     from sitrep_desktop.ui.map.texts import MapText
 
-    window.time_state.set_at(parse_moment("2024-12-06"))
-    window.canvas.set_lonlat_range(35.0, 32.8, 39.0, 37.0)
-    window.canvas.grab()
+    day_window.time_state.set_at(parse_moment("2024-12-06"))
+    day_window.canvas.set_lonlat_range(35.0, 32.8, 39.0, 37.0)
+    day_window.canvas.grab()
     qtbot.wait(50)
 
     def shown(text):
-        to_view = window.canvas.viewportTransform()
+        to_view = day_window.canvas.viewportTransform()
         return [
-            window.canvas.widget_to_latlon(
+            day_window.canvas.widget_to_latlon(
                 i.deviceTransform(to_view).mapRect(i.boundingRect()).center().toPoint()
             )
-            for i in window.canvas.scene().items()
+            for i in day_window.canvas.scene().items()
             if isinstance(i, MapText) and i.text() == text and i.isVisible()
         ]
 
-    layer = window.features.drawing.control_layer
+    layer = day_window.features.drawing.control_layer
     hts = next(
-        a for a in layer.areas if window.store.factions.get(a.faction_id).short_name == "HTS"
+        a for a in layer.areas if day_window.store.factions.get(a.faction_id).short_name == "HTS"
     )
     pieces = sorted(hts.geometry.geoms, key=lambda p: -p.area)
     labelled = {
@@ -442,10 +482,10 @@ def test_on_screen_each_sizeable_piece_of_an_estimate_is_labelled(window, qtbot)
     }
     assert labelled == {0, 1}  # Aleppo's piece and Hama's, each says it is an estimate
     # Zoomed into the government's small coastal piece by Latakia: still labelled.
-    window.canvas.center_on(35.6, 35.95, 0.3)
-    window.canvas.grab()
+    day_window.canvas.center_on(35.6, 35.95, 0.3)
+    day_window.canvas.grab()
     qtbot.wait(50)
-    west, south, east, north = window.canvas.visible_lonlat()
+    west, south, east, north = day_window.canvas.visible_lonlat()
     assert any(
         west <= lon <= east and south <= lat <= north for lat, lon in shown("GOV — ESTIMATE")
     )

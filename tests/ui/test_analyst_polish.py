@@ -11,26 +11,52 @@ from sitrep_desktop.ui.map.panels.timeline import seconds_of
 pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
 
 
+@pytest.fixture
+def polish_window(shared_window):
+    """The module's shared window (tests/ui/conftest.py), for the tests that only
+    look, play, scrub or write a snapshot to a file; after each, the time, the
+    timeline's range, the range rings, the snapshot dialogs and the page they
+    remember, the tool, the size and the view go back as a new window shows them."""
+    yield shared_window
+    from sitrep_desktop.ui.snapshot.export_dialog import SnapshotDialog
+
+    timeline = shared_window.features.logging.timeline
+    timeline.set_playing(False)
+    shared_window.time_state.set_at(None)
+    timeline.reload()  # the whole demo in view again
+    rings = shared_window.features.measure.dialog
+    if rings is not None:
+        rings.clear_rings()
+        rings.close()
+    for dialog in shared_window.findChildren(SnapshotDialog):
+        dialog.close()
+        dialog.deleteLater()
+    shared_window.settings.remove("snapshot")  # the page an accepted dialog remembered
+    shared_window.canvas.set_tool(None)
+    shared_window.resize(1400, 900)
+    shared_window.canvas.zoom_to_all()
+
+
 def strip_pixel(strip, seconds):
     """Where on the strip's viewport the time `seconds` is, on the events row."""
     view = strip.getPlotItem().getViewBox()
     return strip.mapFromScene(view.mapViewToScene(QPointF(seconds, 0.5)))
 
 
-def test_a_click_on_the_timeline_sets_the_as_of_time_to_that_day(window, qtbot):
-    strip = window.features.logging.timeline.strip
-    qtbot.waitExposed(window)
+def test_a_click_on_the_timeline_sets_the_as_of_time_to_that_day(polish_window, qtbot):
+    strip = polish_window.features.logging.timeline.strip
+    qtbot.waitExposed(polish_window)
     target = seconds_of(parse_moment("2024-12-03T02:29:00Z"))
     QTest.mouseClick(strip.viewport(), Qt.MouseButton.LeftButton, pos=strip_pixel(strip, target))
-    assert window.time_state.at is not None
+    assert polish_window.time_state.at is not None
     # The whole demo is in view (weeks), so the click lands on the nearest midnight.
-    assert window.time_state.at.key.startswith("2024-12-03T00:00")
+    assert polish_window.time_state.at.key.startswith("2024-12-03T00:00")
 
 
-def test_dragging_the_cursor_snaps_to_whole_days_and_to_hours_zoomed_in(window, qtbot):
-    timeline = window.features.logging.timeline
+def test_dragging_the_cursor_snaps_to_whole_days_and_to_hours_zoomed_in(polish_window, qtbot):
+    timeline = polish_window.features.logging.timeline
     strip, cursor = timeline.strip, timeline.strip.cursor
-    qtbot.waitExposed(window)
+    qtbot.waitExposed(polish_window)
     timeline.scrub_to("2024-12-01T00:00Z")
     viewport = strip.viewport()
 
@@ -44,18 +70,18 @@ def test_dragging_the_cursor_snaps_to_whole_days_and_to_hours_zoomed_in(window, 
         QTest.mouseRelease(viewport, Qt.MouseButton.LeftButton, pos=end)
 
     drag_to(seconds_of(parse_moment("2024-12-04T02:29:00Z")))
-    assert window.time_state.at.key.startswith("2024-12-04T00:00")
+    assert polish_window.time_state.at.key.startswith("2024-12-04T00:00")
     # Zoomed in to two days, a drag stops on whole hours instead.
     day = 86_400
     strip.setXRange(cursor.value() - day, cursor.value() + day, padding=0)
     qtbot.wait(10)
     drag_to(cursor.value() + 5.4 * 3600)
-    key = window.time_state.at.key
+    key = polish_window.time_state.at.key
     assert key[:10] == "2024-12-04" and key[14:19] == "00:00" and key[11:13] != "00"
 
 
-def test_play_and_pause_show_icons_not_glyphs_the_fonts_lack(window):
-    timeline = window.features.logging.timeline
+def test_play_and_pause_show_icons_not_glyphs_the_fonts_lack(polish_window):
+    timeline = polish_window.features.logging.timeline
     timeline.play_button.setChecked(True)
     assert timeline.play_button.text() == "Pause" and not timeline.play_button.icon().isNull()
     paused_icon = timeline.play_button.icon().cacheKey()
@@ -100,37 +126,37 @@ def snapshot_dialog_to(window, path, paper):
 
 
 @pytest.mark.parametrize("paper", ["screen size (pixels)", "A4"])
-def test_the_pdf_shows_the_same_extent_as_the_png(window, tmp_path, paper):
+def test_the_pdf_shows_the_same_extent_as_the_png(polish_window, tmp_path, paper):
     import json
 
     from sitrep_desktop.ui.snapshot.feature import write_snapshot
 
     drawn = {}
     for name in ("view.png", "view.pdf"):
-        dialog = snapshot_dialog_to(window, tmp_path / name, paper)
-        write_snapshot(window.context, dialog.path, dialog.request())
+        dialog = snapshot_dialog_to(polish_window, tmp_path / name, paper)
+        write_snapshot(polish_window.context, dialog.path, dialog.request())
         drawn[name] = json.loads((tmp_path / f"{name}.json").read_text())["drawn_bbox"]
     assert drawn["view.png"] == drawn["view.pdf"]
 
 
-def test_a_portrait_page_with_a_subtitle_is_remembered(window, tmp_path):
+def test_a_portrait_page_with_a_subtitle_is_remembered(polish_window, tmp_path):
     import json
 
     from sitrep_desktop.ui.snapshot.export_dialog import SnapshotDialog
     from sitrep_desktop.ui.snapshot.feature import write_snapshot
 
-    dialog = snapshot_dialog_to(window, tmp_path / "brief.png", "A4")
+    dialog = snapshot_dialog_to(polish_window, tmp_path / "brief.png", "A4")
     dialog.orientation_box.setCurrentText("portrait")
     dialog.subtitle_edit.setText("Sources: field reports")
     request = dialog.request()
     width, height = request.page_pixels()
     assert height > width and (width, height) == (1240, 1754)  # A4 upright at 150 dpi
-    write_snapshot(window.context, dialog.path, request)
+    write_snapshot(polish_window.context, dialog.path, request)
     sidecar = json.loads((tmp_path / "brief.png.json").read_text())
     assert sidecar["subtitle"] == "Sources: field reports"
     assert sidecar["orientation"] == "portrait" and sidecar["page_pixels"] == [1240, 1754]
     dialog.accept()
-    again = SnapshotDialog(window.context)
+    again = SnapshotDialog(polish_window.context)
     assert again.orientation_box.currentText() == "portrait"
     assert again.subtitle_edit.text() == "Sources: field reports"
 
@@ -235,20 +261,20 @@ def test_a_front_lines_stroke_does_not_strike_through_its_label_on_the_map(windo
 
 
 # -- range rings leave place names be ---------------------------------------------------------
-def test_hama_keeps_its_name_while_a_25_mile_ring_around_homs_shows(window, qtbot):
-    window.resize(1024, 700)
-    window.canvas.set_lonlat_range(35.5, 34.0, 37.8, 35.8)
-    window.features.measure.rings_action.trigger()
-    dialog = window.features.measure.dialog
+def test_hama_keeps_its_name_while_a_25_mile_ring_around_homs_shows(polish_window, qtbot):
+    polish_window.resize(1024, 700)
+    polish_window.canvas.set_lonlat_range(35.5, 34.0, 37.8, 35.8)
+    polish_window.features.measure.rings_action.trigger()
+    dialog = polish_window.features.measure.dialog
     dialog.centre_edit.setText("Homs")
     dialog.radii_edit.setText("25")
     dialog.units.setCurrentText("mi")
     assert dialog.draw()
     dialog.close()
-    window.canvas.set_lonlat_range(35.5, 34.0, 37.8, 35.8)
-    window.canvas.viewport().repaint()
+    polish_window.canvas.set_lonlat_range(35.5, 34.0, 37.8, 35.8)
+    polish_window.canvas.viewport().repaint()
     qtbot.wait(50)
-    drawn = {text for text, _rect in window.canvas.place_labels.drawn}
+    drawn = {text for text, _rect in polish_window.canvas.place_labels.drawn}
     assert {"Hama", "Homs"} <= drawn
 
 
@@ -270,7 +296,7 @@ def drag_box(canvas, south_west, north_east):
     tool.mouse_release(*north_east, LeftButton())
 
 
-def test_a_box_drawn_on_the_map_is_the_snapshots_extent(window, qtbot, tmp_path):
+def test_a_box_drawn_on_the_map_is_the_snapshots_extent(polish_window, qtbot, tmp_path):
     import json
 
     from PySide6.QtCore import QTimer
@@ -279,15 +305,15 @@ def test_a_box_drawn_on_the_map_is_the_snapshots_extent(window, qtbot, tmp_path)
     from sitrep_desktop.ui.snapshot.extent_box import draw_box_on_map
     from sitrep_desktop.ui.snapshot.feature import write_snapshot
 
-    dialog = snapshot_dialog_to(window, tmp_path / "box.png", "A4")
+    dialog = snapshot_dialog_to(polish_window, tmp_path / "box.png", "A4")
     dialog.draw_box_button.click()  # steps aside for the map: export_snapshot_dialog draws
     assert dialog.box_requested and not dialog.isVisible()
-    QTimer.singleShot(0, lambda: drag_box(window.canvas, (34.5, 36.4), (35.3, 37.1)))
-    box = draw_box_on_map(window.canvas)
-    assert window.canvas.tool is None  # the box tool is gone with its rectangle
+    QTimer.singleShot(0, lambda: drag_box(polish_window.canvas, (34.5, 36.4), (35.3, 37.1)))
+    box = draw_box_on_map(polish_window.canvas)
+    assert polish_window.canvas.tool is None  # the box tool is gone with its rectangle
     dialog.set_box(box)
     assert dialog.box_button.isChecked()
-    write_snapshot(window.context, dialog.path, dialog.request())
+    write_snapshot(polish_window.context, dialog.path, dialog.request())
     sidecar = json.loads((tmp_path / "box.png.json").read_text())
     assert sidecar["requested_bbox"] == pytest.approx([36.4, 34.5, 37.1, 35.3])
     west, south, east, north = sidecar["drawn_bbox"]  # grown to the page's shape only
@@ -295,20 +321,22 @@ def test_a_box_drawn_on_the_map_is_the_snapshots_extent(window, qtbot, tmp_path)
     assert isinstance(dialog, SnapshotDialog)
 
 
-def test_esc_while_drawing_the_box_keeps_the_extent_as_it_was(window, tmp_path):
+def test_esc_while_drawing_the_box_keeps_the_extent_as_it_was(polish_window, tmp_path):
     from PySide6.QtCore import QTimer
 
     from sitrep_desktop.ui.snapshot.extent_box import draw_box_on_map
 
-    dialog = snapshot_dialog_to(window, tmp_path / "box.png", "A4")
-    QTimer.singleShot(0, lambda: window.canvas.tool.key_press(Escape()))
-    dialog.set_box(draw_box_on_map(window.canvas))
-    assert window.canvas.tool is None and dialog.view_button.isChecked() and dialog.box is None
+    dialog = snapshot_dialog_to(polish_window, tmp_path / "box.png", "A4")
+    QTimer.singleShot(0, lambda: polish_window.canvas.tool.key_press(Escape()))
+    dialog.set_box(draw_box_on_map(polish_window.canvas))
+    assert (
+        polish_window.canvas.tool is None and dialog.view_button.isChecked() and dialog.box is None
+    )
 
 
-def test_the_snapshot_dialog_is_wide_enough_for_its_title(window):
+def test_the_snapshot_dialog_is_wide_enough_for_its_title(polish_window):
     from sitrep_desktop.ui.snapshot.export_dialog import SnapshotDialog
 
-    dialog = SnapshotDialog(window.context)
+    dialog = SnapshotDialog(polish_window.context)
     title = dialog.fontMetrics().horizontalAdvance(dialog.windowTitle())
     assert dialog.minimumWidth() >= title + 300  # the title, and a title bar's buttons

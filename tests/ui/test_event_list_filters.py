@@ -20,57 +20,72 @@ def titles(pane):
     return [model.event_at(row).title for row in range(model.rowCount())]
 
 
-def test_quick_filter_is_full_text(window):
-    pane = window.event_list
+@pytest.fixture
+def list_window(shared_window):
+    """The module's shared window (tests/ui/conftest.py), for the tests that only
+    read; after each, the list's search, filters, order and the selection and view
+    go back to what a new window shows."""
+    yield shared_window
+    pane = shared_window.event_list
+    pane.filter_box.clear()
+    pane.filters.near_km.setValue(25.0)
+    pane.filters.clear()
+    pane.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+    shared_window.selection.clear()
+    shared_window.canvas.zoom_to_all()
+
+
+def test_quick_filter_is_full_text(list_window):
+    pane = list_window.event_list
     pane.filter_box.setText("rastan")
     assert titles(pane) == ["Air strikes on al-Rastan"]
     pane.filter_box.clear()
     assert len(titles(pane)) == 10
 
 
-def test_category_faction_actor_and_confidence(window):
-    bar = window.event_list.filters
+def test_category_faction_actor_and_confidence(list_window):
+    bar = list_window.event_list.filters
     bar.category.setCurrentText("airstrike")
-    assert len(titles(window.event_list)) == 2
+    assert len(titles(list_window.event_list)) == 2
     bar.category.setCurrentText("Any")
     bar.faction.setCurrentIndex(bar.faction.findData("RUS"))
-    assert len(titles(window.event_list)) == 2
+    assert len(titles(list_window.event_list)) == 2
     bar.faction.setCurrentIndex(0)
     bar.actor.setText("Syrian government forces")
     bar.actor.editingFinished.emit()
-    assert len(titles(window.event_list)) == 4
+    assert len(titles(list_window.event_list)) == 4
     bar.actor.clear()
     bar.confidence.setCurrentText("high")
-    assert len(titles(window.event_list)) == 5
+    assert len(titles(list_window.event_list)) == 5
 
 
-def test_time_range_and_a_bad_date_marked_not_applied(window):
-    bar = window.event_list.filters
+def test_time_range_and_a_bad_date_marked_not_applied(list_window):
+    bar = list_window.event_list.filters
     bar.since.setText("2024-12-05")
     bar.until.setText("2024-12-05")
     bar.until.editingFinished.emit()
-    assert titles(window.event_list) == ["HTS captures Hama"]
+    assert titles(list_window.event_list) == ["HTS captures Hama"]
     bar.until.setText("5th Dec")
     bar.until.editingFinished.emit()
     assert "border" in bar.until.styleSheet()
-    assert len(titles(window.event_list)) == 7  # the bad "to" is ignored: 5 and 6 Dec
+    assert len(titles(list_window.event_list)) == 7  # the bad "to" is ignored: 5 and 6 Dec
 
 
-def test_within_n_km_of_a_place(window):
-    bar = window.event_list.filters
+def test_within_n_km_of_a_place(list_window):
+    bar = list_window.event_list.filters
     bar.near_km.setValue(15)
     bar.near_place.setCurrentIndex(bar.near_place.findData(demo_id("place", "Homs")))
-    near = titles(window.event_list)
+    near = titles(list_window.event_list)
     assert "Syrian and Russian air strikes on Talbiseh" in near
     assert "Air strikes on al-Rastan" not in near
     bar.near_km.setValue(25)
-    assert "Air strikes on al-Rastan" in titles(window.event_list)
+    assert "Air strikes on al-Rastan" in titles(list_window.event_list)
 
 
-def test_only_what_the_map_shows(window):
-    window.canvas.set_lonlat_range(36.9, 36.0, 37.4, 36.4)
-    window.event_list.filters.map_only.setChecked(True)
-    assert titles(window.event_list) == ["HTS captures Aleppo"]
+def test_only_what_the_map_shows(list_window):
+    list_window.canvas.set_lonlat_range(36.9, 36.0, 37.4, 36.4)
+    list_window.event_list.filters.map_only.setChecked(True)
+    assert titles(list_window.event_list) == ["HTS captures Aleppo"]
 
 
 def test_saved_filter_is_recalled_by_name(window):
@@ -84,21 +99,21 @@ def test_saved_filter_is_recalled_by_name(window):
     assert "Air strikes" in bar.saved.names()
 
 
-def test_sorting_by_a_column(window):
-    pane = window.event_list
+def test_sorting_by_a_column(list_window):
+    pane = list_window.event_list
     pane.table.sortByColumn(2, Qt.SortOrder.AscendingOrder)
     shown = titles(pane)
     assert shown == sorted(shown, key=str.casefold)
 
 
-def test_selecting_an_event_elsewhere_selects_its_row(window):
-    event = next(e for e in window.store.events.all() if e.title == "HTS captures Hama")
-    window.selection.select("event", event.id)
-    assert window.event_list.table.currentIndex().row() == 3
+def test_selecting_an_event_elsewhere_selects_its_row(list_window):
+    event = next(e for e in list_window.store.events.all() if e.title == "HTS captures Hama")
+    list_window.selection.select("event", event.id)
+    assert list_window.event_list.table.currentIndex().row() == 3
 
 
-def test_the_model_reads_pages_not_everything(window):
-    model = window.event_list.model
+def test_the_model_reads_pages_not_everything(list_window):
+    model = list_window.event_list.model
     model.event_at(0)
     assert model.loaded_rows <= 200
 

@@ -11,6 +11,21 @@ from sitrep_desktop.ui.exchange.dialogs import apply_import, export_data, previe
 
 
 @pytest.fixture
+def reading_window(shared_window):
+    """The module's shared window (tests/ui/conftest.py), for the tests that only
+    preview, cancel or export; after each, the previews closed, the status bar
+    empty and the map at "latest" again."""
+    yield shared_window
+    from sitrep_desktop.ui.exchange.dialogs import ImportPreviewDialog
+
+    for dialog in shared_window.findChildren(ImportPreviewDialog):
+        dialog.close()
+        dialog.deleteLater()
+    shared_window.statusBar().clearMessage()
+    shared_window.time_state.set_at(None)
+
+
+@pytest.fixture
 def new_events_file(tmp_path):
     """A GeoJSON export of a database holding two events the demo does not have."""
     path = tmp_path / "colleague.geojson"
@@ -58,7 +73,7 @@ def test_importing_the_same_file_again_adds_nothing(window, new_events_file):
     assert "already in the database" in again.summary.text()
 
 
-def test_a_malformed_file_lists_its_problems_and_imports_nothing(window, tmp_path):
+def test_a_malformed_file_lists_its_problems_and_imports_nothing(reading_window, tmp_path):
     bad = tmp_path / "bad.geojson"
     bad.write_text(
         json.dumps(
@@ -75,27 +90,27 @@ def test_a_malformed_file_lists_its_problems_and_imports_nothing(window, tmp_pat
             }
         )
     )
-    journal = window.store.journal.count()
-    dialog = preview_import(window, bad)
+    journal = reading_window.store.journal.count()
+    dialog = preview_import(reading_window, bad)
     assert not dialog.import_button.isEnabled()
     assert "Nothing was imported" in dialog.summary.text()
     problems = dialog.problem_rows()
     assert [p[0] for p in problems] == ["feature 1", "feature 2"]
-    assert window.store.journal.count() == journal
+    assert reading_window.store.journal.count() == journal
 
 
-def test_cancelling_an_import_adds_nothing(window, new_events_file):
-    before = window.store.events.count()
-    plan = preview_import(window, new_events_file).plan
-    assert not apply_import(window, plan, new_events_file, cancel=lambda: True)
-    assert window.store.events.count() == before
-    assert window.undo_stack.count() == 0
-    assert "cancelled" in window.statusBar().currentMessage()
+def test_cancelling_an_import_adds_nothing(reading_window, new_events_file):
+    before = reading_window.store.events.count()
+    plan = preview_import(reading_window, new_events_file).plan
+    assert not apply_import(reading_window, plan, new_events_file, cancel=lambda: True)
+    assert reading_window.store.events.count() == before
+    assert reading_window.undo_stack.count() == 0
+    assert "cancelled" in reading_window.statusBar().currentMessage()
 
 
-def test_export_writes_the_situation_as_of_the_map_time(window, tmp_path):
-    window.time_state.set_at(parse_moment("2024-12-04"))
-    out = export_data(window, tmp_path / "as_of.geojson")
+def test_export_writes_the_situation_as_of_the_map_time(reading_window, tmp_path):
+    reading_window.time_state.set_at(parse_moment("2024-12-04"))
+    out = export_data(reading_window, tmp_path / "as_of.geojson")
     features = json.loads(out.read_text())["features"]
     titles = {f["properties"].get("title") for f in features}
     assert "HTS captures Aleppo" in titles
@@ -140,7 +155,7 @@ def test_the_file_dialogs_filters_come_from_the_format_table():
     assert "TAK data package (*.zip)" in EXPORT_FILTER
 
 
-def test_one_layer_of_a_multi_layer_geopackage_can_be_chosen(window, tmp_path):
+def test_one_layer_of_a_multi_layer_geopackage_can_be_chosen(reading_window, tmp_path):
     import numpy as np
     import shapely
     from pyogrio import raw
@@ -165,6 +180,6 @@ def test_one_layer_of_a_multi_layer_geopackage_can_be_chosen(window, tmp_path):
         )
     assert layer_choice(path) == ["wells", "tracks"]
     assert layer_choice(tmp_path / "nothing.geojson") == []
-    dialog = preview_import(window, path, layer="tracks")
+    dialog = preview_import(reading_window, path, layer="tracks")
     rows = {r[0]: r[1:] for r in dialog.problem_rows()}
     assert rows["drawings"] == ("1", "0") and rows["places"] == ("0", "0")

@@ -38,9 +38,23 @@ def window(qtbot, tmp_path, demo_memory_store):
 @pytest.fixture(scope="module")
 def viewing_window(shared_window):
     """The module's shared window (tests/ui/conftest.py) with the gazetteer's towns,
-    as `window`, for the tests that set their own view and only read."""
+    as `window`, for the tests that only read; they take it through map_window."""
     shared_window.canvas.load_town_labels()
     return shared_window
+
+
+@pytest.fixture
+def map_window(viewing_window):
+    """The shared window; after the test, put back what these tests change: the
+    time, the selection, the search dock, the rivers, the view and the size."""
+    yield viewing_window
+    viewing_window.time_state.set_at(None)
+    viewing_window.selection.clear()
+    viewing_window.features.map.search.query.clear()
+    viewing_window.docks["search"].hide()
+    viewing_window.features.map.layers.set_shown("basemap", "rivers", True)
+    viewing_window.resize(1400, 900)
+    viewing_window.canvas.zoom_to_all()
 
 
 def _paint(w):
@@ -54,23 +68,23 @@ def test_projection_round_trips():
     assert np.allclose(back[0], lon) and np.allclose(back[1], lat)
 
 
-def test_level_of_detail_follows_the_zoom(viewing_window):
-    canvas = viewing_window.canvas
+def test_level_of_detail_follows_the_zoom(map_window):
+    canvas = map_window.canvas
     assert level_for_span(300) == "world" and level_for_span(30) == "region"
     canvas.set_lonlat_range(-170, -60, 170, 75)
     assert canvas.basemap.level == "world"
     canvas.center_on(34.72, 36.72, 0.3)
     assert canvas.basemap.level == "theatre"
-    _paint(viewing_window)
+    _paint(map_window)
     # Culling: at city zoom only a sliver of the full-resolution coastline is drawn.
     assert canvas.basemap.items["borders"].drawn_vertices < 20_000
 
 
 @pytest.mark.parametrize("span", [300.0, 40.0, 8.0, 1.0, 0.2])
-def test_no_two_drawn_labels_overlap_at_any_zoom(viewing_window, span):
-    viewing_window.canvas.center_on(34.8, 36.72, span)
-    _paint(viewing_window)
-    drawn = viewing_window.canvas.place_labels.drawn
+def test_no_two_drawn_labels_overlap_at_any_zoom(map_window, span):
+    map_window.canvas.center_on(34.8, 36.72, span)
+    _paint(map_window)
+    drawn = map_window.canvas.place_labels.drawn
     assert drawn
     boxes = [
         PlacedLabel(i, r.left(), r.top(), r.width(), r.height()) for i, (_t, r) in enumerate(drawn)
@@ -78,35 +92,35 @@ def test_no_two_drawn_labels_overlap_at_any_zoom(viewing_window, span):
     assert not any_overlap(boxes)
 
 
-def test_the_theatre_view_shows_syria_and_the_demo_places(window):
-    west, south, east, north = window.canvas.visible_lonlat()
+def test_the_theatre_view_shows_syria_and_the_demo_places(map_window):
+    west, south, east, north = map_window.canvas.visible_lonlat()
     assert west <= 35.8 and east >= 42.0 and south <= 32.5 and north >= 37.2
-    _paint(window)
-    names = {text for text, _rect in window.canvas.place_labels.drawn}
+    _paint(map_window)
+    names = {text for text, _rect in map_window.canvas.place_labels.drawn}
     assert {"Aleppo", "Hama", "Homs", "Damascus"} <= names
 
 
-def test_hama_changes_hands_on_5_december(window):
+def test_hama_changes_hands_on_5_december(map_window):
     hama = demo_id("place", "Hama")
-    window.time_state.set_at(parse_moment("2024-12-04T23:00:00Z"))
-    assert window.canvas.place_colours[hama] == GOV
-    window.features.map.time_control.set_moment(parse_moment("2024-12-05T12:00:00Z"))
-    assert window.canvas.place_colours[hama] == HTS
+    map_window.time_state.set_at(parse_moment("2024-12-04T23:00:00Z"))
+    assert map_window.canvas.place_colours[hama] == GOV
+    map_window.features.map.time_control.set_moment(parse_moment("2024-12-05T12:00:00Z"))
+    assert map_window.canvas.place_colours[hama] == HTS
 
 
-def test_events_after_the_as_of_time_are_hidden(window):
-    window.time_state.set_at(parse_moment("2024-11-30"))
-    shown = len(window.canvas.event_scatter.data)
-    window.time_state.set_at(None)
-    assert 0 < shown < len(window.canvas.event_scatter.data)
+def test_events_after_the_as_of_time_are_hidden(map_window):
+    map_window.time_state.set_at(parse_moment("2024-11-30"))
+    shown = len(map_window.canvas.event_scatter.data)
+    map_window.time_state.set_at(None)
+    assert 0 < shown < len(map_window.canvas.event_scatter.data)
 
 
-def test_the_time_control_sets_the_shared_time(window):
-    control = window.features.map.time_control
+def test_the_time_control_sets_the_shared_time(map_window):
+    control = map_window.features.map.time_control
     control.latest.setChecked(False)
-    assert window.time_state.at is not None
+    assert map_window.time_state.at is not None
     control.latest.setChecked(True)
-    assert window.time_state.at is None
+    assert map_window.time_state.at is None
 
 
 @pytest.mark.parametrize(
@@ -121,8 +135,8 @@ def test_the_time_control_sets_the_shared_time(window):
         ("Tallbīsah", "Talbiseh"),
     ],
 )
-def test_search_finds_every_spelling(viewing_window, query, expected):
-    results = search_places(query, viewing_window.canvas.places)
+def test_search_finds_every_spelling(map_window, query, expected):
+    results = search_places(query, map_window.canvas.places)
     assert results[0].name == expected
 
 
@@ -132,13 +146,13 @@ def test_gazetteer_search_ranks_hama_before_yokohama():
     assert "Yokohama" not in names[:3]
 
 
-def test_picking_a_result_centres_and_selects(window):
-    panel = window.features.map.search
-    window.features.map.find()
+def test_picking_a_result_centres_and_selects(map_window):
+    panel = map_window.features.map.search
+    map_window.features.map.find()
     panel.query.setText("Hims")
     panel.query.returnPressed.emit()
-    assert window.selection.id == demo_id("place", "Homs")
-    west, south, east, north = window.canvas.visible_lonlat()
+    assert map_window.selection.id == demo_id("place", "Homs")
+    west, south, east, north = map_window.canvas.visible_lonlat()
     assert west < 36.72 < east and south < 34.72 < north
 
 
@@ -154,11 +168,11 @@ def test_add_as_place_makes_a_gazetteer_town_a_place(window):
     assert len(window.store.places.all()) == len(names) - 1
 
 
-def test_clicking_selection_highlights_and_zoom_to_selection(window):
-    window.selection.select("place", demo_id("place", "Aleppo"))
-    assert window.canvas.highlighted is not None
-    assert window.canvas.zoom_to_selection()
-    west, _s, east, _n = window.canvas.visible_lonlat()
+def test_clicking_selection_highlights_and_zoom_to_selection(map_window):
+    map_window.selection.select("place", demo_id("place", "Aleppo"))
+    assert map_window.canvas.highlighted is not None
+    assert map_window.canvas.zoom_to_selection()
+    west, _s, east, _n = map_window.canvas.visible_lonlat()
     assert east - west < 2
 
 
@@ -186,28 +200,28 @@ def test_a_user_layer_loads_is_remembered_and_toggles(window, tmp_path):
     assert not item.isVisible()
 
 
-def test_basemap_layers_toggle_from_the_panel(window):
-    window.features.map.layers.set_shown("basemap", "rivers", False)
-    assert not window.canvas.basemap.items["rivers"].isVisible()
+def test_basemap_layers_toggle_from_the_panel(map_window):
+    map_window.features.map.layers.set_shown("basemap", "rivers", False)
+    assert not map_window.canvas.basemap.items["rivers"].isVisible()
 
 
-def test_scale_bar_is_a_round_true_length(window):
-    bar = window.canvas.overlays.scale_bar
+def test_scale_bar_is_a_round_true_length(map_window):
+    bar = map_window.canvas.overlays.scale_bar
     bar.recompute()
     assert bar.metres > 0 and str(int(bar.metres)).strip("0") in ("1", "2", "5")
     assert 40 <= bar.pixels <= 160
 
 
-def test_screenshot_of_the_window_at_syria_zoom(window):
-    window.canvas.zoom_to_all()
+def test_screenshot_of_the_window_at_syria_zoom(map_window):
+    map_window.canvas.zoom_to_all()
     OUTPUT.mkdir(exist_ok=True)
-    image = window.grab().toImage()
+    image = map_window.grab().toImage()
     ratio = image.devicePixelRatio()
     assert (image.width(), image.height()) == (round(1400 * ratio), round(900 * ratio))
     # Every place shows in its holder's colour: Hama green (HTS), Homs red (GOV).
-    canvas = window.canvas
+    canvas = map_window.canvas
     for (lat, lon), colour in (((35.13179, 36.75783), HTS), ((34.72405, 36.72559), GOV)):
-        point = canvas.viewport().mapTo(window, canvas.latlon_to_widget(lat, lon).toPoint())
+        point = canvas.viewport().mapTo(map_window, canvas.latlon_to_widget(lat, lon).toPoint())
         assert image.pixelColor(round(point.x() * ratio), round(point.y() * ratio)).name() == colour
     assert image.save(str(OUTPUT / "map_syria.png"))
 
@@ -268,11 +282,11 @@ def _statements(store, action) -> list[str]:
     return seen
 
 
-def test_a_time_change_redraws_the_map_without_reading_the_database(window):
-    canvas = window.canvas
+def test_a_time_change_redraws_the_map_without_reading_the_database(map_window):
+    canvas = map_window.canvas
     for day in ("2024-11-27", "2024-12-05T12:00:00Z", "2024-12-06"):
-        window.time_state.at = parse_moment(day)  # what set_at stores, without the signal
-        assert _statements(window.store, canvas.refresh) == []
+        map_window.time_state.at = parse_moment(day)  # what set_at stores, without the signal
+        assert _statements(map_window.store, canvas.refresh) == []
 
 
 def test_an_event_edit_reads_that_event_alone_and_keeps_the_places(window, monkeypatch):
@@ -316,8 +330,8 @@ def test_thousands_of_event_markers_are_boxed_by_grid_cell_and_all_covered(qapp)
 @pytest.mark.parametrize(
     "view", [(35.2, 32.2, 42.5, 37.4), (35.5, 33.0, 37.5, 34.5), (-170, -60, 170, 75)]
 )
-def test_no_name_is_drawn_under_the_scale_bar_north_arrow_or_credits(viewing_window, view):
-    canvas = viewing_window.canvas
+def test_no_name_is_drawn_under_the_scale_bar_north_arrow_or_credits(map_window, view):
+    canvas = map_window.canvas
     canvas.set_lonlat_range(*view)
     canvas.grab()
     overlays = canvas.overlays.boxes()
