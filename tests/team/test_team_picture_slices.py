@@ -122,11 +122,16 @@ def test_a_window_pumping_gets_the_picture_in_slices_and_the_server_gets_it_whol
     link = TeamLink(store, Endpoint("127.0.0.1", relay.port), SENDER)
     link.start()
     try:
+        said: list[str] = []
+        link.status_listeners.append(lambda status: said.append(status.text()))
         pump_until(link, lambda: link.connected, budget=100)
         answers = pump_until(link, lambda: set(relay.uids) >= records, budget=100)
         # Built over several turns of the event loop, saying "more to come" meanwhile.
         assert len(answers) > 3 and all(answers[:-3])
         pump_until(link, lambda: link.pump(100) == 0, budget=100)
+        # The status bar says so while it lasts, and stops saying it once it is done.
+        assert "Team: connected, sending the whole picture…" in said
+        assert link.status.text() == "Team: connected"
     finally:
         link.stop()
     assert sorted(relay.uids) == sorted(records)  # each record once

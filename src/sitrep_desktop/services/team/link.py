@@ -44,10 +44,14 @@ class TeamStatus:
     connected: bool
     queued: int
     last_error: str = ""
+    sending_picture: bool = False  # the whole picture, after a connect (minutes at 10^6)
 
     def text(self) -> str:
         if self.connected:
-            return "Team: connected" + (f", sending {self.queued}" if self.queued else "")
+            sending = [f"sending {self.queued}"] if self.queued else []
+            if self.sending_picture:
+                sending.append("sending the whole picture…")
+            return ", ".join(["Team: connected", *sending])
         error = f" ({self.last_error})" if self.last_error else ""
         return f"Team: offline, {self.queued} queued{error}"
 
@@ -142,6 +146,7 @@ class TeamLink:
         if change.kind == "*":
             if self.connected:
                 self._server_picture = self._picture()  # from the start, as it is now
+                self._set_status()
             return
         if change.kind not in SHARED_KINDS:
             return
@@ -193,6 +198,8 @@ class TeamLink:
                 setattr(self, which, None)  # all of it built
             if which == "_server_picture":
                 self._hand_over(items)
+                if self._server_picture is None:
+                    self._set_status()  # no longer "sending the whole picture"
             elif items and self.mesh is not None and self.mesh.running:
                 self.mesh.send(items)
             if deadline and time.perf_counter() > deadline:
@@ -219,6 +226,7 @@ class TeamLink:
                 self._set_status(connected=True, error="")
                 self._send_outbox()
                 self._server_picture = self._picture()  # a TAK server replays nothing
+                self._set_status()
             elif isinstance(event, Sent):
                 self._sent(event)
             elif isinstance(event, ReceivedCot):
@@ -261,6 +269,7 @@ class TeamLink:
             self.connected if connected is None else connected,
             self.store.team.outbox_count(),
             self.status.last_error if error is None else error,
+            self._server_picture is not None,
         )
         if status == self.status:
             return
