@@ -162,8 +162,9 @@ def text_boxes(canvas, *, map_texts: bool = True) -> list[Box]:
 
 
 def widened(boxes: list[Box], margin: float = NAME_MARGIN) -> list[Box]:
-    """The boxes with a word's space left and right: a town's name flush against a
-    drawing label ("Habboûch" against the coastal region's) read as one with it."""
+    """The boxes with a word's space left and right, kept between a name and any
+    other text: flush, "HTS — ESTIMATE" read as the end of "Latakia", and "Habboûch"
+    as one with the coastal region's label."""
     return [(x - margin, y, w + 2 * margin, h) for x, y, w, h in boxes]
 
 
@@ -204,9 +205,7 @@ def _marker_boxes(canvas, to_pixels, bounds) -> list[Box]:
             width = canvas.place_labels.text_width("place", name)
             # A word's space on either side: flush against a name, "HTS — ESTIMATE"
             # read as the end of "Latakia".
-            boxes.append(
-                (a + r + LABEL_GAP - NAME_MARGIN, b - height / 2, width + 2 * NAME_MARGIN, height)
-            )
+            boxes += widened([(a + r + LABEL_GAP, b - height / 2, width, height)])
     ex, ey = canvas.event_scatter.getData()
     if ex is not None and len(ex):
         ex, ey = to_pixels(np.asarray(ex), np.asarray(ey))
