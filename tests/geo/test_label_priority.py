@@ -4,7 +4,9 @@ from sitrep_desktop.geo.label_priority import (
     MIN_PRIORITY,
     basemap_label_candidates,
     country_priority,
+    other_label_candidates,
     place_priority,
+    town_label_candidates,
 )
 from sitrep_desktop.geo.projection import default_projection
 
@@ -28,3 +30,25 @@ def test_basemap_candidates_hold_syria_and_its_governorates():
     syria = texts.index("Syria")
     assert kinds[syria] == "country" and priority[syria] > MIN_PRIORITY["region"]
     assert "admin1" in kinds
+
+
+def test_a_town_the_database_holds_is_left_to_the_database_and_the_answer_is_shared():
+    towns = town_label_candidates("EPSG:3857")
+    names, tx, ty, _population = towns
+    homs = names.index("Homs")
+    at_homs = ([tx[homs]], [ty[homs]])
+    texts, x, y, priority, kinds, radii = other_label_candidates(
+        "EPSG:3857", towns, *at_homs, dot_radius=2.5
+    )
+    assert len(texts) == len(x) == len(y) == len(priority) == len(kinds) == len(radii)
+    # Every town but the one within 3 km of the database's Homs, after the basemap's names.
+    basemap_names = basemap_label_candidates(default_projection())[0]
+    assert texts[: len(basemap_names)] == basemap_names
+    assert texts[len(basemap_names) :] == list(names[:homs] + names[homs + 1 :])
+    assert {r for r, k in zip(radii, kinds) if k == "town"} == {2.5}
+    assert {r for r, k in zip(radii, kinds) if k != "town"} == {0.0}
+    # Shared by every map of the session, so read-only.
+    again = other_label_candidates("EPSG:3857", towns, *at_homs, dot_radius=2.5)
+    assert again[0] is texts and not x.flags.writeable
+    # Before the towns load: the basemap's names alone.
+    assert other_label_candidates("EPSG:3857", None, *at_homs, dot_radius=2.5)[0] == basemap_names

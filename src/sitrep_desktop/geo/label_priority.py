@@ -69,3 +69,48 @@ def town_label_candidates(crs: str) -> tuple:
     for array in (x, y, population):
         array.flags.writeable = False
     return tuple(names), x, y, population
+
+
+# (crs, towns loaded, places' x and y) -> the other names a map labels. A few keys:
+# one per file and state of its places.
+_OTHER_LABELS: dict[tuple, tuple] = {}
+
+
+def other_label_candidates(crs: str, towns: tuple | None, px, py, dot_radius: float) -> tuple:
+    """The basemap's names and the gazetteer's `towns` (town_label_candidates, or
+    None before they load), less the towns the database already holds at (px, py):
+    each is labelled once, as the database's. (texts, x, y, priority, kinds, radii),
+    ~40,000 names, asked at every selection: kept while the places stay where they
+    are, and shared by the session's maps (each test window, each reopened file)."""
+    key = (crs, towns is not None)
+    key += (np.asarray(px, float).tobytes(), np.asarray(py, float).tobytes())
+    candidates = _OTHER_LABELS.get(key)
+    if candidates is not None:
+        return candidates
+    from sitrep_desktop.geo.projection import MapProjection
+
+    b_texts, b_x, b_y, b_priority, b_kinds = basemap_label_candidates(MapProjection(crs))
+    parts = [(list(b_texts), b_x, b_y, b_priority, list(b_kinds))]
+    if towns is not None:
+        names, tx, ty, population = towns
+        keep = np.ones(len(tx), bool)
+        for x0, y0 in zip(px, py):
+            keep &= (np.abs(tx - x0) > 3000.0) | (np.abs(ty - y0) > 3000.0)
+        index = np.flatnonzero(keep)
+        parts.append(
+            ([names[i] for i in index], tx[index], ty[index], population[index],
+             ["town"] * len(index))
+        )  # fmt: skip
+    kinds = [k for part in parts for k in part[4]]
+    arrays = [
+        np.concatenate([np.asarray(part[column], float) for part in parts]) for column in (1, 2, 3)
+    ]
+    arrays.append(np.where(np.array(kinds, dtype=str) == "town", dot_radius, 0.0))
+    for array in arrays:
+        array.flags.writeable = False  # shared
+    x, y, priority, radii = arrays
+    candidates = ([t for part in parts for t in part[0]], x, y, priority, kinds, radii)
+    if len(_OTHER_LABELS) >= 8:
+        _OTHER_LABELS.pop(next(iter(_OTHER_LABELS)))
+    _OTHER_LABELS[key] = candidates
+    return candidates

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from sitrep_desktop.domain import Annotation, Moment, Place
-from sitrep_desktop.geo.label_priority import town_label_candidates
+from sitrep_desktop.geo.label_priority import other_label_candidates, town_label_candidates
 from sitrep_desktop.geo.projection import default_projection
 from sitrep_desktop.services.situation import (
     ALL_LAYERS,
@@ -44,7 +44,6 @@ from sitrep_desktop.ui.map.place_labels import (
     DOT_RADIUS,
     MIN_PRIORITY,
     PlaceLabels,
-    basemap_label_candidates,
     place_priority,
 )
 from sitrep_desktop.ui.map.texts import arrange_canvas_texts, text_boxes, widened
@@ -61,11 +60,6 @@ MERCATOR_EDGE = 2.0037e7
 KEY_ZOOM = 1.5
 DEFER_EVENTS = 150_000  # more events than this: read after the first paint, in steps
 SELECTION_RADIUS = 14.5  # pixels: the ring around the selected place, pen included
-
-
-# (crs, towns loaded, places' x and y) -> the other names a map labels: see
-# MapCanvas._other_label_candidates. A few keys: one per file and state of its places.
-_OTHER_LABELS: dict[tuple, tuple] = {}
 
 
 class MapCanvas(pg.PlotWidget):
@@ -132,7 +126,6 @@ class MapCanvas(pg.PlotWidget):
         self.place_colours: dict[str, str] = {}
         self.tool: MapTool | None = None
         self._place_marks: tuple | None = None
-        self._basemap_labels = basemap_label_candidates(self.projection)
         self._town_labels: tuple | None = None  # gazetteer towns, loaded after the first paint
         self._texts_to_arrange = False  # arrange_texts asked for, not yet done
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
@@ -298,7 +291,9 @@ class MapCanvas(pg.PlotWidget):
         radii = [
             SELECTION_RADIUS if p.id == selected else place_size(p.population) / 2 for p in places
         ]
-        o_texts, o_x, o_y, o_priority, o_kinds, o_radii = self._other_label_candidates(px, py)
+        o_texts, o_x, o_y, o_priority, o_kinds, o_radii = other_label_candidates(
+            self.projection.crs, self._town_labels, px, py, DOT_RADIUS
+        )
         self.place_labels.set_candidates(
             list(texts) + o_texts,
             np.concatenate((np.asarray(px, float), o_x)),
@@ -307,44 +302,6 @@ class MapCanvas(pg.PlotWidget):
             ["place"] * len(places) + o_kinds,
             np.concatenate((np.array(radii, float), o_radii)),
         )
-
-    def _other_label_candidates(self, px, py) -> tuple:
-        """The basemap's and the gazetteer's names, less the towns the database
-        already holds (each is labelled once, as the database's). ~40,000 names,
-        asked at every selection: kept while the places stay where they are, and
-        shared by the session's maps (each test window, each reopened file)."""
-        towns = self._town_labels
-        key = (self.projection.crs, towns is not None)
-        key += (np.asarray(px, float).tobytes(), np.asarray(py, float).tobytes())
-        candidates = _OTHER_LABELS.get(key)
-        if candidates is not None:
-            return candidates
-        b_texts, b_x, b_y, b_priority, b_kinds = self._basemap_labels
-        parts = [(list(b_texts), b_x, b_y, b_priority, list(b_kinds))]
-        if towns is not None:
-            names, tx, ty, population = towns
-            keep = np.ones(len(tx), bool)
-            for x0, y0 in zip(px, py):
-                keep &= (np.abs(tx - x0) > 3000.0) | (np.abs(ty - y0) > 3000.0)
-            index = np.flatnonzero(keep)
-            parts.append(
-                ([names[i] for i in index], tx[index], ty[index], population[index],
-                 ["town"] * len(index))
-            )  # fmt: skip
-        kinds = [k for part in parts for k in part[4]]
-        arrays = [
-            np.concatenate([np.asarray(part[column], float) for part in parts])
-            for column in (1, 2, 3)
-        ]
-        arrays.append(np.where(np.array(kinds, dtype=str) == "town", DOT_RADIUS, 0.0))
-        for array in arrays:
-            array.flags.writeable = False  # shared
-        x, y, priority, radii = arrays
-        candidates = ([t for part in parts for t in part[0]], x, y, priority, kinds, radii)
-        if len(_OTHER_LABELS) >= 8:
-            _OTHER_LABELS.pop(next(iter(_OTHER_LABELS)))
-        _OTHER_LABELS[key] = candidates
-        return candidates
 
     def _draw_annotations(self, annotations: list[Annotation]) -> None:
         for item in self.annotation_items.values():

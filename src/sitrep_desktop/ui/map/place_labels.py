@@ -37,7 +37,6 @@ from PySide6.QtWidgets import QWidget
 from sitrep_desktop.geo.label_layout import PlacedLabel, layout_labels
 from sitrep_desktop.geo.label_priority import (  # noqa: F401 (the canvas' names for them)
     MIN_PRIORITY,
-    basemap_label_candidates,
     country_priority,
     place_priority,
 )
