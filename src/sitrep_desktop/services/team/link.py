@@ -74,10 +74,9 @@ class TeamLink:
         self.received_total = 0
         self.last_applied = 0  # received CoT applied by the last pump()
         self._incoming: deque[Incoming] = deque()  # received, not yet applied
-        # The whole picture, built a page at a time as pump() goes on, for the
-        # server and the mesh.
-        self._server_picture: Iterator[list[Outgoing]] | None = None
-        self._mesh_picture: Iterator[list[Outgoing]] | None = None
+        # The whole picture still to build, a page at a time as pump() goes on, by
+        # where it goes: "server", "mesh".
+        self._pictures: dict[str, Iterator[list[Outgoing]]] = {}
         # Called on the worker thread when it has news: the owner schedules pump()
         # on its own thread (the window: a queued signal).
         self.wake: Callable[[], None] = lambda: None
@@ -102,7 +101,7 @@ class TeamLink:
                 log.warning("team mesh: not started (%s)", exc)
                 self.mesh = None
             else:
-                self._mesh_picture = self._picture()
+                self._pictures["mesh"] = self._picture()
 
     def stop(self, *, sharing_off: bool = False) -> None:
         """Close the link; changes go on being queued unless `sharing_off`."""
@@ -112,7 +111,7 @@ class TeamLink:
         self.worker.stop()
         if self.mesh is not None:
             self.mesh.stop()
-        self._server_picture = self._mesh_picture = None  # nobody left to send it to
+        self._pictures.clear()  # nobody left to send it to
         self.pump()
         self._epoch = 0
         self._set_status(connected=False)
@@ -120,7 +119,7 @@ class TeamLink:
     def go_offline(self) -> None:
         """Close the connection but keep queueing changes (work offline)."""
         self.worker.stop()
-        self._server_picture = None  # sent again, whole, on the next connect
+        self._pictures.pop("server", None)  # sent again, whole, on the next connect
         self.pump()
         self._epoch = 0
         self._set_status(connected=False, error="offline by choice")
@@ -145,7 +144,7 @@ class TeamLink:
             return  # the team's own change, arriving here: not ours to send back
         if change.kind == "*":
             if self.connected:
-                self._server_picture = self._picture()  # from the start, as it is now
+                self._pictures["server"] = self._picture()  # from the start, as it is now
                 self._set_status()
             return
         if change.kind not in SHARED_KINDS:
@@ -185,20 +184,17 @@ class TeamLink:
         """Build and hand over the pictures' next pages: all of them, or (`sliced`)
         for PICTURE_SLICE_S, so a window's event loop turns between slices."""
         deadline = time.perf_counter() + PICTURE_SLICE_S if sliced else None
-        for which in ("_server_picture", "_mesh_picture"):
-            picture = getattr(self, which)
-            if picture is None:
-                continue
+        for where, picture in list(self._pictures.items()):
             items: list[Outgoing] = []
             for page in picture:
                 items += page
                 if deadline and time.perf_counter() > deadline:
                     break
             else:
-                setattr(self, which, None)  # all of it built
-            if which == "_server_picture":
+                del self._pictures[where]  # all of it built
+            if where == "server":
                 self._hand_over(items)
-                if self._server_picture is None:
+                if where not in self._pictures:
                     self._set_status()  # no longer "sending the whole picture"
             elif items and self.mesh is not None and self.mesh.running:
                 self.mesh.send(items)
@@ -225,7 +221,7 @@ class TeamLink:
                 log.info("team link: connected to %s as %s", self.origin, self.sender.callsign)
                 self._set_status(connected=True, error="")
                 self._send_outbox()
-                self._server_picture = self._picture()  # a TAK server replays nothing
+                self._pictures["server"] = self._picture()  # a TAK server replays nothing
                 self._set_status()
             elif isinstance(event, Sent):
                 self._sent(event)
@@ -234,7 +230,7 @@ class TeamLink:
                 self.received_total += len(event.items)
             elif isinstance(event, Offline):
                 self._epoch = 0
-                self._server_picture = None  # sent again, whole, on the next connect
+                self._pictures.pop("server", None)  # sent again, whole, on the next connect
                 log.info("team link: offline (%s)", event.reason)
                 self._set_status(connected=False, error=event.reason)
         self.last_applied = 0
@@ -244,8 +240,7 @@ class TeamLink:
             self._apply(batch, durable=not self._incoming)
             self.last_applied = count
         self._continue_pictures(sliced=budget is not None)
-        pictures = self._server_picture is not None or self._mesh_picture is not None
-        return len(self._incoming) + pictures
+        return len(self._incoming) + bool(self._pictures)
 
     def _sent(self, event: Sent) -> None:
         if event.epoch != self._epoch:
@@ -269,7 +264,7 @@ class TeamLink:
             self.connected if connected is None else connected,
             self.store.team.outbox_count(),
             self.status.last_error if error is None else error,
-            self._server_picture is not None,
+            "server" in self._pictures,
         )
         if status == self.status:
             return
