@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from xml.etree.ElementTree import Element, SubElement, tostring
 
@@ -62,21 +62,6 @@ class Outgoing:
     stamp: str | None
     data: bytes
     seq: int | None = None  # the outbox row it answers, if any
-
-
-def _repository(store: Store, kind: str):
-    return {
-        "place": store.places,
-        "faction": store.factions,
-        "control_change": store.control,
-        "event": store.events,
-        "annotation": store.annotations,
-    }.get(kind)
-
-
-def find_record(store: Store, kind: str, record_id: str) -> Record | None:
-    repository = _repository(store, kind)
-    return None if repository is None else repository.find(record_id)
 
 
 def record_cot(
@@ -175,42 +160,37 @@ def outgoing(
     store: Store, kind: str, record_id: str, sender: Sender, seq: int | None = None
 ) -> Outgoing:
     """The CoT for the record as it is now, or its delete if it is gone."""
-    version, history = versions_of(store, [record_id]).get(record_id, ("", {}))
-    record = find_record(store, kind, record_id)
-    return _outgoing(store, kind, record_id, record, sender, version, history, seq)
+    (item,) = outgoing_many(store, kind, [record_id], sender)
+    return item if seq is None else replace(item, seq=seq)
 
 
 def outgoing_many(
     store: Store, kind: str, record_ids: Sequence[str], sender: Sender
 ) -> list[Outgoing]:
-    """As `outgoing` for each of `record_ids`, all of one kind, with their versions
+    """`outgoing` for each of `record_ids`, all of one kind, with their versions
     and records read in one go each (the whole picture, a page at a time)."""
     versions = versions_of(store, record_ids)
-    repository = _repository(store, kind)
+    repository = {
+        "place": store.places,
+        "faction": store.factions,
+        "control_change": store.control,
+        "event": store.events,
+        "annotation": store.annotations,
+    }.get(kind)
     found = {r.id: r for r in repository.many(record_ids)} if repository else {}
-    return [
-        _outgoing(store, kind, rid, found.get(rid), sender, *versions.get(rid, ("", {})))
-        for rid in record_ids
-    ]
-
-
-def _outgoing(
-    store: Store,
-    kind: str,
-    record_id: str,
-    record: Record | None,
-    sender: Sender,
-    version: str,
-    history: Mapping[str, str | None],
-    seq: int | None = None,
-) -> Outgoing:
-    if record is None:
-        # The tombstone's version: a receiver that changed the record keeps it.
-        updated = str(history.get(version) or "")
-        data = delete_cot(kind, record_id, sender, version, history, updated)
-        return Outgoing(kind, record_id, None, data, seq)
-    data = record_cot(store, record, sender, version, history)
-    return Outgoing(kind, record_id, record.updated, data, seq)
+    items = []
+    for record_id in record_ids:
+        version, history = versions.get(record_id, ("", {}))
+        record = found.get(record_id)
+        if record is None:
+            # The tombstone's version: a receiver that changed the record keeps it.
+            updated = str(history.get(version) or "")
+            data = delete_cot(kind, record_id, sender, version, history, updated)
+            items.append(Outgoing(kind, record_id, None, data))
+        else:
+            data = record_cot(store, record, sender, version, history)
+            items.append(Outgoing(kind, record_id, record.updated, data))
+    return items
 
 
 def _versions(detail: Element, version: str, updated: str,
